@@ -1,0 +1,185 @@
+//! The throughput harness behind `jixia bench` and `cargo bench`: pushes a
+//! synthetic but realistic stream of chat messages and commands through the
+//! engine against a real database, and measures the raw single-row insert
+//! rate of the same database in the same run, so figures can be quoted as a
+//! ratio of what the database itself can do.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::engine::{Engine, EngineError};
+use crate::message::{Chat, Incoming, Platform, Sender};
+use crate::store::{Store, StoreError};
+
+/// What to push.
+#[derive(Debug, Clone, Copy)]
+pub struct BenchOptions {
+    /// Messages in total.
+    pub messages: usize,
+    /// Distinct members sending them.
+    pub members: usize,
+    /// Distinct group chats.
+    pub chats: usize,
+    /// Messages handled at once (independent senders).
+    pub concurrency: usize,
+    /// Rows for the raw insert probe.
+    pub raw_rows: u32,
+}
+
+impl Default for BenchOptions {
+    fn default() -> BenchOptions {
+        BenchOptions { messages: 20_000, members: 10_000, chats: 100, concurrency: 8, raw_rows: 2_000 }
+    }
+}
+
+/// The figures of one run.
+#[derive(Debug, Clone)]
+pub struct BenchReport {
+    /// `sqlite` or `postgres`.
+    pub backend: &'static str,
+    /// Messages handled.
+    pub messages: usize,
+    /// Of which commands.
+    pub commands: usize,
+    /// Wall time for all messages.
+    pub elapsed: Duration,
+    /// Median handling latency.
+    pub p50: Duration,
+    /// 99th percentile handling latency.
+    pub p99: Duration,
+    /// Slowest message.
+    pub max: Duration,
+    /// Raw single-row inserts per second (one commit each) on the same database.
+    pub raw_inserts_per_sec: f64,
+}
+
+impl BenchReport {
+    /// Messages per second.
+    pub fn messages_per_sec(&self) -> f64 {
+        self.messages as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// Human-readable summary, one figure per line.
+    pub fn summary(&self) -> String {
+        format!(
+            "backend            {}\nmessages           {} ({} commands)\nthroughput         {:.0} messages/s\nlatency p50        {:.3} ms\nlatency p99        {:.3} ms\nlatency max        {:.3} ms\nraw insert rate    {:.0} rows/s (one row per commit)\nengine / raw       {:.2}",
+            self.backend,
+            self.messages,
+            self.commands,
+            self.messages_per_sec(),
+            self.p50.as_secs_f64() * 1e3,
+            self.p99.as_secs_f64() * 1e3,
+            self.max.as_secs_f64() * 1e3,
+            self.raw_inserts_per_sec,
+            self.messages_per_sec() / self.raw_inserts_per_sec.max(1e-9),
+        )
+    }
+}
+
+/// A bench run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The engine could not be built.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+const CHAT: [&str; 6] = [
+    "早上好，今天继续看执行计划",
+    "我们线上用的是 PostgreSQL 16，升级很顺利",
+    "I think the planner picked a seq scan because the stats are stale",
+    "这个 PR 我晚点 review 一下",
+    "thanks, that fixed it",
+    "周末的线下沙龙有人去吗",
+];
+const QUESTIONS: [&str; 4] = [
+    "VACUUM FULL 会锁表吗？",
+    "How do I see which queries are slow?",
+    "主从复制延迟很大怎么排查？",
+    "What does max_connections really cost?",
+];
+const COMMANDS: [&str; 3] = ["/ping", "/whoami", "/help"];
+
+/// Builds the synthetic stream: 90% chat, 5% questions, 5% commands, from
+/// `members` members across `chats` chats, with a fixed seed.
+pub fn synthetic_stream(opts: &BenchOptions) -> Vec<Incoming> {
+    let mut rng = StdRng::seed_from_u64(0x6a69_7869_61);
+    let start = chrono::Utc::now();
+    (0..opts.messages)
+        .map(|i| {
+            let roll: u32 = rng.random_range(0..100);
+            let text = match roll {
+                0..90 => CHAT[rng.random_range(0..CHAT.len())],
+                90..95 => QUESTIONS[rng.random_range(0..QUESTIONS.len())],
+                _ => COMMANDS[rng.random_range(0..COMMANDS.len())],
+            };
+            let member = rng.random_range(0..opts.members.max(1));
+            let chat = rng.random_range(0..opts.chats.max(1));
+            Incoming::text(
+                Chat::group(Platform::Telegram, format!("-100{chat}")),
+                Sender::member(format!("{member}"), format!("member{member}")),
+                format!("{i}"),
+                text,
+                start,
+            )
+        })
+        .collect()
+}
+
+/// Runs the bench against `store` (fresh, migrated).
+pub async fn run(store: Arc<dyn Store>, opts: BenchOptions) -> Result<BenchReport, BenchError> {
+    let engine = Arc::new(Engine::new(&Config::default(), store.clone(), Arc::new(SystemClock))?);
+    let stream = synthetic_stream(&opts);
+    let commands = stream.iter().filter(|m| m.text.starts_with('/')).count();
+    // Senders are split by member so one member's messages stay in order.
+    let workers = opts.concurrency.max(1);
+    let mut lanes: Vec<Vec<Incoming>> = vec![Vec::new(); workers];
+    for msg in stream {
+        let lane = msg.sender.id.parse::<usize>().unwrap_or(0) % workers;
+        lanes[lane].push(msg);
+    }
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for lane in lanes {
+        let engine = engine.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::with_capacity(lane.len());
+            for msg in &lane {
+                let t = Instant::now();
+                let _replies = engine.handle(msg).await;
+                latencies.push(t.elapsed());
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::with_capacity(opts.messages);
+    for task in tasks {
+        match task.await {
+            Ok(l) => latencies.extend(l),
+            Err(e) => tracing::error!(error = %e, "bench worker failed"),
+        }
+    }
+    let elapsed = started.elapsed();
+    latencies.sort_unstable();
+    let pick =
+        |q: f64| latencies.get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1))).copied();
+    let raw = store.raw_insert_rate(opts.raw_rows).await?;
+    Ok(BenchReport {
+        backend: store.backend(),
+        messages: latencies.len(),
+        commands,
+        elapsed,
+        p50: pick(0.50).unwrap_or_default(),
+        p99: pick(0.99).unwrap_or_default(),
+        max: latencies.last().copied().unwrap_or_default(),
+        raw_inserts_per_sec: raw,
+    })
+}

@@ -1,0 +1,266 @@
+//! Turns a message's text into a [`ParsedCommand`] or a precise
+//! [`ParseError`]. Pure: no store, no clock, so it is tested exhaustively.
+
+use super::{ArgKind, ParsedCommand, Value, all_commands};
+use crate::message::{Incoming, Mention};
+
+use super::CommandSpec;
+
+/// Why a line is not a valid command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseError {
+    /// Ordinary chat, not a command at all.
+    NotACommand,
+    /// `/name` that no command has.
+    Unknown {
+        /// What was typed.
+        name: String,
+        /// The closest known command, when one is close.
+        suggestion: Option<&'static str>,
+    },
+    /// A command that needs a subcommand, given none or an unknown one.
+    NeedsSub {
+        /// The command.
+        name: &'static str,
+        /// Its subcommands.
+        subs: Vec<&'static str>,
+    },
+    /// A required argument is missing.
+    Missing {
+        /// The command.
+        spec: &'static CommandSpec,
+        /// The argument's name.
+        arg: &'static str,
+    },
+    /// More arguments than the command takes.
+    Extra {
+        /// The command.
+        spec: &'static CommandSpec,
+        /// The first unexpected word.
+        got: String,
+    },
+    /// A number argument that is not a number in range.
+    BadInt {
+        /// The command.
+        spec: &'static CommandSpec,
+        /// The argument's name.
+        arg: &'static str,
+        /// What was typed.
+        got: String,
+        /// Smallest accepted.
+        min: i64,
+        /// Largest accepted.
+        max: i64,
+    },
+    /// A choice argument with a word not among the choices.
+    BadChoice {
+        /// The command.
+        spec: &'static CommandSpec,
+        /// The argument's name.
+        arg: &'static str,
+        /// What was typed.
+        got: String,
+    },
+    /// A member argument that is not a mention.
+    BadMember {
+        /// The command.
+        spec: &'static CommandSpec,
+        /// The argument's name.
+        arg: &'static str,
+        /// What was typed.
+        got: String,
+    },
+    /// A quote was opened and never closed.
+    UnclosedQuote {
+        /// The command.
+        spec: &'static CommandSpec,
+    },
+}
+
+const PREFIXES: [char; 4] = ['/', '!', '／', '！'];
+const QUOTES: [(char, char); 5] = [('"', '"'), ('\'', '\''), ('“', '”'), ('‘', '’'), ('「', '」')];
+
+/// A word of a command line and where the rest of the line starts after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// The word, quotes removed.
+    pub text: String,
+    /// Byte offset in the line where this word starts.
+    pub start: usize,
+}
+
+/// Splits on white space, keeping quoted groups together. `Err(())` when a
+/// quote is left open.
+#[expect(clippy::result_unit_err, reason = "the only error is an open quote; callers add the context")]
+pub fn split_words(line: &str) -> Result<Vec<Word>, ()> {
+    let mut words = Vec::new();
+    let mut chars = line.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        if let Some(&(_, close)) = QUOTES.iter().find(|(open, _)| *open == c) {
+            chars.next();
+            let mut text = String::new();
+            let mut closed = false;
+            for (_, c) in chars.by_ref() {
+                if c == close {
+                    closed = true;
+                    break;
+                }
+                text.push(c);
+            }
+            if !closed {
+                return Err(());
+            }
+            words.push(Word { text, start });
+            continue;
+        }
+        let mut text = String::new();
+        while let Some(&(_, c)) = chars.peek() {
+            if c.is_whitespace() {
+                break;
+            }
+            text.push(c);
+            chars.next();
+        }
+        words.push(Word { text, start });
+    }
+    Ok(words)
+}
+
+/// A command name is letters, digits, `_` and `-` (any script, so `签到`).
+fn is_command_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Parses `msg` as a command line.
+pub fn parse(msg: &Incoming) -> Result<ParsedCommand, ParseError> {
+    let mut line = msg.text.trim_start();
+    let mut addressed = false;
+    // "@jixia /help" or "@jixia help": drop the leading bot mention.
+    if msg.mentions_bot
+        && (line.starts_with('@') || line.starts_with("<@"))
+        && let Some(end) = line.find(char::is_whitespace)
+    {
+        line = line[end..].trim_start();
+        addressed = true;
+    }
+    let (head, rest) = match line.find(char::is_whitespace) {
+        Some(i) => (&line[..i], &line[i..]),
+        None => (line, ""),
+    };
+    let (prefixed, name) = match head.strip_prefix(PREFIXES) {
+        Some(name) => (true, name),
+        None => (false, head),
+    };
+    // "/help@jixia_bot": Telegram's way of addressing one bot in a group.
+    let name = name.split_once('@').map_or(name, |(n, _)| n);
+    if !is_command_name(name) || !(prefixed || addressed) {
+        return Err(ParseError::NotACommand);
+    }
+    let name = name.to_lowercase();
+    let words = split_words(rest).map_err(|()| match first_spec(&name) {
+        Some(spec) => ParseError::UnclosedQuote { spec },
+        None => unknown(&name),
+    })?;
+    let sub = words.first().map(|w| w.text.to_lowercase());
+    let (spec, skip) = match (sub.as_deref().and_then(|s| super::find(&name, Some(s))), super::find(&name, None)) {
+        (Some(spec), _) => (spec, 1),
+        (None, Some(spec)) => (spec, 0),
+        (None, None) => {
+            let subs: Vec<&'static str> = all_commands().filter(|c| c.name == name).filter_map(|c| c.sub).collect();
+            if subs.is_empty() {
+                // A bare word addressed to the bot that is no command: a
+                // question for the bot, not a typo.
+                return Err(if prefixed { unknown(&name) } else { ParseError::NotACommand });
+            }
+            let Some(spec) = first_spec(&name) else { return Err(unknown(&name)) };
+            return Err(ParseError::NeedsSub { name: spec.name, subs });
+        }
+    };
+    bind_args(spec, &words[skip..], rest, &msg.mentions)
+}
+
+fn first_spec(name: &str) -> Option<&'static CommandSpec> {
+    all_commands().find(|c| c.name == name || c.aliases.contains(&name))
+}
+
+fn unknown(name: &str) -> ParseError {
+    let suggestion = all_commands()
+        .flat_map(|c| std::iter::once(c.name).chain(c.aliases.iter().copied()))
+        .map(|candidate| (edit_distance(name, candidate), candidate))
+        .filter(|(d, c)| *d <= 2 && *d < c.chars().count())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c);
+    ParseError::Unknown { name: name.to_owned(), suggestion }
+}
+
+fn bind_args(
+    spec: &'static CommandSpec,
+    words: &[super::parse::Word],
+    line: &str,
+    mentions: &[Mention],
+) -> Result<ParsedCommand, ParseError> {
+    let mut values = Vec::with_capacity(spec.args.len());
+    let mut next = 0;
+    for arg in spec.args {
+        let Some(word) = words.get(next) else {
+            if arg.required {
+                return Err(ParseError::Missing { spec, arg: arg.name });
+            }
+            values.push(None);
+            continue;
+        };
+        next += 1;
+        let value = match arg.kind {
+            ArgKind::Word => Value::Word(word.text.clone()),
+            ArgKind::Int { min, max } => match word.text.parse::<i64>() {
+                Ok(n) if (min..=max).contains(&n) => Value::Int(n),
+                _ => return Err(ParseError::BadInt { spec, arg: arg.name, got: word.text.clone(), min, max }),
+            },
+            ArgKind::Choice(options) => {
+                let lower = word.text.to_lowercase();
+                match options.iter().find(|o| **o == lower) {
+                    Some(o) => Value::Word((*o).to_owned()),
+                    None => return Err(ParseError::BadChoice { spec, arg: arg.name, got: word.text.clone() }),
+                }
+            }
+            ArgKind::Member => {
+                let name = word.text.trim_start_matches('@');
+                match mentions.iter().find(|m| m.name == name || m.user_id == name) {
+                    Some(m) if word.text.starts_with('@') || word.text.starts_with("<@") => Value::Member(m.clone()),
+                    _ => return Err(ParseError::BadMember { spec, arg: arg.name, got: word.text.clone() }),
+                }
+            }
+            ArgKind::Rest => {
+                next = words.len();
+                Value::Rest(line[word.start..].trim_end().to_owned())
+            }
+        };
+        values.push(Some(value));
+    }
+    if let Some(extra) = words.get(next) {
+        return Err(ParseError::Extra { spec, got: extra.text.clone() });
+    }
+    Ok(ParsedCommand { spec, values })
+}
+
+/// Levenshtein distance over characters, for "did you mean".
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests;

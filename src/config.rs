@@ -1,0 +1,374 @@
+//! Configuration: a TOML file (optional) plus `JIXIA__SECTION__KEY`
+//! environment overrides, checked at start with errors that name the key.
+//! Every field has a default, so jixia runs with no file at all.
+//!
+//! Environment overrides: `JIXIA__TELEGRAM__TOKEN=…` sets `telegram.token`;
+//! `JIXIA__COMMUNITIES__PGCN__TIMEZONE=…` sets `communities.pgcn.timezone`.
+//! Values `true`/`false` and whole numbers are read as such, `[…]` as a TOML
+//! array, anything else as text. A variable ending in `_FILE` reads the value
+//! from that file (`JIXIA__TELEGRAM__TOKEN_FILE=/run/secrets/tg`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::i18n::Locale;
+use crate::message::Platform;
+use crate::secret::{DbUrl, Secret};
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `[bot]`: the bot itself.
+    #[serde(default)]
+    pub bot: BotConfig,
+    /// `[database]`: where data lives.
+    #[serde(default)]
+    pub database: DatabaseConfig,
+    /// `[log]`: logging.
+    #[serde(default)]
+    pub log: LogConfig,
+    /// `[communities.ID]`: the communities and their chats.
+    #[serde(default)]
+    pub communities: BTreeMap<String, CommunityConfig>,
+    /// `[telegram]`: the Telegram adapter.
+    #[serde(default)]
+    pub telegram: TelegramConfig,
+    /// `[discord]`: the Discord adapter.
+    #[serde(default)]
+    pub discord: DiscordConfig,
+}
+
+/// `[bot]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BotConfig {
+    /// The name members mention the bot by (`@jixia`) and the console shows.
+    pub name: String,
+    /// The community that chats not listed in any community belong to (and
+    /// direct chats). Default: `default`, created implicitly when absent.
+    pub default_community: String,
+}
+
+impl Default for BotConfig {
+    fn default() -> BotConfig {
+        BotConfig { name: "jixia".into(), default_community: "default".into() }
+    }
+}
+
+/// `[database]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// A SQLite path (`./jixia.db`, `sqlite://jixia.db`) or a PostgreSQL URL
+    /// (`postgres://user:pass@host/db`). `--db` on the command line wins.
+    pub url: Option<DbUrl>,
+    /// Connections in the pool.
+    pub max_connections: u32,
+    /// How long a SQLite writer waits for a lock, in milliseconds.
+    pub busy_timeout_ms: u64,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> DatabaseConfig {
+        DatabaseConfig { url: None, max_connections: 8, busy_timeout_ms: 5000 }
+    }
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+/// `[log]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `human` or `json`.
+    pub format: LogFormat,
+    /// Filter directives, as `RUST_LOG` (which wins when set).
+    pub filter: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> LogConfig {
+        LogConfig { format: LogFormat::Human, filter: "info".into() }
+    }
+}
+
+/// `[communities.ID]`: one community, spanning chats on many platforms.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CommunityConfig {
+    /// Display name.
+    pub name: String,
+    /// Default language of the community (`zh` or `en`); members may choose
+    /// their own with `/lang`.
+    pub locale: Locale,
+    /// IANA time zone, for calendar days and schedules.
+    pub timezone: String,
+    /// Chats of this community, as `platform:chat_id`
+    /// (`telegram:-1001234567890`, `discord:123456789012345678`, `console:general`).
+    pub chats: Vec<String>,
+    /// Moderators, as `platform:user_id`. Platform admins of a chat are
+    /// moderators there too.
+    pub moderators: Vec<String>,
+    /// Admins (operators), as `platform:user_id`.
+    pub admins: Vec<String>,
+}
+
+impl Default for CommunityConfig {
+    fn default() -> CommunityConfig {
+        CommunityConfig {
+            name: String::new(),
+            locale: Locale::Zh,
+            timezone: "Asia/Shanghai".into(),
+            chats: Vec::new(),
+            moderators: Vec::new(),
+            admins: Vec::new(),
+        }
+    }
+}
+
+/// How the Telegram adapter receives updates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TelegramMode {
+    /// Long polling (`getUpdates`).
+    #[default]
+    Polling,
+    /// A webhook endpoint.
+    Webhook,
+}
+
+/// `[telegram]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TelegramConfig {
+    /// Start the Telegram adapter with `jixia run`.
+    pub enabled: bool,
+    /// Bot token from BotFather; set it with `JIXIA__TELEGRAM__TOKEN`.
+    pub token: Option<Secret>,
+    /// `polling` or `webhook`.
+    pub mode: TelegramMode,
+    /// A self-hosted Bot API server instead of api.telegram.org.
+    pub api_url: Option<String>,
+}
+
+/// `[discord]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DiscordConfig {
+    /// Start the Discord adapter with `jixia run`.
+    pub enabled: bool,
+    /// Bot token; set it with `JIXIA__DISCORD__TOKEN`.
+    pub token: Option<Secret>,
+    /// A proxy for all REST calls instead of discord.com.
+    pub api_url: Option<String>,
+}
+
+/// The configuration could not be used. Each variant names where to look.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML.
+    #[error("config file {path}: {message}")]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// An environment override could not be applied.
+    #[error("environment variable {var}: {message}")]
+    Env {
+        /// The variable.
+        var: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A key has a value that is not allowed (or is unknown).
+    #[error("config key `{key}`: {message}")]
+    Key {
+        /// The dotted key, e.g. `communities.pgcn.timezone`.
+        key: String,
+        /// What is wrong and what would be right.
+        message: String,
+    },
+}
+
+const ENV_PREFIX: &str = "JIXIA__";
+
+impl Config {
+    /// Loads the file (if any), applies environment overrides from `env`, and
+    /// validates. Pass `std::env::vars()` in production.
+    pub fn load(path: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<Config, ConfigError> {
+        let mut table = match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+                toml::from_str::<toml::Table>(&text)
+                    .map_err(|e| ConfigError::Syntax { path: path.to_owned(), message: e.to_string() })?
+            }
+            None => toml::Table::new(),
+        };
+        let mut overrides: Vec<(String, String)> = env.into_iter().filter(|(k, _)| k.starts_with(ENV_PREFIX)).collect();
+        overrides.sort();
+        for (var, value) in overrides {
+            apply_env(&mut table, &var, &value)?;
+        }
+        let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+            let key = e.path().to_string();
+            ConfigError::Key { key, message: e.into_inner().message().to_owned() }
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// The semantic checks serde cannot do.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let key_err = |key: String, message: String| ConfigError::Key { key, message };
+        if self.bot.name.trim().is_empty() {
+            return Err(key_err("bot.name".into(), "must not be empty".into()));
+        }
+        if self.database.max_connections == 0 {
+            return Err(key_err("database.max_connections".into(), "must be at least 1".into()));
+        }
+        if !self.communities.is_empty() && !self.communities.contains_key(&self.bot.default_community) {
+            let known: Vec<&str> = self.communities.keys().map(String::as_str).collect();
+            return Err(key_err(
+                "bot.default_community".into(),
+                format!("no community `{}` is configured (known: {})", self.bot.default_community, known.join(", ")),
+            ));
+        }
+        let mut seen_chats: BTreeMap<&str, &str> = BTreeMap::new();
+        for (id, c) in &self.communities {
+            if !is_identifier(id) {
+                return Err(key_err(
+                    format!("communities.{id}"),
+                    "a community id is lower-case letters, digits, `-` and `_`".into(),
+                ));
+            }
+            if c.timezone.parse::<chrono_tz::Tz>().is_err() {
+                return Err(key_err(
+                    format!("communities.{id}.timezone"),
+                    format!(
+                        "unknown time zone `{}`; use an IANA name such as Asia/Shanghai or Europe/Berlin",
+                        c.timezone
+                    ),
+                ));
+            }
+            for (field, list) in [("chats", &c.chats), ("moderators", &c.moderators), ("admins", &c.admins)] {
+                for (i, entry) in list.iter().enumerate() {
+                    if parse_platform_ref(entry).is_none() {
+                        return Err(key_err(
+                            format!("communities.{id}.{field}[{i}]"),
+                            format!("`{entry}` is not `platform:id` with platform console, telegram or discord"),
+                        ));
+                    }
+                }
+            }
+            for chat in &c.chats {
+                if let Some(other) = seen_chats.insert(chat.as_str(), id.as_str()) {
+                    return Err(key_err(
+                        format!("communities.{id}.chats"),
+                        format!("chat `{chat}` is already in community `{other}`; a chat belongs to one community"),
+                    ));
+                }
+            }
+        }
+        for (section, enabled, token) in [
+            ("telegram", self.telegram.enabled, &self.telegram.token),
+            ("discord", self.discord.enabled, &self.discord.token),
+        ] {
+            if enabled && token.as_ref().is_none_or(|t| t.expose().trim().is_empty()) {
+                return Err(key_err(
+                    format!("{section}.token"),
+                    format!("{section} is enabled but has no token; set JIXIA__{}__TOKEN", section.to_uppercase()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The configured default community, created if absent (the console uses
+    /// this to add `--moderator` names with zero config).
+    pub fn default_community_mut(&mut self) -> &mut CommunityConfig {
+        let id = self.bot.default_community.clone();
+        self.communities.entry(id).or_default()
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// Splits `platform:id` into its parts, checking the platform.
+pub fn parse_platform_ref(s: &str) -> Option<(Platform, &str)> {
+    let (platform, id) = s.split_once(':')?;
+    let platform = Platform::parse(platform)?;
+    (!id.is_empty()).then_some((platform, id))
+}
+
+fn apply_env(table: &mut toml::Table, var: &str, raw: &str) -> Result<(), ConfigError> {
+    let env_err = |message: String| ConfigError::Env { var: var.to_owned(), message };
+    let path = var.trim_start_matches(ENV_PREFIX);
+    let mut keys: Vec<String> = path.split("__").map(str::to_lowercase).collect();
+    if keys.iter().any(String::is_empty) {
+        return Err(env_err("empty key segment (use JIXIA__SECTION__KEY)".into()));
+    }
+    let value = match keys.last_mut().and_then(|k| k.strip_suffix("_file").map(str::to_owned).map(|b| (k, b))) {
+        Some((last, base)) => {
+            *last = base;
+            let text = std::fs::read_to_string(raw).map_err(|e| env_err(format!("cannot read {raw}: {e}")))?;
+            toml::Value::String(text.trim().to_owned())
+        }
+        None => env_value(raw),
+    };
+    let Some((last, parents)) = keys.split_last() else {
+        return Err(env_err("no key".into()));
+    };
+    let mut cur = table;
+    for key in parents {
+        let entry = cur.entry(key.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        cur = match entry {
+            toml::Value::Table(t) => t,
+            _ => return Err(env_err(format!("`{key}` is not a section"))),
+        };
+    }
+    cur.insert(last.clone(), value);
+    Ok(())
+}
+
+fn env_value(raw: &str) -> toml::Value {
+    match raw {
+        "true" => return toml::Value::Boolean(true),
+        "false" => return toml::Value::Boolean(false),
+        _ => {}
+    }
+    if let Ok(n) = raw.parse::<i64>() {
+        return toml::Value::Integer(n);
+    }
+    if raw.starts_with('[')
+        && let Ok(mut t) = toml::from_str::<toml::Table>(&format!("v = {raw}"))
+        && let Some(v) = t.remove("v")
+    {
+        return v;
+    }
+    toml::Value::String(raw.to_owned())
+}

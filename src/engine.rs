@@ -1,0 +1,200 @@
+//! The engine: takes one [`Incoming`] message, works out who said it in which
+//! community, runs the command or the passive features, and returns the
+//! [`Outgoing`] messages to send. It never sends anything itself.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::clock::Clock;
+use crate::command::{self, ParseError, ParsedCommand, Permission};
+use crate::community::{Communities, Community};
+use crate::config::Config;
+use crate::i18n::{Args, Locale, Prompt, PromptError, Prompts};
+use crate::message::{ChatKind, Incoming, Outgoing};
+use crate::rich::RichText;
+use crate::store::{Member, Store, StoreError};
+
+/// Longest message text the engine reads, in characters. Longer messages are
+/// not commands (a command reply says so) and are not scanned further.
+pub const MAX_TEXT_CHARS: usize = 4000;
+
+/// Why a command did not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// The member asked for something that cannot be done; they are told why
+    /// in their language.
+    #[error("member error: {}", .0.key)]
+    Member(Prompt),
+    /// Something broke on our side; logged, and the member gets an apology.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl CommandError {
+    /// A member-facing error from a prompt key.
+    pub fn member(key: &'static str, args: Args) -> CommandError {
+        CommandError::Member(Prompt::new(key, args))
+    }
+}
+
+/// What a command handler returns.
+pub type CommandResult = Result<Vec<Outgoing>, CommandError>;
+
+/// Everything a command handler may use: the engine's shared parts, the
+/// message, and who sent it where.
+#[derive(Debug)]
+pub struct Ctx<'a> {
+    /// The engine.
+    pub engine: &'a Engine,
+    /// The message being handled.
+    pub msg: &'a Incoming,
+    /// The community the chat belongs to.
+    pub community: &'a Community,
+    /// The sender, as a community member.
+    pub member: Member,
+    /// The sender's language.
+    pub locale: Locale,
+    /// The sender's permission level.
+    pub role: Permission,
+    /// The time the engine considers "now".
+    pub now: DateTime<Utc>,
+}
+
+impl Ctx<'_> {
+    /// Formats a prompt in the sender's language.
+    pub fn text(&self, key: &str, args: &Args) -> RichText {
+        self.engine.prompts.format(self.locale, key, args)
+    }
+
+    /// A reply to the message, from a prompt.
+    pub fn reply(&self, key: &str, args: &Args) -> Outgoing {
+        Outgoing::reply(self.msg, self.text(key, args))
+    }
+
+    /// The store.
+    pub fn store(&self) -> &dyn Store {
+        self.engine.store.as_ref()
+    }
+}
+
+/// The platform-free community engine. Share it behind an `Arc`; `handle` takes
+/// `&self` and may run concurrently.
+#[derive(Debug)]
+pub struct Engine {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) prompts: Prompts,
+    pub(crate) communities: Communities,
+    pub(crate) clock: Arc<dyn Clock>,
+    /// The bot's own name, as members mention it.
+    pub bot_name: String,
+}
+
+/// The engine could not be built from its configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// A prompt file is broken (a build problem, caught by tests).
+    #[error(transparent)]
+    Prompts(#[from] PromptError),
+}
+
+impl Engine {
+    /// Builds an engine over a store (already migrated), with a clock.
+    pub fn new(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<Engine, EngineError> {
+        Ok(Engine {
+            store,
+            prompts: Prompts::load()?,
+            communities: Communities::from_config(config),
+            clock,
+            bot_name: config.bot.name.clone(),
+        })
+    }
+
+    /// The prompts, for adapters that generate menus.
+    pub fn prompts(&self) -> &Prompts {
+        &self.prompts
+    }
+
+    /// The communities, for adapters and the CLI.
+    pub fn communities(&self) -> &Communities {
+        &self.communities
+    }
+
+    /// The clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Handles one message and returns what to send. Never fails: internal
+    /// errors are logged and answered with an apology when a command was
+    /// asked for.
+    pub async fn handle(&self, msg: &Incoming) -> Vec<Outgoing> {
+        if msg.sender.is_bot || msg.text.trim().is_empty() {
+            return Vec::new();
+        }
+        let community = self.communities.for_chat(&msg.chat);
+        let now = self.clock.now();
+        let member = match self
+            .store
+            .member_for_account(&community.id, msg.chat.platform, &msg.sender.id, &msg.sender.name, now)
+            .await
+        {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::error!(error = %e, chat = %msg.chat.key(), "could not resolve the sender");
+                return self.apology_if_command(msg, community.locale);
+            }
+        };
+        let locale = member.locale.unwrap_or(community.locale);
+        let role = community.role_of(msg);
+        let ctx = Ctx { engine: self, msg, community, member, locale, role, now };
+        if msg.text.chars().nth(MAX_TEXT_CHARS).is_some() {
+            return if looks_like_command(&msg.text) {
+                vec![ctx.reply("error-too-long", &Args::new().num("max", MAX_TEXT_CHARS as i64))]
+            } else {
+                Vec::new()
+            };
+        }
+        match command::parse(msg) {
+            Ok(cmd) => self.run(&ctx, &cmd).await,
+            Err(ParseError::NotACommand) => Vec::new(),
+            Err(e) => vec![Outgoing::reply(msg, crate::features::core::parse_error_text(&ctx, &e))],
+        }
+    }
+
+    async fn run(&self, ctx: &Ctx<'_>, cmd: &ParsedCommand) -> Vec<Outgoing> {
+        if ctx.role < cmd.spec.permission {
+            let needed = ctx.engine.prompts.plain(ctx.locale, cmd.spec.permission.prompt_key());
+            return vec![
+                ctx.reply("error-permission", &Args::new().str("usage", cmd.spec.usage()).str("role", needed)),
+            ];
+        }
+        match (cmd.spec.run)(ctx, cmd).await {
+            Ok(out) => out,
+            Err(CommandError::Member(p)) => vec![Outgoing::reply(ctx.msg, self.prompts.render(ctx.locale, &p))],
+            Err(CommandError::Store(e)) => {
+                tracing::error!(error = %e, command = cmd.spec.usage(), "command failed");
+                vec![ctx.reply("error-internal", &Args::new())]
+            }
+        }
+    }
+
+    fn apology_if_command(&self, msg: &Incoming, locale: Locale) -> Vec<Outgoing> {
+        if looks_like_command(&msg.text) || (msg.mentions_bot && msg.chat.kind == ChatKind::Group) {
+            vec![Outgoing::reply(msg, self.prompts.format(locale, "error-internal", &Args::new()))]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Delivers whatever became due up to now (scheduled jobs, reminders).
+    /// Adapters call it after the clock moves; empty until features schedule
+    /// work.
+    pub async fn due(&self) -> Vec<Outgoing> {
+        Vec::new()
+    }
+}
+
+fn looks_like_command(text: &str) -> bool {
+    text.trim_start().starts_with(['/', '!', '／', '！'])
+}

@@ -1,0 +1,195 @@
+//! Core commands every community has: `/help`, `/ping`, `/whoami`, `/lang`,
+//! and the replies to command lines that could not be parsed.
+//!
+//! Grammar: `/help [COMMAND]` · `/ping` · `/whoami` · `/lang [zh|en|default]`
+
+use crate::command::{ArgKind, ArgSpec, BoxFuture, CommandSpec, ParseError, ParsedCommand, Permission, all_commands};
+use crate::engine::{CommandError, CommandResult, Ctx};
+use crate::i18n::{Args, Locale};
+use crate::message::Outgoing;
+use crate::rich::RichText;
+
+/// The core commands.
+pub const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        feature: "core",
+        name: "help",
+        sub: None,
+        aliases: &["帮助", "h"],
+        permission: Permission::Member,
+        args: &[ArgSpec::optional("COMMAND", ArgKind::Word)],
+        run: help,
+    },
+    CommandSpec {
+        feature: "core",
+        name: "ping",
+        sub: None,
+        aliases: &[],
+        permission: Permission::Member,
+        args: &[],
+        run: ping,
+    },
+    CommandSpec {
+        feature: "core",
+        name: "whoami",
+        sub: None,
+        aliases: &["我"],
+        permission: Permission::Member,
+        args: &[],
+        run: whoami,
+    },
+    CommandSpec {
+        feature: "core",
+        name: "lang",
+        sub: None,
+        aliases: &["语言", "language"],
+        permission: Permission::Member,
+        args: &[ArgSpec::optional("LANG", ArgKind::Word)],
+        run: lang,
+    },
+];
+
+fn help<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
+    Box::pin(async move {
+        if let Some(wanted) = cmd.text("COMMAND") {
+            let wanted = wanted.trim_start_matches(['/', '!']).to_lowercase();
+            let matching: Vec<&CommandSpec> =
+                all_commands().filter(|c| c.name == wanted || c.aliases.contains(&wanted.as_str())).collect();
+            if matching.is_empty() {
+                return Err(CommandError::member("help-no-such-command", Args::new().str("name", wanted)));
+            }
+            let mut body = RichText::default();
+            for c in matching {
+                body.append(command_detail(ctx, c));
+            }
+            return Ok(vec![Outgoing::reply(ctx.msg, body)]);
+        }
+        let role = ctx.engine.prompts.plain(ctx.locale, ctx.role.prompt_key());
+        let mut lines = String::new();
+        for c in all_commands().filter(|c| c.permission <= ctx.role) {
+            let summary = ctx.engine.prompts.plain(ctx.locale, &c.summary_key());
+            lines.push_str(&format!("- `{}` — {summary}\n", c.usage()));
+        }
+        let mut body = ctx.text("help-header", &Args::new().str("role", role));
+        // The list is built from the registry; its pieces are our own text.
+        body.append(RichText::from_markup(&lines, &[]));
+        body.append(ctx.text("help-footer", &Args::new()));
+        Ok(vec![Outgoing::reply(ctx.msg, body)])
+    })
+}
+
+/// `/help NAME` for one command: usage, what it does, aliases, who may use it.
+fn command_detail(ctx: &Ctx<'_>, c: &CommandSpec) -> RichText {
+    let aliases = if c.aliases.is_empty() {
+        "—".to_owned()
+    } else {
+        c.aliases.iter().map(|a| format!("/{a}")).collect::<Vec<_>>().join(" ")
+    };
+    ctx.text(
+        "help-command",
+        &Args::new()
+            .str("usage", c.usage())
+            .str("summary", ctx.engine.prompts.plain(ctx.locale, &c.summary_key()))
+            .str("aliases", aliases)
+            .str("role", ctx.engine.prompts.plain(ctx.locale, c.permission.prompt_key())),
+    )
+}
+
+fn ping<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
+    Box::pin(async move { Ok(vec![ctx.reply("ping-pong", &Args::new())]) })
+}
+
+fn whoami<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
+    Box::pin(async move {
+        let accounts = ctx.store().accounts(ctx.member.id).await?;
+        let list: Vec<String> = accounts
+            .iter()
+            .map(|a| {
+                if a.user_id == a.display_name {
+                    format!("- {}: {}", a.platform, a.user_id)
+                } else {
+                    format!("- {}: {} ({})", a.platform, a.display_name, a.user_id)
+                }
+            })
+            .collect();
+        let locale_key = if ctx.member.locale.is_some() { "whoami-locale-chosen" } else { "whoami-locale-default" };
+        let locale = ctx.text(locale_key, &Args::new().str("locale", ctx.locale.code())).to_plain();
+        let joined = ctx.member.joined_at.with_timezone(&ctx.community.tz).format("%Y-%m-%d").to_string();
+        let mut body = ctx.text(
+            "whoami",
+            &Args::new()
+                .str("name", ctx.msg.sender.name.clone())
+                .num("id", ctx.member.id.0)
+                .str("community", ctx.community.name.clone())
+                .str("role", ctx.engine.prompts.plain(ctx.locale, ctx.role.prompt_key()))
+                .str("locale", locale)
+                .str("joined", joined)
+                .num("accounts", accounts.len() as i64),
+        );
+        // Account names are members' own text: plain, never markup.
+        body.append(RichText::plain(&list.join("\n")));
+        Ok(vec![Outgoing::reply(ctx.msg, body)])
+    })
+}
+
+const LANG_DEFAULT_WORDS: [&str; 4] = ["default", "auto", "默认", "reset"];
+
+fn lang<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
+    Box::pin(async move {
+        let Some(wanted) = cmd.text("LANG") else {
+            return Ok(vec![ctx.reply("lang-current", &Args::new().str("locale", ctx.locale.code()))]);
+        };
+        let chosen = if LANG_DEFAULT_WORDS.contains(&wanted.to_lowercase().as_str()) {
+            None
+        } else {
+            match Locale::parse(wanted) {
+                Some(l) => Some(l),
+                None => return Err(CommandError::member("lang-unknown", Args::new().str("got", wanted))),
+            }
+        };
+        ctx.store().set_locale(ctx.member.id, chosen).await?;
+        let now_speaking = chosen.unwrap_or(ctx.community.locale);
+        let key = if chosen.is_some() { "lang-set" } else { "lang-reset" };
+        let body = ctx.engine.prompts.format(now_speaking, key, &Args::new().str("locale", now_speaking.code()));
+        Ok(vec![Outgoing::reply(ctx.msg, body)])
+    })
+}
+
+/// The member-facing reply to a command line that did not parse.
+pub fn parse_error_text(ctx: &Ctx<'_>, e: &ParseError) -> RichText {
+    let (key, args) = match e {
+        ParseError::NotACommand => return RichText::default(),
+        ParseError::Unknown { name, suggestion: Some(s) } => {
+            ("error-unknown-command-suggest", Args::new().str("name", name.clone()).str("suggestion", *s))
+        }
+        ParseError::Unknown { name, suggestion: None } => {
+            ("error-unknown-command", Args::new().str("name", name.clone()))
+        }
+        ParseError::NeedsSub { name, subs } => {
+            ("error-needs-sub", Args::new().str("name", *name).str("subs", subs.join(" | ")))
+        }
+        ParseError::Missing { spec, arg } => {
+            ("error-missing-arg", Args::new().str("arg", *arg).str("usage", spec.usage()))
+        }
+        ParseError::Extra { spec, got } => {
+            ("error-extra-arg", Args::new().str("got", got.clone()).str("usage", spec.usage()))
+        }
+        ParseError::BadInt { spec, arg, got, min, max } => (
+            "error-bad-int",
+            Args::new()
+                .str("arg", *arg)
+                .str("got", got.clone())
+                .num("min", *min)
+                .num("max", *max)
+                .str("usage", spec.usage()),
+        ),
+        ParseError::BadChoice { spec, arg, got } => {
+            ("error-bad-choice", Args::new().str("arg", *arg).str("got", got.clone()).str("usage", spec.usage()))
+        }
+        ParseError::BadMember { spec, arg, got } => {
+            ("error-bad-member", Args::new().str("arg", *arg).str("got", got.clone()).str("usage", spec.usage()))
+        }
+        ParseError::UnclosedQuote { spec } => ("error-unclosed-quote", Args::new().str("usage", spec.usage())),
+    };
+    ctx.text(key, &args)
+}

@@ -1,0 +1,91 @@
+//! Linking accounts across platforms into one member: `/link` hands out a
+//! one-time code (by direct message when asked in a group, so nobody else
+//! can redeem it), `/link CODE` on another account merges that account, with
+//! its history, into the code's member.
+//!
+//! Grammar: `/link` · `/link CODE`
+
+use chrono::Duration;
+use rand::Rng;
+
+use crate::command::{ArgKind, ArgSpec, BoxFuture, CommandSpec, ParsedCommand, Permission};
+use crate::engine::{CommandError, CommandResult, Ctx};
+use crate::i18n::Args;
+use crate::message::{ChatKind, Outgoing};
+use crate::store::LinkOutcome;
+
+/// How long a code stays valid.
+pub const CODE_TTL_MINUTES: i64 = 10;
+
+/// Letters and digits that cannot be confused with each other when copied
+/// by hand (no 0/O, 1/I/L).
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+const CODE_LEN: usize = 6;
+
+/// The link commands.
+pub const COMMANDS: &[CommandSpec] = &[CommandSpec {
+    feature: "link",
+    name: "link",
+    sub: None,
+    aliases: &["关联", "绑定"],
+    permission: Permission::Member,
+    args: &[ArgSpec::optional("CODE", ArgKind::Word)],
+    run: link,
+}];
+
+fn new_code() -> String {
+    let mut rng = rand::rng();
+    (0..CODE_LEN).map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())])).collect()
+}
+
+fn link<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
+    Box::pin(async move {
+        match cmd.text("CODE") {
+            None => issue(ctx).await,
+            Some(code) => redeem(ctx, code).await,
+        }
+    })
+}
+
+async fn issue(ctx: &Ctx<'_>) -> CommandResult {
+    let expires = ctx.now + Duration::minutes(CODE_TTL_MINUTES);
+    let mut code = new_code();
+    let mut tries = 0;
+    while !ctx.store().put_link_code(&ctx.community.id, &code, ctx.member.id, ctx.now, expires).await? {
+        tries += 1;
+        if tries > 5 {
+            return Err(CommandError::member("error-internal", Args::new()));
+        }
+        code = new_code();
+    }
+    let args = Args::new().str("code", code).num("minutes", CODE_TTL_MINUTES);
+    if ctx.msg.chat.kind == ChatKind::Private {
+        return Ok(vec![ctx.reply("link-code", &args)]);
+    }
+    // In a group anyone could copy the code and attach their account to this
+    // member, so the code goes by direct message.
+    let dm = Outgoing::direct(ctx.msg.chat.platform, ctx.msg.sender.id.clone(), ctx.text("link-code", &args));
+    Ok(vec![dm, ctx.reply("link-code-sent", &Args::new())])
+}
+
+async fn redeem(ctx: &Ctx<'_>, code: &str) -> CommandResult {
+    let code = code.trim().to_uppercase();
+    if code.chars().count() != CODE_LEN || !code.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
+        return Err(CommandError::member("link-bad-code", Args::new().str("code", code)));
+    }
+    match ctx.store().redeem_link_code(&ctx.community.id, &code, ctx.member.id, ctx.now).await? {
+        LinkOutcome::Linked { kept, .. } => {
+            let accounts = ctx.store().accounts(kept).await?;
+            let list: Vec<String> = accounts.iter().map(|a| format!("{}: {}", a.platform, a.display_name)).collect();
+            Ok(vec![ctx.reply(
+                "link-done",
+                &Args::new().num("id", kept.0).num("count", accounts.len() as i64).str("accounts", list.join(", ")),
+            )])
+        }
+        LinkOutcome::AlreadyLinked => Err(CommandError::member("link-own-code", Args::new())),
+        LinkOutcome::Unknown => Err(CommandError::member("link-unknown-code", Args::new().str("code", code))),
+        LinkOutcome::Expired => {
+            Err(CommandError::member("link-expired-code", Args::new().num("minutes", CODE_TTL_MINUTES)))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! jixia (稷下) — a community engine that lives in chat groups.
+//!
+//! This crate is the platform-free engine: it knows no Discord, Telegram or
+//! HTTP. Adapters (in the `jixia-bots` crate) turn platform events into
+//! [`Incoming`] messages, call [`Engine::handle`], and send the [`Outgoing`]
+//! messages it returns.
+//!
+//! # Layout
+//! - [`message`] and [`rich`]: the message model and platform-neutral rich text.
+//! - [`command`]: the command registry and parser; every command is declared
+//!   once as a [`command::CommandSpec`] in its feature module.
+//! - [`features`]: one module per feature (its commands, handlers, prompts
+//!   file and tables share its name).
+//! - [`engine`]: routing a message to a command and errors to replies.
+//! - [`community`] and [`config`]: which chats form a community, who moderates
+//!   it; the TOML + environment configuration.
+//! - [`store`]: storage traits with SQLite and PostgreSQL implementations.
+//! - [`i18n`]: Fluent prompts in Chinese and English.
+//! - [`clock`]: injected time. [`secret`]: values that never reach logs.
+//! - [`bench`]: the throughput harness behind `jixia bench` and `cargo bench`.
+
+pub mod bench;
+pub mod clock;
+pub mod command;
+pub mod community;
+pub mod config;
+pub mod engine;
+pub mod features;
+pub mod i18n;
+pub mod message;
+pub mod rich;
+pub mod secret;
+pub mod store;
+
+pub use engine::Engine;
+pub use message::{Chat, ChatKind, Incoming, Outgoing, Platform, Sender};

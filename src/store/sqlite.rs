@@ -1,0 +1,85 @@
+//! The embedded SQLite store: one file, WAL journal, a busy timeout, foreign
+//! keys on; write transactions start with `BEGIN IMMEDIATE` so concurrent
+//! writers queue instead of failing on a lock upgrade.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::config::DatabaseConfig;
+use crate::secret::DbUrl;
+
+/// The SQLite implementation of the store traits.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) and migrates a SQLite database. Accepts a
+    /// path, `sqlite://path`, `sqlite:path` or `sqlite::memory:`.
+    pub async fn open(url: &DbUrl, config: &DatabaseConfig) -> Result<SqliteStore, StoreError> {
+        let shown = url.redacted();
+        let raw = url.expose();
+        let path = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")).unwrap_or(raw);
+        let open_err = |reason: String| StoreError::Open { url: shown.clone(), reason };
+        let memory = path == ":memory:";
+        let base = if memory {
+            SqliteConnectOptions::from_str("sqlite::memory:").map_err(|e| open_err(e.to_string()))?
+        } else {
+            let file = Path::new(path.split('?').next().unwrap_or(path));
+            if path.is_empty() {
+                return Err(open_err("no file name given".into()));
+            }
+            if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
+                && !dir.is_dir()
+            {
+                return Err(open_err(format!("directory {} does not exist", dir.display())));
+            }
+            if file.is_dir() {
+                return Err(open_err("that is a directory, not a database file".into()));
+            }
+            // Checked by hand: SQLite itself happily writes a 0444 file when
+            // running as root, which would hide a deployment mistake.
+            if std::fs::metadata(file).map(|m| m.permissions().readonly()).unwrap_or(false) {
+                return Err(StoreError::ReadOnly { url: shown });
+            }
+            SqliteConnectOptions::new().filename(file)
+        };
+        let options = base
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_millis(config.busy_timeout_ms))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(if memory { 1 } else { config.max_connections })
+            .connect_with(options)
+            .await
+            .map_err(|e| classify(&shown, e))?;
+        sqlx::migrate!("migrations/sqlite").run(&pool).await.map_err(|e| {
+            let reason = e.to_string();
+            if reason.contains("readonly") || reason.contains("read-only") {
+                StoreError::ReadOnly { url: shown.clone() }
+            } else {
+                StoreError::Migrate { url: shown.clone(), reason }
+            }
+        })?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+fn classify(shown: &str, e: sqlx::Error) -> StoreError {
+    let reason = e.to_string();
+    if reason.contains("readonly") {
+        StoreError::ReadOnly { url: shown.to_owned() }
+    } else if reason.contains("not a database") {
+        StoreError::Open { url: shown.to_owned(), reason: "the file exists but is not a SQLite database".into() }
+    } else {
+        StoreError::Open { url: shown.to_owned(), reason }
+    }
+}
+
+crate::store::sql::sql_store!(SqliteStore, "sqlite", "BEGIN IMMEDIATE", "MIN");
