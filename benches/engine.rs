@@ -1,1 +1,39 @@
-fn main() {}
+//! `cargo bench`: the engine throughput harness on a scratch SQLite file and,
+//! when `JIXIA_TEST_PG_URL` is set, on a scratch PostgreSQL database.
+//! Environment: `JIXIA_BENCH_MESSAGES` (default 20000).
+
+use jixia::bench::{BenchOptions, run};
+use jixia::store::{self, scratch};
+
+fn main() {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = rt.block_on(bench()) {
+        eprintln!("bench failed: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn bench() -> Result<(), Box<dyn std::error::Error>> {
+    let messages = std::env::var("JIXIA_BENCH_MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
+    let opts = BenchOptions { messages, ..Default::default() };
+    let file = scratch::ScratchFile::new()?;
+    let store = store::open(file.url(), &Default::default()).await?;
+    let report = run(store.clone(), opts).await?;
+    store.close().await;
+    println!("{}\n", report.summary());
+    if let Ok(url) = std::env::var("JIXIA_TEST_PG_URL") {
+        let db = scratch::ScratchDb::create(&jixia::secret::DbUrl::new(url)).await?;
+        let store = store::open(db.url(), &Default::default()).await?;
+        let report = run(store.clone(), opts).await?;
+        store.close().await;
+        db.drop_db().await?;
+        println!("{}", report.summary());
+    }
+    Ok(())
+}

@@ -44,6 +44,12 @@ impl RichText {
         RichText { blocks: vec![Block::Para(lines)] }
     }
 
+    /// A bulleted list of plain-text items.
+    pub fn list<S: AsRef<str>>(items: &[S]) -> RichText {
+        let items = items.iter().map(|i| vec![Inline::Text(i.as_ref().to_owned())]).collect();
+        RichText { blocks: vec![Block::List(items)] }
+    }
+
     /// Appends the blocks of `other`.
     pub fn append(&mut self, other: RichText) {
         self.blocks.extend(other.blocks);

@@ -1,1 +1,301 @@
-fn main() {}
+//! The `jixia` binary: console, adapters, migrations, config checks and the
+//! bench harness, behind one CLI.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use jixia::clock::{Clock, ManualClock, SystemClock};
+use jixia::config::Config;
+use jixia::secret::DbUrl;
+use jixia::{Engine, store};
+use jixia_bots::console::{Console, Flow};
+use jixia_bots::logging;
+
+const EXAMPLES: &str = "\
+Examples:
+  jixia console                              chat with the bot in this terminal (./jixia.db)
+  printf '/help\\n/whoami\\n' | jixia console   scripted: prints a transcript
+  jixia console --as alice --moderator alice  speak as alice, a moderator
+  jixia run --config jixia.toml              start the adapters enabled in the config
+  jixia migrate --db postgres://jixia@db/jixia
+  jixia config check --config jixia.toml
+  jixia bench --messages 20000 --pg postgres://postgres@127.0.0.1/test
+
+Environment:
+  JIXIA__SECTION__KEY=value overrides a config key (JIXIA__TELEGRAM__TOKEN=…);
+  RUST_LOG sets log filters; JIXIA_CONFIG names the config file.";
+
+/// jixia (稷下): a community engine that lives in chat groups.
+#[derive(Debug, Parser)]
+#[command(name = "jixia", version, about, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Chat with the bot in the terminal (a group chat on the console platform).
+    Console(ConsoleArgs),
+    /// Start the platform adapters enabled in the config.
+    Run(DataArgs),
+    /// Apply database migrations and exit.
+    Migrate(DataArgs),
+    /// Configuration tools.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Push synthetic traffic through the engine and print throughput and latency.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Load and validate the config (file + JIXIA__* environment) and print a redacted summary.
+    Check(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+struct ConfigArgs {
+    /// Config file (TOML). Without it, defaults plus environment overrides.
+    #[arg(long, env = "JIXIA_CONFIG", value_name = "PATH")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct DataArgs {
+    /// SQLite file or PostgreSQL URL (postgres://…). Default: database.url from config, else ./jixia.db.
+    #[arg(long, value_name = "PATH_OR_URL")]
+    db: Option<String>,
+    #[command(flatten)]
+    config: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+struct ConsoleArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Your member name.
+    #[arg(long = "as", value_name = "NAME", default_value = "me")]
+    as_name: String,
+    /// Console members who are moderators (repeatable).
+    #[arg(long, value_name = "NAME")]
+    moderator: Vec<String>,
+    /// The group chat to start in.
+    #[arg(long, value_name = "NAME", default_value = "general")]
+    chat: String,
+}
+
+#[derive(Debug, Args)]
+struct BenchArgs {
+    /// Messages to push.
+    #[arg(long, default_value_t = 20_000)]
+    messages: usize,
+    /// Distinct members.
+    #[arg(long, default_value_t = 10_000)]
+    members: usize,
+    /// Distinct group chats.
+    #[arg(long, default_value_t = 100)]
+    chats: usize,
+    /// Messages handled concurrently.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Also bench PostgreSQL: a server URL; a scratch database is created on it and dropped afterwards.
+    #[arg(long, value_name = "URL")]
+    pg: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("jixia: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match dispatch(cli, &runtime) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("jixia: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_config(args: &ConfigArgs) -> Result<Config> {
+    Ok(Config::load(args.config.as_deref(), std::env::vars())?)
+}
+
+fn db_url(args: &DataArgs, config: &Config) -> DbUrl {
+    match (&args.db, &config.database.url) {
+        (Some(db), _) => DbUrl::new(db.clone()),
+        (None, Some(url)) => url.clone(),
+        (None, None) => DbUrl::new("./jixia.db"),
+    }
+}
+
+fn dispatch(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
+    match cli.command {
+        Command::Console(args) => console(args, rt),
+        Command::Run(args) => {
+            let config = load_config(&args.config)?;
+            logging::init(config.log.format, &config.log.filter);
+            run(&config)
+        }
+        Command::Migrate(args) => {
+            let config = load_config(&args.config)?;
+            logging::init(config.log.format, &config.log.filter);
+            let url = db_url(&args, &config);
+            rt.block_on(async {
+                let store = store::open(&url, &config.database).await?;
+                store.close().await;
+                anyhow::Ok(())
+            })?;
+            println!("database {url} is migrated to the latest schema");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config { command: ConfigCommand::Check(args) } => {
+            let config = load_config(&args)?;
+            print_config_summary(&config);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(args) => {
+            logging::init(jixia::config::LogFormat::Human, "warn");
+            rt.block_on(bench(args))
+        }
+    }
+}
+
+fn console(args: ConsoleArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
+    let mut config = load_config(&args.data.config)?;
+    // Logs go to stderr; keep them to warnings so the chat stays readable.
+    logging::init(config.log.format, "warn");
+    for name in &args.moderator {
+        let entry = format!("console:{name}");
+        config.default_community_mut().moderators.push(entry.clone());
+        for community in config.communities.values_mut() {
+            if !community.moderators.contains(&entry) {
+                community.moderators.push(entry.clone());
+            }
+        }
+    }
+    let url = db_url(&args.data, &config);
+    let clock = ManualClock::running(SystemClock.now());
+    let engine = rt.block_on(async {
+        let store = store::open(&url, &config.database).await?;
+        anyhow::Ok(Arc::new(Engine::new(&config, store, Arc::new(clock.clone()))?))
+    })?;
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    let mut console = Console::new(engine, clock, &args.as_name, &args.chat, !interactive);
+    let mut out = std::io::stdout();
+    if !interactive {
+        rt.block_on(console.run_script(stdin.lock(), &mut out))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut editor = rustyline::DefaultEditor::new().context("cannot start line editing")?;
+    let history = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".jixia_history"));
+    if let Some(h) = &history {
+        // No history yet is normal.
+        let _ = editor.load_history(h);
+    }
+    println!("jixia console on {url}: type /help, :help for console commands, :quit to leave.");
+    loop {
+        match editor.readline(&console.prompt()) {
+            Ok(line) => {
+                if !line.trim().is_empty() {
+                    let _ = editor.add_history_entry(line.as_str());
+                }
+                if rt.block_on(console.line(&line, &mut out))? == Flow::Quit {
+                    break;
+                }
+            }
+            Err(rustyline::error::ReadlineError::Interrupted | rustyline::error::ReadlineError::Eof) => break,
+            Err(e) => bail!("reading the terminal: {e}"),
+        }
+    }
+    if let Some(h) = &history {
+        let _ = editor.save_history(h);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run(config: &Config) -> Result<ExitCode> {
+    let enabled: Vec<&str> = [("telegram", config.telegram.enabled), ("discord", config.discord.enabled)]
+        .into_iter()
+        .filter_map(|(name, on)| on.then_some(name))
+        .collect();
+    if enabled.is_empty() {
+        eprintln!(
+            "jixia: no adapter is enabled. Enable one in the config ([telegram] enabled = true, or [discord]) \
+             or with JIXIA__TELEGRAM__ENABLED=true, and give its token; to try jixia without a platform, use `jixia console`."
+        );
+        return Ok(ExitCode::from(2));
+    }
+    eprintln!(
+        "jixia: the {} adapter{} not part of this build yet; `jixia console` runs the same engine in the terminal.",
+        enabled.join(" and "),
+        if enabled.len() == 1 { " is" } else { "s are" }
+    );
+    Ok(ExitCode::from(2))
+}
+
+fn print_config_summary(config: &Config) {
+    println!("config OK");
+    println!("bot name:           {}", config.bot.name);
+    println!("default community:  {}", config.bot.default_community);
+    match &config.database.url {
+        Some(url) => println!("database:           {url}"),
+        None => println!("database:           ./jixia.db (default)"),
+    }
+    for (id, c) in &config.communities {
+        println!(
+            "community {id}: locale {}, time zone {}, {} chats, {} moderators, {} admins",
+            c.locale,
+            c.timezone,
+            c.chats.len(),
+            c.moderators.len(),
+            c.admins.len()
+        );
+    }
+    println!("telegram:           {}", if config.telegram.enabled { "enabled" } else { "off" });
+    println!("discord:            {}", if config.discord.enabled { "enabled" } else { "off" });
+}
+
+async fn bench(args: BenchArgs) -> Result<ExitCode> {
+    let opts = jixia::bench::BenchOptions {
+        messages: args.messages,
+        members: args.members,
+        chats: args.chats,
+        concurrency: args.concurrency,
+        ..Default::default()
+    };
+    let file = store::scratch::ScratchFile::new()?;
+    let report = async {
+        let store = store::open(file.url(), &Default::default()).await?;
+        let report = jixia::bench::run(store.clone(), opts).await?;
+        store.close().await;
+        anyhow::Ok(report)
+    }
+    .await;
+    println!("{}\n", report?.summary());
+    if let Some(pg) = args.pg {
+        let scratch = store::scratch::ScratchDb::create(&DbUrl::new(pg)).await?;
+        let result = async {
+            let store = store::open(scratch.url(), &Default::default()).await?;
+            let report = jixia::bench::run(store.clone(), opts).await?;
+            store.close().await;
+            anyhow::Ok(report)
+        }
+        .await;
+        scratch.drop_db().await?;
+        println!("{}", result?.summary());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -19,8 +19,7 @@ help-no-such-command = There is no command called { $name }. Send `/help` for th
 
 ping-pong = pong 🏓
 
-whoami =
-    **{ $name }** · member #{ $id } · { $community }
+whoami = **{ $name }** · member #{ $id } · { $community }
     Role: { $role }
     Language: { $locale }
     Joined: { $joined }

@@ -19,8 +19,7 @@ help-no-such-command = 没有叫 { $name } 的命令。发送 `/help` 查看全�
 
 ping-pong = pong 🏓
 
-whoami =
-    **{ $name }** · 成员 #{ $id } · { $community }
+whoami = **{ $name }** · 成员 #{ $id } · { $community }
     角色：{ $role }
     语言：{ $locale }
     加入于：{ $joined }

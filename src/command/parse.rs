@@ -262,5 +262,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+// The tests sit next to the module as `command/tests.rs`; without `path`
+// `mod tests;` here would look for `command/parse/tests.rs`.
 #[cfg(test)]
+#[path = "tests.rs"]
 mod tests;

@@ -106,9 +106,9 @@ fn whoami<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, Comman
             .iter()
             .map(|a| {
                 if a.user_id == a.display_name {
-                    format!("- {}: {}", a.platform, a.user_id)
+                    format!("{}: {}", a.platform, a.user_id)
                 } else {
-                    format!("- {}: {} ({})", a.platform, a.display_name, a.user_id)
+                    format!("{}: {} ({})", a.platform, a.display_name, a.user_id)
                 }
             })
             .collect();
@@ -127,7 +127,7 @@ fn whoami<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, Comman
                 .num("accounts", accounts.len() as i64),
         );
         // Account names are members' own text: plain, never markup.
-        body.append(RichText::plain(&list.join("\n")));
+        body.append(RichText::list(&list));
         Ok(vec![Outgoing::reply(ctx.msg, body)])
     })
 }

@@ -69,9 +69,10 @@ async fn issue(ctx: &Ctx<'_>) -> CommandResult {
 }
 
 async fn redeem(ctx: &Ctx<'_>, code: &str) -> CommandResult {
-    let code = code.trim().to_uppercase();
+    let typed = code.trim();
+    let code = typed.to_uppercase();
     if code.chars().count() != CODE_LEN || !code.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
-        return Err(CommandError::member("link-bad-code", Args::new().str("code", code)));
+        return Err(CommandError::member("link-bad-code", Args::new().str("code", typed)));
     }
     match ctx.store().redeem_link_code(&ctx.community.id, &code, ctx.member.id, ctx.now).await? {
         LinkOutcome::Linked { kept, .. } => {

@@ -5,6 +5,7 @@
 //! applied when a store is opened.
 
 mod postgres;
+pub mod scratch;
 mod sql;
 mod sqlite;
 

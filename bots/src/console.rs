@@ -1,0 +1,373 @@
+//! The terminal console: a group chat with the bot in your terminal, on the
+//! same engine and store as the real platforms. Interactive with line
+//! editing when stdin is a terminal; one message per line when it is a pipe,
+//! printing a transcript.
+//!
+//! Every message, typed or sent by the bot, gets an id from one counter and is
+//! printed as `[CHAT] NAME #ID: text`; continuation lines are indented by two
+//! spaces. Lines starting with `:` steer the console (see [`HELP`]); its own
+//! notices start with `-- `.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{self, BufRead, Write};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration};
+use jixia::clock::{Clock, ManualClock};
+use jixia::message::{Destination, Mention, ReplyTo};
+use jixia::{Chat, ChatKind, Engine, Incoming, Outgoing, Platform, Sender};
+
+/// What `:help` prints.
+pub const HELP: &str = "\
+console commands:
+  :as NAME              speak as member NAME
+  :chat NAME            switch to group chat NAME
+  :dm                   private chat between you and the bot
+  :reply ID TEXT        send TEXT as a reply to message #ID
+  :press ID N           press button N under message #ID
+  :admin on|off         platform-admin flag of the current member
+  :time RFC3339         set the clock, e.g. :time 2026-12-01T09:00:00+08:00
+  :advance 90m|25h|3d   move the clock forward
+  :help                 this list
+  :quit                 leave";
+
+/// Where the current member is talking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Place {
+    Group(String),
+    Dm,
+}
+
+/// A message printed so far, for `:reply` and `:press`.
+#[derive(Debug, Clone)]
+struct Seen {
+    author: Sender,
+    buttons: Vec<String>,
+}
+
+/// Whether to keep going after a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Read the next line.
+    Continue,
+    /// `:quit` was given.
+    Quit,
+}
+
+/// The console's state: who is talking where, the clock, the id counter.
+#[derive(Debug)]
+pub struct Console {
+    engine: Arc<Engine>,
+    clock: ManualClock,
+    bot_name: String,
+    sender: String,
+    place: Place,
+    admins: HashSet<String>,
+    next_id: u64,
+    seen: HashMap<u64, Seen>,
+    /// Echo typed messages (pipe mode), so the output is a full transcript.
+    echo: bool,
+}
+
+impl Console {
+    /// A console on `engine`, whose clock must be `clock`, speaking as
+    /// `sender` in group `chat`.
+    pub fn new(engine: Arc<Engine>, clock: ManualClock, sender: &str, chat: &str, echo: bool) -> Console {
+        let bot_name = engine.bot_name.clone();
+        Console {
+            engine,
+            clock,
+            bot_name,
+            sender: sender.to_owned(),
+            place: Place::Group(chat.to_owned()),
+            admins: HashSet::new(),
+            next_id: 1,
+            seen: HashMap::new(),
+            echo,
+        }
+    }
+
+    /// The prompt for interactive mode: where you are, who you are, and the
+    /// id your next message will get.
+    pub fn prompt(&self) -> String {
+        format!("[{}] {} #{}> ", self.label(&self.current_chat()), self.sender, self.next_id)
+    }
+
+    fn current_chat(&self) -> Chat {
+        match &self.place {
+            Place::Group(name) => Chat::group(Platform::Console, name.clone()),
+            Place::Dm => Chat::private(Platform::Console, self.sender.clone()),
+        }
+    }
+
+    fn label(&self, chat: &Chat) -> String {
+        match chat.kind {
+            ChatKind::Group => chat.id.clone(),
+            ChatKind::Private => format!("dm:{}", chat.id),
+        }
+    }
+
+    fn take_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// Handles one input line, writing the transcript to `out`.
+    pub async fn line(&mut self, line: &str, out: &mut dyn Write) -> io::Result<Flow> {
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.trim().is_empty() {
+            return Ok(Flow::Continue);
+        }
+        match line.strip_prefix(':') {
+            Some(directive) => self.directive(directive, out).await,
+            None => {
+                self.say(line, None, out).await?;
+                Ok(Flow::Continue)
+            }
+        }
+    }
+
+    async fn directive(&mut self, directive: &str, out: &mut dyn Write) -> io::Result<Flow> {
+        let (cmd, rest) = directive.split_once(char::is_whitespace).unwrap_or((directive, ""));
+        let rest = rest.trim();
+        match cmd {
+            "quit" | "q" | "exit" => return Ok(Flow::Quit),
+            "help" => writeln!(out, "{}", indent_notice(HELP))?,
+            "as" if is_name(rest) => {
+                self.sender = rest.to_owned();
+                if self.place == Place::Dm {
+                    notice(out, &format!("now speaking as {rest} (in your own private chat)"))?;
+                } else {
+                    notice(out, &format!("now speaking as {rest}"))?;
+                }
+            }
+            "chat" if is_name(rest) => {
+                self.place = Place::Group(rest.to_owned());
+                notice(out, &format!("now in group {rest}"))?;
+            }
+            "dm" => {
+                self.place = Place::Dm;
+                notice(out, &format!("now in a private chat with {}", self.bot_name))?;
+            }
+            "admin" if rest == "on" || rest == "off" => {
+                if rest == "on" {
+                    self.admins.insert(self.sender.clone());
+                } else {
+                    self.admins.remove(&self.sender);
+                }
+                notice(
+                    out,
+                    &format!("{} is {} a platform admin", self.sender, if rest == "on" { "now" } else { "no longer" }),
+                )?;
+            }
+            "reply" => match parse_id_and(rest) {
+                Some((id, text)) if self.seen.contains_key(&id) && !text.is_empty() => {
+                    self.say(text, Some(id), out).await?;
+                }
+                Some((id, _)) if !self.seen.contains_key(&id) => notice(out, &format!("there is no message #{id}"))?,
+                _ => notice(out, "usage: :reply ID TEXT")?,
+            },
+            "press" => match parse_id_and(rest) {
+                Some((id, n)) => {
+                    let data = self
+                        .seen
+                        .get(&id)
+                        .and_then(|s| n.parse::<usize>().ok().and_then(|n| s.buttons.get(n.wrapping_sub(1))).cloned());
+                    match data {
+                        Some(data) => self.say(&data, None, out).await?,
+                        None => notice(out, &format!("message #{id} has no button {n}"))?,
+                    }
+                }
+                None => notice(out, "usage: :press ID N")?,
+            },
+            "time" => match DateTime::parse_from_rfc3339(rest) {
+                Ok(t) => {
+                    self.clock.set(t.to_utc());
+                    notice(out, &format!("time is now {}", t.format("%Y-%m-%d %H:%M:%S %:z")))?;
+                    self.deliver_due(out).await?;
+                }
+                Err(_) => notice(out, "usage: :time 2026-12-01T09:00:00+08:00 (RFC 3339, with an offset)")?,
+            },
+            "advance" => match parse_duration(rest) {
+                Some(d) => {
+                    self.clock.advance(d);
+                    let now = self.clock.now();
+                    notice(out, &format!("time is now {}", now.format("%Y-%m-%d %H:%M:%S UTC")))?;
+                    self.deliver_due(out).await?;
+                }
+                None => notice(out, "usage: :advance 90m | 25h | 3d (s, m, h, d or w)")?,
+            },
+            _ => notice(out, &format!("unknown console command :{directive} (try :help)"))?,
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// Sends `text` as the current member, optionally replying to `reply_to`.
+    async fn say(&mut self, text: &str, reply_to: Option<u64>, out: &mut dyn Write) -> io::Result<()> {
+        let id = self.take_id();
+        let chat = self.current_chat();
+        let author = Sender {
+            id: self.sender.clone(),
+            name: self.sender.clone(),
+            is_platform_admin: self.admins.contains(&self.sender) && chat.kind == ChatKind::Group,
+            is_bot: false,
+        };
+        if self.echo {
+            print_message(out, &self.label(&chat), &self.sender, id, text)?;
+        }
+        let (mentions, mentions_bot) = self.mentions(text);
+        let msg = Incoming {
+            chat: chat.clone(),
+            sender: author.clone(),
+            message_id: id.to_string(),
+            text: text.to_owned(),
+            reply_to: reply_to.and_then(|rid| {
+                self.seen.get(&rid).map(|s| ReplyTo { message_id: rid.to_string(), author: Some(s.author.clone()) })
+            }),
+            mentions,
+            mentions_bot,
+            at: self.clock.now(),
+        };
+        self.seen.insert(id, Seen { author, buttons: Vec::new() });
+        let replies = self.engine.handle(&msg).await;
+        self.print_outgoing(&replies, out)
+    }
+
+    /// `@NAME` words: the bot's own name addresses the bot, others mention
+    /// console members of that name.
+    fn mentions(&self, text: &str) -> (Vec<Mention>, bool) {
+        let mut mentions = Vec::new();
+        let mut bot = false;
+        for word in text.split_whitespace() {
+            let Some(name) = word.strip_prefix('@') else { continue };
+            let name = name.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'));
+            if name.is_empty() {
+                continue;
+            }
+            if name == self.bot_name {
+                bot = true;
+            } else {
+                mentions.push(Mention { user_id: name.to_owned(), name: name.to_owned() });
+            }
+        }
+        (mentions, bot)
+    }
+
+    async fn deliver_due(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let due = self.engine.due().await;
+        self.print_outgoing(&due, out)
+    }
+
+    fn print_outgoing(&mut self, messages: &[Outgoing], out: &mut dyn Write) -> io::Result<()> {
+        for m in messages {
+            let chat = match &m.to {
+                Destination::Chat(chat) => chat.clone(),
+                Destination::Direct { user_id, .. } => Chat::private(Platform::Console, user_id.clone()),
+            };
+            let id = self.take_id();
+            let mut text = m.body.to_plain();
+            for (i, b) in m.buttons.iter().enumerate() {
+                text.push_str(&format!("\n[{}] {}", i + 1, b.label));
+            }
+            for a in &m.attachments {
+                text.push_str(&format!("\n📎 {} ({} bytes)", a.filename, a.bytes.len()));
+            }
+            print_message(out, &self.label(&chat), &self.bot_name, id, &text)?;
+            let bot = Sender {
+                id: self.bot_name.clone(),
+                name: self.bot_name.clone(),
+                is_platform_admin: false,
+                is_bot: true,
+            };
+            self.seen.insert(id, Seen { author: bot, buttons: m.buttons.iter().map(|b| b.data.clone()).collect() });
+        }
+        out.flush()
+    }
+
+    /// Pipe mode: one message per line from `input` until end of input or
+    /// `:quit`. Bytes that are not UTF-8 are replaced, never fatal.
+    pub async fn run_script(&mut self, mut input: impl BufRead, out: &mut dyn Write) -> io::Result<()> {
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            if input.read_until(b'\n', &mut buf)? == 0 {
+                return Ok(());
+            }
+            let line = String::from_utf8_lossy(&buf);
+            if self.line(&line, out).await? == Flow::Quit {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Prints `[CHAT] NAME #ID: text`, continuation lines indented by two spaces.
+fn print_message(out: &mut dyn Write, chat: &str, name: &str, id: u64, text: &str) -> io::Result<()> {
+    let mut lines = text.lines();
+    writeln!(out, "[{chat}] {name} #{id}: {}", lines.next().unwrap_or_default())?;
+    for l in lines {
+        writeln!(out, "  {l}")?;
+    }
+    Ok(())
+}
+
+fn notice(out: &mut dyn Write, text: &str) -> io::Result<()> {
+    writeln!(out, "-- {text}")
+}
+
+fn indent_notice(text: &str) -> String {
+    text.lines().map(|l| format!("-- {l}")).collect::<Vec<_>>().join("\n")
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && !s.contains(char::is_whitespace) && !s.starts_with(':')
+}
+
+fn parse_id_and(rest: &str) -> Option<(u64, &str)> {
+    let (id, text) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let id = id.trim_start_matches('#').parse().ok()?;
+    Some((id, text.trim()))
+}
+
+/// `90m`, `25h`, `3d`, `2w`, `30s`, or combinations such as `1d12h`.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let mut total = Duration::zero();
+    let mut digits = String::new();
+    let mut any = false;
+    for c in s.trim().chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let n: i64 = digits.parse().ok()?;
+        digits.clear();
+        total += match c {
+            's' => Duration::try_seconds(n)?,
+            'm' => Duration::try_minutes(n)?,
+            'h' => Duration::try_hours(n)?,
+            'd' => Duration::try_days(n)?,
+            'w' => Duration::try_weeks(n)?,
+            _ => return None,
+        };
+        any = true;
+    }
+    (any && digits.is_empty()).then_some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90m"), Some(Duration::minutes(90)));
+        assert_eq!(parse_duration("25h"), Some(Duration::hours(25)));
+        assert_eq!(parse_duration("3d"), Some(Duration::days(3)));
+        assert_eq!(parse_duration("1d12h"), Some(Duration::hours(36)));
+        assert_eq!(parse_duration(""), None);
+        assert_eq!(parse_duration("10"), None);
+        assert_eq!(parse_duration("5y"), None);
+        assert_eq!(parse_duration("99999999999999999999d"), None);
+    }
+}
