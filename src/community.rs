@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use crate::command::Permission;
 use crate::config::{CommunityConfig, Config};
 use crate::i18n::Locale;
-use crate::message::{Chat, Incoming};
+use crate::message::{Chat, Incoming, Platform};
 
 /// One community, resolved from config.
 #[derive(Debug, Clone)]
@@ -41,10 +41,16 @@ impl Community {
     /// The permission level of the sender of `msg`: admins and moderators
     /// from config by `platform:user_id`; platform admins are moderators.
     pub fn role_of(&self, msg: &Incoming) -> Permission {
-        let key = format!("{}:{}", msg.chat.platform, msg.sender.id);
+        self.role_for(msg.chat.platform, &msg.sender.id, msg.sender.is_platform_admin)
+    }
+
+    /// The permission level of an account, given whether the platform says it
+    /// administers the chat at hand.
+    pub fn role_for(&self, platform: Platform, user_id: &str, is_platform_admin: bool) -> Permission {
+        let key = format!("{platform}:{user_id}");
         if self.admins.contains(&key) {
             Permission::Admin
-        } else if self.moderators.contains(&key) || msg.sender.is_platform_admin {
+        } else if self.moderators.contains(&key) || is_platform_admin {
             Permission::Moderator
         } else {
             Permission::Member

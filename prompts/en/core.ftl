@@ -7,6 +7,7 @@ role-admin = admin
 cmd-help = List the commands, or show how to use one
 cmd-ping = Check that the bot is alive
 cmd-whoami = Show your member profile and linked accounts
+cmd-whois = Show a member's profile and linked accounts (moderators)
 cmd-lang = Show or set your language (zh / en / default)
 
 help-header = **Commands** (your role: { $role })
@@ -27,6 +28,7 @@ whoami = **{ $name }** · member #{ $id } · { $community }
         [one] account
        *[other] accounts ({ $accounts })
     }:
+whois-unknown = I don't know { $name } yet: they have not said anything here.
 whoami-locale-chosen = { $locale } (your choice)
 whoami-locale-default = { $locale } (community default)
 

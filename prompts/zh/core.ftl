@@ -7,6 +7,7 @@ role-admin = 管理员
 cmd-help = 显示命令列表，或某个命令的用法
 cmd-ping = 检查机器人是否在线
 cmd-whoami = 查看你的成员信息和已关联的账号
+cmd-whois = 查看某位成员的资料和已关联的账号（版主）
 cmd-lang = 查看或设置你的语言（zh / en / default）
 
 help-header = **可用命令**（你的角色：{ $role }）
@@ -24,6 +25,7 @@ whoami = **{ $name }** · 成员 #{ $id } · { $community }
     语言：{ $locale }
     加入于：{ $joined }
     已关联账号（{ $accounts }）：
+whois-unknown = 还不认识 { $name }：TA 需要先在这里说过话。
 whoami-locale-chosen = { $locale }（你自己设置的）
 whoami-locale-default = { $locale }（社区默认）
 

@@ -1,1 +1,596 @@
+//! Parser tests: each one is a line somebody typed in a chat and what the
+//! parser made of it. Parsing is pure, so these cover the grammar in detail.
 
+use chrono::Utc;
+
+use super::{Word, bind_args, parse, split_words};
+use crate::command::{ArgKind, ArgSpec, BoxFuture, CommandSpec, ParseError, ParsedCommand, Permission, Value};
+use crate::engine::{CommandResult, Ctx};
+use crate::message::{Chat, Incoming, Mention, Platform, Sender};
+
+/// alice says `text` in the console group `general`.
+fn said(text: &str) -> Incoming {
+    Incoming::text(Chat::group(Platform::Console, "general"), Sender::member("alice", "alice"), "1", text, Utc::now())
+}
+
+/// alice says `text` and the adapter saw the bot mentioned in it.
+fn said_to_bot(text: &str) -> Incoming {
+    let mut msg = said(text);
+    msg.mentions_bot = true;
+    msg
+}
+
+fn command(msg: &Incoming) -> ParsedCommand {
+    match parse(msg) {
+        Ok(cmd) => cmd,
+        Err(e) => panic!("{:?} should run a command, got {e:?}", msg.text),
+    }
+}
+
+fn rejected(msg: &Incoming) -> ParseError {
+    match parse(msg) {
+        Ok(cmd) => panic!("{:?} should not parse, got /{} {:?}", msg.text, cmd.spec.name, cmd.values),
+        Err(e) => e,
+    }
+}
+
+fn word(s: &str) -> Option<Value> {
+    Some(Value::Word(s.to_owned()))
+}
+
+// ---------------------------------------------------------------------------
+// Prefixes, names and aliases
+
+#[test]
+fn slash_bang_and_full_width_prefixes_all_run_a_command() {
+    for line in ["/ping", "!ping", "／ping", "！ping"] {
+        let cmd = command(&said(line));
+        assert_eq!(cmd.spec.name, "ping", "{line}");
+        assert!(cmd.values.is_empty(), "{line}");
+    }
+}
+
+#[test]
+fn leading_white_space_before_the_prefix_is_ignored() {
+    assert_eq!(command(&said("   /ping")).spec.name, "ping");
+    assert_eq!(command(&said("\n/ping")).spec.name, "ping");
+}
+
+#[test]
+fn help_without_an_argument_leaves_the_slot_empty() {
+    let cmd = command(&said("/help"));
+    assert_eq!(cmd.spec.name, "help");
+    assert_eq!(cmd.values, vec![None]);
+    assert_eq!(cmd.text("COMMAND"), None);
+}
+
+#[test]
+fn help_with_a_command_name() {
+    let cmd = command(&said("/help ping"));
+    assert_eq!(cmd.spec.name, "help");
+    assert_eq!(cmd.text("COMMAND"), Some("ping"));
+}
+
+#[test]
+fn telegram_bot_suffix_is_dropped_from_the_name() {
+    let cmd = command(&said("/help@jixia_bot"));
+    assert_eq!(cmd.spec.name, "help");
+    assert_eq!(cmd.values, vec![None]);
+
+    let cmd = command(&said("/help@jixia_bot lang"));
+    assert_eq!(cmd.text("COMMAND"), Some("lang"));
+
+    assert_eq!(command(&said("！ping@jixia_bot")).spec.name, "ping");
+}
+
+#[test]
+fn chinese_aliases_run_the_same_command() {
+    for (line, name) in [
+        ("/帮助", "help"),
+        ("/h", "help"),
+        ("/我", "whoami"),
+        ("/语言", "lang"),
+        ("/language", "lang"),
+        ("/关联", "link"),
+        ("/绑定", "link"),
+        ("！帮助", "help"),
+        ("／我", "whoami"),
+    ] {
+        assert_eq!(command(&said(line)).spec.name, name, "{line}");
+    }
+}
+
+#[test]
+fn aliases_take_the_same_arguments() {
+    assert_eq!(command(&said("/帮助 ping")).text("COMMAND"), Some("ping"));
+    assert_eq!(command(&said("/语言 en")).text("LANG"), Some("en"));
+    assert_eq!(command(&said("/绑定 K7M2QX")).text("CODE"), Some("K7M2QX"));
+}
+
+#[test]
+fn command_names_are_case_insensitive_but_arguments_keep_their_case() {
+    for line in ["/HELP", "/Help", "/hElP", "/HELP@Jixia_Bot", "/H"] {
+        assert_eq!(command(&said(line)).spec.name, "help", "{line}");
+    }
+    assert_eq!(command(&said("/WhoAmI")).spec.name, "whoami");
+    let cmd = command(&said("/LANG EN"));
+    assert_eq!(cmd.spec.name, "lang");
+    assert_eq!(cmd.text("LANG"), Some("EN"));
+}
+
+#[test]
+fn any_white_space_separates_the_name_from_its_arguments() {
+    // Ideographic space (what a Chinese input method types), tab, newline.
+    for line in ["/help　ping", "/help\tping", "/help\nping", "/help    ping   "] {
+        let cmd = command(&said(line));
+        assert_eq!(cmd.spec.name, "help", "{line:?}");
+        assert_eq!(cmd.text("COMMAND"), Some("ping"), "{line:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Addressing the bot by mention
+
+#[test]
+fn a_mention_of_the_bot_makes_a_bare_name_a_command() {
+    let cmd = command(&said_to_bot("@jixia help"));
+    assert_eq!(cmd.spec.name, "help");
+    assert_eq!(cmd.values, vec![None]);
+
+    let cmd = command(&said_to_bot("@jixia help ping"));
+    assert_eq!(cmd.text("COMMAND"), Some("ping"));
+
+    assert_eq!(command(&said_to_bot("@jixia 帮助")).spec.name, "help");
+    assert_eq!(command(&said_to_bot("@jixia   lang   en")).text("LANG"), Some("en"));
+    assert_eq!(command(&said_to_bot("@jixia　我")).spec.name, "whoami");
+}
+
+#[test]
+fn a_mention_of_the_bot_before_a_prefixed_command() {
+    let cmd = command(&said_to_bot("@jixia /help"));
+    assert_eq!(cmd.spec.name, "help");
+    assert_eq!(command(&said_to_bot("@jixia ！ping")).spec.name, "ping");
+    assert_eq!(command(&said_to_bot("@jixia /help@jixia_bot whoami")).text("COMMAND"), Some("whoami"));
+}
+
+#[test]
+fn a_discord_style_mention_of_the_bot_works_too() {
+    assert_eq!(command(&said_to_bot("<@1234567890> ping")).spec.name, "ping");
+    assert_eq!(command(&said_to_bot("<@1234567890> /help lang")).text("COMMAND"), Some("lang"));
+}
+
+#[test]
+fn without_a_mention_of_the_bot_at_names_are_just_chat() {
+    // The adapter did not see the bot mentioned: maybe another bot, maybe a
+    // member called jixia. Either way it is not ours to answer.
+    for line in ["@jixia help", "@jixia /help", "@jixia", "<@1234567890> ping", "help", "help ping"] {
+        assert_eq!(rejected(&said(line)), ParseError::NotACommand, "{line}");
+    }
+}
+
+#[test]
+fn a_question_to_the_bot_is_not_an_unknown_command() {
+    // "@jixia hello" is somebody talking to the bot, not a typo of a command.
+    for line in ["@jixia hello", "@jixia 你好", "@jixia how do I link accounts?", "@jixia", "@jixia 　"] {
+        assert_eq!(rejected(&said_to_bot(line)), ParseError::NotACommand, "{line:?}");
+    }
+}
+
+#[test]
+fn a_prefixed_typo_addressed_to_the_bot_is_still_a_typo() {
+    assert_eq!(
+        rejected(&said_to_bot("@jixia /hlep")),
+        ParseError::Unknown { name: "hlep".into(), suggestion: Some("help") }
+    );
+}
+
+#[test]
+fn a_mention_that_is_not_at_the_start_does_not_address_a_bare_name() {
+    assert_eq!(rejected(&said_to_bot("thanks @jixia")), ParseError::NotACommand);
+    assert_eq!(rejected(&said_to_bot("ping me later @jixia")), ParseError::NotACommand);
+}
+
+// ---------------------------------------------------------------------------
+// Ordinary chat
+
+#[test]
+fn ordinary_chat_is_not_a_command() {
+    for line in [
+        "",
+        "   ",
+        "\n",
+        "hello",
+        "大家好",
+        "!!!",
+        "！！！",
+        "!?",
+        "/",
+        "!",
+        "／",
+        "/ ping",
+        "/usr/lib/postgresql 怎么配置",
+        "/etc/postgresql/16/main/postgresql.conf",
+        "https://www.postgresql.org/docs/",
+        "./configure --prefix=/usr",
+        ":)",
+        "/¯\\_(ツ)_/¯",
+        "/@jixia",
+    ] {
+        assert_eq!(rejected(&said(line)), ParseError::NotACommand, "{line:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Unknown commands
+
+#[test]
+fn a_close_typo_gets_a_suggestion() {
+    for (line, typed, suggestion) in [
+        ("/hlep", "hlep", "help"),
+        ("/HLEP", "hlep", "help"),
+        ("/hel", "hel", "help"),
+        ("/helpp", "helpp", "help"),
+        ("/pign", "pign", "ping"),
+        ("!pong", "pong", "ping"),
+        ("/whoamii", "whoamii", "whoami"),
+        ("/lnik", "lnik", "link"),
+        ("/langauge", "langauge", "language"),
+        ("/帮主", "帮主", "帮助"),
+    ] {
+        assert_eq!(
+            rejected(&said(line)),
+            ParseError::Unknown { name: typed.into(), suggestion: Some(suggestion) },
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn a_name_far_from_every_command_gets_no_suggestion() {
+    for (line, typed) in [("/zzzzzz", "zzzzzz"), ("/weather 北京", "weather"), ("/签到", "签到"), ("/2024", "2024")]
+    {
+        assert_eq!(rejected(&said(line)), ParseError::Unknown { name: typed.into(), suggestion: None }, "{line}");
+    }
+}
+
+#[test]
+fn a_one_letter_name_is_not_guessed_to_be_another_one_letter_alias() {
+    // "x" is one edit from "h", but that is every one-letter word.
+    assert_eq!(rejected(&said("/x")), ParseError::Unknown { name: "x".into(), suggestion: None });
+}
+
+#[test]
+fn an_unknown_command_with_an_open_quote_is_reported_as_unknown() {
+    assert_eq!(
+        rejected(&said("/hlep \"with a quote")),
+        ParseError::Unknown { name: "hlep".into(), suggestion: Some("help") }
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Arguments
+
+#[test]
+fn an_argument_to_a_command_that_takes_none_is_extra() {
+    let ParseError::Extra { spec, got } = rejected(&said("/ping x")) else { panic!("/ping x should be Extra") };
+    assert_eq!(spec.name, "ping");
+    assert_eq!(got, "x");
+
+    let ParseError::Extra { spec, got } = rejected(&said("/我 是谁")) else { panic!("/我 是谁 should be Extra") };
+    assert_eq!(spec.name, "whoami");
+    assert_eq!(got, "是谁");
+}
+
+#[test]
+fn a_second_word_to_a_one_argument_command_is_extra() {
+    let ParseError::Extra { spec, got } = rejected(&said("/help ping pong")) else { panic!("should be Extra") };
+    assert_eq!(spec.name, "help");
+    assert_eq!(got, "pong");
+
+    let ParseError::Extra { spec, got } = rejected(&said("/link ABC DEF")) else { panic!("should be Extra") };
+    assert_eq!(spec.name, "link");
+    assert_eq!(got, "DEF");
+}
+
+#[test]
+fn quotes_group_words_into_one_argument() {
+    for line in ["/help \"set up\"", "/help 'set up'", "/help “set up”", "/help ‘set up’", "/help 「set up」"]
+    {
+        assert_eq!(command(&said(line)).text("COMMAND"), Some("set up"), "{line}");
+    }
+    assert_eq!(command(&said("/帮助 「怎么 关联 账号」")).text("COMMAND"), Some("怎么 关联 账号"));
+}
+
+#[test]
+fn a_quoted_group_counts_as_one_word_when_checking_for_extras() {
+    let ParseError::Extra { got, .. } = rejected(&said("/help \"a b\" c")) else { panic!("should be Extra") };
+    assert_eq!(got, "c");
+    let ParseError::Extra { got, .. } = rejected(&said("/ping 「a b」")) else { panic!("should be Extra") };
+    assert_eq!(got, "a b");
+}
+
+#[test]
+fn an_apostrophe_inside_a_word_is_not_a_quote() {
+    assert_eq!(command(&said("/help don't")).text("COMMAND"), Some("don't"));
+    assert_eq!(command(&said("/help it”s")).text("COMMAND"), Some("it”s"));
+}
+
+#[test]
+fn an_unclosed_quote_names_the_command() {
+    for (line, name) in [
+        ("/help \"set up", "help"),
+        ("/help 'set up", "help"),
+        ("/help “set up", "help"),
+        ("/help “set up\"", "help"),
+        ("/help 「set up", "help"),
+        ("/help 「set up」 「again", "help"),
+        ("/帮助 「设置", "help"),
+        ("/ping \"", "ping"),
+        ("/LINK 'ABC", "link"),
+    ] {
+        let ParseError::UnclosedQuote { spec } = rejected(&said(line)) else {
+            panic!("{line:?} should be UnclosedQuote")
+        };
+        assert_eq!(spec.name, name, "{line:?}");
+    }
+}
+
+#[test]
+fn an_unclosed_quote_in_a_question_to_the_bot_is_still_reported() {
+    let ParseError::UnclosedQuote { spec } = rejected(&said_to_bot("@jixia help \"oops")) else {
+        panic!("should be UnclosedQuote")
+    };
+    assert_eq!(spec.name, "help");
+}
+
+// ---------------------------------------------------------------------------
+// split_words
+
+fn words(line: &str) -> Vec<(String, usize)> {
+    match split_words(line) {
+        Ok(words) => words.into_iter().map(|Word { text, start }| (text, start)).collect(),
+        Err(()) => panic!("{line:?} should split"),
+    }
+}
+
+fn w(text: &str, start: usize) -> (String, usize) {
+    (text.to_owned(), start)
+}
+
+#[test]
+fn split_nothing() {
+    assert_eq!(words(""), vec![]);
+    assert_eq!(words(" \t\n　"), vec![]);
+}
+
+#[test]
+fn split_on_any_white_space_with_byte_offsets() {
+    assert_eq!(words("a bb  ccc"), vec![w("a", 0), w("bb", 2), w("ccc", 6)]);
+    assert_eq!(words("  a\tb\nc　d "), vec![w("a", 2), w("b", 4), w("c", 6), w("d", 10)]);
+    // Offsets are bytes, so they index the line even with Chinese text.
+    let line = "你好 世界";
+    assert_eq!(words(line), vec![w("你好", 0), w("世界", 7)]);
+    assert_eq!(&line[7..], "世界");
+}
+
+#[test]
+fn split_keeps_a_quoted_group_whole_and_verbatim() {
+    assert_eq!(words("\"a  b\" c"), vec![w("a  b", 0), w("c", 7)]);
+    assert_eq!(words("x 「多 行\n文本」"), vec![w("x", 0), w("多 行\n文本", 2)]);
+    assert_eq!(words("“a” ‘b’ 'c'"), vec![w("a", 0), w("b", 8), w("c", 16)]);
+}
+
+#[test]
+fn split_start_points_at_the_opening_quote() {
+    let line = "go “to there”";
+    let split = words(line);
+    assert_eq!(split[1], w("to there", 3));
+    assert!(line[split[1].1..].starts_with('“'));
+}
+
+#[test]
+fn split_empty_quotes_are_an_empty_word() {
+    assert_eq!(words("\"\""), vec![w("", 0)]);
+    assert_eq!(words("a 「」 b"), vec![w("a", 0), w("", 2), w("b", 9)]);
+}
+
+#[test]
+fn split_quotes_only_open_at_the_start_of_a_word() {
+    assert_eq!(words("don't"), vec![w("don't", 0)]);
+    assert_eq!(words("a\"b c\""), vec![w("a\"b", 0), w("c\"", 4)]);
+    assert_eq!(words("say「hi」"), vec![w("say「hi」", 0)]);
+}
+
+#[test]
+fn split_a_closing_quote_alone_is_an_ordinary_character() {
+    assert_eq!(words("”a ’b 」c"), vec![w("”a", 0), w("’b", 5), w("」c", 10)]);
+}
+
+#[test]
+fn split_a_word_right_after_a_closing_quote_is_a_new_word() {
+    assert_eq!(words("\"a\"b"), vec![w("a", 0), w("b", 3)]);
+}
+
+#[test]
+fn split_other_quotes_inside_a_group_are_kept() {
+    assert_eq!(words("「他说 \"好\"」"), vec![w("他说 \"好\"", 0)]);
+    assert_eq!(words("\"it's\""), vec![w("it's", 0)]);
+}
+
+#[test]
+fn split_an_open_quote_is_an_error() {
+    for line in ["\"", "'abc", "“abc", "‘abc", "「abc", "a \"b c", "“mismatched\"", "「mismatched”", "ok \"ok\" 'no"]
+    {
+        assert_eq!(split_words(line), Err(()), "{line:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Argument kinds the built-in commands do not use yet, bound directly.
+
+fn no_op<'a>(_ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
+    Box::pin(async { Ok(Vec::new()) })
+}
+
+/// `/points grant @MEMBER AMOUNT [REASON…]`
+static GRANT: CommandSpec = CommandSpec {
+    feature: "points",
+    name: "points",
+    sub: Some("grant"),
+    aliases: &[],
+    permission: Permission::Moderator,
+    args: &[
+        ArgSpec::required("MEMBER", ArgKind::Member),
+        ArgSpec::required("AMOUNT", ArgKind::Int { min: 1, max: 1000 }),
+        ArgSpec::optional("REASON", ArgKind::Rest),
+    ],
+    run: no_op,
+};
+
+/// `/digest daily|weekly|off [HOUR]`
+static DIGEST: CommandSpec = CommandSpec {
+    feature: "digest",
+    name: "digest",
+    sub: None,
+    aliases: &[],
+    permission: Permission::Moderator,
+    args: &[
+        ArgSpec::required("WHEN", ArgKind::Choice(&["daily", "weekly", "off"])),
+        ArgSpec::optional("HOUR", ArgKind::Int { min: 0, max: 23 }),
+    ],
+    run: no_op,
+};
+
+/// `/say TEXT…`
+static SAY: CommandSpec = CommandSpec {
+    feature: "say",
+    name: "say",
+    sub: None,
+    aliases: &[],
+    permission: Permission::Admin,
+    args: &[ArgSpec::required("TEXT", ArgKind::Rest)],
+    run: no_op,
+};
+
+fn bob() -> Mention {
+    Mention { user_id: "42".into(), name: "bob".into() }
+}
+
+/// Binds the arguments part of a line (after the name and subcommand).
+fn bind(spec: &'static CommandSpec, args: &str, mentions: &[Mention]) -> Result<ParsedCommand, ParseError> {
+    let Ok(words) = split_words(args) else { panic!("{args:?} should split") };
+    bind_args(spec, &words, args, mentions)
+}
+
+fn bound(spec: &'static CommandSpec, args: &str, mentions: &[Mention]) -> ParsedCommand {
+    match bind(spec, args, mentions) {
+        Ok(cmd) => cmd,
+        Err(e) => panic!("{args:?} should bind to /{}, got {e:?}", spec.name),
+    }
+}
+
+fn bind_error(spec: &'static CommandSpec, args: &str, mentions: &[Mention]) -> ParseError {
+    match bind(spec, args, mentions) {
+        Ok(cmd) => panic!("{args:?} should not bind, got {:?}", cmd.values),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn grant_points_to_a_mentioned_member_with_a_reason() {
+    let cmd = bound(&GRANT, " @bob 50 for fixing the \"docs\"\n  thanks!  ", &[bob()]);
+    assert_eq!(cmd.member("MEMBER"), Some(&bob()));
+    assert_eq!(cmd.int("AMOUNT"), Some(50));
+    // The rest is verbatim: quotes, inner spaces and newlines kept, trailing
+    // white space dropped.
+    assert_eq!(cmd.text("REASON"), Some("for fixing the \"docs\"\n  thanks!"));
+}
+
+#[test]
+fn the_rest_may_start_with_a_quote_and_keeps_it() {
+    let cmd = bound(&GRANT, "@bob 5 「好文章」 谢谢", &[bob()]);
+    assert_eq!(cmd.text("REASON"), Some("「好文章」 谢谢"));
+    let cmd = bound(&SAY, "  \"hello\"   world ", &[]);
+    assert_eq!(cmd.text("TEXT"), Some("\"hello\"   world"));
+}
+
+#[test]
+fn an_optional_rest_left_out_is_none() {
+    let cmd = bound(&GRANT, "@bob 50", &[bob()]);
+    assert_eq!(cmd.values.len(), 3);
+    assert_eq!(cmd.text("REASON"), None);
+    assert_eq!(cmd.values[2], None);
+}
+
+#[test]
+fn a_member_may_be_named_by_user_id() {
+    assert_eq!(bound(&GRANT, "@42 1", &[bob()]).member("MEMBER"), Some(&bob()));
+}
+
+#[test]
+fn a_member_may_be_a_discord_mention() {
+    assert_eq!(bound(&GRANT, "<@42> 1", &[bob()]).member("MEMBER"), Some(&bob()));
+    assert_eq!(bound(&GRANT, "<@!42> 1", &[bob()]).member("MEMBER"), Some(&bob()));
+}
+
+#[test]
+fn a_member_must_be_written_as_a_mention() {
+    let e = bind_error(&GRANT, "bob 50", &[bob()]);
+    assert_eq!(e, ParseError::BadMember { spec: &GRANT, arg: "MEMBER", got: "bob".into() });
+}
+
+#[test]
+fn a_member_must_be_one_the_platform_resolved() {
+    // "@carol" typed, but the adapter found no such member.
+    let e = bind_error(&GRANT, "@carol 50", &[bob()]);
+    assert_eq!(e, ParseError::BadMember { spec: &GRANT, arg: "MEMBER", got: "@carol".into() });
+    let e = bind_error(&GRANT, "<@43> 50", &[bob()]);
+    assert_eq!(e, ParseError::BadMember { spec: &GRANT, arg: "MEMBER", got: "<@43>".into() });
+}
+
+#[test]
+fn missing_required_arguments_are_named_in_order() {
+    assert_eq!(bind_error(&GRANT, "", &[]), ParseError::Missing { spec: &GRANT, arg: "MEMBER" });
+    assert_eq!(bind_error(&GRANT, "@bob", &[bob()]), ParseError::Missing { spec: &GRANT, arg: "AMOUNT" });
+    assert_eq!(bind_error(&SAY, "   ", &[]), ParseError::Missing { spec: &SAY, arg: "TEXT" });
+}
+
+#[test]
+fn numbers_are_checked_against_their_bounds() {
+    assert_eq!(bound(&GRANT, "@bob 1", &[bob()]).int("AMOUNT"), Some(1));
+    assert_eq!(bound(&GRANT, "@bob 1000", &[bob()]).int("AMOUNT"), Some(1000));
+    for got in ["0", "1001", "-5", "lots", "五十", "1.5", "99999999999999999999"] {
+        let e = bind_error(&GRANT, &format!("@bob {got}"), &[bob()]);
+        assert_eq!(e, ParseError::BadInt { spec: &GRANT, arg: "AMOUNT", got: got.into(), min: 1, max: 1000 }, "{got}");
+    }
+}
+
+#[test]
+fn choices_match_any_case_and_come_back_lower_case() {
+    let cmd = bound(&DIGEST, "WEEKLY 9", &[]);
+    assert_eq!(cmd.values, vec![word("weekly"), Some(Value::Int(9))]);
+    assert_eq!(cmd.text("WHEN"), Some("weekly"));
+    assert_eq!(cmd.int("HOUR"), Some(9));
+    assert_eq!(bound(&DIGEST, "off", &[]).values, vec![word("off"), None]);
+}
+
+#[test]
+fn a_word_not_among_the_choices_is_rejected_as_typed() {
+    let e = bind_error(&DIGEST, "Monthly", &[]);
+    assert_eq!(e, ParseError::BadChoice { spec: &DIGEST, arg: "WHEN", got: "Monthly".into() });
+}
+
+#[test]
+fn extra_words_after_the_last_argument() {
+    let e = bind_error(&DIGEST, "daily 9 please", &[]);
+    assert_eq!(e, ParseError::Extra { spec: &DIGEST, got: "please".into() });
+}
+
+#[test]
+fn accessors_of_the_wrong_kind_or_name_are_none() {
+    let cmd = bound(&GRANT, "@bob 50 thanks", &[bob()]);
+    assert_eq!(cmd.int("MEMBER"), None);
+    assert_eq!(cmd.text("AMOUNT"), None);
+    assert_eq!(cmd.member("REASON"), None);
+    assert_eq!(cmd.text("NOPE"), None);
+}

@@ -8,6 +8,7 @@ use crate::engine::{CommandError, CommandResult, Ctx};
 use crate::i18n::{Args, Locale};
 use crate::message::Outgoing;
 use crate::rich::RichText;
+use crate::store::Member;
 
 /// The core commands.
 pub const COMMANDS: &[CommandSpec] = &[
@@ -37,6 +38,15 @@ pub const COMMANDS: &[CommandSpec] = &[
         permission: Permission::Member,
         args: &[],
         run: whoami,
+    },
+    CommandSpec {
+        feature: "core",
+        name: "whois",
+        sub: None,
+        aliases: &["查人"],
+        permission: Permission::Moderator,
+        args: &[ArgSpec::required("MEMBER", ArgKind::Member)],
+        run: whois,
     },
     CommandSpec {
         feature: "core",
@@ -101,35 +111,63 @@ fn ping<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandR
 
 fn whoami<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
-        let accounts = ctx.store().accounts(ctx.member.id).await?;
-        let list: Vec<String> = accounts
-            .iter()
-            .map(|a| {
-                if a.user_id == a.display_name {
-                    format!("{}: {}", a.platform, a.user_id)
-                } else {
-                    format!("{}: {} ({})", a.platform, a.display_name, a.user_id)
-                }
-            })
-            .collect();
-        let locale_key = if ctx.member.locale.is_some() { "whoami-locale-chosen" } else { "whoami-locale-default" };
-        let locale = ctx.text(locale_key, &Args::new().str("locale", ctx.locale.code())).to_plain();
-        let joined = ctx.member.joined_at.with_timezone(&ctx.community.tz).format("%Y-%m-%d").to_string();
-        let mut body = ctx.text(
-            "whoami",
-            &Args::new()
-                .str("name", ctx.msg.sender.name.clone())
-                .num("id", ctx.member.id.0)
-                .str("community", ctx.community.name.clone())
-                .str("role", ctx.engine.prompts.plain(ctx.locale, ctx.role.prompt_key()))
-                .str("locale", locale)
-                .str("joined", joined)
-                .num("accounts", accounts.len() as i64),
-        );
-        // Account names are members' own text: plain, never markup.
-        body.append(RichText::list(&list));
+        let role = ctx.engine.prompts.plain(ctx.locale, ctx.role.prompt_key());
+        let body = profile(ctx, &ctx.member, &ctx.msg.sender.name, &role).await?;
         Ok(vec![Outgoing::reply(ctx.msg, body)])
     })
+}
+
+/// `/whois @member`: a moderator looks up who is behind an account, with
+/// every account linked to them.
+fn whois<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
+    Box::pin(async move {
+        let Some(mention) = cmd.member("MEMBER") else {
+            return Err(CommandError::member("error-internal", Args::new()));
+        };
+        let found = ctx.store().find_account(&ctx.community.id, ctx.msg.chat.platform, &mention.user_id).await?;
+        let Some(member) = found else {
+            return Err(CommandError::member("whois-unknown", Args::new().str("name", mention.name.clone())));
+        };
+        let role = ctx.community.role_for(ctx.msg.chat.platform, &mention.user_id, false);
+        let role = ctx.engine.prompts.plain(ctx.locale, role.prompt_key());
+        let body = profile(ctx, &member, &member.display_name, &role).await?;
+        Ok(vec![Outgoing::reply(ctx.msg, body)])
+    })
+}
+
+/// The profile card shared by `/whoami` and `/whois`.
+async fn profile(ctx: &Ctx<'_>, member: &Member, name: &str, role: &str) -> Result<RichText, CommandError> {
+    let accounts = ctx.store().accounts(member.id).await?;
+    let list: Vec<String> = accounts
+        .iter()
+        .map(|a| {
+            if a.user_id == a.display_name {
+                format!("{}: {}", a.platform, a.user_id)
+            } else {
+                format!("{}: {} ({})", a.platform, a.display_name, a.user_id)
+            }
+        })
+        .collect();
+    let (locale_key, locale) = match member.locale {
+        Some(l) => ("whoami-locale-chosen", l),
+        None => ("whoami-locale-default", ctx.community.locale),
+    };
+    let locale = ctx.text(locale_key, &Args::new().str("locale", locale.code())).to_plain();
+    let joined = member.joined_at.with_timezone(&ctx.community.tz).format("%Y-%m-%d").to_string();
+    let mut body = ctx.text(
+        "whoami",
+        &Args::new()
+            .str("name", name)
+            .num("id", member.id.0)
+            .str("community", ctx.community.name.clone())
+            .str("role", role)
+            .str("locale", locale)
+            .str("joined", joined)
+            .num("accounts", accounts.len() as i64),
+    );
+    // Account names are members' own text: plain, never markup.
+    body.append(RichText::list(&list));
+    Ok(body)
 }
 
 const LANG_DEFAULT_WORDS: [&str; 4] = ["default", "auto", "默认", "reset"];

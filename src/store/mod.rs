@@ -125,6 +125,14 @@ pub trait MemberStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Member, StoreError>;
 
+    /// The member behind a platform account, if it has been seen.
+    async fn find_account(
+        &self,
+        community: &str,
+        platform: Platform,
+        user_id: &str,
+    ) -> Result<Option<Member>, StoreError>;
+
     /// A member by id (a merged-away member resolves to the one it joined).
     async fn member(&self, id: MemberId) -> Result<Option<Member>, StoreError>;
 

@@ -109,6 +109,25 @@ macro_rules! sql_store {
                 Ok(member_from_row((id, community.to_owned(), display_name.to_owned(), None, ms(now))))
             }
 
+            async fn find_account(
+                &self,
+                community: &str,
+                platform: Platform,
+                user_id: &str,
+            ) -> Result<Option<Member>, StoreError> {
+                let row: Option<MemberRow> = sqlx::query_as(
+                    "SELECT m.id, m.community_id, m.display_name, m.locale, m.joined_at_ms
+                     FROM member_accounts a JOIN members m ON m.id = a.member_id
+                     WHERE a.community_id = $1 AND a.platform = $2 AND a.user_id = $3",
+                )
+                .bind(community)
+                .bind(platform.as_str())
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(member_from_row))
+            }
+
             async fn member(&self, id: MemberId) -> Result<Option<Member>, StoreError> {
                 let row: Option<MemberRow> = sqlx::query_as(
                     "SELECT m.id, m.community_id, m.display_name, m.locale, m.joined_at_ms
