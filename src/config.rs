@@ -69,11 +69,13 @@ pub struct DatabaseConfig {
     pub max_connections: u32,
     /// How long a SQLite writer waits for a lock, in milliseconds.
     pub busy_timeout_ms: u64,
+    /// How long to keep trying to reach PostgreSQL at start, in milliseconds.
+    pub connect_timeout_ms: u64,
 }
 
 impl Default for DatabaseConfig {
     fn default() -> DatabaseConfig {
-        DatabaseConfig { url: None, max_connections: 8, busy_timeout_ms: 5000 }
+        DatabaseConfig { url: None, max_connections: 8, busy_timeout_ms: 5000, connect_timeout_ms: 10_000 }
     }
 }
 
@@ -223,7 +225,7 @@ impl Config {
                 let text = std::fs::read_to_string(path)
                     .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
                 toml::from_str::<toml::Table>(&text)
-                    .map_err(|e| ConfigError::Syntax { path: path.to_owned(), message: e.to_string() })?
+                    .map_err(|e| ConfigError::Syntax { path: path.to_owned(), message: syntax_message(&text, &e) })?
             }
             None => toml::Table::new(),
         };
@@ -314,6 +316,17 @@ impl Config {
     }
 }
 
+/// The parser's message with line and column, but without the source line
+/// it would quote: that line may hold a token or a database password.
+fn syntax_message(text: &str, e: &toml::de::Error) -> String {
+    let Some(before) = e.span().and_then(|span| text.get(..span.start)) else {
+        return e.message().to_owned();
+    };
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("line {line}, column {column}: {}", e.message())
+}
+
 fn is_identifier(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
@@ -361,7 +374,11 @@ fn env_value(raw: &str) -> toml::Value {
         "false" => return toml::Value::Boolean(false),
         _ => {}
     }
-    if let Ok(n) = raw.parse::<i64>() {
+    // Only a number that reads back the same: `0012` or `+5` stay text, so
+    // a digit-only token or id keeps its exact form.
+    if let Ok(n) = raw.parse::<i64>()
+        && n.to_string() == raw
+    {
         return toml::Value::Integer(n);
     }
     if raw.starts_with('[')

@@ -228,10 +228,14 @@ fn bind_args(
                 }
             }
             ArgKind::Member => {
-                let name = word.text.trim_start_matches('@');
-                match mentions.iter().find(|m| m.name == name || m.user_id == name) {
-                    Some(m) if word.text.starts_with('@') || word.text.starts_with("<@") => Value::Member(m.clone()),
-                    _ => return Err(ParseError::BadMember { spec, arg: arg.name, got: word.text.clone() }),
+                // `@name` or `@id` (Telegram, console); `<@id>` or `<@!id>` (Discord).
+                let written = match word.text.strip_prefix("<@").and_then(|s| s.strip_suffix('>')) {
+                    Some(id) => Some(id.trim_start_matches('!')),
+                    None => word.text.strip_prefix('@'),
+                };
+                match written.and_then(|w| mentions.iter().find(|m| m.name == w || m.user_id == w)) {
+                    Some(m) => Value::Member(m.clone()),
+                    None => return Err(ParseError::BadMember { spec, arg: arg.name, got: word.text.clone() }),
                 }
             }
             ArgKind::Rest => {

@@ -233,6 +233,7 @@ fn a_close_typo_gets_a_suggestion() {
         ("/pign", "pign", "ping"),
         ("!pong", "pong", "ping"),
         ("/whoamii", "whoamii", "whoami"),
+        ("/whos", "whos", "whois"),
         ("/lnik", "lnik", "link"),
         ("/langauge", "langauge", "language"),
         ("/帮主", "帮主", "帮助"),
@@ -341,6 +342,58 @@ fn an_unclosed_quote_in_a_question_to_the_bot_is_still_reported() {
         panic!("should be UnclosedQuote")
     };
     assert_eq!(spec.name, "help");
+}
+
+// ---------------------------------------------------------------------------
+// A member argument: `/whois @MEMBER`
+
+fn bob() -> Mention {
+    Mention { user_id: "42".into(), name: "bob".into() }
+}
+
+/// alice says `text`, and the adapter resolved `@bob` in it.
+fn said_about_bob(text: &str) -> Incoming {
+    let mut msg = said(text);
+    msg.mentions = vec![bob()];
+    msg
+}
+
+#[test]
+fn whois_takes_a_mentioned_member() {
+    for line in ["/whois @bob", "/查人 @bob", "/WHOIS @42", "/whois <@42>", "/whois <@!42>", "/whois 「@bob」"] {
+        let cmd = command(&said_about_bob(line));
+        assert_eq!(cmd.spec.name, "whois", "{line}");
+        assert_eq!(cmd.member("MEMBER"), Some(&bob()), "{line}");
+    }
+    let mut msg = said_about_bob("@jixia whois @bob");
+    msg.mentions_bot = true;
+    assert_eq!(command(&msg).member("MEMBER"), Some(&bob()));
+}
+
+#[test]
+fn whois_without_a_member_is_missing_one() {
+    let ParseError::Missing { spec, arg } = rejected(&said("/whois")) else { panic!("should be Missing") };
+    assert_eq!((spec.name, arg), ("whois", "MEMBER"));
+}
+
+#[test]
+fn whois_with_a_name_that_is_not_a_mention() {
+    for (line, got) in
+        [("/whois bob", "bob"), ("/whois @carol", "@carol"), ("/whois <@43>", "<@43>"), ("/whois @", "@")]
+    {
+        let ParseError::BadMember { spec, arg, got: typed } = rejected(&said_about_bob(line)) else {
+            panic!("{line} should be BadMember")
+        };
+        assert_eq!((spec.name, arg, typed.as_str()), ("whois", "MEMBER", got), "{line}");
+    }
+}
+
+#[test]
+fn whois_with_two_members_is_extra() {
+    let mut msg = said_about_bob("/whois @bob @carol");
+    msg.mentions.push(Mention { user_id: "43".into(), name: "carol".into() });
+    let ParseError::Extra { spec, got } = rejected(&msg) else { panic!("should be Extra") };
+    assert_eq!((spec.name, got.as_str()), ("whois", "@carol"));
 }
 
 // ---------------------------------------------------------------------------
@@ -471,10 +524,6 @@ static SAY: CommandSpec = CommandSpec {
     args: &[ArgSpec::required("TEXT", ArgKind::Rest)],
     run: no_op,
 };
-
-fn bob() -> Mention {
-    Mention { user_id: "42".into(), name: "bob".into() }
-}
 
 /// Binds the arguments part of a line (after the name and subcommand).
 fn bind(spec: &'static CommandSpec, args: &str, mentions: &[Mention]) -> Result<ParsedCommand, ParseError> {

@@ -24,7 +24,7 @@ impl PgStore {
             .map_err(|e| StoreError::Open { url: shown.clone(), reason: e.to_string() })?;
         let pool = PgPoolOptions::new()
             .max_connections(config.max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_millis(config.connect_timeout_ms))
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Open { url: shown.clone(), reason: e.to_string() })?;

@@ -1,0 +1,200 @@
+//! Test harness shared by the integration tests: a fresh real database per
+//! test (a SQLite file, or a PostgreSQL database created on the server named
+//! by `JIXIA_TEST_PG_URL`), and a conversation driver that reads like a chat.
+
+#![allow(dead_code, reason = "each test binary uses a different part of the harness")]
+
+use std::io::Write;
+use std::sync::{Arc, Once};
+
+use chrono::{DateTime, Utc};
+use jixia::clock::ManualClock;
+use jixia::config::Config;
+use jixia::message::{Destination, Mention, ReplyTo};
+use jixia::secret::DbUrl;
+use jixia::store::scratch::{ScratchDb, ScratchFile};
+use jixia::store::{self, Store};
+use jixia::{Chat, Engine, Incoming, Outgoing, Platform, Sender};
+
+/// The environment variable naming the PostgreSQL server for tests.
+pub const PG_ENV: &str = "JIXIA_TEST_PG_URL";
+
+/// A fresh database for one test; removed when dropped.
+pub struct TestDb {
+    pub store: Arc<dyn Store>,
+    pub url: DbUrl,
+    _file: Option<ScratchFile>,
+    _pg: Option<ScratchDb>,
+}
+
+impl TestDb {
+    /// A new SQLite file in its own temp directory.
+    pub async fn sqlite() -> TestDb {
+        let file = ScratchFile::new().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let url = file.url().clone();
+        let store = store::open(&url, &Default::default()).await.unwrap_or_else(|e| panic!("open sqlite: {e}"));
+        TestDb { store, url, _file: Some(file), _pg: None }
+    }
+
+    /// A new PostgreSQL database, or `None` (with one note on stderr) when
+    /// `JIXIA_TEST_PG_URL` is unset. Set but unreachable fails the test.
+    pub async fn postgres() -> Option<TestDb> {
+        let Ok(server) = std::env::var(PG_ENV) else {
+            static NOTE: Once = Once::new();
+            NOTE.call_once(|| {
+                // Written to stderr directly: libtest captures eprintln!.
+                let _ = writeln!(std::io::stderr(), "postgres cases skipped: {PG_ENV} is not set");
+            });
+            return None;
+        };
+        let pg = ScratchDb::create(&DbUrl::new(server))
+            .await
+            .unwrap_or_else(|e| panic!("{PG_ENV} is set but PostgreSQL is not usable: {e}"));
+        let url = pg.url().clone();
+        let store = store::open(&url, &Default::default()).await.unwrap_or_else(|e| panic!("open postgres: {e}"));
+        Some(TestDb { store, url, _file: None, _pg: Some(pg) })
+    }
+}
+
+/// Runs an `async fn case(db: TestDb)` against SQLite and PostgreSQL as two
+/// tests, `case::sqlite` and `case::postgres`.
+#[macro_export]
+macro_rules! both_backends {
+    ($($case:ident),* $(,)?) => {
+        $(
+            mod $case {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$case($crate::common::TestDb::sqlite().await).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(db) = $crate::common::TestDb::postgres().await {
+                        super::$case(db).await;
+                    }
+                }
+            }
+        )*
+    };
+}
+
+/// A person on one platform.
+#[derive(Debug, Clone)]
+pub struct Who {
+    pub platform: Platform,
+    pub id: String,
+    pub name: String,
+    pub admin: bool,
+}
+
+impl Who {
+    pub fn telegram(id: &str, name: &str) -> Who {
+        Who { platform: Platform::Telegram, id: id.into(), name: name.into(), admin: false }
+    }
+
+    pub fn discord(id: &str, name: &str) -> Who {
+        Who { platform: Platform::Discord, id: id.into(), name: name.into(), admin: false }
+    }
+
+    pub fn console(name: &str) -> Who {
+        Who { platform: Platform::Console, id: name.into(), name: name.into(), admin: false }
+    }
+
+    /// The same person with the platform's admin flag set in this chat.
+    pub fn as_admin(&self) -> Who {
+        Who { admin: true, ..self.clone() }
+    }
+
+    pub fn sender(&self) -> Sender {
+        Sender { id: self.id.clone(), name: self.name.clone(), is_platform_admin: self.admin, is_bot: false }
+    }
+
+    pub fn mention(&self) -> Mention {
+        Mention { user_id: self.id.clone(), name: self.name.clone() }
+    }
+
+    /// Their private chat with the bot.
+    pub fn dm(&self) -> Chat {
+        Chat::private(self.platform, self.id.clone())
+    }
+}
+
+/// An engine on a test database with a frozen clock, and a message counter.
+pub struct TestChat {
+    pub engine: Arc<Engine>,
+    pub clock: ManualClock,
+    pub db: TestDb,
+    next_id: u64,
+}
+
+/// 2026-12-01 09:00 in Shanghai.
+pub fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-12-01T09:00:00+08:00").map(|t| t.to_utc()).unwrap_or_default()
+}
+
+impl TestChat {
+    pub fn new(db: TestDb, config: &Config) -> TestChat {
+        let clock = ManualClock::frozen(t0());
+        let engine =
+            Engine::new(config, db.store.clone(), Arc::new(clock.clone())).unwrap_or_else(|e| panic!("engine: {e}"));
+        TestChat { engine: Arc::new(engine), clock, db, next_id: 1 }
+    }
+
+    pub fn with_defaults(db: TestDb) -> TestChat {
+        TestChat::new(db, &Config::default())
+    }
+
+    /// A message as the platform would deliver it.
+    pub fn message(&mut self, chat: &Chat, who: &Who, text: &str) -> Incoming {
+        let id = self.next_id;
+        self.next_id += 1;
+        let mut msg = Incoming::text(chat.clone(), who.sender(), id.to_string(), text, self.clock_now());
+        for word in text.split_whitespace() {
+            if word == "@jixia" {
+                msg.mentions_bot = true;
+            }
+        }
+        msg
+    }
+
+    fn clock_now(&self) -> DateTime<Utc> {
+        jixia::clock::Clock::now(&self.clock)
+    }
+
+    /// `who` says `text` in `chat`; returns what the bot sends.
+    pub async fn say(&mut self, chat: &Chat, who: &Who, text: &str) -> Vec<Outgoing> {
+        let msg = self.message(chat, who, text);
+        self.engine.handle(&msg).await
+    }
+
+    /// `who` says `text` mentioning `mentioned`.
+    pub async fn say_mentioning(&mut self, chat: &Chat, who: &Who, text: &str, mentioned: &[&Who]) -> Vec<Outgoing> {
+        let mut msg = self.message(chat, who, text);
+        msg.mentions = mentioned.iter().map(|w| w.mention()).collect();
+        self.engine.handle(&msg).await
+    }
+
+    /// `who` replies to message `to` (by `author`) with `text`.
+    pub async fn reply(&mut self, chat: &Chat, who: &Who, to: &Incoming, text: &str) -> Vec<Outgoing> {
+        let mut msg = self.message(chat, who, text);
+        msg.reply_to = Some(ReplyTo { message_id: to.message_id.clone(), author: Some(to.sender.clone()) });
+        self.engine.handle(&msg).await
+    }
+}
+
+/// The plain text of each outgoing message.
+pub fn texts(out: &[Outgoing]) -> Vec<String> {
+    out.iter().map(|o| o.body.to_plain()).collect()
+}
+
+/// The single outgoing message's plain text; fails if there is not exactly one.
+pub fn only(out: &[Outgoing]) -> String {
+    assert_eq!(out.len(), 1, "expected one reply, got {:?}", texts(out));
+    out[0].body.to_plain()
+}
+
+/// Whether `o` is a direct message to `who`.
+pub fn is_dm_to(o: &Outgoing, who: &Who) -> bool {
+    matches!(&o.to, Destination::Direct { platform, user_id } if *platform == who.platform && *user_id == who.id)
+}

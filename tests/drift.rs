@@ -1,0 +1,115 @@
+//! Drift tests: things written twice must agree. Both locales have the same
+//! prompt keys; every prompt file is compiled in; every command is unique and
+//! described in both languages; every prompt key the code uses exists.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+
+use jixia::command::all_commands;
+use jixia::i18n::{Locale, PROMPT_FILES, Prompts, keys_of};
+
+fn files_in(dir: &str) -> BTreeSet<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    std::fs::read_dir(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".ftl"))
+        .collect()
+}
+
+#[test]
+fn both_locales_have_the_same_files_and_all_are_compiled_in() {
+    let zh = files_in("prompts/zh");
+    let en = files_in("prompts/en");
+    assert_eq!(zh, en, "prompts/zh and prompts/en must have the same files");
+    let embedded: BTreeSet<String> = PROMPT_FILES.iter().map(|(f, _, _)| format!("{f}.ftl")).collect();
+    assert_eq!(zh, embedded, "every prompts file must be listed in i18n::PROMPT_FILES");
+}
+
+#[test]
+fn both_locales_have_the_same_keys() {
+    for (feature, zh, en) in PROMPT_FILES {
+        let zh_keys: BTreeSet<String> = keys_of(zh).into_iter().collect();
+        let en_keys: BTreeSet<String> = keys_of(en).into_iter().collect();
+        assert!(!zh_keys.is_empty(), "{feature}.ftl has keys");
+        let only_zh: Vec<_> = zh_keys.difference(&en_keys).collect();
+        let only_en: Vec<_> = en_keys.difference(&zh_keys).collect();
+        assert!(
+            only_zh.is_empty() && only_en.is_empty(),
+            "{feature}.ftl: only in zh {only_zh:?}, only in en {only_en:?}"
+        );
+    }
+}
+
+#[test]
+fn no_key_is_defined_twice() {
+    let mut seen = HashSet::new();
+    for (feature, zh, _) in PROMPT_FILES {
+        for key in keys_of(zh) {
+            assert!(seen.insert(key.clone()), "{key} is defined again in {feature}.ftl");
+        }
+    }
+}
+
+#[test]
+fn prompts_load() {
+    if let Err(e) = Prompts::load() {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn commands_are_unique_and_described_in_both_languages() {
+    let prompts = Prompts::load().unwrap_or_else(|e| panic!("{e}"));
+    let mut names = HashSet::new();
+    let mut words = HashSet::new();
+    for c in all_commands() {
+        assert!(names.insert((c.name, c.sub)), "command {} {:?} declared twice", c.name, c.sub);
+        if c.sub.is_none() {
+            assert!(words.insert(c.name), "{} collides with an alias", c.name);
+        }
+        for alias in c.aliases {
+            assert!(words.insert(alias), "alias {alias} is used twice");
+        }
+        for locale in Locale::ALL {
+            assert!(prompts.has(locale, &c.summary_key()), "{} has no {locale} description", c.summary_key());
+        }
+        let rest_args = c.args.iter().filter(|a| matches!(a.kind, jixia::command::ArgKind::Rest)).count();
+        assert!(rest_args <= 1, "{}: at most one rest argument", c.name);
+        if rest_args == 1 {
+            assert!(
+                matches!(c.args.last().map(|a| a.kind), Some(jixia::command::ArgKind::Rest)),
+                "{}: rest goes last",
+                c.name
+            );
+        }
+    }
+}
+
+/// String literals in the engine's code that look like prompt keys
+/// (`word-word…`) must exist in both locales.
+#[test]
+fn every_prompt_key_used_in_code_exists() {
+    let prompts = Prompts::load().unwrap_or_else(|e| panic!("{e}"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![root.join("engine.rs")];
+    for entry in std::fs::read_dir(root.join("features")).unwrap_or_else(|e| panic!("{e}")).flatten() {
+        files.push(entry.path());
+    }
+    let mut checked = 0;
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{e}"));
+        for literal in text.split('"').skip(1).step_by(2) {
+            let is_key = literal.contains('-')
+                && literal.split('-').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()));
+            if is_key {
+                checked += 1;
+                for locale in Locale::ALL {
+                    assert!(prompts.has(locale, literal), "{}: key {literal} missing in {locale}", file.display());
+                }
+            }
+        }
+    }
+    assert!(checked > 20, "the scan found the keys ({checked})");
+}
