@@ -2,6 +2,8 @@
 //! when `JIXIA_TEST_PG_URL` is set, on a scratch PostgreSQL database.
 //! Environment: `JIXIA_BENCH_MESSAGES` (default 20000).
 
+#![expect(clippy::print_stdout, reason = "a bench prints its figures")]
+
 use jixia::bench::{BenchOptions, run};
 use jixia::store::{self, scratch};
 

@@ -111,7 +111,7 @@ const COMMANDS: [&str; 3] = ["/ping", "/whoami", "/help"];
 /// Builds the synthetic stream: 90% chat, 5% questions, 5% commands, from
 /// `members` members across `chats` chats, with a fixed seed.
 pub fn synthetic_stream(opts: &BenchOptions) -> Vec<Incoming> {
-    let mut rng = StdRng::seed_from_u64(0x6a69_7869_61);
+    let mut rng = StdRng::seed_from_u64(0x6a_6978_6961);
     let start = chrono::Utc::now();
     (0..opts.messages)
         .map(|i| {

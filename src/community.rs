@@ -70,7 +70,7 @@ impl Communities {
     /// Builds the map from config. With no community configured there is one,
     /// `default`, and every chat belongs to it.
     pub fn from_config(config: &Config) -> Communities {
-        let default_id = &config.bot.default_community;
+        let default_id = &config.default_community_id();
         let mut by_id = BTreeMap::new();
         let mut by_chat = HashMap::new();
         for (id, c) in &config.communities {

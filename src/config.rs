@@ -11,14 +11,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::i18n::Locale;
 use crate::message::Platform;
 use crate::secret::{DbUrl, Secret};
 
 /// The whole configuration.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// `[bot]`: the bot itself.
@@ -42,24 +42,25 @@ pub struct Config {
 }
 
 /// `[bot]`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct BotConfig {
     /// The name members mention the bot by (`@jixia`) and the console shows.
     pub name: String,
-    /// The community that chats not listed in any community belong to (and
-    /// direct chats). Default: `default`, created implicitly when absent.
-    pub default_community: String,
+    /// The community that chats not listed in any community belong to, and
+    /// direct chats. Default: the only configured community, or an implicit
+    /// `default` community when none is configured. Required when several are.
+    pub default_community: Option<String>,
 }
 
 impl Default for BotConfig {
     fn default() -> BotConfig {
-        BotConfig { name: "jixia".into(), default_community: "default".into() }
+        BotConfig { name: "jixia".into(), default_community: None }
     }
 }
 
 /// `[database]`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DatabaseConfig {
     /// A SQLite path (`./jixia.db`, `sqlite://jixia.db`) or a PostgreSQL URL
@@ -80,7 +81,7 @@ impl Default for DatabaseConfig {
 }
 
 /// Log output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
     /// Human-readable lines.
@@ -91,7 +92,7 @@ pub enum LogFormat {
 }
 
 /// `[log]`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LogConfig {
     /// `human` or `json`.
@@ -107,7 +108,7 @@ impl Default for LogConfig {
 }
 
 /// `[communities.ID]`: one community, spanning chats on many platforms.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CommunityConfig {
     /// Display name.
@@ -141,7 +142,7 @@ impl Default for CommunityConfig {
 }
 
 /// How the Telegram adapter receives updates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum TelegramMode {
     /// Long polling (`getUpdates`).
@@ -152,7 +153,7 @@ pub enum TelegramMode {
 }
 
 /// `[telegram]`
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TelegramConfig {
     /// Start the Telegram adapter with `jixia run`.
@@ -166,7 +167,7 @@ pub struct TelegramConfig {
 }
 
 /// `[discord]`
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DiscordConfig {
     /// Start the Discord adapter with `jixia run`.
@@ -251,12 +252,24 @@ impl Config {
         if self.database.max_connections == 0 {
             return Err(key_err("database.max_connections".into(), "must be at least 1".into()));
         }
-        if !self.communities.is_empty() && !self.communities.contains_key(&self.bot.default_community) {
-            let known: Vec<&str> = self.communities.keys().map(String::as_str).collect();
-            return Err(key_err(
-                "bot.default_community".into(),
-                format!("no community `{}` is configured (known: {})", self.bot.default_community, known.join(", ")),
-            ));
+        let known: Vec<&str> = self.communities.keys().map(String::as_str).collect();
+        match &self.bot.default_community {
+            Some(id) if !self.communities.is_empty() && !self.communities.contains_key(id) => {
+                return Err(key_err(
+                    "bot.default_community".into(),
+                    format!("no community `{id}` is configured (known: {})", known.join(", ")),
+                ));
+            }
+            None if self.communities.len() > 1 => {
+                return Err(key_err(
+                    "bot.default_community".into(),
+                    format!(
+                        "several communities are configured ({}); say which one unlisted and direct chats belong to",
+                        known.join(", ")
+                    ),
+                ));
+            }
+            _ => {}
         }
         let mut seen_chats: BTreeMap<&str, &str> = BTreeMap::new();
         for (id, c) in &self.communities {
@@ -287,10 +300,12 @@ impl Config {
             }
             for chat in &c.chats {
                 if let Some(other) = seen_chats.insert(chat.as_str(), id.as_str()) {
-                    return Err(key_err(
-                        format!("communities.{id}.chats"),
-                        format!("chat `{chat}` is already in community `{other}`; a chat belongs to one community"),
-                    ));
+                    let message = if other == id {
+                        format!("chat `{chat}` is listed twice")
+                    } else {
+                        format!("chat `{chat}` is already in community `{other}`; a chat belongs to one community")
+                    };
+                    return Err(key_err(format!("communities.{id}.chats"), message));
                 }
             }
         }
@@ -308,10 +323,19 @@ impl Config {
         Ok(())
     }
 
-    /// The configured default community, created if absent (the console uses
+    /// The id of the community that unlisted and direct chats belong to.
+    pub fn default_community_id(&self) -> String {
+        match (&self.bot.default_community, self.communities.len()) {
+            (Some(id), _) => id.clone(),
+            (None, 1) => self.communities.keys().next().cloned().unwrap_or_else(|| "default".into()),
+            (None, _) => "default".into(),
+        }
+    }
+
+    /// The default community's settings, created if absent (the console uses
     /// this to add `--moderator` names with zero config).
     pub fn default_community_mut(&mut self) -> &mut CommunityConfig {
-        let id = self.bot.default_community.clone();
+        let id = self.default_community_id();
         self.communities.entry(id).or_default()
     }
 }

@@ -155,7 +155,7 @@ impl Engine {
                 Vec::new()
             };
         }
-        match command::parse(msg) {
+        match command::parse(msg, &self.bot_name) {
             Ok(cmd) => self.run(&ctx, &cmd).await,
             Err(ParseError::NotACommand) => Vec::new(),
             Err(e) => vec![Outgoing::reply(msg, crate::features::core::parse_error_text(&ctx, &e))],

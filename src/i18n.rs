@@ -7,12 +7,12 @@ use std::fmt;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::rich::{RichText, placeholder};
 
 /// A language jixia speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, Default)]
 pub enum Locale {
     /// Simplified Chinese, the default.
     #[default]

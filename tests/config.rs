@@ -1,21 +1,477 @@
-#![expect(clippy::unwrap_used, reason = "probe")]
-use jixia::config::Config;
-#[test]
-fn probe() {
-    let d = std::env::temp_dir().join("jixia-probe.toml");
-    for text in [
-        "colour = 1",
-        "[telegram]\ntokn = \"x\"",
-        "[communities.pgcn]\ntimezon = \"x\"",
-        "[telegram]\nenabled = \"yes\"",
-        "[communities.pgcn]\nlocale = \"fr\"",
-        "[telegram]\ntoken = \"123:ABC\nenabled = true",
-        "[communities.pgcn]\nchats = [\"a\", 3]",
-        "[telegram]\ntoken = true",
-    ] {
-        std::fs::write(&d, text).unwrap();
-        let e = Config::load(Some(&d), Vec::new()).unwrap_err();
-        eprintln!("{text:?}\n  {e:?}\n  {e}\n");
+//! Loading configuration the way an operator does: a TOML file plus
+//! `JIXIA__…` environment variables, and the errors they get when something
+//! is wrong. The environment is always passed explicitly, never read.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use jixia::config::{Config, ConfigError, LogFormat, TelegramMode};
+use jixia::i18n::Locale;
+
+/// A file in the temp directory, removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(contents: &str) -> TempFile {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("jixia-config-test-{}-{n}.toml", std::process::id()));
+        if let Err(e) = std::fs::write(&path, contents) {
+            panic!("cannot write {}: {e}", path.display());
+        }
+        TempFile(path)
     }
-    panic!();
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn env(vars: &[(&str, &str)]) -> Vec<(String, String)> {
+    vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+/// Loads `toml` (when given) with the environment `vars`.
+fn load(toml: Option<&str>, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let file = toml.map(TempFile::new);
+    Config::load(file.as_ref().map(TempFile::path), env(vars))
+}
+
+fn loads(toml: Option<&str>, vars: &[(&str, &str)]) -> Config {
+    match load(toml, vars) {
+        Ok(config) => config,
+        Err(e) => panic!("config should load, got: {e}"),
+    }
+}
+
+/// The key and message of a `ConfigError::Key`, after checking that the
+/// operator-facing line names the key.
+fn key_error(toml: Option<&str>, vars: &[(&str, &str)]) -> (String, String) {
+    match load(toml, vars) {
+        Ok(config) => panic!("config should be rejected, got {config:?}"),
+        Err(ConfigError::Key { key, message }) => {
+            let shown = ConfigError::Key { key: key.clone(), message: message.clone() }.to_string();
+            assert!(shown.contains(&format!("`{key}`")), "{shown}");
+            (key, message)
+        }
+        Err(e) => panic!("expected a key error, got {e:?}"),
+    }
+}
+
+const PGCN: &str = r#"
+[bot]
+name = "稷下"
+default_community = "pgcn"
+
+[database]
+url = "postgres://jixia:hunter2@db.example/jixia"
+max_connections = 4
+
+[log]
+format = "json"
+filter = "jixia=debug"
+
+[communities.pgcn]
+name = "PostgreSQL 中文社区"
+locale = "en"
+timezone = "Europe/Berlin"
+chats = ["telegram:-1001234567890", "discord:123456789012345678", "console:general"]
+moderators = ["telegram:1111", "console:bob"]
+admins = ["console:alice"]
+
+[telegram]
+enabled = true
+token = "123456:ABC-secret-token"
+mode = "webhook"
+"#;
+
+// ---------------------------------------------------------------------------
+// Loading
+
+#[test]
+fn no_file_and_no_environment_gives_the_defaults() {
+    let mut config = loads(None, &[]);
+    assert_eq!(config.bot.name, "jixia");
+    assert_eq!(config.default_community_id(), "default");
+    assert!(config.communities.is_empty());
+    assert!(config.database.url.is_none());
+    assert_eq!(config.database.max_connections, 8);
+    assert_eq!(config.log.format, LogFormat::Human);
+    assert!(!config.telegram.enabled && config.telegram.token.is_none());
+    assert!(!config.discord.enabled && config.discord.token.is_none());
+
+    let default = config.default_community_mut();
+    assert_eq!(default.locale, Locale::Zh);
+    assert_eq!(default.timezone, "Asia/Shanghai");
+}
+
+#[test]
+fn an_empty_file_gives_the_defaults_too() {
+    let config = loads(Some(""), &[]);
+    assert_eq!(config.bot.name, "jixia");
+    assert!(config.communities.is_empty());
+}
+
+#[test]
+fn a_full_file_is_read_into_every_section() {
+    let config = loads(Some(PGCN), &[]);
+    assert_eq!(config.bot.name, "稷下");
+    assert_eq!(config.default_community_id(), "pgcn");
+    assert_eq!(config.database.url.as_ref().map(|u| u.is_postgres()), Some(true));
+    assert_eq!(config.database.max_connections, 4);
+    assert_eq!(config.log.format, LogFormat::Json);
+    assert_eq!(config.log.filter, "jixia=debug");
+
+    let pgcn = &config.communities["pgcn"];
+    assert_eq!(pgcn.name, "PostgreSQL 中文社区");
+    assert_eq!(pgcn.locale, Locale::En);
+    assert_eq!(pgcn.timezone, "Europe/Berlin");
+    assert_eq!(pgcn.chats, ["telegram:-1001234567890", "discord:123456789012345678", "console:general"]);
+    assert_eq!(pgcn.moderators, ["telegram:1111", "console:bob"]);
+    assert_eq!(pgcn.admins, ["console:alice"]);
+
+    assert!(config.telegram.enabled);
+    assert_eq!(config.telegram.mode, TelegramMode::Webhook);
+    assert_eq!(config.telegram.token.as_ref().map(|t| t.expose()), Some("123456:ABC-secret-token"));
+}
+
+#[test]
+fn a_community_with_fields_left_out_gets_their_defaults() {
+    let config = loads(Some("[bot]\ndefault_community = \"pgcn\"\n[communities.pgcn]\n"), &[]);
+    let pgcn = &config.communities["pgcn"];
+    assert_eq!(pgcn.locale, Locale::Zh);
+    assert_eq!(pgcn.timezone, "Asia/Shanghai");
+    assert!(pgcn.chats.is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// File errors
+
+#[test]
+fn a_missing_file_is_a_read_error_naming_the_file() {
+    let path = std::env::temp_dir().join(format!("jixia-config-test-{}-absent.toml", std::process::id()));
+    match Config::load(Some(&path), env(&[])) {
+        Err(e @ ConfigError::Read { .. }) => {
+            let shown = e.to_string();
+            assert!(shown.contains(&path.display().to_string()), "{shown}");
+        }
+        other => panic!("expected a read error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_toml_syntax_error_names_the_file_and_the_line() {
+    let file = TempFile::new("[bot]\nname = \"jixia\"\ndefault_community = \n");
+    match Config::load(Some(file.path()), env(&[])) {
+        Err(e @ ConfigError::Syntax { .. }) => {
+            let shown = e.to_string();
+            assert!(shown.contains(&file.path().display().to_string()), "{shown}");
+            assert!(shown.contains("line 3"), "{shown}");
+        }
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_syntax_error_does_not_echo_a_secret_on_the_broken_line() {
+    // The token's closing quote is missing: the parser's own report would
+    // quote the whole line, token included, into the log.
+    let file = TempFile::new("[telegram]\nenabled = true\ntoken = \"123456:ABC-secret-token\n");
+    match Config::load(Some(file.path()), env(&[])) {
+        Err(e @ ConfigError::Syntax { .. }) => {
+            let shown = format!("{e} {e:?}");
+            assert!(!shown.contains("ABC-secret-token"), "{shown}");
+            assert!(shown.contains("line 3"), "{shown}");
+        }
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Key errors
+
+#[test]
+fn an_unknown_top_level_key_is_named() {
+    let (key, message) = key_error(Some("colour = \"red\"\n"), &[]);
+    assert_eq!(key, "colour");
+    assert!(message.contains("unknown field `colour`"), "{message}");
+    // The operator is told what would have been right.
+    assert!(message.contains("`telegram`"), "{message}");
+}
+
+#[test]
+fn a_typo_inside_a_section_is_named_by_its_full_path() {
+    let (key, message) = key_error(Some("[telegram]\ntokn = \"x\"\n"), &[]);
+    assert_eq!(key, "telegram.tokn");
+    assert!(message.contains("unknown field `tokn`"), "{message}");
+    assert!(message.contains("`token`"), "{message}");
+
+    let (key, message) = key_error(Some("[communities.pgcn]\ntimezon = \"Asia/Tokyo\"\n"), &[]);
+    assert_eq!(key, "communities.pgcn.timezon");
+    assert!(message.contains("unknown field `timezon`"), "{message}");
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_named() {
+    let (key, message) = key_error(Some("[telegram]\nenabled = \"yes\"\n"), &[]);
+    assert_eq!(key, "telegram.enabled");
+    assert!(message.contains("boolean"), "{message}");
+
+    let (key, message) = key_error(Some("[communities.pgcn]\nlocale = \"fr\"\n"), &[]);
+    assert_eq!(key, "communities.pgcn.locale");
+    assert!(message.contains("`fr`") && message.contains("`en`"), "{message}");
+
+    let (key, _) = key_error(Some("[log]\nformat = \"xml\"\n"), &[]);
+    assert_eq!(key, "log.format");
+}
+
+#[test]
+fn an_unknown_time_zone_is_named_with_an_example_of_a_good_one() {
+    let toml = "[bot]\ndefault_community = \"pgcn\"\n[communities.pgcn]\ntimezone = \"Beijing\"\n";
+    let (key, message) = key_error(Some(toml), &[]);
+    assert_eq!(key, "communities.pgcn.timezone");
+    assert!(message.contains("`Beijing`"), "{message}");
+    assert!(message.contains("Asia/Shanghai"), "{message}");
+}
+
+#[test]
+fn a_chat_on_an_unknown_platform_is_named_by_its_position() {
+    let toml = "[bot]\ndefault_community = \"pgcn\"\n[communities.pgcn]\nchats = [\"irc:#pg\"]\n";
+    let (key, message) = key_error(Some(toml), &[]);
+    assert_eq!(key, "communities.pgcn.chats[0]");
+    assert!(message.contains("`irc:#pg`"), "{message}");
+    assert!(message.contains("telegram"), "{message}");
+}
+
+#[test]
+fn moderators_and_admins_must_be_platform_refs_too() {
+    let toml = "[bot]\ndefault_community = \"pgcn\"\n[communities.pgcn]\nmoderators = [\"console:bob\", \"bob\"]\n";
+    let (key, _) = key_error(Some(toml), &[]);
+    assert_eq!(key, "communities.pgcn.moderators[1]");
+
+    let toml = "[bot]\ndefault_community = \"pgcn\"\n[communities.pgcn]\nadmins = [\"telegram:\"]\n";
+    let (key, _) = key_error(Some(toml), &[]);
+    assert_eq!(key, "communities.pgcn.admins[0]");
+}
+
+#[test]
+fn a_chat_may_belong_to_one_community_only() {
+    let toml = r#"
+[bot]
+default_community = "pgcn"
+[communities.pgcn]
+chats = ["telegram:-100"]
+[communities.rust]
+chats = ["console:general", "telegram:-100"]
+"#;
+    let (key, message) = key_error(Some(toml), &[]);
+    assert_eq!(key, "communities.rust.chats");
+    assert!(message.contains("`telegram:-100`"), "{message}");
+    assert!(message.contains("`pgcn`"), "{message}");
+}
+
+#[test]
+fn the_default_community_must_be_one_that_is_configured() {
+    let toml = "[bot]\ndefault_community = \"pgcm\"\n[communities.pgcn]\n[communities.rust]\n";
+    let (key, message) = key_error(Some(toml), &[]);
+    assert_eq!(key, "bot.default_community");
+    assert!(message.contains("`pgcm`"), "{message}");
+    assert!(message.contains("pgcn, rust"), "{message}");
+}
+
+#[test]
+fn a_community_id_is_lower_case() {
+    let toml = "[bot]\ndefault_community = \"PGCN\"\n[communities.PGCN]\n";
+    let (key, _) = key_error(Some(toml), &[]);
+    assert_eq!(key, "communities.PGCN");
+}
+
+#[test]
+fn an_empty_bot_name_and_a_pool_of_zero_are_refused() {
+    assert_eq!(key_error(Some("[bot]\nname = \"  \"\n"), &[]).0, "bot.name");
+    assert_eq!(key_error(Some("[database]\nmax_connections = 0\n"), &[]).0, "database.max_connections");
+}
+
+#[test]
+fn an_enabled_adapter_needs_a_token() {
+    let (key, message) = key_error(Some("[telegram]\nenabled = true\n"), &[]);
+    assert_eq!(key, "telegram.token");
+    assert!(message.contains("JIXIA__TELEGRAM__TOKEN"), "{message}");
+
+    let (key, message) = key_error(None, &[("JIXIA__DISCORD__ENABLED", "true"), ("JIXIA__DISCORD__TOKEN", "  ")]);
+    assert_eq!(key, "discord.token");
+    assert!(message.contains("JIXIA__DISCORD__TOKEN"), "{message}");
+}
+
+#[test]
+fn a_disabled_adapter_needs_no_token() {
+    let config = loads(Some("[telegram]\nenabled = false\n"), &[]);
+    assert!(config.telegram.token.is_none());
+}
+
+// ---------------------------------------------------------------------------
+// Environment overrides
+
+#[test]
+fn the_environment_enables_telegram_with_a_digits_only_token() {
+    let config = loads(None, &[("JIXIA__TELEGRAM__TOKEN", "123456"), ("JIXIA__TELEGRAM__ENABLED", "true")]);
+    assert!(config.telegram.enabled);
+    assert_eq!(config.telegram.token.as_ref().map(|t| t.expose()), Some("123456"));
+}
+
+#[test]
+fn a_digits_only_value_keeps_its_leading_zeros() {
+    let config = loads(None, &[("JIXIA__TELEGRAM__TOKEN", "0012345"), ("JIXIA__TELEGRAM__ENABLED", "true")]);
+    assert_eq!(config.telegram.token.as_ref().map(|t| t.expose()), Some("0012345"));
+}
+
+#[test]
+fn the_environment_overrides_the_file() {
+    let config = loads(
+        Some(PGCN),
+        &[("JIXIA__COMMUNITIES__PGCN__TIMEZONE", "Asia/Tokyo"), ("JIXIA__TELEGRAM__TOKEN", "987654:XYZ")],
+    );
+    let pgcn = &config.communities["pgcn"];
+    assert_eq!(pgcn.timezone, "Asia/Tokyo");
+    // What the environment did not touch stays as the file says.
+    assert_eq!(pgcn.locale, Locale::En);
+    assert_eq!(pgcn.name, "PostgreSQL 中文社区");
+    assert_eq!(config.telegram.token.as_ref().map(|t| t.expose()), Some("987654:XYZ"));
+    assert_eq!(config.telegram.mode, TelegramMode::Webhook);
+}
+
+#[test]
+fn the_environment_can_add_a_whole_community() {
+    let config = loads(
+        None,
+        &[
+            ("JIXIA__BOT__DEFAULT_COMMUNITY", "pgcn"),
+            ("JIXIA__COMMUNITIES__PGCN__LOCALE", "en"),
+            ("JIXIA__COMMUNITIES__PGCN__CHATS", r#"["telegram:-100", "console:general"]"#),
+            ("JIXIA__DATABASE__MAX_CONNECTIONS", "2"),
+        ],
+    );
+    let pgcn = &config.communities["pgcn"];
+    assert_eq!(pgcn.locale, Locale::En);
+    assert_eq!(pgcn.chats, ["telegram:-100", "console:general"]);
+    assert_eq!(config.database.max_connections, 2);
+}
+
+#[test]
+fn a_bad_value_from_the_environment_is_named_by_its_key() {
+    let (key, _) = key_error(None, &[("JIXIA__DATABASE__MAX_CONNECTIONS", "lots")]);
+    assert_eq!(key, "database.max_connections");
+    let (key, message) = key_error(None, &[("JIXIA__TELEGRAM__TOKNE", "123:abc")]);
+    assert_eq!(key, "telegram.tokne");
+    assert!(message.contains("unknown field `tokne`"), "{message}");
+}
+
+#[test]
+fn variables_without_the_jixia_prefix_are_ignored() {
+    let config = loads(
+        None,
+        &[
+            ("PATH", "/usr/bin"),
+            ("TELEGRAM__TOKEN", "1:x"),
+            ("JIXIA_TELEGRAM__ENABLED", "true"),
+            ("jixia__telegram__enabled", "true"),
+        ],
+    );
+    assert!(!config.telegram.enabled);
+    assert!(config.telegram.token.is_none());
+}
+
+#[test]
+fn a_file_suffix_reads_the_secret_from_that_file() {
+    let secret = TempFile::new("777777:FROM-A-FILE\n");
+    let config = loads(
+        None,
+        &[("JIXIA__TELEGRAM__ENABLED", "true"), ("JIXIA__TELEGRAM__TOKEN_FILE", &secret.path().display().to_string())],
+    );
+    // The trailing newline of the file is not part of the token.
+    assert_eq!(config.telegram.token.as_ref().map(|t| t.expose()), Some("777777:FROM-A-FILE"));
+}
+
+#[test]
+fn an_unreadable_secret_file_names_the_variable() {
+    let path = std::env::temp_dir().join(format!("jixia-config-test-{}-no-secret", std::process::id()));
+    let path = path.display().to_string();
+    match load(None, &[("JIXIA__TELEGRAM__TOKEN_FILE", &path)]) {
+        Err(e @ ConfigError::Env { .. }) => {
+            let shown = e.to_string();
+            assert!(shown.contains("JIXIA__TELEGRAM__TOKEN_FILE"), "{shown}");
+            assert!(shown.contains(&path), "{shown}");
+        }
+        other => panic!("expected an environment error, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_override_below_a_plain_value_is_an_environment_error() {
+    match load(Some("[bot]\nname = \"jixia\"\n"), &[("JIXIA__BOT__NAME__FIRST", "ji")]) {
+        Err(e @ ConfigError::Env { .. }) => {
+            let shown = e.to_string();
+            assert!(shown.contains("JIXIA__BOT__NAME__FIRST"), "{shown}");
+            assert!(shown.contains("`name` is not a section"), "{shown}");
+        }
+        other => panic!("expected an environment error, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_empty_key_segment_is_an_environment_error() {
+    for var in ["JIXIA__", "JIXIA__TELEGRAM____TOKEN", "JIXIA__TELEGRAM__"] {
+        match load(None, &[(var, "x")]) {
+            Err(ConfigError::Env { var: named, message }) => {
+                assert_eq!(named, var);
+                assert!(message.contains("JIXIA__SECTION__KEY"), "{message}");
+            }
+            other => panic!("{var}: expected an environment error, got {other:?}"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Secrets
+
+#[test]
+fn debug_output_never_shows_a_token_or_a_database_password() {
+    let config = loads(Some(PGCN), &[("JIXIA__DISCORD__TOKEN", "discord-token-value")]);
+    let shown = format!("{config:?} {config:#?}");
+    for secret in ["ABC-secret-token", "123456:", "hunter2", "discord-token-value"] {
+        assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+    }
+    // The parts that are not secret are still there to debug with.
+    assert!(shown.contains("db.example"), "{shown}");
+
+    let config = loads(Some("[database]\nurl = \"postgres://u:hunter2@h/db\"\n"), &[]);
+    let shown = format!("{config:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(shown.contains("postgres://u:***@h/db"), "{shown}");
+}
+
+#[test]
+fn one_community_is_the_default_without_saying_so() {
+    let config = loads(Some("[communities.pgcn]\nchats = [\"telegram:-1001\"]\n"), &[]);
+    assert_eq!(config.default_community_id(), "pgcn");
+}
+
+#[test]
+fn several_communities_need_a_default() {
+    let (key, message) = key_error(Some("[communities.pgcn]\n[communities.rust]\n"), &[]);
+    assert_eq!(key, "bot.default_community");
+    assert!(message.contains("pgcn, rust"), "{message}");
+}
+
+#[test]
+fn a_chat_listed_twice_in_one_community_says_so() {
+    let (key, message) = key_error(Some("[communities.pgcn]\nchats = [\"console:general\", \"console:general\"]\n"), &[]);
+    assert_eq!(key, "communities.pgcn.chats");
+    assert!(message.contains("listed twice"), "{message}");
 }

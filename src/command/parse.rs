@@ -135,16 +135,20 @@ fn is_command_name(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
-/// Parses `msg` as a command line.
-pub fn parse(msg: &Incoming) -> Result<ParsedCommand, ParseError> {
+/// Parses `msg` as a command line. `bot_name` is the bot's own name:
+/// adapters write the platform's mention of the bot as `@bot_name`, and a
+/// `/command@other_bot` is left to the other bot.
+pub fn parse(msg: &Incoming, bot_name: &str) -> Result<ParsedCommand, ParseError> {
     let mut line = msg.text.trim_start();
     let mut addressed = false;
-    // "@jixia /help" or "@jixia help": drop the leading bot mention.
+    // "@jixia /help" or "@jixia help": drop the leading mention of the bot
+    // (and only of the bot: "@bob help me @jixia" is not a command).
     if msg.mentions_bot
-        && (line.starts_with('@') || line.starts_with("<@"))
-        && let Some(end) = line.find(char::is_whitespace)
+        && let Some(after) = line.strip_prefix('@')
+        && let Some(end) = after.find(char::is_whitespace)
+        && after[..end].eq_ignore_ascii_case(bot_name)
     {
-        line = line[end..].trim_start();
+        line = after[end..].trim_start();
         addressed = true;
     }
     let (head, rest) = match line.find(char::is_whitespace) {
@@ -155,8 +159,12 @@ pub fn parse(msg: &Incoming) -> Result<ParsedCommand, ParseError> {
         Some(name) => (true, name),
         None => (false, head),
     };
-    // "/help@jixia_bot": Telegram's way of addressing one bot in a group.
-    let name = name.split_once('@').map_or(name, |(n, _)| n);
+    // "/help@jixia": Telegram's way of addressing one bot in a group.
+    let name = match name.split_once('@') {
+        Some((n, to)) if to.eq_ignore_ascii_case(bot_name) => n,
+        Some(_) => return Err(ParseError::NotACommand),
+        None => name,
+    };
     if !is_command_name(name) || !(prefixed || addressed) {
         return Err(ParseError::NotACommand);
     }

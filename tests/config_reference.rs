@@ -1,0 +1,94 @@
+//! The configuration reference (`config/jixia.example.toml`, shown verbatim in
+//! the README) must list exactly the keys the program reads, with the real
+//! defaults wherever it does not say "example".
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use jixia::config::{CommunityConfig, Config};
+use jixia::secret::{DbUrl, Secret};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn example_text() -> String {
+    std::fs::read_to_string(root().join("config/jixia.example.toml")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Dotted key paths of a TOML table; community ids become `*`.
+fn key_paths(prefix: &str, table: &toml::Table, out: &mut BTreeSet<String>) {
+    for (k, v) in table {
+        let key = if prefix == "communities" { "*" } else { k.as_str() };
+        let path = if prefix.is_empty() { key.to_owned() } else { format!("{prefix}.{key}") };
+        match v {
+            toml::Value::Table(t) => key_paths(&path, t, out),
+            _ => {
+                out.insert(path);
+            }
+        }
+    }
+}
+
+/// A config with every optional value present, so serializing it shows every key.
+fn full_config() -> Config {
+    let mut c = Config::default();
+    c.bot.default_community = Some("x".into());
+    c.database.url = Some(DbUrl::new("sqlite://x.db"));
+    c.telegram.token = Some(Secret::new("t"));
+    c.telegram.api_url = Some("http://x".into());
+    c.discord.token = Some(Secret::new("t"));
+    c.discord.api_url = Some("http://x".into());
+    c.communities.insert("x".into(), CommunityConfig::default());
+    c
+}
+
+#[test]
+fn example_lists_exactly_the_keys_the_program_reads() {
+    let program = toml::Value::try_from(full_config()).unwrap_or_else(|e| panic!("{e}"));
+    let Some(program) = program.as_table() else { panic!("config serializes to a table") };
+    let mut want = BTreeSet::new();
+    key_paths("", program, &mut want);
+    let example: toml::Table = toml::from_str(&example_text()).unwrap_or_else(|e| panic!("{e}"));
+    let mut have = BTreeSet::new();
+    key_paths("", &example, &mut have);
+    let undocumented: Vec<_> = want.difference(&have).collect();
+    let stale: Vec<_> = have.difference(&want).collect();
+    assert!(undocumented.is_empty(), "keys missing from config/jixia.example.toml: {undocumented:?}");
+    assert!(stale.is_empty(), "keys in config/jixia.example.toml that the program does not read: {stale:?}");
+}
+
+#[test]
+fn example_parses_and_its_defaults_are_the_real_ones() {
+    let path = root().join("config/jixia.example.toml");
+    let loaded = Config::load(Some(&path), Vec::<(String, String)>::new()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(loaded.bot.name, Config::default().bot.name);
+    // Lines not marked "example" must show the default value.
+    let defaults = toml::Value::try_from(full_config()).unwrap_or_else(|e| panic!("{e}"));
+    let mut section = String::new();
+    for line in example_text().lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            section = line.trim_matches(['[', ']']).split('.').next().unwrap_or_default().to_owned();
+            continue;
+        }
+        if line.starts_with('#') || line.is_empty() || line.contains("# example") {
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else { continue };
+        let shown: toml::Table = toml::from_str(&format!("v = {}", value.trim())).unwrap_or_else(|e| panic!("{line}: {e}"));
+        let default = if section == "communities" {
+            defaults.get("communities").and_then(|c| c.get("x")).and_then(|c| c.get(key.trim()))
+        } else {
+            defaults.get(&section).and_then(|s| s.get(key.trim()))
+        };
+        assert_eq!(shown.get("v"), default, "[{section}] {line} is not the default; mark it `# example`");
+    }
+}
+
+#[test]
+fn readme_shows_the_reference_verbatim() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap_or_else(|e| panic!("{e}"));
+    let example = example_text();
+    assert!(readme.contains(&format!("```toml\n{example}```")), "README.md must include config/jixia.example.toml verbatim in a ```toml block");
+}
