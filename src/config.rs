@@ -182,12 +182,12 @@ pub struct DiscordConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("config file {path}: {source}")]
+    #[error("config file {path}: {reason}")]
     Read {
         /// The file.
         path: PathBuf,
-        /// Why.
-        source: std::io::Error,
+        /// Why (the I/O error's message; kept as text so it is said once).
+        reason: String,
     },
     /// The file is not valid TOML.
     #[error("config file {path}: {message}")]
@@ -224,7 +224,7 @@ impl Config {
         let mut table = match path {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
-                    .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+                    .map_err(|e| ConfigError::Read { path: path.to_owned(), reason: e.to_string() })?;
                 toml::from_str::<toml::Table>(&text)
                     .map_err(|e| ConfigError::Syntax { path: path.to_owned(), message: syntax_message(&text, &e) })?
             }

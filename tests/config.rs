@@ -471,7 +471,8 @@ fn several_communities_need_a_default() {
 
 #[test]
 fn a_chat_listed_twice_in_one_community_says_so() {
-    let (key, message) = key_error(Some("[communities.pgcn]\nchats = [\"console:general\", \"console:general\"]\n"), &[]);
+    let (key, message) =
+        key_error(Some("[communities.pgcn]\nchats = [\"console:general\", \"console:general\"]\n"), &[]);
     assert_eq!(key, "communities.pgcn.chats");
     assert!(message.contains("listed twice"), "{message}");
 }

@@ -76,7 +76,8 @@ fn example_parses_and_its_defaults_are_the_real_ones() {
             continue;
         }
         let Some((key, value)) = line.split_once('=') else { continue };
-        let shown: toml::Table = toml::from_str(&format!("v = {}", value.trim())).unwrap_or_else(|e| panic!("{line}: {e}"));
+        let shown: toml::Table =
+            toml::from_str(&format!("v = {}", value.trim())).unwrap_or_else(|e| panic!("{line}: {e}"));
         let default = if section == "communities" {
             defaults.get("communities").and_then(|c| c.get("x")).and_then(|c| c.get(key.trim()))
         } else {
@@ -90,5 +91,8 @@ fn example_parses_and_its_defaults_are_the_real_ones() {
 fn readme_shows_the_reference_verbatim() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap_or_else(|e| panic!("{e}"));
     let example = example_text();
-    assert!(readme.contains(&format!("```toml\n{example}```")), "README.md must include config/jixia.example.toml verbatim in a ```toml block");
+    assert!(
+        readme.contains(&format!("```toml\n{example}```")),
+        "README.md must include config/jixia.example.toml verbatim in a ```toml block"
+    );
 }

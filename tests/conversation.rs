@@ -37,7 +37,8 @@ async fn ping_and_help(db: TestDb) {
     let alice = Who::telegram("1001", "Alice");
     assert_eq!(only(&chat.say(&tg_group(), &alice, "/ping").await), "pong 🏓");
     assert_eq!(only(&chat.say(&tg_group(), &alice, "!ping").await), "pong 🏓");
-    assert_eq!(only(&chat.say(&tg_group(), &alice, "/ping@jixia_bot").await), "pong 🏓");
+    assert_eq!(only(&chat.say(&tg_group(), &alice, "/ping@jixia").await), "pong 🏓");
+    assert!(chat.say(&tg_group(), &alice, "/ping@rose_bot").await.is_empty(), "another bot's command");
     let help = only(&chat.say(&tg_group(), &alice, "/帮助").await);
     assert!(help.starts_with("可用命令（你的角色：成员）"), "{help}");
     for cmd in ["/help [COMMAND]", "/ping", "/whoami", "/lang [LANG]", "/link [CODE]"] {

@@ -113,3 +113,28 @@ fn every_prompt_key_used_in_code_exists() {
     }
     assert!(checked > 20, "the scan found the keys ({checked})");
 }
+
+/// The menus the adapters register are generated from the registry, valid for
+/// Telegram (`[a-z0-9_]{1,32}`, description 1–256 characters) and Discord
+/// (description at most 100 characters), in both languages.
+#[test]
+fn command_menus_are_valid_for_the_platforms() {
+    let prompts = Prompts::load().unwrap_or_else(|e| panic!("{e}"));
+    for locale in Locale::ALL {
+        let menu = jixia::command::menu(&prompts, locale);
+        let names: Vec<&str> = menu.iter().map(|e| e.name).collect();
+        assert!(names.contains(&"help") && names.contains(&"link"), "{names:?}");
+        for e in &menu {
+            assert!(
+                (1..=32).contains(&e.name.len())
+                    && e.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{} is not a valid Telegram command name",
+                e.name
+            );
+            let len = e.description.chars().count();
+            assert!((1..=100).contains(&len), "{locale} description of {} is {len} characters", e.name);
+        }
+        let whois = menu.iter().find(|e| e.name == "whois").map(|e| e.permission);
+        assert_eq!(whois, Some(jixia::command::Permission::Moderator));
+    }
+}

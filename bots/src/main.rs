@@ -1,7 +1,7 @@
 //! The `jixia` binary: console, adapters, migrations, config checks and the
 //! bench harness, behind one CLI.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -31,7 +31,9 @@ Environment:
 
 /// jixia (稷下): a community engine that lives in chat groups.
 #[derive(Debug, Parser)]
-#[command(name = "jixia", version, about, after_help = EXAMPLES)]
+// No bare `about`: it would show the crate's description instead of the
+// line above.
+#[command(name = "jixia", version, after_help = EXAMPLES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -128,6 +130,9 @@ fn main() -> ExitCode {
     }
 }
 
+/// The error and its causes, `: ` apart. The library's errors often end with
+/// their cause's text already (`config file x: No such file …`), so a cause
+/// the message already ends with is not printed twice.
 fn load_config(args: &ConfigArgs) -> Result<Config> {
     Ok(Config::load(args.config.as_deref(), std::env::vars())?)
 }
@@ -157,12 +162,12 @@ fn dispatch(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
                 store.close().await;
                 anyhow::Ok(())
             })?;
-            println!("database {url} is migrated to the latest schema");
+            writeln!(std::io::stdout(), "database {url} is migrated to the latest schema")?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Config { command: ConfigCommand::Check(args) } => {
             let config = load_config(&args)?;
-            print_config_summary(&config);
+            print_config_summary(&config, &mut std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(args) => {
@@ -187,32 +192,44 @@ fn console(args: ConsoleArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> 
     }
     let url = db_url(&args.data, &config);
     let clock = ManualClock::running(SystemClock.now());
-    let engine = rt.block_on(async {
-        let store = store::open(&url, &config.database).await?;
-        anyhow::Ok(Arc::new(Engine::new(&config, store, Arc::new(clock.clone()))?))
-    })?;
+    let store = rt.block_on(store::open(&url, &config.database))?;
+    let engine = Arc::new(Engine::new(&config, store.clone(), Arc::new(clock.clone()))?);
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     let mut console = Console::new(engine, clock, &args.as_name, &args.chat, !interactive);
     let mut out = std::io::stdout();
-    if !interactive {
-        rt.block_on(console.run_script(stdin.lock(), &mut out))?;
-        return Ok(ExitCode::SUCCESS);
-    }
+    let result = if interactive {
+        interactive_console(&mut console, &url, rt, &mut out)
+    } else {
+        rt.block_on(console.run_script(stdin.lock(), &mut out)).map_err(anyhow::Error::from)
+    };
+    // Closing checkpoints SQLite's write-ahead log into the database file,
+    // so after exit `jixia.db` alone holds everything (no -wal/-shm left).
+    rt.block_on(store.close());
+    result.map(|()| ExitCode::SUCCESS)
+}
+
+/// The console on a terminal: line editing and history.
+fn interactive_console(
+    console: &mut Console,
+    url: &DbUrl,
+    rt: &tokio::runtime::Runtime,
+    out: &mut std::io::Stdout,
+) -> Result<()> {
     let mut editor = rustyline::DefaultEditor::new().context("cannot start line editing")?;
     let history = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".jixia_history"));
     if let Some(h) = &history {
         // No history yet is normal.
         let _ = editor.load_history(h);
     }
-    println!("jixia console on {url}: type /help, :help for console commands, :quit to leave.");
+    writeln!(out, "jixia console on {url}: type /help, :help for console commands, :quit to leave.")?;
     loop {
         match editor.readline(&console.prompt()) {
             Ok(line) => {
                 if !line.trim().is_empty() {
                     let _ = editor.add_history_entry(line.as_str());
                 }
-                if rt.block_on(console.line(&line, &mut out))? == Flow::Quit {
+                if rt.block_on(console.line(&line, out))? == Flow::Quit {
                     break;
                 }
             }
@@ -223,7 +240,7 @@ fn console(args: ConsoleArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> 
     if let Some(h) = &history {
         let _ = editor.save_history(h);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn run(config: &Config) -> Result<ExitCode> {
@@ -246,26 +263,29 @@ fn run(config: &Config) -> Result<ExitCode> {
     Ok(ExitCode::from(2))
 }
 
-fn print_config_summary(config: &Config) {
-    println!("config OK");
-    println!("bot name:           {}", config.bot.name);
-    println!("default community:  {}", config.bot.default_community);
+/// Writes to `out`, not `println!`, so a closed pipe (`jixia config check |
+/// head -1`) is an error, not a panic.
+fn print_config_summary(config: &Config, out: &mut impl Write) -> std::io::Result<()> {
+    writeln!(out, "config OK")?;
+    writeln!(out, "bot name:           {}", config.bot.name)?;
+    writeln!(out, "default community:  {}", config.default_community_id())?;
     match &config.database.url {
-        Some(url) => println!("database:           {url}"),
-        None => println!("database:           ./jixia.db (default)"),
+        Some(url) => writeln!(out, "database:           {url}")?,
+        None => writeln!(out, "database:           ./jixia.db (default)")?,
     }
     for (id, c) in &config.communities {
-        println!(
+        writeln!(
+            out,
             "community {id}: locale {}, time zone {}, {} chats, {} moderators, {} admins",
             c.locale,
             c.timezone,
             c.chats.len(),
             c.moderators.len(),
             c.admins.len()
-        );
+        )?;
     }
-    println!("telegram:           {}", if config.telegram.enabled { "enabled" } else { "off" });
-    println!("discord:            {}", if config.discord.enabled { "enabled" } else { "off" });
+    writeln!(out, "telegram:           {}", if config.telegram.enabled { "enabled" } else { "off" })?;
+    writeln!(out, "discord:            {}", if config.discord.enabled { "enabled" } else { "off" })
 }
 
 async fn bench(args: BenchArgs) -> Result<ExitCode> {
@@ -284,7 +304,7 @@ async fn bench(args: BenchArgs) -> Result<ExitCode> {
         anyhow::Ok(report)
     }
     .await;
-    println!("{}\n", report?.summary());
+    writeln!(std::io::stdout(), "{}\n", report?.summary())?;
     if let Some(pg) = args.pg {
         let scratch = store::scratch::ScratchDb::create(&DbUrl::new(pg)).await?;
         let result = async {
@@ -295,7 +315,7 @@ async fn bench(args: BenchArgs) -> Result<ExitCode> {
         }
         .await;
         scratch.drop_db().await?;
-        println!("{}", result?.summary());
+        writeln!(std::io::stdout(), "{}", result?.summary())?;
     }
     Ok(ExitCode::SUCCESS)
 }

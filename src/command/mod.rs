@@ -227,3 +227,44 @@ pub fn all_commands() -> impl Iterator<Item = &'static CommandSpec> {
 pub fn find(name: &str, sub: Option<&str>) -> Option<&'static CommandSpec> {
     all_commands().find(|c| (c.name == name && c.sub == sub) || (sub.is_none() && c.aliases.contains(&name)))
 }
+
+/// One entry of a platform's command menu (Telegram `setMyCommands`, Discord
+/// slash commands): a command name with its description in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuEntry {
+    /// The command name (ASCII; aliases are for typing, not for menus).
+    pub name: &'static str,
+    /// Its subcommands, for platforms that nest them.
+    pub subs: Vec<&'static str>,
+    /// The description, plain text.
+    pub description: String,
+    /// The lowest role that may run it (Telegram shows moderator commands in
+    /// the administrators' scope; Discord sets default permissions).
+    pub permission: Permission,
+}
+
+/// The command menu for `locale`, generated from the registry: one entry per
+/// command name, in help order, with the lowest permission among its forms.
+pub fn menu(prompts: &crate::i18n::Prompts, locale: crate::i18n::Locale) -> Vec<MenuEntry> {
+    let mut entries: Vec<MenuEntry> = Vec::new();
+    for c in all_commands() {
+        if let Some(entry) = entries.iter_mut().find(|e| e.name == c.name) {
+            entry.subs.extend(c.sub);
+            entry.permission = entry.permission.min(c.permission);
+            continue;
+        }
+        let key = match c.sub {
+            // A command known only by its subcommands is described by its
+            // first one until it has a description of its own.
+            Some(_) if !prompts.has(locale, &format!("cmd-{}", c.name)) => c.summary_key(),
+            _ => format!("cmd-{}", c.name),
+        };
+        entries.push(MenuEntry {
+            name: c.name,
+            subs: c.sub.into_iter().collect(),
+            description: prompts.plain(locale, &key),
+            permission: c.permission,
+        });
+    }
+    entries
+}

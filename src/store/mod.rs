@@ -103,12 +103,19 @@ pub enum StoreError {
         /// Why.
         reason: String,
     },
-    /// A query failed.
+    /// A query failed. The driver's message is part of ours (not a separate
+    /// cause), so an error chain prints it once.
     #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
     /// Stored data that does not decode (a bug or a hand edit).
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        StoreError::Db(e)
+    }
 }
 
 /// Members and their platform accounts.
