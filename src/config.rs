@@ -39,7 +39,16 @@ pub struct Config {
     /// `[discord]`: the Discord adapter.
     #[serde(default)]
     pub discord: DiscordConfig,
+    /// `[features.NAME]`: one section per feature, named like its module.
+    #[serde(default)]
+    pub features: FeaturesConfig,
 }
+
+/// `[features]`: each feature's own section. A feature module owns its
+/// section's type; this struct only gathers them.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeaturesConfig {}
 
 /// `[bot]`
 #[derive(Debug, Clone, Deserialize, Serialize)]

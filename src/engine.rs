@@ -82,6 +82,7 @@ impl Ctx<'_> {
 /// `&self` and may run concurrently.
 #[derive(Debug)]
 pub struct Engine {
+    pub(crate) config: Arc<Config>,
     pub(crate) store: Arc<dyn Store>,
     pub(crate) prompts: Prompts,
     pub(crate) communities: Communities,
@@ -102,6 +103,7 @@ impl Engine {
     /// Builds an engine over a store (already migrated), with a clock.
     pub fn new(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<Engine, EngineError> {
         Ok(Engine {
+            config: Arc::new(config.clone()),
             store,
             prompts: Prompts::load()?,
             communities: Communities::from_config(config),
@@ -118,6 +120,11 @@ impl Engine {
     /// The communities, for adapters and the CLI.
     pub fn communities(&self) -> &Communities {
         &self.communities
+    }
+
+    /// The configuration the engine was built with.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     /// The clock.
@@ -157,7 +164,7 @@ impl Engine {
         }
         match command::parse(msg, &self.bot_name) {
             Ok(cmd) => self.run(&ctx, &cmd).await,
-            Err(ParseError::NotACommand) => Vec::new(),
+            Err(ParseError::NotACommand) => crate::features::observe(&ctx).await,
             Err(e) => vec![Outgoing::reply(msg, crate::features::core::parse_error_text(&ctx, &e))],
         }
     }

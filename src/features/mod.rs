@@ -7,6 +7,17 @@ pub mod core;
 pub mod link;
 
 use crate::command::CommandSpec;
+use crate::engine::Ctx;
+use crate::message::Outgoing;
 
 /// Every feature's commands, in the order `/help` lists them.
 pub const COMMANDS: &[&[CommandSpec]] = &[core::COMMANDS, link::COMMANDS];
+
+/// Passive features see every message that is not a command (activity
+/// points, FAQ redirection…), in this order, and return what to send —
+/// usually nothing. Each feature adds one line here.
+pub async fn observe(ctx: &Ctx<'_>) -> Vec<Outgoing> {
+    let out = Vec::new();
+    let _ = ctx;
+    out
+}
