@@ -2,11 +2,12 @@
 //! moderators, and the permission level of a sender.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono_tz::Tz;
 
 use crate::command::Permission;
-use crate::config::{CommunityConfig, Config};
+use crate::config::{CommunityConfig, Config, FeaturesConfig};
 use crate::i18n::Locale;
 use crate::message::{Chat, Incoming, Platform};
 
@@ -21,18 +22,22 @@ pub struct Community {
     pub locale: Locale,
     /// Time zone for calendar days and schedules.
     pub tz: Tz,
+    /// Feature settings in force here (the community's own, else the
+    /// top-level ones).
+    pub features: Arc<FeaturesConfig>,
     moderators: HashSet<String>,
     admins: HashSet<String>,
 }
 
 impl Community {
-    fn from_config(id: &str, c: &CommunityConfig) -> Community {
+    fn from_config(id: &str, c: &CommunityConfig, global: &FeaturesConfig) -> Community {
         Community {
             id: id.to_owned(),
             name: if c.name.is_empty() { id.to_owned() } else { c.name.clone() },
             locale: c.locale,
             // Validated at load; the fallback only guards a config built in code.
             tz: c.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai),
+            features: Arc::new(c.features.clone().unwrap_or_else(|| global.clone())),
             moderators: c.moderators.iter().cloned().collect(),
             admins: c.admins.iter().cloned().collect(),
         }
@@ -74,7 +79,7 @@ impl Communities {
         let mut by_id = BTreeMap::new();
         let mut by_chat = HashMap::new();
         for (id, c) in &config.communities {
-            by_id.insert(id.clone(), Community::from_config(id, c));
+            by_id.insert(id.clone(), Community::from_config(id, c, &config.features));
             for chat in &c.chats {
                 by_chat.insert(chat.clone(), id.clone());
             }
@@ -82,7 +87,7 @@ impl Communities {
         let default = by_id
             .get(default_id)
             .cloned()
-            .unwrap_or_else(|| Community::from_config(default_id, &CommunityConfig::default()));
+            .unwrap_or_else(|| Community::from_config(default_id, &CommunityConfig::default(), &config.features));
         Communities { by_id, by_chat, default }
     }
 

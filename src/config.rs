@@ -48,7 +48,16 @@ pub struct Config {
 /// section's type; this struct only gathers them.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct FeaturesConfig {}
+pub struct FeaturesConfig {
+    /// `[features.points]`: the ledger, activity points, levels, leaderboards.
+    pub points: crate::features::points::PointsConfig,
+    /// `[features.checkin]`: daily check-ins and make-up cards.
+    pub checkin: crate::features::checkin::CheckinConfig,
+    /// `[features.shop]`: the rewards shop.
+    pub shop: crate::features::shop::ShopConfig,
+    /// `[features.faq]`: FAQ redirection.
+    pub faq: crate::features::faq::FaqConfig,
+}
 
 /// `[bot]`
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -135,6 +144,9 @@ pub struct CommunityConfig {
     pub moderators: Vec<String>,
     /// Admins (operators), as `platform:user_id`.
     pub admins: Vec<String>,
+    /// `[communities.ID.features]`: this community's own feature settings,
+    /// replacing the top-level `[features]` for it when present.
+    pub features: Option<FeaturesConfig>,
 }
 
 impl Default for CommunityConfig {
@@ -146,6 +158,7 @@ impl Default for CommunityConfig {
             chats: Vec::new(),
             moderators: Vec::new(),
             admins: Vec::new(),
+            features: None,
         }
     }
 }
@@ -162,7 +175,7 @@ pub enum TelegramMode {
 }
 
 /// `[telegram]`
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TelegramConfig {
     /// Start the Telegram adapter with `jixia run`.
@@ -173,6 +186,95 @@ pub struct TelegramConfig {
     pub mode: TelegramMode,
     /// A self-hosted Bot API server instead of api.telegram.org.
     pub api_url: Option<String>,
+    /// Webhook mode: the public HTTPS URL Telegram posts updates to. Its path
+    /// is the path jixia serves.
+    pub webhook_url: Option<String>,
+    /// Webhook mode: the local address the webhook server listens on (behind
+    /// a TLS-terminating reverse proxy).
+    pub webhook_listen: String,
+    /// Webhook mode: the secret Telegram sends in every request's
+    /// `X-Telegram-Bot-Api-Secret-Token` header; requests without it are
+    /// refused. 1–256 characters of `A-Z a-z 0-9 _ -`. Set it with
+    /// `JIXIA__TELEGRAM__WEBHOOK_SECRET`; every instance uses the same one.
+    pub webhook_secret: Option<Secret>,
+    /// How long a group's administrator list is cached, in seconds.
+    pub admin_cache_seconds: u64,
+    /// How long a button whose command is too long to ride in the callback
+    /// data itself stays valid, in seconds.
+    pub button_ttl_seconds: u64,
+    /// Messages per second for the whole bot (Telegram: about 30).
+    pub global_per_second: u32,
+    /// Messages per minute into one group (Telegram: about 20).
+    pub group_per_minute: u32,
+    /// Messages per second into one chat (Telegram: about 1).
+    pub chat_per_second: u32,
+}
+
+impl Default for TelegramConfig {
+    fn default() -> TelegramConfig {
+        TelegramConfig {
+            enabled: false,
+            token: None,
+            mode: TelegramMode::Polling,
+            api_url: None,
+            webhook_url: None,
+            webhook_listen: "127.0.0.1:8443".into(),
+            webhook_secret: None,
+            admin_cache_seconds: 300,
+            button_ttl_seconds: 86_400,
+            global_per_second: 30,
+            group_per_minute: 20,
+            chat_per_second: 1,
+        }
+    }
+}
+
+impl TelegramConfig {
+    /// The checks of the `[telegram]` section that serde cannot do.
+    fn validate(&self) -> Result<(), ConfigError> {
+        let key_err = |key: &str, message: String| ConfigError::Key { key: format!("telegram.{key}"), message };
+        for (key, value) in [
+            ("global_per_second", self.global_per_second),
+            ("group_per_minute", self.group_per_minute),
+            ("chat_per_second", self.chat_per_second),
+        ] {
+            if value == 0 {
+                return Err(key_err(key, "must be at least 1".into()));
+            }
+        }
+        if let Some(url) = &self.api_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(key_err("api_url", format!("`{url}` is not an http:// or https:// URL")));
+        }
+        if self.mode != TelegramMode::Webhook {
+            return Ok(());
+        }
+        match &self.webhook_url {
+            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {}
+            Some(url) => return Err(key_err("webhook_url", format!("`{url}` is not an https:// URL"))),
+            None => return Err(key_err("webhook_url", "webhook mode needs the public URL Telegram posts to".into())),
+        }
+        if self.webhook_listen.parse::<std::net::SocketAddr>().is_err() {
+            return Err(key_err(
+                "webhook_listen",
+                format!("`{}` is not an address with a port, such as 127.0.0.1:8443", self.webhook_listen),
+            ));
+        }
+        let secret_ok = self.webhook_secret.as_ref().is_some_and(|s| {
+            let s = s.expose();
+            (1..=256).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        });
+        if !secret_ok {
+            return Err(key_err(
+                "webhook_secret",
+                "webhook mode needs a secret of 1-256 characters A-Z, a-z, 0-9, _ and -; \
+                 set JIXIA__TELEGRAM__WEBHOOK_SECRET"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// `[discord]`
@@ -318,6 +420,7 @@ impl Config {
                 }
             }
         }
+        self.telegram.validate()?;
         for (section, enabled, token) in [
             ("telegram", self.telegram.enabled, &self.telegram.token),
             ("discord", self.discord.enabled, &self.discord.token),

@@ -15,6 +15,16 @@ use crate::message::{ChatKind, Incoming, Outgoing};
 use crate::rich::RichText;
 use crate::store::{Member, Store, StoreError};
 
+/// Recently seen senders: (community, platform, user id) → (member, name,
+/// when fetched).
+type MemberCache =
+    std::collections::HashMap<(String, crate::message::Platform, String), (Member, String, DateTime<Utc>)>;
+
+/// How long a cached sender stays valid, in seconds.
+const MEMBER_CACHE_SECS: i64 = 60;
+/// Cached senders at most (the cache starts over beyond it).
+const MEMBER_CACHE_MAX: usize = 200_000;
+
 /// Longest message text the engine reads, in characters. Longer messages are
 /// not commands (a command reply says so) and are not scanned further.
 pub const MAX_TEXT_CHARS: usize = 4000;
@@ -87,6 +97,15 @@ pub struct Engine {
     pub(crate) prompts: Prompts,
     pub(crate) communities: Communities,
     pub(crate) clock: Arc<dyn Clock>,
+    /// FAQ matchers per community, built on first use.
+    pub(crate) faq: crate::features::faq::FaqState,
+    /// Activity points waiting for their group commit.
+    pub(crate) activity: crate::features::points::Activity,
+    /// Recently seen senders.
+    members: std::sync::Mutex<MemberCache>,
+    /// Messages produced outside a request (level-ups found at a flush),
+    /// handed out by [`Engine::due`].
+    pending: std::sync::Mutex<Vec<Outgoing>>,
     /// The bot's own name, as members mention it.
     pub bot_name: String,
 }
@@ -103,6 +122,10 @@ impl Engine {
     /// Builds an engine over a store (already migrated), with a clock.
     pub fn new(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<Engine, EngineError> {
         Ok(Engine {
+            members: Default::default(),
+            activity: Default::default(),
+            faq: Default::default(),
+            pending: Default::default(),
             config: Arc::new(config.clone()),
             store,
             prompts: Prompts::load()?,
@@ -141,11 +164,7 @@ impl Engine {
         }
         let community = self.communities.for_chat(&msg.chat);
         let now = self.clock.now();
-        let member = match self
-            .store
-            .member_for_account(&community.id, msg.chat.platform, &msg.sender.id, &msg.sender.name, now)
-            .await
-        {
+        let member = match self.member_of(&community.id, msg, now).await {
             Ok(m) => m,
             Err(e) => {
                 tracing::error!(error = %e, chat = %msg.chat.key(), "could not resolve the sender");
@@ -170,6 +189,9 @@ impl Engine {
     }
 
     async fn run(&self, ctx: &Ctx<'_>, cmd: &ParsedCommand) -> Vec<Outgoing> {
+        if !crate::features::enabled(&ctx.community.features, cmd.spec.feature) {
+            return vec![ctx.reply("error-feature-off", &Args::new().str("usage", cmd.spec.usage()))];
+        }
         if ctx.role < cmd.spec.permission {
             let needed = ctx.engine.prompts.plain(ctx.locale, cmd.spec.permission.prompt_key());
             return vec![
@@ -194,11 +216,60 @@ impl Engine {
         }
     }
 
+    /// The sender as a member: from the cache while it is fresh and the
+    /// name unchanged (every chat message passes here), else from the store,
+    /// which also records the account's name and last-seen time.
+    async fn member_of(&self, community: &str, msg: &Incoming, now: DateTime<Utc>) -> Result<Member, StoreError> {
+        let key = (community.to_owned(), msg.chat.platform, msg.sender.id.clone());
+        {
+            let cache = self.members.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some((member, name, at)) = cache.get(&key)
+                && *name == msg.sender.name
+                && now - *at < chrono::Duration::seconds(MEMBER_CACHE_SECS)
+                && *at <= now
+            {
+                return Ok(member.clone());
+            }
+        }
+        let member =
+            self.store.member_for_account(community, msg.chat.platform, &msg.sender.id, &msg.sender.name, now).await?;
+        let mut cache = self.members.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cache.len() >= MEMBER_CACHE_MAX {
+            cache.clear();
+        }
+        cache.insert(key, (member.clone(), msg.sender.name.clone(), now));
+        Ok(member)
+    }
+
+    /// Drops cached members, after a change the cache cannot see (a language
+    /// choice, a merge). Other instances catch up within the cache's lifetime.
+    pub(crate) fn forget_members(&self, ids: &[crate::store::MemberId]) {
+        let mut cache = self.members.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache.retain(|_, (m, _, _)| !ids.contains(&m.id));
+    }
+
     /// Delivers whatever became due up to now (scheduled jobs, reminders).
     /// Adapters call it after the clock moves; empty until features schedule
     /// work.
     pub async fn due(&self) -> Vec<Outgoing> {
-        Vec::new()
+        let mut out = self.activity.flush(self).await;
+        out.splice(0..0, std::mem::take(&mut *self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner)));
+        out
+    }
+
+    /// Writes waiting activity points now (before a command reads
+    /// balances); announcements it causes wait for [`Engine::due`].
+    pub(crate) async fn flush_activity_quietly(&self) {
+        let out = self.activity.flush(self).await;
+        if !out.is_empty() {
+            self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(out);
+        }
+    }
+
+    /// How often adapters should call [`Engine::due`]: the shortest group
+    /// commit window of any community.
+    pub fn tick_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.config.features.points.flush_ms.max(10))
     }
 }
 

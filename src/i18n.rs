@@ -120,6 +120,11 @@ impl Prompt {
 pub const PROMPT_FILES: &[(&str, &str, &str)] = &[
     ("core", include_str!("../prompts/zh/core.ftl"), include_str!("../prompts/en/core.ftl")),
     ("link", include_str!("../prompts/zh/link.ftl"), include_str!("../prompts/en/link.ftl")),
+    ("points", include_str!("../prompts/zh/points.ftl"), include_str!("../prompts/en/points.ftl")),
+    ("checkin", include_str!("../prompts/zh/checkin.ftl"), include_str!("../prompts/en/checkin.ftl")),
+    ("shop", include_str!("../prompts/zh/shop.ftl"), include_str!("../prompts/en/shop.ftl")),
+    ("telegram", include_str!("../prompts/zh/telegram.ftl"), include_str!("../prompts/en/telegram.ftl")),
+    ("faq", include_str!("../prompts/zh/faq.ftl"), include_str!("../prompts/en/faq.ftl")),
 ];
 
 /// All prompts of all locales, ready to format. Cheap to share.

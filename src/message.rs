@@ -121,6 +121,10 @@ pub struct ReplyTo {
     pub message_id: String,
     /// Its author, when the platform tells us (Telegram and Discord do).
     pub author: Option<Sender>,
+    /// Its text, when the platform gives it (Telegram does; the console
+    /// remembers what it printed). A moderator's redirect teaches the FAQ
+    /// this wording.
+    pub text: Option<String>,
 }
 
 /// One chat message, translated from a platform event by an adapter.

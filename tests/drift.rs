@@ -94,8 +94,17 @@ fn every_prompt_key_used_in_code_exists() {
     let prompts = Prompts::load().unwrap_or_else(|e| panic!("{e}"));
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = vec![root.join("engine.rs")];
-    for entry in std::fs::read_dir(root.join("features")).unwrap_or_else(|e| panic!("{e}")).flatten() {
-        files.push(entry.path());
+    // Features are files or directories of files (src/features/faq/…).
+    let mut dirs = vec![root.join("features")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())).flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                files.push(path);
+            }
+        }
     }
     let mut checked = 0;
     for file in files {
@@ -136,5 +145,20 @@ fn command_menus_are_valid_for_the_platforms() {
         }
         let whois = menu.iter().find(|e| e.name == "whois").map(|e| e.permission);
         assert_eq!(whois, Some(jixia::command::Permission::Moderator));
+    }
+}
+
+/// Keys built at run time (`points-kind-…`, `shop-state-…`) exist too.
+#[test]
+fn computed_prompt_keys_exist() {
+    use jixia::store::economy::MovementKind::*;
+    let prompts = Prompts::load().unwrap_or_else(|e| panic!("{e}"));
+    let kinds = [Activity, Thanks, Grant, Deduct, Checkin, Milestone, Makeup, Redeem, Refund];
+    let mut keys: Vec<String> = kinds.iter().map(|k| format!("points-kind-{}", k.as_str())).collect();
+    keys.extend(["open", "done", "refunded"].iter().map(|s| format!("shop-state-{s}")));
+    for key in keys {
+        for locale in Locale::ALL {
+            assert!(prompts.has(locale, &key), "{key} missing in {locale}");
+        }
     }
 }

@@ -42,6 +42,7 @@ enum Place {
 #[derive(Debug, Clone)]
 struct Seen {
     author: Sender,
+    text: String,
     buttons: Vec<String>,
 }
 
@@ -223,15 +224,22 @@ impl Console {
             message_id: id.to_string(),
             text: text.to_owned(),
             reply_to: reply_to.and_then(|rid| {
-                self.seen.get(&rid).map(|s| ReplyTo { message_id: rid.to_string(), author: Some(s.author.clone()) })
+                self.seen.get(&rid).map(|s| ReplyTo {
+                    message_id: rid.to_string(),
+                    author: Some(s.author.clone()),
+                    text: Some(s.text.clone()),
+                })
             }),
             mentions,
             mentions_bot,
             at: self.clock.now(),
         };
-        self.seen.insert(id, Seen { author, buttons: Vec::new() });
+        self.seen.insert(id, Seen { author, text: text.to_owned(), buttons: Vec::new() });
         let replies = self.engine.handle(&msg).await;
-        self.print_outgoing(&replies, out)
+        self.print_outgoing(&replies, out)?;
+        // The console has no background loop: deliver what became due (level-ups
+        // found when activity points are written) right after each message.
+        self.deliver_due(out).await
     }
 
     /// `@NAME` words: the bot's own name addresses the bot, others mention
@@ -280,7 +288,8 @@ impl Console {
                 is_platform_admin: false,
                 is_bot: true,
             };
-            self.seen.insert(id, Seen { author: bot, buttons: m.buttons.iter().map(|b| b.data.clone()).collect() });
+            let buttons = m.buttons.iter().map(|b| b.data.clone()).collect();
+            self.seen.insert(id, Seen { author: bot, text: m.body.to_plain(), buttons });
         }
         out.flush()
     }

@@ -1,6 +1,7 @@
 //! jixia's adapters: each turns one platform's events into the engine's
-//! `Incoming` messages and sends the `Outgoing` ones back. Only the console
-//! exists so far; Telegram and Discord follow the same shape.
+//! `Incoming` messages and sends the `Outgoing` ones back. The console and
+//! Telegram exist so far; Discord follows the same shape.
 
 pub mod console;
 pub mod logging;
+pub mod telegram;

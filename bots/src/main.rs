@@ -15,6 +15,8 @@ use jixia::{Engine, store};
 use jixia_bots::console::{Console, Flow};
 use jixia_bots::logging;
 
+mod faq_cli;
+
 const EXAMPLES: &str = "\
 Examples:
   jixia console                              chat with the bot in this terminal (./jixia.db)
@@ -23,6 +25,8 @@ Examples:
   jixia run --config jixia.toml              start the adapters enabled in the config
   jixia migrate --db postgres://jixia@db/jixia
   jixia config check --config jixia.toml
+  jixia faq import faq.jsonl                 import FAQ entries (also .csv, .md)
+  jixia faq eval --faq faq.jsonl --queries q.jsonl
   jixia bench --messages 20000 --pg postgres://postgres@127.0.0.1/test
 
 Environment:
@@ -47,6 +51,13 @@ enum Command {
     Run(DataArgs),
     /// Apply database migrations and exit.
     Migrate(DataArgs),
+    /// Check the points ledger: every community sums to zero and every cached balance equals its entries.
+    Doctor(DataArgs),
+    /// FAQ tools: import and export entries, measure the matcher.
+    Faq {
+        #[command(subcommand)]
+        command: faq_cli::FaqCommand,
+    },
     /// Configuration tools.
     Config {
         #[command(subcommand)]
@@ -151,7 +162,7 @@ fn dispatch(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
         Command::Run(args) => {
             let config = load_config(&args.config)?;
             logging::init(config.log.format, &config.log.filter);
-            run(&config)
+            run(&config, &args, rt)
         }
         Command::Migrate(args) => {
             let config = load_config(&args.config)?;
@@ -165,6 +176,24 @@ fn dispatch(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
             writeln!(std::io::stdout(), "database {url} is migrated to the latest schema")?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Doctor(args) => {
+            let config = load_config(&args.config)?;
+            logging::init(config.log.format, "warn");
+            let url = db_url(&args, &config);
+            let audit = rt.block_on(async {
+                let store = store::open(&url, &config.database).await?;
+                let audit = store.audit().await;
+                store.close().await;
+                anyhow::Ok(audit?)
+            })?;
+            let mut out = std::io::stdout().lock();
+            doctor_report(&audit, &mut out)?;
+            Ok(if audit.is_clean() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Faq { command } => {
+            logging::init(jixia::config::LogFormat::Human, "warn");
+            faq_cli::run(command, rt)
+        }
         Command::Config { command: ConfigCommand::Check(args) } => {
             let config = load_config(&args)?;
             print_config_summary(&config, &mut std::io::stdout().lock())?;
@@ -175,6 +204,31 @@ fn dispatch(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
             rt.block_on(bench(args))
         }
     }
+}
+
+/// Prints what `jixia doctor` found, one problem per line.
+fn doctor_report(audit: &jixia::store::economy::LedgerAudit, out: &mut dyn Write) -> std::io::Result<()> {
+    if audit.is_clean() {
+        return writeln!(
+            out,
+            "ledger OK: {} accounts, {} movements; every community sums to zero and every balance equals its entries",
+            audit.accounts, audit.movements
+        );
+    }
+    writeln!(out, "ledger PROBLEMS ({} accounts, {} movements):", audit.accounts, audit.movements)?;
+    for (community, sum) in &audit.unbalanced {
+        writeln!(out, "  community {community}: accounts sum to {sum}, not 0")?;
+    }
+    for (id, owner, cached, entries) in &audit.drifted {
+        writeln!(out, "  account {id} ({owner}): cached {cached}, entries say {entries}")?;
+    }
+    for id in &audit.broken_movements {
+        writeln!(out, "  movement {id}: its entries are not one pair summing to zero")?;
+    }
+    for (id, owner, balance) in &audit.negative {
+        writeln!(out, "  account {id} ({owner}): negative balance {balance}")?;
+    }
+    Ok(())
 }
 
 fn console(args: ConsoleArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
@@ -243,24 +297,61 @@ fn interactive_console(
     Ok(())
 }
 
-fn run(config: &Config) -> Result<ExitCode> {
-    let enabled: Vec<&str> = [("telegram", config.telegram.enabled), ("discord", config.discord.enabled)]
-        .into_iter()
-        .filter_map(|(name, on)| on.then_some(name))
-        .collect();
-    if enabled.is_empty() {
+fn run(config: &Config, args: &DataArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
+    if !config.telegram.enabled && !config.discord.enabled {
         eprintln!(
             "jixia: no adapter is enabled. Enable one in the config ([telegram] enabled = true, or [discord]) \
              or with JIXIA__TELEGRAM__ENABLED=true, and give its token; to try jixia without a platform, use `jixia console`."
         );
         return Ok(ExitCode::from(2));
     }
-    eprintln!(
-        "jixia: the {} adapter{} not part of this build yet; `jixia console` runs the same engine in the terminal.",
-        enabled.join(" and "),
-        if enabled.len() == 1 { " is" } else { "s are" }
-    );
-    Ok(ExitCode::from(2))
+    if config.discord.enabled {
+        eprintln!(
+            "jixia: the discord adapter is not part of this build yet{}",
+            if config.telegram.enabled {
+                "; starting telegram only."
+            } else {
+                "; `jixia console` runs the same engine in the terminal."
+            }
+        );
+        if !config.telegram.enabled {
+            return Ok(ExitCode::from(2));
+        }
+    }
+    let url = db_url(args, config);
+    rt.block_on(async {
+        let store = store::open(&url, &config.database).await?;
+        let engine = Arc::new(Engine::new(config, store.clone(), Arc::new(SystemClock))?);
+        let result = jixia_bots::telegram::run(engine, &config.telegram, shutdown_signal()).await;
+        store.close().await;
+        result?;
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Completes on Ctrl-C, or on SIGTERM (what `docker stop` and systemd send).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    tracing::info!("shutdown requested");
 }
 
 /// Writes to `out`, not `println!`, so a closed pipe (`jixia config check |

@@ -39,6 +39,7 @@ lang-unknown = I don't know the language "{ $got }". Choose `zh`, `en` or `defau
 
 error-too-long = That message is too long (over { $max } characters) to be read as a command.
 error-permission = `{ $usage }` is for { $role }s only.
+error-feature-off = `{ $usage }` belongs to a feature this community has not switched on.
 error-internal = Sorry, something went wrong on my side and that did not happen. Please try again later; if it keeps failing, tell an admin.
 
 error-unknown-command = There is no /{ $name } command. Send `/help` for the full list.

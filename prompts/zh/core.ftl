@@ -36,6 +36,7 @@ lang-unknown = 不认识的语言“{ $got }”。可选：`zh`、`en`、`defaul
 
 error-too-long = 消息太长了（超过 { $max } 个字符），没有当作命令处理。
 error-permission = `{ $usage }` 需要{ $role }权限。
+error-feature-off = 这个社区没有开启 `{ $usage }` 所属的功能。
 error-internal = 抱歉，出了点问题，这次没办成。请稍后再试；如果一直这样，请告诉管理员。
 
 error-unknown-command = 没有 /{ $name } 这个命令。发送 `/help` 查看全部命令。

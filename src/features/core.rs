@@ -76,7 +76,8 @@ fn help<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
         }
         let role = ctx.engine.prompts.plain(ctx.locale, ctx.role.prompt_key());
         let mut lines = String::new();
-        for c in all_commands().filter(|c| c.permission <= ctx.role) {
+        let on = |c: &&CommandSpec| crate::features::enabled(&ctx.community.features, c.feature);
+        for c in all_commands().filter(|c| c.permission <= ctx.role).filter(on) {
             let summary = ctx.engine.prompts.plain(ctx.locale, &c.summary_key());
             lines.push_str(&format!("- `{}` — {summary}\n", c.usage()));
         }
@@ -186,6 +187,7 @@ fn lang<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
             }
         };
         ctx.store().set_locale(ctx.member.id, chosen).await?;
+        ctx.engine.forget_members(&[ctx.member.id]);
         let now_speaking = chosen.unwrap_or(ctx.community.locale);
         let key = if chosen.is_some() { "lang-set" } else { "lang-reset" };
         let body = ctx.engine.prompts.format(now_speaking, key, &Args::new().str("locale", now_speaking.code()));

@@ -75,7 +75,8 @@ async fn redeem(ctx: &Ctx<'_>, code: &str) -> CommandResult {
         return Err(CommandError::member("link-bad-code", Args::new().str("code", typed)));
     }
     match ctx.store().redeem_link_code(&ctx.community.id, &code, ctx.member.id, ctx.now).await? {
-        LinkOutcome::Linked { kept, .. } => {
+        LinkOutcome::Linked { kept, merged } => {
+            ctx.engine.forget_members(&[kept, merged]);
             let accounts = ctx.store().accounts(kept).await?;
             let list: Vec<String> = accounts.iter().map(|a| format!("{}: {}", a.platform, a.display_name)).collect();
             Ok(vec![ctx.reply(

@@ -4,6 +4,10 @@
 //! migrations live in `migrations/sqlite` and `migrations/postgres` and are
 //! applied when a store is opened.
 
+pub mod economy;
+mod economy_sql;
+pub mod faq;
+mod faq_sql;
 mod postgres;
 pub mod scratch;
 mod sql;
@@ -192,9 +196,29 @@ pub trait DiagStore: Send + Sync {
 }
 
 /// Everything the engine needs from storage.
-pub trait Store: MemberStore + LinkStore + DiagStore + std::fmt::Debug {}
+pub trait Store:
+    MemberStore
+    + LinkStore
+    + DiagStore
+    + economy::PointsStore
+    + economy::CheckinStore
+    + economy::ShopStore
+    + faq::FaqStore
+    + std::fmt::Debug
+{
+}
 
-impl<T: MemberStore + LinkStore + DiagStore + std::fmt::Debug> Store for T {}
+impl<T> Store for T where
+    T: MemberStore
+        + LinkStore
+        + DiagStore
+        + economy::PointsStore
+        + economy::CheckinStore
+        + economy::ShopStore
+        + faq::FaqStore
+        + std::fmt::Debug
+{
+}
 
 /// Opens (creating if needed) and migrates the database at `url`: a
 /// `postgres://` URL selects PostgreSQL, anything else is a SQLite path.

@@ -6,9 +6,10 @@
 
 /// Implements the store traits for `$store` (which has a `pool` field) with
 /// `$begin` as the statement that opens a write transaction and `$least` as
-/// the two-argument minimum function (`MIN` in SQLite, `LEAST` in PostgreSQL).
+/// the two-argument minimum function (`MIN` in SQLite, `LEAST` in PostgreSQL),
+/// `$greatest` the maximum (`MAX`, `GREATEST`).
 macro_rules! sql_store {
-    ($store:ty, $backend:literal, $begin:literal, $least:literal) => {
+    ($store:ty, $backend:literal, $begin:literal, $least:literal, $greatest:literal) => {
         use async_trait::async_trait;
         use chrono::{DateTime, Utc};
 
@@ -243,6 +244,75 @@ macro_rules! sql_store {
                 .bind(gone)
                 .execute(&mut *tx)
                 .await?;
+                // Points: the merged member's entries move to the kept
+                // member's account, whose cached numbers absorb theirs.
+                sqlx::query(
+                    "INSERT INTO points_accounts (community_id, owner, member_id)
+                     SELECT community_id, $3, $1 FROM points_accounts WHERE owner = $4
+                     ON CONFLICT (community_id, owner) DO NOTHING",
+                )
+                .bind(kept)
+                .bind(gone)
+                .bind(format!("member:{kept}"))
+                .bind(format!("member:{gone}"))
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE points_entries SET account_id = (SELECT k.id FROM points_accounts k
+                        JOIN points_accounts g ON g.community_id = k.community_id
+                        WHERE k.owner = $1 AND g.owner = $2)
+                     WHERE account_id = (SELECT id FROM points_accounts WHERE owner = $2)",
+                )
+                .bind(format!("member:{kept}"))
+                .bind(format!("member:{gone}"))
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE points_accounts SET
+                        balance = balance + COALESCE((SELECT g.balance FROM points_accounts g WHERE g.owner = $2), 0),
+                        contribution = contribution + COALESCE((SELECT g.contribution FROM points_accounts g WHERE g.owner = $2), 0)
+                     WHERE owner = $1",
+                )
+                .bind(format!("member:{kept}"))
+                .bind(format!("member:{gone}"))
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM points_accounts WHERE owner = $1")
+                    .bind(format!("member:{gone}"))
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(concat!(
+                    "UPDATE points_levels SET level = ",
+                    $greatest,
+                    "(level, COALESCE((SELECT g.level FROM points_levels g WHERE g.member_id = $2), 0))
+                     WHERE member_id = $1"
+                ))
+                .bind(kept)
+                .bind(gone)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("UPDATE points_levels SET member_id = $1 WHERE member_id = $2 AND NOT EXISTS
+                     (SELECT 1 FROM points_levels k WHERE k.member_id = $1)")
+                    .bind(kept)
+                    .bind(gone)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM points_levels WHERE member_id = $1").bind(gone).execute(&mut *tx).await?;
+                // Check-ins: the union of both members' days.
+                sqlx::query(
+                    "UPDATE checkin_days SET member_id = $1 WHERE member_id = $2 AND day NOT IN
+                     (SELECT k.day FROM checkin_days k WHERE k.member_id = $1)",
+                )
+                .bind(kept)
+                .bind(gone)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM checkin_days WHERE member_id = $1").bind(gone).execute(&mut *tx).await?;
+                sqlx::query("UPDATE shop_orders SET member_id = $1 WHERE member_id = $2")
+                    .bind(kept)
+                    .bind(gone)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query("UPDATE members SET merged_into = $1 WHERE id = $2 OR merged_into = $2")
                     .bind(kept)
                     .bind(gone)

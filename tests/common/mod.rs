@@ -178,7 +178,11 @@ impl TestChat {
     /// `who` replies to message `to` (by `author`) with `text`.
     pub async fn reply(&mut self, chat: &Chat, who: &Who, to: &Incoming, text: &str) -> Vec<Outgoing> {
         let mut msg = self.message(chat, who, text);
-        msg.reply_to = Some(ReplyTo { message_id: to.message_id.clone(), author: Some(to.sender.clone()) });
+        msg.reply_to = Some(ReplyTo {
+            message_id: to.message_id.clone(),
+            author: Some(to.sender.clone()),
+            text: Some(to.text.clone()),
+        });
         self.engine.handle(&msg).await
     }
 }

@@ -1,0 +1,156 @@
+//! `jixia faq import | export | eval`: the FAQ from and to files, and the
+//! matcher measured on labelled queries. The parsing, import and scoring
+//! live in the engine (`jixia::features::faq`); this only wires them.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use jixia::features::faq::eval::{EvalFailed, eval_files};
+use jixia::features::faq::import::{FaqFormat, ImportFailed, export, import_into};
+use jixia::store;
+
+use super::{ConfigArgs, DataArgs, db_url, load_config};
+
+/// `jixia faq …`
+#[derive(Debug, Subcommand)]
+pub enum FaqCommand {
+    /// Import FAQ entries from a JSON Lines, CSV or Markdown file (by id; all or nothing).
+    Import(ImportArgs),
+    /// Print the FAQ as JSON Lines, CSV or Markdown.
+    Export(ExportArgs),
+    /// Score the matcher on labelled queries; prints one JSON object.
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file: .jsonl, .csv or .md (or say which with --format).
+    file: PathBuf,
+    /// jsonl, csv or md. Default: from the file name.
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<String>,
+    /// The community (default: the config's default community).
+    #[arg(long, value_name = "ID")]
+    community: Option<String>,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// jsonl, csv or md.
+    #[arg(long, value_name = "FORMAT", default_value = "jsonl")]
+    format: String,
+    /// The community (default: the config's default community).
+    #[arg(long, value_name = "ID")]
+    community: Option<String>,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// FAQ entries, JSON Lines: {"id","question","answer","lang"}.
+    #[arg(long, value_name = "FILE")]
+    faq: PathBuf,
+    /// Labelled queries, JSON Lines: {"text","faq_id" (or null),"lang"}.
+    #[arg(long, value_name = "FILE")]
+    queries: PathBuf,
+    #[command(flatten)]
+    config: ConfigArgs,
+}
+
+fn format_of(name: &str) -> Result<FaqFormat> {
+    FaqFormat::parse(name).with_context(|| format!("unknown format {name:?}: use jsonl, csv or md"))
+}
+
+/// Runs one `jixia faq` subcommand.
+pub fn run(command: FaqCommand, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
+    match command {
+        FaqCommand::Import(args) => import(args, rt),
+        FaqCommand::Export(args) => {
+            let config = load_config(&args.data.config)?;
+            let format = format_of(&args.format)?;
+            let community = args.community.unwrap_or_else(|| config.default_community_id());
+            let url = db_url(&args.data, &config);
+            let entries = rt.block_on(async {
+                let store = store::open(&url, &config.database).await?;
+                let entries = store.faq_entries(&community).await;
+                store.close().await;
+                anyhow::Ok(entries?)
+            })?;
+            std::io::stdout().write_all(export(&entries, format).as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        FaqCommand::Eval(args) => {
+            let config = load_config(&args.config)?;
+            let faq = std::fs::read(&args.faq).with_context(|| format!("cannot read {}", args.faq.display()))?;
+            let queries =
+                std::fs::read(&args.queries).with_context(|| format!("cannot read {}", args.queries.display()))?;
+            let queries = String::from_utf8_lossy(&queries);
+            let report = match rt.block_on(eval_files(&faq, &queries, &config.features.faq)) {
+                Ok(r) => r,
+                Err(EvalFailed::Faq(e)) => anyhow::bail!("{}: {e}", args.faq.display()),
+                Err(EvalFailed::Queries(e)) => anyhow::bail!("{}: {e}", args.queries.display()),
+                Err(e) => return Err(e.into()),
+            };
+            writeln!(std::io::stdout(), "{}", serde_json::to_string(&report)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn import(args: ImportArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
+    let config = load_config(&args.data.config)?;
+    let shown = args.file.display().to_string();
+    let format = match &args.format {
+        Some(f) => format_of(f)?,
+        None => FaqFormat::from_path(&shown)
+            .with_context(|| format!("{shown}: cannot tell the format from the name; add --format jsonl|csv|md"))?,
+    };
+    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {shown}"))?;
+    let community = args.community.unwrap_or_else(|| config.default_community_id());
+    let url = db_url(&args.data, &config);
+    let result = rt.block_on(async {
+        let store = store::open(&url, &config.database).await?;
+        let result = import_into(
+            store.as_ref(),
+            &community,
+            &bytes,
+            format,
+            jixia::clock::Clock::now(&jixia::clock::SystemClock),
+        )
+        .await;
+        store.close().await;
+        anyhow::Ok(result)
+    })?;
+    match result {
+        Ok(summary) => {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "imported {shown} into community {community}:")?;
+            for (what, ids) in
+                [("added", &summary.added), ("changed", &summary.changed), ("unchanged", &summary.unchanged)]
+            {
+                writeln!(
+                    out,
+                    "  {what}: {}{}",
+                    ids.len(),
+                    if ids.is_empty() { String::new() } else { format!(" ({})", ids.join(", ")) }
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ImportFailed::File(errors)) => {
+            let mut err = std::io::stderr().lock();
+            writeln!(err, "jixia: {shown}: nothing imported; fix these and import again:")?;
+            for e in &errors.0 {
+                writeln!(err, "  {shown}: {e}")?;
+            }
+            Ok(ExitCode::FAILURE)
+        }
+        Err(ImportFailed::Store(e)) => Err(e.into()),
+    }
+}

@@ -1,0 +1,441 @@
+//! The Telegram adapter (teloxide's Bot API client): receives updates by long
+//! polling or a webhook, turns them into `Incoming` messages for the engine,
+//! and sends what the engine returns through a paced outbox.
+//!
+//! Layout: [`mapping`] (updates → `Incoming`, pure), [`render`]
+//! (`RichText` → HTML, split at 4096), [`sender`] (the outbox: pacing,
+//! retries, 403s) with [`pacer`] (the rate limits), [`buttons`] (callback
+//! data), [`admins`] (the group-admin cache), [`menu`] (`setMyCommands`),
+//! [`webhook`] (the webhook endpoint) and [`redact`] (the token out of logs).
+//!
+//! Updates are handled in order per chat and concurrently across chats: each
+//! goes to one of [`SHARDS`] workers chosen by its chat id.
+
+pub mod admins;
+pub mod buttons;
+pub mod mapping;
+pub mod menu;
+pub mod pacer;
+pub mod redact;
+pub mod render;
+pub mod sender;
+pub mod webhook;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use jixia::config::{TelegramConfig, TelegramMode};
+use jixia::i18n::Locale;
+use jixia::{Chat, ChatKind, Engine, Incoming};
+use teloxide::payloads::{AnswerCallbackQuerySetters, GetUpdatesSetters, SetWebhookSetters};
+use teloxide::prelude::Requester;
+use teloxide::requests::Request;
+use teloxide::types::{CallbackQueryId, Update, UpdateKind};
+use teloxide::{ApiError, Bot, RequestError};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+
+use self::admins::AdminCache;
+use self::buttons::Buttons;
+use self::mapping::{ALLOWED_UPDATES, BotIdentity, Event, Press};
+use self::pacer::Limits;
+use self::redact::Redactor;
+use self::sender::{Job, Origin, Outbox, SenderParts, Unreachable};
+
+/// Workers handling updates; a chat always goes to the same one.
+pub const SHARDS: usize = 8;
+/// The long-poll timeout of `getUpdates`, in seconds. teloxide's HTTP client
+/// gives up after 17 s, so this stays well under that.
+const POLL_TIMEOUT_SECS: u32 = 10;
+/// How long shutdown waits for handlers and the outbox to finish.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// The adapter could not start or keep running.
+#[derive(Debug, thiserror::Error)]
+pub enum TelegramError {
+    /// No token configured.
+    #[error("telegram.token is not set; set JIXIA__TELEGRAM__TOKEN")]
+    NoToken,
+    /// A URL setting does not parse.
+    #[error("config key `telegram.{key}`: `{value}` is not a URL")]
+    BadUrl {
+        /// The key.
+        key: &'static str,
+        /// Its value.
+        value: String,
+    },
+    /// Telegram says the token is wrong.
+    #[error("Telegram rejected the bot token; check JIXIA__TELEGRAM__TOKEN (from BotFather)")]
+    TokenRejected,
+    /// The Bot API could not be reached at start.
+    #[error("cannot reach the Telegram Bot API: {0}")]
+    Unreachable(String),
+    /// The webhook could not be set up.
+    #[error("telegram webhook: {0}")]
+    Webhook(String),
+}
+
+/// Telegram usernames seen in messages → user ids, so `@name` mentions can
+/// be resolved (Telegram does not say who `@name` is).
+#[derive(Debug, Default)]
+struct Usernames {
+    ids: Mutex<HashMap<String, String>>,
+}
+
+impl Usernames {
+    fn remember(&self, user: &teloxide::types::User) {
+        let Some(name) = &user.username else { return };
+        let mut ids = self.ids.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if ids.len() >= 100_000 {
+            ids.clear();
+        }
+        ids.insert(name.to_lowercase(), user.id.0.to_string());
+    }
+
+    fn get(&self, lower_name: &str) -> Option<String> {
+        self.ids.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(lower_name).cloned()
+    }
+}
+
+/// What the update workers share.
+#[derive(Debug)]
+struct Handler {
+    bot: Bot,
+    engine: Arc<Engine>,
+    me: BotIdentity,
+    redactor: Redactor,
+    outbox: Outbox,
+    buttons: Arc<Buttons>,
+    admins: AdminCache,
+    unreachable: Arc<Unreachable>,
+    usernames: Usernames,
+}
+
+/// A connected Telegram bot: `getMe` answered, menus registered, the outbox
+/// running. [`Telegram::run`] receives updates until shutdown.
+#[derive(Debug)]
+pub struct Telegram {
+    handler: Arc<Handler>,
+    config: TelegramConfig,
+    sender: tokio::task::JoinHandle<()>,
+}
+
+/// Connects and runs until `shutdown` completes, then finishes the messages
+/// in hand. What `jixia run` calls.
+pub async fn run(
+    engine: Arc<Engine>,
+    config: &TelegramConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), TelegramError> {
+    Telegram::connect(engine, config).await?.run(shutdown).await
+}
+
+fn default_locale(engine: &Engine) -> Locale {
+    let config = engine.config();
+    config.communities.get(&config.default_community_id()).map(|c| c.locale).unwrap_or_default()
+}
+
+impl Telegram {
+    /// Asks Telegram who the bot is (`getMe`), registers the command menus
+    /// and starts the outbox.
+    pub async fn connect(engine: Arc<Engine>, config: &TelegramConfig) -> Result<Telegram, TelegramError> {
+        let token = config.token.clone().filter(|t| !t.expose().trim().is_empty()).ok_or(TelegramError::NoToken)?;
+        let redactor = Redactor::new(token.clone());
+        let mut bot = Bot::new(token.expose());
+        if let Some(url) = &config.api_url {
+            let parsed =
+                reqwest::Url::parse(url).map_err(|_| TelegramError::BadUrl { key: "api_url", value: url.clone() })?;
+            bot = bot.set_api_url(parsed);
+        }
+        let me = bot.get_me().await.map_err(|e| match e {
+            RequestError::Api(ApiError::InvalidToken) => TelegramError::TokenRejected,
+            e => TelegramError::Unreachable(redactor.error(&e)),
+        })?;
+        let username = me.username.clone().unwrap_or_default();
+        tracing::info!(bot = %username, id = me.id.0, "connected to Telegram");
+        let me = BotIdentity { id: me.id.0, username: username.clone(), name: engine.bot_name.clone() };
+        if let Err(e) = menu::register(&bot, engine.prompts(), default_locale(&engine)).await {
+            tracing::warn!(error = %redactor.error(&e), "could not register the command menus");
+        }
+        let buttons = Arc::new(Buttons::new(Duration::from_secs(config.button_ttl_seconds)));
+        let unreachable = Arc::new(Unreachable::default());
+        let limits = Limits {
+            global_per_second: config.global_per_second,
+            group_per_minute: config.group_per_minute,
+            chat_per_second: config.chat_per_second,
+        };
+        let (outbox, sender) = sender::spawn(SenderParts {
+            bot: bot.clone(),
+            redactor: redactor.clone(),
+            engine: engine.clone(),
+            bot_username: username,
+            buttons: buttons.clone(),
+            unreachable: unreachable.clone(),
+            limits,
+        });
+        let handler = Handler {
+            bot,
+            engine,
+            me,
+            redactor,
+            outbox,
+            buttons,
+            admins: AdminCache::new(Duration::from_secs(config.admin_cache_seconds)),
+            unreachable,
+            usernames: Usernames::default(),
+        };
+        Ok(Telegram { handler: Arc::new(handler), config: config.clone(), sender })
+    }
+
+    /// The bot's Telegram username (without `@`).
+    pub fn username(&self) -> &str {
+        &self.handler.me.username
+    }
+
+    /// A handle to send messages that answer no update (scheduled posts).
+    /// Drop it before shutdown: the outbox finishes once every handle is gone.
+    pub fn outbox(&self) -> Outbox {
+        self.handler.outbox.clone()
+    }
+
+    /// Receives updates (long polling or webhook, per config) until
+    /// `shutdown` completes; then lets the workers finish what they hold and
+    /// the outbox send what is queued (for up to ten seconds).
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), TelegramError> {
+        let Telegram { handler, config, sender } = self;
+        let (stop_tx, stop) = watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        });
+        let mut workers = JoinSet::new();
+        let mut shards = Vec::with_capacity(SHARDS);
+        for _ in 0..SHARDS {
+            let (tx, mut rx) = mpsc::channel::<Update>(256);
+            shards.push(tx);
+            let handler = handler.clone();
+            workers.spawn(async move {
+                while let Some(update) = rx.recv().await {
+                    handler.handle(update).await;
+                }
+            });
+        }
+        let router = Shards(shards);
+        let result = match config.mode {
+            TelegramMode::Polling => poll(&handler.bot, &handler.redactor, &router, stop).await,
+            TelegramMode::Webhook => serve_webhook(&handler.bot, &config, &handler.redactor, &router, stop).await,
+        };
+        tracing::info!("telegram: stopping; finishing the messages in hand");
+        drop(router);
+        let finish = async move {
+            while workers.join_next().await.is_some() {}
+            // The last handler reference holds the last outbox handle (unless
+            // someone kept one from `outbox()`): dropping it lets the sender
+            // drain and end.
+            drop(handler);
+            let _ = sender.await;
+        };
+        if tokio::time::timeout(SHUTDOWN_GRACE, finish).await.is_err() {
+            tracing::warn!("telegram: gave up waiting for queued messages at shutdown");
+        }
+        result
+    }
+}
+
+/// The per-chat workers' inboxes.
+#[derive(Debug)]
+struct Shards(Vec<mpsc::Sender<Update>>);
+
+impl Shards {
+    async fn route(&self, update: Update) {
+        let chat = match &update.kind {
+            UpdateKind::Message(m) | UpdateKind::EditedMessage(m) => m.chat.id.0,
+            UpdateKind::CallbackQuery(q) => q.message.as_ref().map_or(0, |m| m.chat().id.0),
+            _ => 0,
+        };
+        let n = self.0.len().max(1) as i64;
+        let shard = usize::try_from(chat.rem_euclid(n)).unwrap_or(0);
+        if let Some(tx) = self.0.get(shard)
+            && tx.send(update).await.is_err()
+        {
+            tracing::warn!("telegram worker gone; update dropped");
+        }
+    }
+}
+
+/// Waits `wait`, or less if stopping.
+async fn pause(wait: Duration, stop: &mut watch::Receiver<bool>) {
+    tokio::select! {
+        () = tokio::time::sleep(wait) => {}
+        _ = stop.wait_for(|s| *s) => {}
+    }
+}
+
+/// Long polling until stopped; then confirms the last offset so handled
+/// updates are not delivered again.
+async fn poll(
+    bot: &Bot,
+    redactor: &Redactor,
+    shards: &Shards,
+    mut stop: watch::Receiver<bool>,
+) -> Result<(), TelegramError> {
+    // getUpdates is refused while a webhook is set.
+    if let Err(e) = bot.delete_webhook().await {
+        tracing::warn!(error = %redactor.error(&e), "could not remove a webhook before polling");
+    }
+    let mut offset: i32 = 0;
+    let mut failures: u32 = 0;
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        let request = bot.get_updates().offset(offset).timeout(POLL_TIMEOUT_SECS).allowed_updates(ALLOWED_UPDATES);
+        let result = tokio::select! {
+            r = request.send() => r,
+            _ = stop.wait_for(|s| *s) => break,
+        };
+        match result {
+            Ok(updates) => {
+                failures = 0;
+                for update in updates {
+                    offset = offset.max(i32::try_from(update.id.0).unwrap_or(i32::MAX).saturating_add(1));
+                    shards.route(update).await;
+                }
+            }
+            Err(RequestError::Api(ApiError::InvalidToken)) => return Err(TelegramError::TokenRejected),
+            Err(RequestError::RetryAfter(s)) => pause(s.duration(), &mut stop).await,
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                let wait = Duration::from_secs(1 << failures.min(5)).min(Duration::from_secs(30));
+                tracing::warn!(error = %redactor.error(&e), retry_in = ?wait, "getUpdates failed");
+                pause(wait, &mut stop).await;
+            }
+        }
+    }
+    if offset != 0 {
+        let _ = bot.get_updates().offset(offset).limit(1).timeout(0).await;
+    }
+    Ok(())
+}
+
+/// Serves the webhook until stopped. Sets the webhook (URL, secret, update
+/// kinds) after the port is open, so Telegram's first delivery finds it.
+async fn serve_webhook(
+    bot: &Bot,
+    config: &TelegramConfig,
+    redactor: &Redactor,
+    shards: &Shards,
+    mut stop: watch::Receiver<bool>,
+) -> Result<(), TelegramError> {
+    let raw_url = config.webhook_url.clone().unwrap_or_default();
+    let url =
+        reqwest::Url::parse(&raw_url).map_err(|_| TelegramError::BadUrl { key: "webhook_url", value: raw_url })?;
+    let secret = config
+        .webhook_secret
+        .clone()
+        .ok_or_else(|| TelegramError::Webhook("webhook mode needs telegram.webhook_secret".into()))?;
+    let listener = tokio::net::TcpListener::bind(&config.webhook_listen)
+        .await
+        .map_err(|e| TelegramError::Webhook(format!("cannot listen on {}: {e}", config.webhook_listen)))?;
+    let (tx, mut rx) = mpsc::channel::<Update>(256);
+    let app = webhook::router(url.path(), secret.clone(), tx);
+    bot.set_webhook(url.clone())
+        .secret_token(secret.expose().to_owned())
+        .allowed_updates(ALLOWED_UPDATES)
+        .await
+        .map_err(|e| TelegramError::Webhook(format!("setWebhook failed: {}", redactor.error(&e))))?;
+    tracing::info!(listen = %config.webhook_listen, path = url.path(), "telegram webhook serving");
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        let _ = stop.wait_for(|s| *s).await;
+    });
+    let forward = async {
+        while let Some(update) = rx.recv().await {
+            shards.route(update).await;
+        }
+    };
+    let (served, ()) = tokio::join!(std::future::IntoFuture::into_future(server), forward);
+    served.map_err(|e| TelegramError::Webhook(format!("server failed: {e}")))
+}
+
+impl Handler {
+    async fn handle(&self, update: Update) {
+        match &update.kind {
+            UpdateKind::Message(m) => {
+                if let Some(from) = &m.from {
+                    self.usernames.remember(from);
+                }
+            }
+            UpdateKind::CallbackQuery(q) => self.usernames.remember(&q.from),
+            _ => {}
+        }
+        let known = |name: &str| self.usernames.get(name);
+        match mapping::map_update(&update, &self.me, &known) {
+            Event::Message(incoming) => {
+                let target = incoming.message_id.parse().ok();
+                self.to_engine(*incoming, target).await;
+            }
+            Event::Press(press) => self.press(press).await,
+            Event::Ignored(reason) => tracing::debug!(update = update.id.0, reason, "update ignored"),
+        }
+    }
+
+    fn community_locale(&self, chat: &Chat) -> Locale {
+        self.engine.communities().for_chat(chat).locale
+    }
+
+    async fn press(&self, press: Press) {
+        let query = CallbackQueryId(press.query_id.clone());
+        match self.buttons.decode(&press.data, tokio::time::Instant::now()) {
+            Some(text) => {
+                if let Err(e) = self.bot.answer_callback_query(query).await {
+                    tracing::warn!(error = %self.redactor.error(&e), "could not answer a button press");
+                }
+                let target = Some(press.message_id);
+                let incoming = press.into_incoming(text, self.engine.now());
+                self.to_engine(incoming, target).await;
+            }
+            None => {
+                let locale =
+                    press.language.as_deref().and_then(Locale::parse).unwrap_or(self.community_locale(&press.chat));
+                let text = self.engine.prompts().plain(locale, "telegram-button-expired");
+                if let Err(e) = self.bot.answer_callback_query(query).text(text).await {
+                    tracing::warn!(error = %self.redactor.error(&e), "could not answer a button press");
+                }
+            }
+        }
+    }
+
+    /// Hands a message to the engine and queues its answers. `reply_target`
+    /// is the Telegram message a reply to this one should quote.
+    async fn to_engine(&self, mut incoming: Incoming, reply_target: Option<i32>) {
+        let Ok(chat_id) = incoming.chat.id.parse::<i64>() else { return };
+        let is_group = incoming.chat.kind == ChatKind::Group;
+        if is_group {
+            if let Ok(user) = incoming.sender.id.parse::<u64>() {
+                incoming.sender.is_platform_admin =
+                    self.admins.is_admin(&self.bot, &self.redactor, chat_id, user).await;
+            }
+        } else {
+            // A member who writes to the bot privately can be written to.
+            self.unreachable.clear(&incoming.sender.id);
+        }
+        let answers = self.engine.handle(&incoming).await;
+        if answers.is_empty() {
+            return;
+        }
+        let origin = Arc::new(Origin {
+            chat_id,
+            is_group,
+            incoming_id: incoming.message_id.clone(),
+            reply_target,
+            user_id: incoming.sender.id.clone(),
+            user_name: incoming.sender.name.clone(),
+            locale: self.community_locale(&incoming.chat),
+        });
+        for out in answers {
+            self.outbox.send_job(Job { out, origin: Some(origin.clone()) });
+        }
+    }
+}

@@ -1,0 +1,41 @@
+# FAQ 重定向：常见问题条目、自动指路、版主手动指路、反馈和缺口。
+
+cmd-faq = 查看常见问题：条目 ID、标签或页码；回复别人的消息发送 /faq ID 即为指路
+cmd-faq-search = 在常见问题里搜索
+cmd-faq-add = 新增条目：ID 后第一行是问题，下面几行是答案（版主）
+cmd-faq-edit = 修改条目的问题和答案，格式同 /faq add（版主）
+cmd-faq-alias = 给条目加一种问法（版主）
+cmd-faq-remove = 删除条目（版主）
+cmd-faq-gaps = 反复有人问、常见问题里却没有的问题（版主）
+
+faq-redirect =
+    这个问题常见问题里有答案 👉 **{ $question }**
+    { $answer }
+faq-link = 详见：{ $link }
+faq-redirect-hint = （FAQ { $id }：发送 `/faq { $id }` 看全文；没帮上忙请回复「没用」）
+faq-entry = **{ $question }**（{ $id }）
+    { $answer }
+    标签：{ $tags } · 其他问法 { $aliases } 种 · 被查看 { $hits } 次 · 👍 { $helpful } · 👎 { $unhelpful }
+faq-learned = 已把“{ $wording }”记为 { $id } 的一种问法，以后有人这样问会自动指路。
+faq-unknown = 没有 ID 为 { $id } 的条目，也没有这个标签。发送 `/faq` 查看全部条目，或用 `/faq search 关键词` 搜索。
+faq-no-page = 条目 { $id } 只有一页，不用写页码。
+faq-empty = 常见问题还是空的。版主可以用 `/faq add ID 问题⏎答案` 添加，或用 `jixia faq import` 导入。
+faq-no-such-page = 没有第 { $page } 页，一共 { $pages } 页。
+faq-list = **常见问题**（共 { $count } 条）
+faq-list-tag = **常见问题 · { $tag }**（共 { $count } 条）
+faq-list-footer = 第 { $page }/{ $pages } 页 · 标签：{ $tags }。发送 `/faq ID` 看全文，`/faq 标签 页码` 翻页。
+faq-search = 和“{ $words }”最接近的条目：
+faq-search-none = 没找到和“{ $words }”有关的条目。换个说法试试，或请版主补充。
+faq-no-question = 缺少问题：ID 后面第一行写问题，下面几行写答案。
+faq-no-answer = 缺少答案：第一行是问题，请在下面另起一行写答案。
+faq-too-long = 太长了：问题最多 { $question } 字，答案最多 { $answer } 字。
+faq-bad-id = “{ $id }”不能做条目 ID：请用小写字母、数字和 - . _（例如 vacuum-full），且不能是子命令名。
+faq-duplicate = 已经有 ID 为 { $id } 的条目了。修改请用 `/faq edit { $id }`。
+faq-added = 已添加 { $id }：{ $question }
+faq-edited = 已修改 { $id }：{ $question }
+faq-alias-exists = { $id } 已经有这种问法了。
+faq-alias-added = 已给 { $id } 加上问法：{ $wording }
+faq-removed = 已删除 { $id }。
+faq-gaps-none = 最近 { $days } 天没有反复出现却没有答案的问题。
+faq-gaps = 最近 { $days } 天反复有人问、常见问题里还没有的（{ $count } 组），可以考虑加成条目：
+faq-feedback-noted = 收到，抱歉没帮上忙。已记下（{ $id }），版主会看看；也可以等其他成员回答。

@@ -1,0 +1,563 @@
+//! The economy's SQL, shared by both backends like `sql.rs`: `$lock` is the
+//! row-lock suffix for a read that is followed by a write (` FOR UPDATE` on
+//! PostgreSQL; SQLite's `BEGIN IMMEDIATE` already holds the write lock).
+
+/// Implements the economy traits for `$store` over connections of type `$conn`.
+macro_rules! economy_store {
+    ($store:ty, $conn:ty, $begin:literal, $lock:literal) => {
+        mod economy_impl {
+            use async_trait::async_trait;
+            use chrono::{DateTime, NaiveDate, Utc};
+
+            use super::*;
+            use crate::store::economy::{
+                Balance, CheckinDay, CheckinOutcome, CheckinStore, HistoryEntry, LedgerAudit, MovementKind, Order,
+                Owner, PointsStore, RedeemOutcome, SettleOutcome, ShopStore, Standing, Transfer, TransferOutcome,
+            };
+            use crate::store::{MemberId, StoreError, from_ms, ms};
+
+            /// The member a (possibly merged-away) id stands for now.
+            async fn current_owner(conn: &mut $conn, owner: Owner) -> Result<Owner, StoreError> {
+                let Owner::Member(id) = owner else { return Ok(owner) };
+                let row: Option<(Option<i64>,)> = sqlx::query_as("SELECT merged_into FROM members WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                Ok(Owner::Member(MemberId(row.and_then(|r| r.0).unwrap_or(id.0))))
+            }
+
+            /// The account's id, balance and contribution, created when missing,
+            /// locked for the rest of the transaction.
+            async fn account(conn: &mut $conn, community: &str, owner: Owner) -> Result<(i64, i64, i64), StoreError> {
+                sqlx::query(
+                    "INSERT INTO points_accounts (community_id, owner, member_id) VALUES ($1, $2, $3)
+                     ON CONFLICT (community_id, owner) DO NOTHING",
+                )
+                .bind(community)
+                .bind(owner.key())
+                .bind(owner.member().map(|m| m.0))
+                .execute(&mut *conn)
+                .await?;
+                let row: (i64, i64, i64) = sqlx::query_as(concat!(
+                    "SELECT id, balance, contribution FROM points_accounts WHERE community_id = $1 AND owner = $2",
+                    $lock
+                ))
+                .bind(community)
+                .bind(owner.key())
+                .fetch_one(&mut *conn)
+                .await?;
+                Ok(row)
+            }
+
+            /// Applies one transfer inside an open transaction. Writes nothing
+            /// unless it returns `Applied`.
+            pub(super) async fn apply(conn: &mut $conn, t: &Transfer) -> Result<TransferOutcome, StoreError> {
+                if t.amount <= 0 {
+                    return Err(StoreError::Corrupt(format!("transfer {} of {} points", t.key, t.amount)));
+                }
+                let seen: Option<(i64,)> =
+                    sqlx::query_as("SELECT id FROM points_movements WHERE community_id = $1 AND idem_key = $2")
+                        .bind(&t.community)
+                        .bind(&t.key)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                if seen.is_some() {
+                    return Ok(TransferOutcome::Duplicate);
+                }
+                let from = current_owner(conn, t.from).await?;
+                let to = current_owner(conn, t.to).await?;
+                let (from_id, from_balance, from_contribution) = account(conn, &t.community, from).await?;
+                let (to_id, to_balance, to_contribution) = account(conn, &t.community, to).await?;
+                if from != Owner::Mint && from_balance < t.amount {
+                    return Ok(TransferOutcome::Insufficient { balance: from_balance });
+                }
+                let inserted: Option<(i64,)> = sqlx::query_as(
+                    "INSERT INTO points_movements (community_id, idem_key, kind, reason, actor_id, at_ms)
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (community_id, idem_key) DO NOTHING RETURNING id",
+                )
+                .bind(&t.community)
+                .bind(&t.key)
+                .bind(t.kind.as_str())
+                .bind(&t.reason)
+                .bind(t.actor.map(|a| a.0))
+                .bind(ms(t.at))
+                .fetch_optional(&mut *conn)
+                .await?;
+                let Some((movement,)) = inserted else {
+                    return Ok(TransferOutcome::Duplicate);
+                };
+                let from_c = if t.kind.corrects() && from.member().is_some() { -t.amount.min(from_contribution) } else { 0 };
+                let to_c = if t.kind.earns() && to.member().is_some() { t.amount } else { 0 };
+                for (account, amount, contribution) in [(from_id, -t.amount, from_c), (to_id, t.amount, to_c)] {
+                    sqlx::query(
+                        "UPDATE points_accounts SET balance = balance + $1, contribution = contribution + $2 WHERE id = $3",
+                    )
+                    .bind(amount)
+                    .bind(contribution)
+                    .bind(account)
+                    .execute(&mut *conn)
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO points_entries (movement_id, account_id, amount, contribution, at_ms)
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(movement)
+                    .bind(account)
+                    .bind(amount)
+                    .bind(contribution)
+                    .bind(ms(t.at))
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Ok(TransferOutcome::Applied(if to.member().is_some() {
+                    Balance { balance: to_balance + t.amount, contribution: to_contribution + to_c }
+                } else {
+                    Balance { balance: from_balance - t.amount, contribution: from_contribution + from_c }
+                }))
+            }
+
+            fn since_ms(since: Option<DateTime<Utc>>) -> i64 {
+                since.map(ms).unwrap_or(i64::MIN)
+            }
+
+            /// Contribution per member earned since `$2` (all time when `$2`
+            /// is the minimum), with dense ranks.
+            const BOARD: &str = "
+                SELECT rank, member_id, display_name, points FROM (
+                    SELECT DENSE_RANK() OVER (ORDER BY t.points DESC) AS rank, t.member_id, m.display_name, t.points
+                    FROM (
+                        SELECT a.member_id AS member_id, CAST(SUM(e.contribution) AS BIGINT) AS points
+                        FROM points_entries e JOIN points_accounts a ON a.id = e.account_id
+                        WHERE a.community_id = $1 AND a.member_id IS NOT NULL AND e.at_ms >= $2
+                        GROUP BY a.member_id
+                    ) t JOIN members m ON m.id = t.member_id
+                    WHERE t.points > 0
+                ) ranked";
+
+            /// Rows a leaderboard shows at most, however many tie.
+            const BOARD_ROWS: i64 = 30;
+
+            #[async_trait]
+            impl PointsStore for $store {
+                async fn transfer(&self, t: &Transfer) -> Result<TransferOutcome, StoreError> {
+                    let mut tx = self.pool.begin_with($begin).await?;
+                    let out = apply(&mut tx, t).await?;
+                    tx.commit().await?;
+                    Ok(out)
+                }
+
+                async fn transfer_batch(&self, ts: &[Transfer]) -> Result<Vec<TransferOutcome>, StoreError> {
+                    let mut tx = self.pool.begin_with($begin).await?;
+                    let mut out = Vec::with_capacity(ts.len());
+                    for t in ts {
+                        out.push(apply(&mut tx, t).await?);
+                    }
+                    tx.commit().await?;
+                    Ok(out)
+                }
+
+                async fn balance(&self, community: &str, member: MemberId) -> Result<Balance, StoreError> {
+                    let row: Option<(i64, i64)> = sqlx::query_as(
+                        "SELECT balance, contribution FROM points_accounts WHERE community_id = $1 AND owner = $2",
+                    )
+                    .bind(community)
+                    .bind(Owner::Member(member).key())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    Ok(row.map(|(balance, contribution)| Balance { balance, contribution }).unwrap_or_default())
+                }
+
+                async fn history(
+                    &self,
+                    community: &str,
+                    member: MemberId,
+                    limit: i64,
+                ) -> Result<Vec<HistoryEntry>, StoreError> {
+                    let rows: Vec<(i64, String, String, i64, Option<String>)> = sqlx::query_as(
+                        "SELECT mv.at_ms, mv.kind, mv.reason, e.amount, actor.display_name
+                         FROM points_entries e
+                         JOIN points_accounts a ON a.id = e.account_id
+                         JOIN points_movements mv ON mv.id = e.movement_id
+                         LEFT JOIN members actor ON actor.id = mv.actor_id
+                         WHERE a.community_id = $1 AND a.owner = $2
+                         ORDER BY mv.at_ms DESC, mv.id DESC LIMIT $3",
+                    )
+                    .bind(community)
+                    .bind(Owner::Member(member).key())
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.into_iter()
+                        .map(|(at, kind, reason, amount, actor)| {
+                            let kind = MovementKind::parse(&kind)
+                                .ok_or_else(|| StoreError::Corrupt(format!("unknown movement kind {kind:?}")))?;
+                            Ok(HistoryEntry { at: from_ms(at), kind, reason, amount, actor })
+                        })
+                        .collect()
+                }
+
+                async fn leaderboard(
+                    &self,
+                    community: &str,
+                    since: Option<DateTime<Utc>>,
+                    limit: i64,
+                ) -> Result<Vec<Standing>, StoreError> {
+                    let rows: Vec<(i64, i64, String, i64)> =
+                        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                        "{BOARD} WHERE rank <= $3 ORDER BY rank, member_id LIMIT {BOARD_ROWS}"
+                    )))
+                            .bind(community)
+                            .bind(since_ms(since))
+                            .bind(limit)
+                            .fetch_all(&self.pool)
+                            .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|(rank, member, name, points)| Standing { rank, member: MemberId(member), name, points })
+                        .collect())
+                }
+
+                async fn standing(
+                    &self,
+                    community: &str,
+                    member: MemberId,
+                    since: Option<DateTime<Utc>>,
+                ) -> Result<Option<Standing>, StoreError> {
+                    let row: Option<(i64, i64, String, i64)> =
+                        sqlx::query_as(sqlx::AssertSqlSafe(format!("{BOARD} WHERE member_id = $3")))
+                            .bind(community)
+                            .bind(since_ms(since))
+                            .bind(member.0)
+                            .fetch_optional(&self.pool)
+                            .await?;
+                    Ok(row.map(|(rank, member, name, points)| Standing { rank, member: MemberId(member), name, points }))
+                }
+
+                async fn reach_level(&self, community: &str, member: MemberId, level: i64) -> Result<bool, StoreError> {
+                    let mut tx = self.pool.begin_with($begin).await?;
+                    sqlx::query(
+                        "INSERT INTO points_levels (community_id, member_id, level) VALUES ($1, $2, 0)
+                         ON CONFLICT (community_id, member_id) DO NOTHING",
+                    )
+                    .bind(community)
+                    .bind(member.0)
+                    .execute(&mut *tx)
+                    .await?;
+                    let raised = sqlx::query(
+                        "UPDATE points_levels SET level = $3 WHERE community_id = $1 AND member_id = $2 AND level < $3",
+                    )
+                    .bind(community)
+                    .bind(member.0)
+                    .bind(level)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    tx.commit().await?;
+                    Ok(raised == 1)
+                }
+
+                async fn audit(&self) -> Result<LedgerAudit, StoreError> {
+                    let mut audit = LedgerAudit::default();
+                    let (accounts,): (i64,) =
+                        sqlx::query_as("SELECT COUNT(*) FROM points_accounts").fetch_one(&self.pool).await?;
+                    let (movements,): (i64,) =
+                        sqlx::query_as("SELECT COUNT(*) FROM points_movements").fetch_one(&self.pool).await?;
+                    audit.accounts = accounts;
+                    audit.movements = movements;
+                    audit.unbalanced = sqlx::query_as(
+                        "SELECT community_id, CAST(SUM(balance) AS BIGINT) FROM points_accounts
+                         GROUP BY community_id HAVING SUM(balance) <> 0",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    audit.drifted = sqlx::query_as(
+                        "SELECT a.id, a.owner, a.balance, CAST(COALESCE(SUM(e.amount), 0) AS BIGINT)
+                         FROM points_accounts a LEFT JOIN points_entries e ON e.account_id = a.id
+                         GROUP BY a.id, a.owner, a.balance, a.contribution
+                         HAVING a.balance <> COALESCE(SUM(e.amount), 0)
+                             OR a.contribution <> COALESCE(SUM(e.contribution), 0)",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let broken: Vec<(i64,)> = sqlx::query_as(
+                        "SELECT mv.id FROM points_movements mv LEFT JOIN points_entries e ON e.movement_id = mv.id
+                         GROUP BY mv.id HAVING COUNT(e.movement_id) <> 2 OR COALESCE(SUM(e.amount), 0) <> 0",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    audit.broken_movements = broken.into_iter().map(|(id,)| id).collect();
+                    audit.negative = sqlx::query_as(
+                        "SELECT id, owner, balance FROM points_accounts WHERE owner <> 'mint' AND balance < 0",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    Ok(audit)
+                }
+            }
+
+            #[async_trait]
+            impl CheckinStore for $store {
+                async fn checkin_days(
+                    &self,
+                    community: &str,
+                    member: MemberId,
+                    limit: i64,
+                ) -> Result<Vec<CheckinDay>, StoreError> {
+                    let rows: Vec<(String, i64)> = sqlx::query_as(
+                        "SELECT day, makeup FROM checkin_days WHERE community_id = $1 AND member_id = $2
+                         ORDER BY day DESC LIMIT $3",
+                    )
+                    .bind(community)
+                    .bind(member.0)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.into_iter()
+                        .map(|(day, makeup)| {
+                            let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                                .map_err(|_| StoreError::Corrupt(format!("check-in day {day:?}")))?;
+                            Ok(CheckinDay { day, makeup: makeup != 0 })
+                        })
+                        .collect()
+                }
+
+                async fn check_in(
+                    &self,
+                    community: &str,
+                    member: MemberId,
+                    day: CheckinDay,
+                    cost: Option<&Transfer>,
+                    rewards: &[Transfer],
+                    now: DateTime<Utc>,
+                ) -> Result<CheckinOutcome, StoreError> {
+                    let mut tx = self.pool.begin_with($begin).await?;
+                    let inserted = sqlx::query(
+                        "INSERT INTO checkin_days (community_id, member_id, day, makeup, at_ms) VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (community_id, member_id, day) DO NOTHING",
+                    )
+                    .bind(community)
+                    .bind(member.0)
+                    .bind(day.day.format("%Y-%m-%d").to_string())
+                    .bind(i64::from(day.makeup))
+                    .bind(ms(now))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if inserted == 0 {
+                        return Ok(CheckinOutcome::AlreadyDone);
+                    }
+                    if let Some(cost) = cost {
+                        match apply(&mut tx, cost).await? {
+                            TransferOutcome::Insufficient { balance } => {
+                                tx.rollback().await?;
+                                return Ok(CheckinOutcome::Insufficient { balance });
+                            }
+                            TransferOutcome::Applied(_) | TransferOutcome::Duplicate => {}
+                        }
+                    }
+                    let mut last = None;
+                    for reward in rewards {
+                        if let TransferOutcome::Applied(b) = apply(&mut tx, reward).await? {
+                            last = Some(b);
+                        }
+                    }
+                    tx.commit().await?;
+                    let balance = match last {
+                        Some(b) => b,
+                        None => self.balance(community, member).await?,
+                    };
+                    Ok(CheckinOutcome::Done(balance))
+                }
+
+                async fn makeups_since(
+                    &self,
+                    community: &str,
+                    member: MemberId,
+                    since: DateTime<Utc>,
+                ) -> Result<i64, StoreError> {
+                    let (n,): (i64,) = sqlx::query_as(
+                        "SELECT COUNT(*) FROM checkin_days
+                         WHERE community_id = $1 AND member_id = $2 AND makeup = 1 AND at_ms >= $3",
+                    )
+                    .bind(community)
+                    .bind(member.0)
+                    .bind(ms(since))
+                    .fetch_one(&self.pool)
+                    .await?;
+                    Ok(n)
+                }
+            }
+
+            type OrderRow = (i64, i64, String, String, i64, String, i64);
+
+            fn order_from_row(r: OrderRow) -> Order {
+                Order {
+                    id: r.0,
+                    member: MemberId(r.1),
+                    member_name: r.2,
+                    item: r.3,
+                    price: r.4,
+                    state: r.5,
+                    created_at: from_ms(r.6),
+                }
+            }
+
+            const ORDER_SELECT: &str = "SELECT o.id, o.member_id, m.display_name, o.item_id, o.price, o.state, o.created_at_ms
+                 FROM shop_orders o JOIN members m ON m.id = o.member_id";
+
+            #[async_trait]
+            impl ShopStore for $store {
+                async fn redeem(
+                    &self,
+                    community: &str,
+                    member: MemberId,
+                    item: &str,
+                    stock: Option<i64>,
+                    payment: &Transfer,
+                ) -> Result<RedeemOutcome, StoreError> {
+                    let mut tx = self.pool.begin_with($begin).await?;
+                    let seen: Option<(i64,)> =
+                        sqlx::query_as("SELECT id FROM shop_orders WHERE community_id = $1 AND idem_key = $2")
+                            .bind(community)
+                            .bind(&payment.key)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if seen.is_some() {
+                        return Ok(RedeemOutcome::Duplicate);
+                    }
+                    sqlx::query(
+                        "INSERT INTO shop_stock (community_id, item_id, sold) VALUES ($1, $2, 0)
+                         ON CONFLICT (community_id, item_id) DO NOTHING",
+                    )
+                    .bind(community)
+                    .bind(item)
+                    .execute(&mut *tx)
+                    .await?;
+                    let taken = sqlx::query(
+                        "UPDATE shop_stock SET sold = sold + 1 WHERE community_id = $1 AND item_id = $2 AND sold < $3",
+                    )
+                    .bind(community)
+                    .bind(item)
+                    .bind(stock.unwrap_or(i64::MAX))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if taken == 0 {
+                        tx.rollback().await?;
+                        return Ok(RedeemOutcome::OutOfStock);
+                    }
+                    let balance = match apply(&mut tx, payment).await? {
+                        TransferOutcome::Applied(b) => b,
+                        TransferOutcome::Insufficient { balance } => {
+                            tx.rollback().await?;
+                            return Ok(RedeemOutcome::Insufficient { balance });
+                        }
+                        TransferOutcome::Duplicate => {
+                            tx.rollback().await?;
+                            return Ok(RedeemOutcome::Duplicate);
+                        }
+                    };
+                    let (order,): (i64,) = sqlx::query_as(
+                        "INSERT INTO shop_orders (community_id, member_id, item_id, price, state, idem_key, created_at_ms, updated_at_ms)
+                         VALUES ($1, $2, $3, $4, 'open', $5, $6, $6) RETURNING id",
+                    )
+                    .bind(community)
+                    .bind(member.0)
+                    .bind(item)
+                    .bind(payment.amount)
+                    .bind(&payment.key)
+                    .bind(ms(payment.at))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(RedeemOutcome::Ordered { order, balance })
+                }
+
+                async fn order(&self, community: &str, order: i64) -> Result<Option<Order>, StoreError> {
+                    let row: Option<OrderRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                        "{ORDER_SELECT} WHERE o.community_id = $1 AND o.id = $2"
+                    )))
+                    .bind(community)
+                    .bind(order)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    Ok(row.map(order_from_row))
+                }
+
+                async fn sold(&self, community: &str, item: &str) -> Result<i64, StoreError> {
+                    let row: Option<(i64,)> =
+                        sqlx::query_as("SELECT sold FROM shop_stock WHERE community_id = $1 AND item_id = $2")
+                            .bind(community)
+                            .bind(item)
+                            .fetch_optional(&self.pool)
+                            .await?;
+                    Ok(row.map(|r| r.0).unwrap_or(0))
+                }
+
+                async fn orders(&self, community: &str, state: Option<&str>, limit: i64) -> Result<Vec<Order>, StoreError> {
+                    let rows: Vec<OrderRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                        "{ORDER_SELECT} WHERE o.community_id = $1 AND ($2 = '' OR o.state = $2) ORDER BY o.id LIMIT $3"
+                    )))
+                    .bind(community)
+                    .bind(state.unwrap_or(""))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    Ok(rows.into_iter().map(order_from_row).collect())
+                }
+
+                async fn settle_order(
+                    &self,
+                    community: &str,
+                    order: i64,
+                    refund: Option<&Transfer>,
+                    now: DateTime<Utc>,
+                ) -> Result<SettleOutcome, StoreError> {
+                    let mut tx = self.pool.begin_with($begin).await?;
+                    let row: Option<OrderRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                        "{ORDER_SELECT} WHERE o.community_id = $1 AND o.id = $2"
+                    )))
+                    .bind(community)
+                    .bind(order)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some(found) = row.map(order_from_row) else {
+                        return Ok(SettleOutcome::NotFound);
+                    };
+                    let state = if refund.is_some() { "refunded" } else { "done" };
+                    let changed = sqlx::query(
+                        "UPDATE shop_orders SET state = $3, updated_at_ms = $4
+                         WHERE community_id = $1 AND id = $2 AND state = 'open'",
+                    )
+                    .bind(community)
+                    .bind(order)
+                    .bind(state)
+                    .bind(ms(now))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if changed == 0 {
+                        return Ok(SettleOutcome::AlreadySettled(found));
+                    }
+                    if let Some(refund) = refund {
+                        if refund.amount != found.price || refund.to != Owner::Member(found.member) {
+                            return Err(StoreError::Corrupt(format!("refund of order {order} does not match it")));
+                        }
+                        if let TransferOutcome::Insufficient { .. } = apply(&mut tx, refund).await? {
+                            return Err(StoreError::Corrupt(format!("the shop cannot refund order {order}")));
+                        }
+                        sqlx::query("UPDATE shop_stock SET sold = sold - 1 WHERE community_id = $1 AND item_id = $2 AND sold > 0")
+                            .bind(community)
+                            .bind(&found.item)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(SettleOutcome::Settled(Order { state: state.into(), ..found }))
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use economy_store;

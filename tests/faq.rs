@@ -1,0 +1,273 @@
+//! FAQ redirection as members and moderators live it: entries added by
+//! moderators, questions redirected in Chinese and English, cooldowns,
+//! moderator redirects that teach the matcher, "没用" feedback, FAQ gaps,
+//! command errors and imports. Every case runs on SQLite and PostgreSQL.
+//! The matcher's figures on the development set are checked at the end.
+
+mod common;
+
+use chrono::Duration;
+use common::{TestChat, TestDb, Who, is_dm_to, only, t0, texts};
+use jixia::config::Config;
+use jixia::features::faq::eval::eval_files;
+use jixia::features::faq::import::{FaqFormat, ImportFailed, import_into};
+use jixia::features::faq::{FaqConfig, matcher};
+use jixia::{Chat, Platform};
+
+fn group() -> Chat {
+    Chat::group(Platform::Telegram, "-1001")
+}
+
+fn moderator() -> Who {
+    Who::telegram("1", "Mod").as_admin()
+}
+
+const VACUUM: &str = "/faq add vacuum-full VACUUM FULL 会锁表吗？\n会。VACUUM FULL 持有 ACCESS EXCLUSIVE 锁，整个重写期间表不可读写；线上请用 pg_repack。\n链接：https://www.postgresql.org/docs/current/sql-vacuum.html\n标签：运维";
+const VERSION: &str = "/faq add version How do I check which PostgreSQL version I am running?\nRun SELECT version(); or psql --version for the client.\nTags: basics";
+const BACKUP: &str = "/faq add backup 怎么备份数据库？\n逻辑备份用 pg_dump，物理备份用 pg_basebackup。\n标签：运维";
+
+async fn with_faq(db: TestDb, config: &Config) -> TestChat {
+    let mut chat = TestChat::new(db, config);
+    for add in [VACUUM, VERSION, BACKUP] {
+        let out = only(&chat.say(&group(), &moderator(), add).await);
+        assert!(out.starts_with("已添加"), "{out}");
+    }
+    chat
+}
+
+both_backends!(
+    questions_are_redirected_in_both_languages,
+    cooldowns_per_entry_and_per_hour,
+    moderator_redirect_teaches_the_wording,
+    not_helpful_counts_and_vetoes_the_wording,
+    unanswered_questions_become_gaps,
+    command_errors,
+    listing_search_and_entry_card,
+    odd_input_is_never_redirected,
+    import_is_idempotent_and_all_or_nothing,
+);
+
+async fn questions_are_redirected_in_both_languages(db: TestDb) {
+    let mut chat = with_faq(db, &Config::default()).await;
+    let alice = Who::telegram("1001", "Alice");
+    let zh = only(&chat.say(&group(), &alice, "请问 vacuum full 会不会锁表？").await);
+    assert!(zh.contains("VACUUM FULL 会锁表吗？") && zh.contains("ACCESS EXCLUSIVE"), "{zh}");
+    assert!(zh.contains("sql-vacuum.html") && zh.contains("/faq vacuum-full") && zh.contains("没用"), "{zh}");
+    let en = only(&chat.say(&group(), &alice, "how can I check the postgresql version?").await);
+    assert!(en.contains("How do I check which PostgreSQL version") && en.contains("SELECT version()"), "{en}");
+    // Traditional script is folded to Simplified.
+    let trad = only(&chat.say(&group(), &alice, "怎麼備份資料庫？").await);
+    assert!(trad.contains("pg_dump"), "{trad}");
+    // Not a question, or a question the FAQ does not answer: silence.
+    assert!(chat.say(&group(), &alice, "昨天备份了数据库，挺顺利").await.is_empty());
+    assert!(chat.say(&group(), &alice, "有人用过 TimescaleDB 吗？").await.is_empty());
+    assert!(chat.say(&group(), &alice, "what time is the meetup tomorrow?").await.is_empty());
+}
+
+async fn cooldowns_per_entry_and_per_hour(db: TestDb) {
+    let mut config = Config::default();
+    config.features.faq.max_redirects_per_hour = 2;
+    let mut chat = with_faq(db, &config).await;
+    let alice = Who::telegram("1001", "Alice");
+    let bob = Who::telegram("1002", "Bob");
+    assert_eq!(chat.say(&group(), &alice, "vacuum full 会锁表吗？").await.len(), 1);
+    // The same entry in the same chat within ten minutes: silence.
+    chat.clock.advance(Duration::minutes(5));
+    assert!(chat.say(&group(), &bob, "VACUUM FULL 锁表吗").await.is_empty(), "entry cooldown");
+    // Another chat is not affected.
+    let other = Chat::group(Platform::Discord, "555");
+    assert_eq!(chat.say(&other, &Who::discord("9", "carol"), "vacuum full 会锁表吗？").await.len(), 1);
+    chat.clock.advance(Duration::minutes(6));
+    assert_eq!(chat.say(&group(), &bob, "VACUUM FULL 锁表吗").await.len(), 1, "cooldown over");
+    // Two automatic redirects in this chat within the hour: the cap.
+    assert!(chat.say(&group(), &alice, "怎么备份数据库？").await.is_empty(), "hourly cap");
+    chat.clock.advance(Duration::minutes(61));
+    assert_eq!(chat.say(&group(), &alice, "怎么备份数据库？").await.len(), 1, "a new hour");
+}
+
+async fn moderator_redirect_teaches_the_wording(db: TestDb) {
+    let mut chat = with_faq(db, &Config::default()).await;
+    let alice = Who::telegram("1001", "Alice");
+    let bob = Who::telegram("1002", "Bob");
+    let question = chat.message(&group(), &alice, "线上库想瘦身，会不会影响业务写入？");
+    assert!(chat.engine.handle(&question).await.is_empty(), "the matcher does not know this wording");
+    // The moderator answers it by replying /faq vacuum-full.
+    let out = chat.reply(&group(), &moderator(), &question, "/faq vacuum-full").await;
+    assert_eq!(out.len(), 2, "{:?}", texts(&out));
+    assert_eq!(out[0].reply_to.as_deref(), Some(question.message_id.as_str()), "answers Alice's message");
+    assert!(out[0].body.to_plain().contains("VACUUM FULL 会锁表吗？"));
+    assert!(is_dm_to(&out[1], &moderator()));
+    assert!(out[1].body.to_plain().contains("线上库想瘦身"), "{}", out[1].body.to_plain());
+    // Asked the same way later, by someone else: redirected automatically.
+    chat.clock.advance(Duration::minutes(11));
+    let again = only(&chat.say(&group(), &bob, "线上库想瘦身，会不会影响业务写入？").await);
+    assert!(again.contains("VACUUM FULL 会锁表吗？"), "{again}");
+    let card = only(&chat.say(&group(), &bob, "/faq vacuum-full").await);
+    assert!(card.contains("其他问法 1 种"), "{card}");
+    // A member's reply with /faq points too, but teaches nothing.
+    let q2 = chat.message(&group(), &alice, "有没有办法在线收缩大表？");
+    chat.engine.handle(&q2).await;
+    let out = chat.reply(&group(), &bob, &q2, "/redirect vacuum-full").await;
+    assert_eq!(out.len(), 1, "no learning note: {:?}", texts(&out));
+    let card = only(&chat.say(&group(), &bob, "/faq vacuum-full").await);
+    assert!(card.contains("其他问法 1 种"), "{card}");
+}
+
+async fn not_helpful_counts_and_vetoes_the_wording(db: TestDb) {
+    let mut chat = with_faq(db, &Config::default()).await;
+    let alice = Who::telegram("1001", "Alice");
+    let redirect = chat.message(&group(), &alice, "怎么备份数据库里的一张表？");
+    let out = chat.engine.handle(&redirect).await;
+    assert_eq!(out.len(), 1, "redirected");
+    let noted = only(&chat.say(&group(), &alice, "没用").await);
+    assert!(noted.contains("backup"), "{noted}");
+    let card = only(&chat.say(&group(), &alice, "/faq backup").await);
+    assert!(card.contains("👎 1"), "{card}");
+    // The same wording is not redirected to that entry again.
+    chat.clock.advance(Duration::minutes(30));
+    assert!(chat.say(&group(), &alice, "怎么备份数据库里的一张表？").await.is_empty());
+    // "谢谢" from the asker of a redirect counts as helpful, silently.
+    let bob = Who::telegram("1002", "Bob");
+    assert_eq!(chat.say(&group(), &bob, "vacuum full 会锁表吗？").await.len(), 1);
+    assert!(chat.say(&group(), &bob, "谢谢！").await.is_empty());
+    let card = only(&chat.say(&group(), &bob, "/faq vacuum-full").await);
+    assert!(card.contains("👍 1"), "{card}");
+}
+
+async fn unanswered_questions_become_gaps(db: TestDb) {
+    let mut chat = with_faq(db, &Config::default()).await;
+    for (who, q) in [
+        ("11", "pg_cron 怎么安装？"),
+        ("12", "请问 pg_cron 如何安装"),
+        ("13", "pg_cron 安装报错怎么办？"),
+        ("14", "今天几点开会？"),
+    ] {
+        assert!(chat.say(&group(), &Who::telegram(who, who), q).await.is_empty());
+    }
+    let gaps = only(&chat.say(&group(), &moderator(), "/faq gaps").await);
+    assert!(gaps.contains("×3") && gaps.contains("pg_cron"), "{gaps}");
+    assert!(!gaps.contains("开会"), "asked once is not a gap: {gaps}");
+    let member = only(&chat.say(&group(), &Who::telegram("11", "11"), "/faq gaps").await);
+    assert!(member.contains("版主"), "moderators only: {member}");
+}
+
+async fn command_errors(db: TestDb) {
+    let mut chat = with_faq(db, &Config::default()).await;
+    let m = moderator();
+    let g = group();
+    let alice = Who::telegram("1001", "Alice");
+    let denied = only(&chat.say(&g, &alice, "/faq add x 问题\n答案").await);
+    assert!(denied.contains("版主"), "{denied}");
+    assert!(only(&chat.say(&g, &m, VACUUM).await).starts_with("已经有 ID 为 vacuum-full 的条目了"));
+    let missing = only(&chat.say(&g, &m, "/faq add lonely").await);
+    assert!(missing.starts_with("缺少参数 TEXT"), "{missing}");
+    let no_answer = only(&chat.say(&g, &m, "/faq add lonely 只有问题？").await);
+    assert!(no_answer.starts_with("缺少答案"), "{no_answer}");
+    let bad_id = only(&chat.say(&g, &m, "/faq add 怎么办 问题\n答案").await);
+    assert!(bad_id.contains("不能做条目 ID"), "{bad_id}");
+    let reserved = only(&chat.say(&g, &m, "/faq add gaps 问题\n答案").await);
+    assert!(reserved.contains("不能做条目 ID"), "{reserved}");
+    for cmd in ["/faq nope", "/faq edit nope 问\n答", "/faq alias nope 说法", "/faq remove nope"] {
+        let out = only(&chat.say(&g, &m, cmd).await);
+        assert!(out.starts_with("没有 ID 为 nope 的条目"), "{cmd}: {out}");
+    }
+    assert!(only(&chat.say(&g, &m, "/faq alias backup 如何做备份").await).starts_with("已给 backup 加上问法"));
+    assert!(only(&chat.say(&g, &m, "/faq alias backup 如何做备份").await).contains("已经有这种问法"));
+    let edited = only(&chat.say(&g, &m, "/faq edit backup 数据库怎么备份？\n用 pg_dump 或 pg_basebackup。").await);
+    assert!(edited.starts_with("已修改 backup"), "{edited}");
+    assert!(only(&chat.say(&g, &m, "/faq remove backup").await).starts_with("已删除 backup"));
+    assert!(only(&chat.say(&g, &m, "/faq backup").await).starts_with("没有 ID 为 backup"));
+    let page = only(&chat.say(&g, &alice, "/faq 9").await);
+    assert!(page.starts_with("没有第 9 页"), "{page}");
+    let en = Who::telegram("2001", "Eve");
+    chat.say(&g, &en, "/lang en").await;
+    assert!(only(&chat.say(&g, &en, "/faq nope").await).starts_with("There is no entry or tag nope"));
+}
+
+async fn listing_search_and_entry_card(db: TestDb) {
+    let mut chat = with_faq(db, &Config::default()).await;
+    let alice = Who::telegram("1001", "Alice");
+    let list = only(&chat.say(&group(), &alice, "/faq").await);
+    assert!(list.contains("共 3 条") && list.contains("backup — 怎么备份数据库？") && list.contains("运维"), "{list}");
+    let tag = only(&chat.say(&group(), &alice, "/faq 运维").await);
+    assert!(tag.contains("共 2 条") && !tag.contains("version"), "{tag}");
+    let found = only(&chat.say(&group(), &alice, "/faq search 锁表").await);
+    assert!(found.contains("vacuum-full"), "{found}");
+    let none = only(&chat.say(&group(), &alice, "/faq search 量子计算").await);
+    assert!(none.starts_with("没找到"), "{none}");
+    let card = only(&chat.say(&group(), &alice, "/faq VERSION").await);
+    assert!(card.contains("Run SELECT version()") && card.contains("basics"), "{card}");
+}
+
+async fn odd_input_is_never_redirected(db: TestDb) {
+    let mut chat = with_faq(db, &Config::default()).await;
+    let alice = Who::telegram("1001", "Alice");
+    for text in ["🎉🎉？", "?", "吗", "？？？", "@jixia"] {
+        assert!(chat.say(&group(), &alice, text).await.is_empty(), "{text}");
+    }
+    let paste = format!("vacuum full 会锁表吗？{}", "ERROR: deadlock detected\n".repeat(400));
+    assert!(chat.say(&group(), &alice, &paste).await.is_empty(), "a 10 000-character paste");
+}
+
+async fn import_is_idempotent_and_all_or_nothing(db: TestDb) {
+    let store = db.store.clone();
+    let good = "{\"id\":\"a\",\"question\":\"怎么查看版本？\",\"answer\":\"select version();\",\"lang\":\"zh\"}\n\
+                {\"id\":\"b\",\"question\":\"How do I vacuum?\",\"answer\":\"VACUUM;\",\"lang\":\"en\",\"extra\":1}\n";
+    let first = import_into(store.as_ref(), "default", good.as_bytes(), FaqFormat::Jsonl, t0())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first.added, vec!["a", "b"]);
+    let again = import_into(store.as_ref(), "default", good.as_bytes(), FaqFormat::Jsonl, t0())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(again.added.is_empty() && again.changed.is_empty() && again.unchanged == vec!["a", "b"], "{again:?}");
+    let changed = good.replace("VACUUM;", "VACUUM (VERBOSE);");
+    let third = import_into(store.as_ref(), "default", changed.as_bytes(), FaqFormat::Jsonl, t0())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(third.changed, vec!["b"]);
+    // A bad line anywhere: nothing is imported, every problem is named.
+    let bad =
+        format!("{good}{{\"id\":\"c\",\"answer\":\"x\"}}\n{{\"id\":\"a\",\"question\":\"q\",\"answer\":\"x\"}}\n");
+    let bad = bad.replace("怎么查看版本？", "怎么查看 PG 版本？");
+    match import_into(store.as_ref(), "default", bad.as_bytes(), FaqFormat::Jsonl, t0()).await {
+        Err(ImportFailed::File(errors)) => {
+            let text = errors.to_string();
+            assert!(text.contains("line 3: the entry has no question"), "{text}");
+            assert!(text.contains("line 4: duplicate id \"a\" (first on line 1)"), "{text}");
+        }
+        other => panic!("expected file errors, got {other:?}"),
+    }
+    let a = store.faq_entry("default", "a").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(a.map(|e| e.question).as_deref(), Some("怎么查看版本？"), "nothing half-imported");
+    assert!(store.faq_entry("default", "c").await.unwrap_or_else(|e| panic!("{e}")).is_none());
+    // The bot answers from imported entries.
+    let mut chat = TestChat::with_defaults(db);
+    let out = only(&chat.say(&group(), &Who::telegram("5", "Dan"), "怎么看 PG 的版本？").await);
+    assert!(out.contains("select version()"), "{out}");
+}
+
+/// The development half of the evaluation set must meet the targets of
+/// issue 4 at the default thresholds.
+#[tokio::test]
+async fn dev_set_meets_the_targets() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/faq-eval");
+    let faq = std::fs::read(dir.join("faq.jsonl")).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let queries = std::fs::read_to_string(dir.join("dev-queries.jsonl")).unwrap_or_else(|e| panic!("{e}"));
+    let report = eval_files(&faq, &queries, &FaqConfig::default()).await.unwrap_or_else(|e| panic!("{e}"));
+    for (lang, s) in [("en", report.en), ("zh", report.zh)] {
+        assert!(s.queries > 40, "{lang}: {s:?}");
+        assert!(s.recall_at_1 >= 0.95, "{lang} recall@1: {s:?}");
+        assert!(s.precision >= 0.95, "{lang} precision: {s:?}");
+        assert!(s.false_redirect_rate <= 0.05, "{lang} false redirects: {s:?}");
+        assert!(s.correct_redirect_rate >= 0.85, "{lang} correct redirects: {s:?}");
+    }
+}
+
+#[test]
+fn similarity_clusters_wordings_not_topics() {
+    let a = jixia::features::faq::normalize::tokenize("pg_cron 怎么安装？");
+    let b = jixia::features::faq::normalize::tokenize("如何安装 pg_cron");
+    let c = jixia::features::faq::normalize::tokenize("pg_cron 的任务怎么删除");
+    assert!(matcher::similarity(&a, &b) > matcher::similarity(&a, &c));
+}
