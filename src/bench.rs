@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::clock::Clock;
+use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::engine::{Engine, EngineError};
 use crate::message::{Chat, Incoming, Platform, Sender};
@@ -87,23 +87,6 @@ impl BenchReport {
     }
 }
 
-/// Simulated time running `speed` times faster than real time, so a
-/// one-second run covers minutes of chat and activity cooldowns expire the
-/// way they would in a busy community.
-#[derive(Debug)]
-struct FastClock {
-    start: chrono::DateTime<chrono::Utc>,
-    real: Instant,
-    speed: u32,
-}
-
-impl Clock for FastClock {
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        let elapsed = self.real.elapsed() * self.speed;
-        self.start + chrono::Duration::from_std(elapsed).unwrap_or_default()
-    }
-}
-
 /// A bench run failed.
 #[derive(Debug, thiserror::Error)]
 pub enum BenchError {
@@ -159,11 +142,11 @@ pub fn synthetic_stream(opts: &BenchOptions) -> Vec<Incoming> {
 
 /// Runs the bench against `store` (fresh, migrated). Every member speaks once
 /// first (not measured), as in a community whose members already exist; the
-/// measured stream then runs on a clock ten times faster than real time, with
-/// activity points written by group commit in the background.
+/// measured stream then runs in real time, so every member's first ordinary
+/// message of the minute earns activity points, written by group commit in
+/// the background.
 pub async fn run(store: Arc<dyn Store>, opts: BenchOptions) -> Result<BenchReport, BenchError> {
-    let clock = Arc::new(FastClock { start: chrono::Utc::now(), real: Instant::now(), speed: 10 });
-    let engine = Arc::new(Engine::new(&Config::default(), store.clone(), clock)?);
+    let engine = Arc::new(Engine::new(&Config::default(), store.clone(), Arc::new(SystemClock))?);
     let warmup: Vec<Incoming> = (0..opts.members)
         .map(|m| {
             Incoming::text(

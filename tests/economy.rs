@@ -507,3 +507,48 @@ async fn the_audit_catches_a_tampered_balance(db: TestDb) {
 }
 
 both_backends!(the_audit_catches_a_tampered_balance);
+
+/// The group commit applies each key once, across communities, in order.
+async fn a_batch_applies_each_key_once(db: TestDb) {
+    use jixia::store::economy::{Balance, MovementKind, Owner, Transfer, TransferOutcome};
+    let s = &db.store;
+    let a = s.member_for_account("pg", Platform::Telegram, "1", "A", t0()).await.unwrap_or_else(|e| panic!("{e}"));
+    let b = s.member_for_account("rust", Platform::Telegram, "1", "B", t0()).await.unwrap_or_else(|e| panic!("{e}"));
+    let award = |community: &str, key: &str, to: MemberId, amount: i64| Transfer {
+        community: community.into(),
+        key: key.into(),
+        kind: MovementKind::Activity,
+        reason: String::new(),
+        actor: None,
+        from: Owner::Mint,
+        to: Owner::Member(to),
+        amount,
+        at: t0(),
+    };
+    let batch: Vec<Transfer> = vec![
+        award("pg", "k1", a.id, 10),
+        award("pg", "k1", a.id, 10),
+        award("rust", "k1", b.id, 7),
+        award("pg", "k2", a.id, 5),
+    ];
+    let out = s.transfer_batch(&batch).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        out,
+        [
+            TransferOutcome::Applied(Balance { balance: 10, contribution: 10 }),
+            TransferOutcome::Duplicate,
+            TransferOutcome::Applied(Balance { balance: 7, contribution: 7 }),
+            TransferOutcome::Applied(Balance { balance: 15, contribution: 15 }),
+        ]
+    );
+    let again = s.transfer_batch(&batch[..1]).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again, [TransferOutcome::Duplicate]);
+    // A big batch crosses chunk boundaries.
+    let many: Vec<Transfer> = (0..450).map(|i| award("pg", &format!("m{i}"), a.id, 1)).collect();
+    s.transfer_batch(&many).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.balance("pg", a.id).await.unwrap_or_else(|e| panic!("{e}")).balance, 465);
+    let audit = s.audit().await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(audit.is_clean(), "{audit:?}");
+}
+
+both_backends!(a_batch_applies_each_key_once);

@@ -672,3 +672,44 @@ fn postgres_console_and_restart() -> TestResult {
     rt.block_on(scratch.drop_db())?;
     Ok(())
 }
+
+// ---------------------------------------------------------------------------
+// The points economy through the console, and `jixia doctor`
+// ---------------------------------------------------------------------------
+
+/// Check in, a day passes, check in again: the streak grows; chatting earns
+/// activity points; `jixia doctor` finds the ledger clean afterwards.
+#[test]
+fn check_in_streak_and_a_clean_ledger() -> TestResult {
+    let sb = Sandbox::new("checkin")?;
+    let run = console(
+        &sb,
+        &["--as", "alice"],
+        ":time 2026-12-01T09:00:00+08:00\n/签到\n/checkin\n:advance 1d\n/checkin\n/points\n",
+    )?;
+    run.assert_lines_in_order(&[
+        "[general] jixia #2: ✅ 签到成功！+10 分，已连续 1 天，可用 10 分。再坚持 6 天就到 7 天里程碑。",
+        "[general] jixia #4: 今天已经签到过了，已连续 1 天。明天再来！",
+        "[general] jixia #6: ✅ 签到成功！+11 分，已连续 2 天，可用 21 分。再坚持 5 天就到 7 天里程碑。",
+        "  可用积分：21 · 累计贡献：21",
+    ]);
+    let db = sb.db();
+    let doctor = sb.jixia(&["doctor", "--db", db.as_str()], "")?;
+    doctor.assert_clean();
+    assert_eq!(
+        doctor.lines(),
+        ["ledger OK: 2 accounts, 2 movements; every community sums to zero and every balance equals its entries"]
+    );
+    Ok(())
+}
+
+/// `jixia doctor` on a database that cannot be opened fails precisely.
+#[test]
+fn doctor_on_a_missing_directory() -> TestResult {
+    let sb = Sandbox::new("doctor")?;
+    let run = sb.jixia(&["doctor", "--db", "/nonexistent-jixia-dir/x.db"], "")?;
+    run.assert_fails_with(
+        "cannot open database /nonexistent-jixia-dir/x.db: directory /nonexistent-jixia-dir does not exist",
+    );
+    Ok(())
+}

@@ -2,9 +2,10 @@
 //! row-lock suffix for a read that is followed by a write (` FOR UPDATE` on
 //! PostgreSQL; SQLite's `BEGIN IMMEDIATE` already holds the write lock).
 
-/// Implements the economy traits for `$store` over connections of type `$conn`.
+/// Implements the economy traits for `$store` over database `$db` with
+/// connections of type `$conn`.
 macro_rules! economy_store {
-    ($store:ty, $conn:ty, $begin:literal, $lock:literal) => {
+    ($store:ty, $db:ty, $conn:ty, $begin:literal, $lock:literal) => {
         mod economy_impl {
             use async_trait::async_trait;
             use chrono::{DateTime, NaiveDate, Utc};
@@ -116,6 +117,138 @@ macro_rules! economy_store {
                 }))
             }
 
+            /// Rows per multi-row statement (PostgreSQL slows down sharply
+            /// past a few hundred rows or a couple of thousand binds).
+            const CHUNK: usize = 200;
+
+            /// Group commit of rewards from the mint (activity, thanks): a few
+            /// multi-row statements per chunk instead of a dozen statements per
+            /// award. Same rules as [`apply`]: idempotent per key, entries in
+            /// pairs, cached numbers updated with them.
+            async fn apply_mint_batch(conn: &mut $conn, ts: &[Transfer]) -> Result<Vec<TransferOutcome>, StoreError> {
+                use std::collections::HashMap;
+                let mut out = vec![TransferOutcome::Duplicate; ts.len()];
+                let mut base = 0;
+                for chunk in ts.chunks(CHUNK) {
+                    // Members merged away since the award was queued.
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT id, merged_into FROM members WHERE merged_into IS NOT NULL AND id IN (",
+                    );
+                    let mut sep = qb.separated(", ");
+                    for t in chunk {
+                        sep.push_bind(t.to.member().map(|m| m.0).unwrap_or(0));
+                    }
+                    qb.push(")");
+                    let merged: HashMap<i64, i64> = qb
+                        .build_query_as::<(i64, Option<i64>)>()
+                        .fetch_all(&mut *conn)
+                        .await?
+                        .into_iter()
+                        .filter_map(|(id, into)| into.map(|i| (id, i)))
+                        .collect();
+                    let owner_of = |t: &Transfer| match t.to {
+                        Owner::Member(m) => Owner::Member(MemberId(merged.get(&m.0).copied().unwrap_or(m.0))),
+                        other => other,
+                    };
+                    // Accounts: create the missing ones, then read them all.
+                    let mut wanted: Vec<(String, Owner)> = Vec::new();
+                    for t in chunk {
+                        for o in [Owner::Mint, owner_of(t)] {
+                            if !wanted.iter().any(|(c, w)| *c == t.community && *w == o) {
+                                wanted.push((t.community.clone(), o));
+                            }
+                        }
+                    }
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO points_accounts (community_id, owner, member_id) ");
+                    qb.push_values(&wanted, |mut b, (c, o)| {
+                        b.push_bind(c.clone()).push_bind(o.key()).push_bind(o.member().map(|m| m.0));
+                    });
+                    qb.push(" ON CONFLICT (community_id, owner) DO NOTHING");
+                    qb.build().execute(&mut *conn).await?;
+                    let mut qb =
+                        sqlx::QueryBuilder::<$db>::new("SELECT id, community_id, owner, balance, contribution FROM points_accounts WHERE owner IN (");
+                    let mut sep = qb.separated(", ");
+                    for (_, o) in &wanted {
+                        sep.push_bind(o.key());
+                    }
+                    qb.push(")");
+                    let mut accounts: HashMap<(String, String), (i64, i64, i64)> = qb
+                        .build_query_as::<(i64, String, String, i64, i64)>()
+                        .fetch_all(&mut *conn)
+                        .await?
+                        .into_iter()
+                        .map(|(id, c, o, b, k)| ((c, o), (id, b, k)))
+                        .collect();
+                    // Movements: the ones whose key is new come back.
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO points_movements (community_id, idem_key, kind, reason, actor_id, at_ms) ",
+                    );
+                    qb.push_values(chunk, |mut b, t| {
+                        b.push_bind(t.community.clone())
+                            .push_bind(t.key.clone())
+                            .push_bind(t.kind.as_str())
+                            .push_bind(t.reason.clone())
+                            .push_bind(t.actor.map(|a| a.0))
+                            .push_bind(ms(t.at));
+                    });
+                    qb.push(" ON CONFLICT (community_id, idem_key) DO NOTHING RETURNING id, community_id, idem_key");
+                    let mut fresh: HashMap<(String, String), i64> = qb
+                        .build_query_as::<(i64, String, String)>()
+                        .fetch_all(&mut *conn)
+                        .await?
+                        .into_iter()
+                        .map(|(id, c, k)| ((c, k), id))
+                        .collect();
+                    // Entries and new numbers, in order.
+                    let mut entries: Vec<(i64, i64, i64, i64, i64)> = Vec::new();
+                    let mut deltas: HashMap<i64, (i64, i64)> = HashMap::new();
+                    for (i, t) in chunk.iter().enumerate() {
+                        let Some(movement) = fresh.remove(&(t.community.clone(), t.key.clone())) else { continue };
+                        let mint = accounts.get(&(t.community.clone(), Owner::Mint.key())).map(|a| a.0);
+                        let to = accounts.get_mut(&(t.community.clone(), owner_of(t).key()));
+                        let (Some(mint), Some(to)) = (mint, to) else {
+                            return Err(StoreError::Corrupt(format!("accounts missing for {}", t.key)));
+                        };
+                        let earned = if t.kind.earns() { t.amount } else { 0 };
+                        to.1 += t.amount;
+                        to.2 += earned;
+                        out[base + i] = TransferOutcome::Applied(Balance { balance: to.1, contribution: to.2 });
+                        entries.push((movement, mint, -t.amount, 0, ms(t.at)));
+                        entries.push((movement, to.0, t.amount, earned, ms(t.at)));
+                        let d = deltas.entry(to.0).or_default();
+                        d.0 += t.amount;
+                        d.1 += earned;
+                        let m = deltas.entry(mint).or_default();
+                        m.0 -= t.amount;
+                    }
+                    base += chunk.len();
+                    if entries.is_empty() {
+                        continue;
+                    }
+                    for part in entries.chunks(CHUNK) {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO points_entries (movement_id, account_id, amount, contribution, at_ms) ",
+                        );
+                        qb.push_values(part, |mut b, e| {
+                            b.push_bind(e.0).push_bind(e.1).push_bind(e.2).push_bind(e.3).push_bind(e.4);
+                        });
+                        qb.build().execute(&mut *conn).await?;
+                    }
+                    let deltas: Vec<(i64, (i64, i64))> = deltas.into_iter().collect();
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "UPDATE points_accounts SET balance = balance + v.column2, contribution = contribution + v.column3 FROM (",
+                    );
+                    qb.push_values(&deltas, |mut b, (id, (amount, earned))| {
+                        b.push("CAST(").push_bind_unseparated(*id).push_unseparated(" AS BIGINT)");
+                        b.push("CAST(").push_bind_unseparated(*amount).push_unseparated(" AS BIGINT)");
+                        b.push("CAST(").push_bind_unseparated(*earned).push_unseparated(" AS BIGINT)");
+                    });
+                    qb.push(") AS v WHERE points_accounts.id = v.column1");
+                    qb.build().execute(&mut *conn).await?;
+                }
+                Ok(out)
+            }
+
             fn since_ms(since: Option<DateTime<Utc>>) -> i64 {
                 since.map(ms).unwrap_or(i64::MIN)
             }
@@ -148,10 +281,16 @@ macro_rules! economy_store {
 
                 async fn transfer_batch(&self, ts: &[Transfer]) -> Result<Vec<TransferOutcome>, StoreError> {
                     let mut tx = self.pool.begin_with($begin).await?;
-                    let mut out = Vec::with_capacity(ts.len());
-                    for t in ts {
-                        out.push(apply(&mut tx, t).await?);
-                    }
+                    let rewards = ts.iter().all(|t| t.from == Owner::Mint && t.to.member().is_some() && t.amount > 0);
+                    let out = if rewards {
+                        apply_mint_batch(&mut tx, ts).await?
+                    } else {
+                        let mut out = Vec::with_capacity(ts.len());
+                        for t in ts {
+                            out.push(apply(&mut tx, t).await?);
+                        }
+                        out
+                    };
                     tx.commit().await?;
                     Ok(out)
                 }

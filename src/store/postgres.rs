@@ -38,6 +38,6 @@ impl PgStore {
 
 crate::store::sql::sql_store!(PgStore, "postgres", "BEGIN", "LEAST", "GREATEST");
 
-crate::store::economy_sql::economy_store!(PgStore, sqlx::PgConnection, "BEGIN", " FOR UPDATE");
+crate::store::economy_sql::economy_store!(PgStore, sqlx::Postgres, sqlx::PgConnection, "BEGIN", " FOR UPDATE");
 
 crate::store::faq_sql::faq_store!(PgStore, sqlx::Postgres, "BEGIN");

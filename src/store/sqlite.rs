@@ -84,6 +84,6 @@ fn classify(shown: &str, e: sqlx::Error) -> StoreError {
 
 crate::store::sql::sql_store!(SqliteStore, "sqlite", "BEGIN IMMEDIATE", "MIN", "MAX");
 
-crate::store::economy_sql::economy_store!(SqliteStore, sqlx::SqliteConnection, "BEGIN IMMEDIATE", "");
+crate::store::economy_sql::economy_store!(SqliteStore, sqlx::Sqlite, sqlx::SqliteConnection, "BEGIN IMMEDIATE", "");
 
 crate::store::faq_sql::faq_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
