@@ -267,6 +267,29 @@ macro_rules! economy_store {
                     WHERE t.points > 0
                 ) ranked";
 
+            /// The all-time board from cached contribution: the `$2` highest
+            /// distinct values, and the members holding them, dense-ranked.
+            const ALL_TIME_BOARD: &str = "
+                WITH top AS (
+                    SELECT DISTINCT contribution FROM points_accounts
+                    WHERE community_id = $1 AND member_id IS NOT NULL AND contribution > 0
+                    ORDER BY contribution DESC LIMIT $2
+                )
+                SELECT (SELECT COUNT(*) FROM top t WHERE t.contribution > a.contribution) + 1, a.member_id, m.display_name, a.contribution
+                FROM points_accounts a JOIN members m ON m.id = a.member_id
+                WHERE a.community_id = $1 AND a.member_id IS NOT NULL
+                  AND a.contribution >= (SELECT MIN(contribution) FROM top)
+                ORDER BY a.contribution DESC, a.member_id LIMIT 30";
+
+            /// One member's all-time dense rank: one more than the number of
+            /// distinct contributions above theirs.
+            const ALL_TIME_STANDING: &str = "
+                SELECT (SELECT COUNT(DISTINCT o.contribution) FROM points_accounts o
+                        WHERE o.community_id = $1 AND o.member_id IS NOT NULL AND o.contribution > a.contribution) + 1,
+                       a.member_id, m.display_name, a.contribution
+                FROM points_accounts a JOIN members m ON m.id = a.member_id
+                WHERE a.community_id = $1 AND a.owner = 'member:' || CAST($2 AS TEXT) AND a.contribution > 0";
+
             /// Rows a leaderboard shows at most, however many tie.
             const BOARD_ROWS: i64 = 30;
 
@@ -341,15 +364,20 @@ macro_rules! economy_store {
                     since: Option<DateTime<Utc>>,
                     limit: i64,
                 ) -> Result<Vec<Standing>, StoreError> {
-                    let rows: Vec<(i64, i64, String, i64)> =
-                        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                        "{BOARD} WHERE rank <= $3 ORDER BY rank, member_id LIMIT {BOARD_ROWS}"
-                    )))
+                    let rows: Vec<(i64, i64, String, i64)> = match since {
+                        // All time: the cached contribution, through its index.
+                        None => sqlx::query_as(ALL_TIME_BOARD).bind(community).bind(limit).fetch_all(&self.pool).await?,
+                        Some(_) => {
+                            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                                "{BOARD} WHERE rank <= $3 ORDER BY rank, member_id LIMIT {BOARD_ROWS}"
+                            )))
                             .bind(community)
                             .bind(since_ms(since))
                             .bind(limit)
                             .fetch_all(&self.pool)
-                            .await?;
+                            .await?
+                        }
+                    };
                     Ok(rows
                         .into_iter()
                         .map(|(rank, member, name, points)| Standing { rank, member: MemberId(member), name, points })
@@ -362,13 +390,17 @@ macro_rules! economy_store {
                     member: MemberId,
                     since: Option<DateTime<Utc>>,
                 ) -> Result<Option<Standing>, StoreError> {
-                    let row: Option<(i64, i64, String, i64)> =
-                        sqlx::query_as(sqlx::AssertSqlSafe(format!("{BOARD} WHERE member_id = $3")))
-                            .bind(community)
-                            .bind(since_ms(since))
-                            .bind(member.0)
-                            .fetch_optional(&self.pool)
-                            .await?;
+                    let row: Option<(i64, i64, String, i64)> = match since {
+                        None => sqlx::query_as(ALL_TIME_STANDING).bind(community).bind(member.0).fetch_optional(&self.pool).await?,
+                        Some(_) => {
+                            sqlx::query_as(sqlx::AssertSqlSafe(format!("{BOARD} WHERE member_id = $3")))
+                                .bind(community)
+                                .bind(since_ms(since))
+                                .bind(member.0)
+                                .fetch_optional(&self.pool)
+                                .await?
+                        }
+                    };
                     Ok(row.map(|(rank, member, name, points)| Standing { rank, member: MemberId(member), name, points }))
                 }
 
@@ -506,6 +538,30 @@ macro_rules! economy_store {
                         None => self.balance(community, member).await?,
                     };
                     Ok(CheckinOutcome::Done(balance))
+                }
+
+                async fn checkin_days_since(
+                    &self,
+                    community: &str,
+                    since: NaiveDate,
+                ) -> Result<Vec<(MemberId, String, NaiveDate)>, StoreError> {
+                    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+                        "SELECT c.member_id, m.display_name, c.day FROM checkin_days c
+                         JOIN members m ON m.id = c.member_id
+                         WHERE c.community_id = $1 AND c.day >= $2
+                         ORDER BY c.member_id, c.day DESC",
+                    )
+                    .bind(community)
+                    .bind(since.format("%Y-%m-%d").to_string())
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.into_iter()
+                        .map(|(member, name, day)| {
+                            let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                                .map_err(|_| StoreError::Corrupt(format!("check-in day {day:?}")))?;
+                            Ok((MemberId(member), name, day))
+                        })
+                        .collect()
                 }
 
                 async fn makeups_since(

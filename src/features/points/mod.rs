@@ -171,7 +171,6 @@ async fn target(ctx: &Ctx<'_>, cmd: &ParsedCommand) -> Result<(MemberId, String)
 
 fn show<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
-        ctx.engine.flush_activity_quietly().await;
         let (member, name) = target(ctx, cmd).await?;
         let config = &ctx.community.features.points;
         let b = ctx.store().balance(&ctx.community.id, member).await?;
@@ -294,7 +293,6 @@ pub fn period_start(period: &str, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Opti
 
 fn top<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
-        ctx.engine.flush_activity_quietly().await;
         let period = cmd.text("PERIOD").unwrap_or("all");
         let since = period_start(period, ctx.now, ctx.community.tz);
         let period_key = match since.map(|_| period) {
@@ -319,5 +317,35 @@ fn top<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRes
             body.append(ctx.text(args.0, &args.1));
         }
         Ok(vec![Outgoing::reply(ctx.msg, body)])
+    })
+}
+
+/// The digest's "top contributors of the period" section.
+pub const DIGEST_SECTION: crate::features::digest::DigestSection =
+    crate::features::digest::DigestSection { feature: "points", render: digest_top };
+
+fn digest_top<'a>(
+    d: &'a crate::features::digest::DigestCtx<'a>,
+) -> BoxFuture<'a, Result<Option<RichText>, StoreError>> {
+    Box::pin(async move {
+        let board = d.engine.store.leaderboard(&d.community.id, Some(d.since), d.top).await?;
+        if board.is_empty() {
+            return Ok(None);
+        }
+        let lines: Vec<String> = board
+            .iter()
+            .take(usize::try_from(d.top).unwrap_or(5))
+            .map(|s| {
+                d.text(
+                    "digest-top-line",
+                    &Args::new().num("rank", s.rank).str("name", s.name.clone()).num("points", s.points),
+                )
+                .to_plain()
+            })
+            .collect();
+        let hours = (d.now - d.since).num_hours();
+        let mut body = d.text("digest-top", &Args::new().num("hours", hours));
+        body.append(RichText::list(&lines));
+        Ok(Some(body))
     })
 }
