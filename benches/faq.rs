@@ -104,23 +104,35 @@ fn main() {
             _ => "anyone tried the new release of pgvector with hnsw?".to_owned(),
         })
         .collect();
-    let mut times = Vec::with_capacity(queries.len());
+    // Three passes: the first pass's figures are what a message sees; the
+    // per-question minimum over the passes takes out the time the thread
+    // was descheduled on a busy machine (shared CI, other builds).
+    let mut first = Vec::with_capacity(queries.len());
+    let mut best_of = vec![std::time::Duration::MAX; queries.len()];
     let mut hits = 0;
-    for q in &queries {
-        let t = Instant::now();
-        let best = matcher.best(q, None);
-        times.push(t.elapsed());
-        hits += usize::from(best.is_some_and(|m| m.score >= 0.4));
+    for pass in 0..3 {
+        for (i, q) in queries.iter().enumerate() {
+            let t = Instant::now();
+            let best = matcher.best(q, None);
+            let took = t.elapsed();
+            if pass == 0 {
+                first.push(took);
+                hits += usize::from(best.is_some_and(|m| m.score >= 0.4));
+            }
+            best_of[i] = best_of[i].min(took);
+        }
     }
-    times.sort_unstable();
-    let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
     println!("faq matcher: {} entries, index built in {:.1} ms", faq.len(), build.as_secs_f64() * 1000.0);
-    println!(
-        "match latency over {} questions: p50 {} µs, p99 {} µs, max {} µs ({} above 0.4)",
-        queries.len(),
-        pct(0.50).as_micros(),
-        pct(0.99).as_micros(),
-        times.last().map_or(0, |t| t.as_micros()),
-        hits
-    );
+    for (label, mut times) in [("first pass", first), ("best of 3 per question", best_of)] {
+        times.sort_unstable();
+        let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+        println!(
+            "match latency, {label}, {} questions: p50 {} µs, p99 {} µs, max {} µs",
+            queries.len(),
+            pct(0.50).as_micros(),
+            pct(0.99).as_micros(),
+            times.last().map_or(0, |t| t.as_micros()),
+        );
+    }
+    println!("{hits} of {} questions matched above 0.4", queries.len());
 }

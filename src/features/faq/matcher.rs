@@ -236,8 +236,13 @@ impl LangIndex {
                 }
             }
         }
-        touched.sort_unstable_by(|a, b| acc[*b as usize].total_cmp(&acc[*a as usize]));
-        touched.truncate(CANDIDATES * 4);
+        // Only the best few need ordering: select them, do not sort them all.
+        let keep = CANDIDATES * 4;
+        let by_score = |a: &u32, b: &u32| acc[*b as usize].total_cmp(&acc[*a as usize]);
+        if touched.len() > keep {
+            touched.select_nth_unstable_by(keep, by_score);
+            touched.truncate(keep);
+        }
         touched
     }
 
@@ -401,41 +406,3 @@ pub fn similarity(a: &Tokens, b: &Tokens) -> f32 {
     }
 }
 
-#[cfg(test)]
-mod tuning {
-    use super::*;
-
-    #[test]
-    #[ignore = "prints the dev set's features for tuning"]
-    fn print_dev_set() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/faq-eval");
-        let faq = std::fs::read(dir.join("faq.jsonl")).unwrap_or_default();
-        let entries = crate::features::faq::import::parse(&faq, crate::features::faq::import::FaqFormat::Jsonl)
-            .unwrap_or_else(|e| panic!("{e}"));
-        let entries: Vec<MatchEntry> = entries
-            .into_iter()
-            .map(|e| MatchEntry {
-                id: e.id,
-                lang: e.lang,
-                question: e.question,
-                answer: e.answer,
-                ..Default::default()
-            })
-            .collect();
-        let m = Matcher::build(&entries);
-        let q = std::fs::read_to_string(dir.join("dev-queries.jsonl")).unwrap_or_default();
-        let queries = crate::features::faq::eval::parse_queries(&q).unwrap_or_else(|e| panic!("{e}"));
-        for q in &queries {
-            let r = m.rank(&q.text, Some(q.lang));
-            let top: Vec<String> = r.iter().take(2).map(|m| format!("{} {:.3}", m.id, m.score)).collect();
-            let ok = match (&q.faq_id, r.first()) {
-                (Some(g), Some(t)) if *g == t.id => "OK ",
-                (None, _) => "-- ",
-                _ => "BAD",
-            };
-            println!("{ok} {:?} {} | {:?} | {}", q.faq_id, top.join(" / "), tokenize(&q.text).words, q.text);
-        }
-        let report = crate::features::faq::eval::evaluate(&m, &queries, &Default::default());
-        println!("{report:#?}");
-    }
-}

@@ -524,7 +524,7 @@ pub fn cluster_gaps(misses: &[String]) -> Vec<(usize, String)> {
     }
     let mut out: Vec<(usize, String)> =
         clusters.into_iter().filter(|c| c.1 >= 2).map(|(_, n, example)| (n, example)).collect();
-    out.sort_by(|a, b| b.0.cmp(&a.0));
+    out.sort_by_key(|c| std::cmp::Reverse(c.0));
     out
 }
 

@@ -494,7 +494,8 @@ fn flush_cjk(run: &mut String, t: &mut Tokens) {
     let jieba = JIEBA.read().unwrap_or_else(PoisonError::into_inner);
     for token in jieba.cut_for_search(&text, true) {
         let w = token.word;
-        if !is_stop(w, ZH_STOP) && !(w.chars().count() == 1 && is_weak_char(w)) {
+        let weak = w.chars().count() == 1 && is_weak_char(w);
+        if !is_stop(w, ZH_STOP) && !weak {
             t.words.push(w.to_owned());
         }
     }

@@ -1,0 +1,159 @@
+//! `jixia faq import | export | eval` as an operator runs them, and a FAQ
+//! redirect in the console: each test in a sandbox directory of its own,
+//! with `JIXIA*` and `RUST_LOG` removed from the child's environment.
+
+use std::error::Error;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+type TestResult = Result<(), Box<dyn Error>>;
+
+/// A fresh temp directory, removed when dropped.
+struct Sandbox {
+    dir: PathBuf,
+}
+
+impl Sandbox {
+    fn new(label: &str) -> Result<Sandbox, Box<dyn Error>> {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos();
+        let dir = std::env::temp_dir().join(format!("jixia-faq-cli-{label}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Sandbox { dir })
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> Result<String, Box<dyn Error>> {
+        let path = self.dir.join(name);
+        std::fs::write(&path, bytes)?;
+        Ok(path.display().to_string())
+    }
+
+    fn db(&self) -> String {
+        self.dir.join("jixia.db").display().to_string()
+    }
+
+    /// Runs `jixia ARGS` here with `stdin`; (exit code, stdout, stderr).
+    fn jixia(&self, args: &[&str], stdin: &str) -> Result<(Option<i32>, String, String), Box<dyn Error>> {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixia"));
+        cmd.args(args).current_dir(&self.dir).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        for (k, _) in std::env::vars() {
+            if k.starts_with("JIXIA") || k == "RUST_LOG" {
+                cmd.env_remove(k);
+            }
+        }
+        let mut child = cmd.spawn()?;
+        if let Some(mut input) = child.stdin.take() {
+            input.write_all(stdin.as_bytes())?;
+        }
+        let out = child.wait_with_output()?;
+        Ok((
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into(),
+            String::from_utf8_lossy(&out.stderr).into(),
+        ))
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+const FAQ: &str = "{\"id\":\"vacuum-full\",\"question\":\"VACUUM FULL 会锁表吗？\",\"answer\":\"会，整个重写期间持有 ACCESS EXCLUSIVE 锁。\",\"lang\":\"zh\"}\n\
+{\"id\":\"version\",\"question\":\"How do I check the PostgreSQL version?\",\"answer\":\"SELECT version();\",\"lang\":\"en\"}\n";
+
+#[test]
+fn import_is_idempotent_and_export_round_trips() -> TestResult {
+    let sb = Sandbox::new("import")?;
+    let file = sb.write("faq.jsonl", FAQ.as_bytes())?;
+    let db = sb.db();
+    let (code, out, err) = sb.jixia(&["faq", "import", &file, "--db", &db], "")?;
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("added: 2 (vacuum-full, version)"), "{out}");
+    let (_, out, _) = sb.jixia(&["faq", "import", &file, "--db", &db], "")?;
+    assert!(out.contains("added: 0") && out.contains("unchanged: 2"), "{out}");
+    for format in ["jsonl", "csv", "md"] {
+        let (code, exported, err) = sb.jixia(&["faq", "export", "--format", format, "--db", &db], "")?;
+        assert_eq!(code, Some(0), "{err}");
+        let again = sb.write(&format!("again.{format}"), exported.as_bytes())?;
+        let (code, out, err) = sb.jixia(&["faq", "import", &again, "--db", &db], "")?;
+        assert_eq!(code, Some(0), "{format}: {err}");
+        assert!(out.contains("unchanged: 2"), "{format} round trip: {out}");
+    }
+    Ok(())
+}
+
+#[test]
+fn bad_files_import_nothing_and_name_the_lines() -> TestResult {
+    let sb = Sandbox::new("bad")?;
+    let db = sb.db();
+    let mut bad = format!("{FAQ}{{\"id\":\"version\",\"question\":\"again\",\"answer\":\"x\"}}\n").into_bytes();
+    bad.extend_from_slice(b"\xff\xfe\n");
+    let file = sb.write("bad.jsonl", &bad)?;
+    let (code, out, err) = sb.jixia(&["faq", "import", &file, "--db", &db], "")?;
+    assert_eq!(code, Some(1));
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("nothing imported"), "{err}");
+    assert!(err.contains("line 3: duplicate id \"version\" (first on line 2)"), "{err}");
+    assert!(err.contains("line 4: not UTF-8"), "{err}");
+    let (_, exported, _) = sb.jixia(&["faq", "export", "--db", &db], "")?;
+    assert!(exported.is_empty(), "nothing half-imported: {exported}");
+    let empty = sb.write("empty.md", b"")?;
+    let (code, _, err) = sb.jixia(&["faq", "import", &empty, "--db", &db], "")?;
+    assert_eq!(code, Some(1));
+    assert!(err.contains("the file is empty"), "{err}");
+    let notes = sb.write("notes.md", "just notes\nno headings\n".as_bytes())?;
+    let (_, _, err) = sb.jixia(&["faq", "import", &notes, "--db", &db], "")?;
+    assert!(err.contains("no \"## question\" headings"), "{err}");
+    let odd = sb.write("faq.txt", FAQ.as_bytes())?;
+    let (code, _, err) = sb.jixia(&["faq", "import", &odd, "--db", &db], "")?;
+    assert_eq!(code, Some(1));
+    assert!(err.contains("--format jsonl|csv|md"), "{err}");
+    Ok(())
+}
+
+#[test]
+fn eval_prints_one_json_object() -> TestResult {
+    let sb = Sandbox::new("eval")?;
+    let faq = sb.write("faq.jsonl", FAQ.as_bytes())?;
+    let queries = sb.write(
+        "q.jsonl",
+        "{\"text\":\"vacuum full 会锁表吗？\",\"faq_id\":\"vacuum-full\",\"lang\":\"zh\"}\n\
+         {\"text\":\"how to check postgres version?\",\"faq_id\":\"version\",\"lang\":\"en\",\"note\":1}\n\
+         {\"text\":\"今晚几点开会？\",\"faq_id\":null,\"lang\":\"zh\"}\n"
+            .as_bytes(),
+    )?;
+    let (code, out, err) = sb.jixia(&["faq", "eval", "--faq", &faq, "--queries", &queries], "")?;
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out)?;
+    for lang in ["en", "zh", "overall"] {
+        for key in ["queries", "recall_at_1", "precision", "false_redirect_rate", "correct_redirect_rate"] {
+            assert!(v[lang][key].is_number(), "{lang}.{key} in {out}");
+        }
+    }
+    assert_eq!(v["overall"]["queries"], 3);
+    assert_eq!(v["zh"]["false_redirect_rate"], 0.0);
+    let (code, _, err) = sb.jixia(&["faq", "eval", "--faq", &faq, "--queries", &faq], "")?;
+    assert_eq!(code, Some(1));
+    assert!(err.contains("line 1"), "{err}");
+    Ok(())
+}
+
+#[test]
+fn console_redirects_cools_down_and_learns() -> TestResult {
+    let sb = Sandbox::new("console")?;
+    let file = sb.write("faq.jsonl", FAQ.as_bytes())?;
+    let db = sb.db();
+    let (code, _, err) = sb.jixia(&["faq", "import", &file, "--db", &db], "")?;
+    assert_eq!(code, Some(0), "{err}");
+    let script = "vacuum full 会不会锁表？\nVACUUM FULL 锁表吗？\n大表瘦身会阻塞写入吗？\n:as mod\n:reply 4 /faq vacuum-full\n:as bob\n:advance 11m\n大表瘦身会阻塞写入吗？\n";
+    let (code, out, err) = sb.jixia(&["console", "--db", &db, "--as", "alice", "--moderator", "mod"], script)?;
+    assert_eq!(code, Some(0), "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    let redirects = lines.iter().filter(|l| l.contains("jixia") && l.contains("常见问题里有答案")).count();
+    assert_eq!(redirects, 3, "first ask, the moderator's redirect, the learned wording:\n{out}");
+    assert!(out.contains("[dm:mod] jixia"), "the moderator is told what was learned:\n{out}");
+    Ok(())
+}
