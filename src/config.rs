@@ -57,6 +57,8 @@ pub struct FeaturesConfig {
     pub shop: crate::features::shop::ShopConfig,
     /// `[features.faq]`: FAQ redirection.
     pub faq: crate::features::faq::FaqConfig,
+    /// `[features.digest]`: scheduled digests.
+    pub digest: crate::features::digest::DigestConfig,
 }
 
 /// `[bot]`

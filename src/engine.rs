@@ -108,6 +108,8 @@ pub struct Engine {
     pending: std::sync::Mutex<Vec<Outgoing>>,
     /// The bot's own name, as members mention it.
     pub bot_name: String,
+    /// This instance's name on job leases (unique per engine).
+    instance: String,
 }
 
 /// The engine could not be built from its configuration.
@@ -132,6 +134,7 @@ impl Engine {
             communities: Communities::from_config(config),
             clock,
             bot_name: config.bot.name.clone(),
+            instance: format!("{}-{:016x}", std::process::id(), rand::random::<u64>()),
         })
     }
 
@@ -248,12 +251,17 @@ impl Engine {
         cache.retain(|_, (m, _, _)| !ids.contains(&m.id));
     }
 
-    /// Delivers whatever became due up to now (scheduled jobs, reminders).
-    /// Adapters call it after the clock moves; empty until features schedule
-    /// work.
+    /// Delivers whatever became due up to now: announcements waiting from
+    /// activity flushes, then the scheduler's tick (due cron fires enqueued,
+    /// due jobs claimed and run). Adapters call it after the clock moves and
+    /// every [`Engine::tick_interval`].
+    ///
+    /// Job output is handed out directly once the job is marked done (no
+    /// outbox table yet): a crash between the two loses those messages.
     pub async fn due(&self) -> Vec<Outgoing> {
         let mut out = self.activity.flush(self).await;
         out.splice(0..0, std::mem::take(&mut *self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner)));
+        out.extend(crate::scheduler::tick(self, &self.instance).await);
         out
     }
 

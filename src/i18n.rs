@@ -125,6 +125,8 @@ pub const PROMPT_FILES: &[(&str, &str, &str)] = &[
     ("shop", include_str!("../prompts/zh/shop.ftl"), include_str!("../prompts/en/shop.ftl")),
     ("telegram", include_str!("../prompts/zh/telegram.ftl"), include_str!("../prompts/en/telegram.ftl")),
     ("faq", include_str!("../prompts/zh/faq.ftl"), include_str!("../prompts/en/faq.ftl")),
+    ("digest", include_str!("../prompts/zh/digest.ftl"), include_str!("../prompts/en/digest.ftl")),
+    ("discord", include_str!("../prompts/zh/discord.ftl"), include_str!("../prompts/en/discord.ftl")),
 ];
 
 /// All prompts of all locales, ready to format. Cheap to share.

@@ -16,6 +16,8 @@
 //!   it; the TOML + environment configuration.
 //! - [`store`]: storage traits with SQLite and PostgreSQL implementations.
 //! - [`i18n`]: Fluent prompts in Chinese and English.
+//! - [`scheduler`]: cron schedules, the durable job queue and its tick
+//!   (run from [`Engine::due`]).
 //! - [`clock`]: injected time. [`secret`]: values that never reach logs.
 //! - [`bench`]: the throughput harness behind `jixia bench` and `cargo bench`.
 
@@ -29,6 +31,7 @@ pub mod features;
 pub mod i18n;
 pub mod message;
 pub mod rich;
+pub mod scheduler;
 pub mod secret;
 pub mod store;
 

@@ -713,3 +713,24 @@ fn doctor_on_a_missing_directory() -> TestResult {
     );
     Ok(())
 }
+
+/// A moderator schedules a daily digest at 08:59 community time;
+/// `:advance 2m` shows it arriving at 09:00.
+#[test]
+fn digest_arrives_at_nine_with_advance() -> TestResult {
+    let sb = Sandbox::new("digest")?;
+    let script = ":time 2026-12-01T08:59:00+08:00\n/digest schedule \"0 9 * * *\"\n:as bob\n\
+                  how do I tune autovacuum on a big table?\n:advance 2m\n";
+    let run = console(&sb, &["--as", "alice", "--moderator", "alice"], script)?;
+    run.assert_clean();
+    let lines = run.lines();
+    let advanced = lines.iter().position(|l| l.starts_with("-- time is now 2026-12-01 01:01")).ok_or("no :advance")?;
+    assert!(lines[..advanced].iter().all(|l| !l.contains("社区摘要")), "not before 09:00:\n{}", run.stdout);
+    assert!(
+        lines[advanced + 1].starts_with("[general] jixia #") && lines[advanced + 1].contains("社区摘要"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("bob"), "{}", run.stdout);
+    Ok(())
+}

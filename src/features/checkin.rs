@@ -274,6 +274,46 @@ fn makeup<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, Command
     })
 }
 
+/// The digest's "check-in streak leaders" section: current streaks (ending
+/// today or yesterday) of at least two days.
+pub const DIGEST_SECTION: crate::features::digest::DigestSection =
+    crate::features::digest::DigestSection { feature: "checkin", render: digest_streaks };
+
+/// Days of history a digest reads for streaks; longer streaks show as this.
+const DIGEST_STREAK_HORIZON: i64 = 400;
+
+fn digest_streaks<'a>(
+    d: &'a crate::features::digest::DigestCtx<'a>,
+) -> BoxFuture<'a, Result<Option<crate::rich::RichText>, crate::store::StoreError>> {
+    Box::pin(async move {
+        let today = d.now.with_timezone(&d.community.tz).date_naive();
+        let since = today - Duration::days(DIGEST_STREAK_HORIZON);
+        let rows = d.engine.store.checkin_days_since(&d.community.id, since).await?;
+        let mut leaders: Vec<(i64, String)> = Vec::new();
+        for group in rows.chunk_by(|a, b| a.0 == b.0) {
+            let days: Vec<NaiveDate> = group.iter().map(|r| r.2).collect();
+            let streak = streak_ending(&days, today).max(streak_ending(&days, today - Duration::days(1)));
+            if streak >= 2 {
+                leaders.push((streak, group[0].1.clone()));
+            }
+        }
+        if leaders.is_empty() {
+            return Ok(None);
+        }
+        leaders.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let lines: Vec<String> = leaders
+            .iter()
+            .take(usize::try_from(d.top).unwrap_or(5))
+            .map(|(days, name)| {
+                d.text("digest-streak-line", &Args::new().str("name", name.clone()).num("days", *days)).to_plain()
+            })
+            .collect();
+        let mut body = d.text("digest-streaks", &Args::new());
+        body.append(crate::rich::RichText::list(&lines));
+        Ok(Some(body))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

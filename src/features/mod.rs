@@ -5,6 +5,7 @@
 
 pub mod checkin;
 pub mod core;
+pub mod digest;
 pub mod faq;
 pub mod link;
 pub mod points;
@@ -15,8 +16,15 @@ use crate::engine::Ctx;
 use crate::message::Outgoing;
 
 /// Every feature's commands, in the order `/help` lists them.
-pub const COMMANDS: &[&[CommandSpec]] =
-    &[core::COMMANDS, link::COMMANDS, points::COMMANDS, checkin::COMMANDS, shop::COMMANDS, faq::COMMANDS];
+pub const COMMANDS: &[&[CommandSpec]] = &[
+    core::COMMANDS,
+    link::COMMANDS,
+    points::COMMANDS,
+    checkin::COMMANDS,
+    shop::COMMANDS,
+    faq::COMMANDS,
+    digest::COMMANDS,
+];
 
 /// Passive features see every message that is not a command (activity
 /// points, FAQ redirection…), in this order, and return what to send —
@@ -39,6 +47,14 @@ pub fn enabled(features: &crate::config::FeaturesConfig, feature: &str) -> bool 
         "checkin" => features.checkin.enabled && features.points.enabled,
         "shop" => features.shop.enabled && features.points.enabled,
         "faq" => features.faq.enabled,
+        "digest" => features.digest.enabled,
         _ => true,
     }
 }
+
+/// Every job kind features run through the scheduler; names are unique.
+pub const JOB_KINDS: &[crate::scheduler::JobKind] = &[digest::JOB];
+
+/// Sections of a digest, in the order they appear. A feature contributes one
+/// by adding a line here.
+pub const DIGEST_SECTIONS: &[digest::DigestSection] = &[points::DIGEST_SECTION, checkin::DIGEST_SECTION];

@@ -295,6 +295,14 @@ pub trait CheckinStore: Send + Sync {
 
     /// Make-up days recorded at or after `since`.
     async fn makeups_since(&self, community: &str, member: MemberId, since: DateTime<Utc>) -> Result<i64, StoreError>;
+
+    /// Every member's check-in days from `since` on, with their display
+    /// names, newest day first per member (streak leaders for digests).
+    async fn checkin_days_since(
+        &self,
+        community: &str,
+        since: NaiveDate,
+    ) -> Result<Vec<(MemberId, String, NaiveDate)>, StoreError>;
 }
 
 /// A shop order.

@@ -8,6 +8,8 @@ pub mod economy;
 mod economy_sql;
 pub mod faq;
 mod faq_sql;
+pub mod jobs;
+mod jobs_sql;
 mod postgres;
 pub mod scratch;
 mod sql;
@@ -204,6 +206,7 @@ pub trait Store:
     + economy::CheckinStore
     + economy::ShopStore
     + faq::FaqStore
+    + jobs::JobStore
     + std::fmt::Debug
 {
 }
@@ -216,6 +219,7 @@ impl<T> Store for T where
         + economy::CheckinStore
         + economy::ShopStore
         + faq::FaqStore
+        + jobs::JobStore
         + std::fmt::Debug
 {
 }

@@ -1,0 +1,35 @@
+-- The scheduler: durable jobs (claimed with a lease, retried with backoff,
+-- failed ones kept visible) and cron schedules per chat. A job's key is
+-- unique, so enqueueing the same work twice (two instances, a restart)
+-- stores it once.
+CREATE TABLE jobs_queue (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind           TEXT    NOT NULL,
+    key            TEXT    NOT NULL UNIQUE,
+    payload        TEXT    NOT NULL,
+    due_ms         INTEGER NOT NULL,
+    state          TEXT    NOT NULL DEFAULT 'pending',
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    max_attempts   INTEGER NOT NULL,
+    last_error     TEXT,
+    lease_owner    TEXT,
+    lease_until_ms INTEGER,
+    created_at_ms  INTEGER NOT NULL,
+    updated_at_ms  INTEGER NOT NULL
+);
+CREATE INDEX jobs_queue_due ON jobs_queue (state, due_ms);
+
+CREATE TABLE jobs_schedules (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    community_id   TEXT    NOT NULL,
+    platform       TEXT    NOT NULL,
+    chat_id        TEXT    NOT NULL,
+    kind           TEXT    NOT NULL,
+    expr           TEXT    NOT NULL,
+    source         TEXT    NOT NULL,
+    next_ms        INTEGER NOT NULL,
+    created_by     INTEGER,
+    created_at_ms  INTEGER NOT NULL,
+    UNIQUE (community_id, platform, chat_id, kind)
+);
+CREATE INDEX jobs_schedules_next ON jobs_schedules (next_ms);

@@ -1,0 +1,293 @@
+//! The scheduler's SQL, shared by both backends: `$begin` opens a write
+//! transaction (`BEGIN IMMEDIATE` on SQLite takes the single writer lock at
+//! once), `$lock` is the claim's row-lock suffix (` FOR UPDATE SKIP LOCKED`
+//! on PostgreSQL, so concurrent claimers pass each other's rows by).
+
+/// Implements [`crate::store::jobs::JobStore`] for `$store`.
+macro_rules! jobs_store {
+    ($store:ty, $begin:literal, $lock:literal) => {
+        mod jobs_impl {
+            use async_trait::async_trait;
+            use chrono::{DateTime, Utc};
+
+            use super::*;
+            use crate::message::Platform;
+            use crate::store::jobs::{Job, JobState, JobStore, NewJob, Schedule};
+            use crate::store::{MemberId, StoreError, from_ms, ms};
+
+            type JobRow =
+                (i64, String, String, String, i64, String, i64, i64, Option<String>, Option<String>, Option<i64>);
+
+            // Spliced into queries with AssertSqlSafe: constants only, never input.
+            const JOB_COLUMNS: &str = "SELECT id, kind, key, payload, due_ms, state, attempts, max_attempts,
+                last_error, lease_owner, lease_until_ms FROM jobs_queue";
+
+            fn job(r: JobRow) -> Result<Job, StoreError> {
+                Ok(Job {
+                    id: r.0,
+                    kind: r.1,
+                    key: r.2,
+                    payload: serde_json::from_str(&r.3)
+                        .map_err(|e| StoreError::Corrupt(format!("job {} payload: {e}", r.0)))?,
+                    due: from_ms(r.4),
+                    state: JobState::parse(&r.5)
+                        .ok_or_else(|| StoreError::Corrupt(format!("job {} state {}", r.0, r.5)))?,
+                    attempts: r.6,
+                    max_attempts: r.7,
+                    last_error: r.8,
+                    lease_owner: r.9,
+                    lease_until: r.10.map(from_ms),
+                })
+            }
+
+            type ScheduleRow = (i64, String, String, String, String, String, String, i64, Option<i64>);
+
+            const SCHEDULE_COLUMNS: &str = "SELECT id, community_id, platform, chat_id, kind, expr, source,
+                next_ms, created_by FROM jobs_schedules";
+
+            fn schedule(r: ScheduleRow) -> Result<Schedule, StoreError> {
+                Ok(Schedule {
+                    id: r.0,
+                    community: r.1,
+                    platform: Platform::parse(&r.2)
+                        .ok_or_else(|| StoreError::Corrupt(format!("schedule {} platform {}", r.0, r.2)))?,
+                    chat_id: r.3,
+                    kind: r.4,
+                    expr: r.5,
+                    source: r.6,
+                    next: from_ms(r.7),
+                    created_by: r.8.map(MemberId),
+                })
+            }
+
+            #[async_trait]
+            impl JobStore for $store {
+                async fn enqueue(&self, j: &NewJob, now: DateTime<Utc>) -> Result<bool, StoreError> {
+                    let done = sqlx::query(
+                        "INSERT INTO jobs_queue (kind, key, payload, due_ms, max_attempts, created_at_ms, updated_at_ms)
+                         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (key) DO NOTHING",
+                    )
+                    .bind(&j.kind)
+                    .bind(&j.key)
+                    .bind(j.payload.to_string())
+                    .bind(ms(j.due))
+                    .bind(j.max_attempts.max(1))
+                    .bind(ms(now))
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(done.rows_affected() == 1)
+                }
+
+                async fn claim(
+                    &self,
+                    owner: &str,
+                    now: DateTime<Utc>,
+                    lease_until: DateTime<Utc>,
+                    limit: i64,
+                ) -> Result<Vec<Job>, StoreError> {
+                    let mut tx = self.pool.begin_with($begin).await?;
+                    // A lease that ran out on the last attempt: the instance
+                    // died (or hung) every time; give up visibly.
+                    sqlx::query(
+                        "UPDATE jobs_queue SET state = 'failed', lease_owner = NULL, lease_until_ms = NULL,
+                             last_error = COALESCE(last_error, 'lease expired'), updated_at_ms = $1
+                         WHERE state = 'running' AND lease_until_ms < $1 AND attempts >= max_attempts",
+                    )
+                    .bind(ms(now))
+                    .execute(&mut *tx)
+                    .await?;
+                    let ids: Vec<(i64,)> = sqlx::query_as(concat!(
+                        "SELECT id FROM jobs_queue
+                         WHERE (state = 'pending' AND due_ms <= $1) OR (state = 'running' AND lease_until_ms < $1)
+                         ORDER BY due_ms, id LIMIT $2",
+                        $lock
+                    ))
+                    .bind(ms(now))
+                    .bind(limit)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    let mut out = Vec::with_capacity(ids.len());
+                    for (id,) in ids {
+                        sqlx::query(
+                            "UPDATE jobs_queue SET state = 'running', attempts = attempts + 1, lease_owner = $1,
+                                 lease_until_ms = $2, updated_at_ms = $3 WHERE id = $4",
+                        )
+                        .bind(owner)
+                        .bind(ms(lease_until))
+                        .bind(ms(now))
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                        let row: JobRow = sqlx::query_as(sqlx::AssertSqlSafe(format!("{JOB_COLUMNS} WHERE id = $1")))
+                            .bind(id)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        out.push(job(row)?);
+                    }
+                    tx.commit().await?;
+                    Ok(out)
+                }
+
+                async fn complete(&self, id: i64, owner: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+                    let done = sqlx::query(
+                        "UPDATE jobs_queue SET state = 'done', lease_owner = NULL, lease_until_ms = NULL,
+                             updated_at_ms = $1
+                         WHERE id = $2 AND state = 'running' AND lease_owner = $3",
+                    )
+                    .bind(ms(now))
+                    .bind(id)
+                    .bind(owner)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(done.rows_affected() == 1)
+                }
+
+                async fn fail(
+                    &self,
+                    id: i64,
+                    owner: &str,
+                    error: &str,
+                    retry_at: DateTime<Utc>,
+                    now: DateTime<Utc>,
+                ) -> Result<Option<JobState>, StoreError> {
+                    let row: Option<(String,)> = sqlx::query_as(
+                        "UPDATE jobs_queue SET
+                             state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
+                             due_ms = $1, last_error = $2, lease_owner = NULL, lease_until_ms = NULL,
+                             updated_at_ms = $3
+                         WHERE id = $4 AND state = 'running' AND lease_owner = $5 RETURNING state",
+                    )
+                    .bind(ms(retry_at))
+                    .bind(error)
+                    .bind(ms(now))
+                    .bind(id)
+                    .bind(owner)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.map(|(s,)| JobState::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("job state {s}"))))
+                        .transpose()
+                }
+
+                async fn job(&self, id: i64) -> Result<Option<Job>, StoreError> {
+                    let row: Option<JobRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{JOB_COLUMNS} WHERE id = $1")))
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    row.map(job).transpose()
+                }
+
+                async fn failed_jobs(&self, limit: i64) -> Result<Vec<Job>, StoreError> {
+                    let rows: Vec<JobRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                        "{JOB_COLUMNS} WHERE state = 'failed' ORDER BY updated_at_ms DESC, id DESC LIMIT $1"
+                    )))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.into_iter().map(job).collect()
+                }
+
+                async fn retry_job(&self, id: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
+                    let done = sqlx::query(
+                        "UPDATE jobs_queue SET state = 'pending', attempts = 0, due_ms = $1, updated_at_ms = $1
+                         WHERE id = $2 AND state = 'failed'",
+                    )
+                    .bind(ms(now))
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(done.rows_affected() == 1)
+                }
+
+                async fn put_schedule(&self, s: &Schedule, now: DateTime<Utc>) -> Result<i64, StoreError> {
+                    let (id,): (i64,) = sqlx::query_as(
+                        "INSERT INTO jobs_schedules
+                             (community_id, platform, chat_id, kind, expr, source, next_ms, created_by, created_at_ms)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                         ON CONFLICT (community_id, platform, chat_id, kind) DO UPDATE SET
+                             expr = excluded.expr, source = excluded.source, next_ms = excluded.next_ms,
+                             created_by = excluded.created_by, created_at_ms = excluded.created_at_ms
+                         RETURNING id",
+                    )
+                    .bind(&s.community)
+                    .bind(s.platform.as_str())
+                    .bind(&s.chat_id)
+                    .bind(&s.kind)
+                    .bind(&s.expr)
+                    .bind(&s.source)
+                    .bind(ms(s.next))
+                    .bind(s.created_by.map(|m| m.0))
+                    .bind(ms(now))
+                    .fetch_one(&self.pool)
+                    .await?;
+                    Ok(id)
+                }
+
+                async fn delete_schedule(
+                    &self,
+                    community: &str,
+                    platform: Platform,
+                    chat_id: &str,
+                    kind: &str,
+                ) -> Result<bool, StoreError> {
+                    let done = sqlx::query(
+                        "DELETE FROM jobs_schedules
+                         WHERE community_id = $1 AND platform = $2 AND chat_id = $3 AND kind = $4",
+                    )
+                    .bind(community)
+                    .bind(platform.as_str())
+                    .bind(chat_id)
+                    .bind(kind)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn schedule(
+                    &self,
+                    community: &str,
+                    platform: Platform,
+                    chat_id: &str,
+                    kind: &str,
+                ) -> Result<Option<Schedule>, StoreError> {
+                    let row: Option<ScheduleRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                        "{SCHEDULE_COLUMNS} WHERE community_id = $1 AND platform = $2 AND chat_id = $3 AND kind = $4"
+                    )))
+                    .bind(community)
+                    .bind(platform.as_str())
+                    .bind(chat_id)
+                    .bind(kind)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.map(schedule).transpose()
+                }
+
+                async fn due_schedules(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<Schedule>, StoreError> {
+                    let rows: Vec<ScheduleRow> =
+                        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SCHEDULE_COLUMNS} WHERE next_ms <= $1 ORDER BY next_ms, id LIMIT $2")))
+                            .bind(ms(now))
+                            .bind(limit)
+                            .fetch_all(&self.pool)
+                            .await?;
+                    rows.into_iter().map(schedule).collect()
+                }
+
+                async fn advance_schedule(
+                    &self,
+                    id: i64,
+                    from: DateTime<Utc>,
+                    to: DateTime<Utc>,
+                ) -> Result<bool, StoreError> {
+                    let done = sqlx::query("UPDATE jobs_schedules SET next_ms = $1 WHERE id = $2 AND next_ms = $3")
+                        .bind(ms(to))
+                        .bind(id)
+                        .bind(ms(from))
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(done.rows_affected() == 1)
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use jobs_store;
