@@ -89,6 +89,8 @@ admins = ["console:alice"]
 enabled = true
 token = "123456:ABC-secret-token"
 mode = "webhook"
+webhook_url = "https://bot.example.org/telegram/updates"
+webhook_secret = "hook-secret-value"
 "#;
 
 // ---------------------------------------------------------------------------
@@ -475,4 +477,24 @@ fn a_chat_listed_twice_in_one_community_says_so() {
         key_error(Some("[communities.pgcn]\nchats = [\"console:general\", \"console:general\"]\n"), &[]);
     assert_eq!(key, "communities.pgcn.chats");
     assert!(message.contains("listed twice"), "{message}");
+}
+
+#[test]
+fn webhook_mode_needs_a_url_and_a_well_formed_secret() {
+    let webhook = "[telegram]\nmode = \"webhook\"\n";
+    let (key, message) = key_error(Some(webhook), &[]);
+    assert_eq!(key, "telegram.webhook_url");
+    assert!(message.contains("public URL"), "{message}");
+    let with_url = format!("{webhook}webhook_url = \"https://bot.example.org/tg\"\n");
+    let (key, message) = key_error(Some(&with_url), &[]);
+    assert_eq!(key, "telegram.webhook_secret");
+    assert!(message.contains("JIXIA__TELEGRAM__WEBHOOK_SECRET"), "{message}");
+    let (key, _) = key_error(Some(&with_url), &[("JIXIA__TELEGRAM__WEBHOOK_SECRET", "not allowed!")]);
+    assert_eq!(key, "telegram.webhook_secret");
+    let config = loads(Some(&with_url), &[("JIXIA__TELEGRAM__WEBHOOK_SECRET", "Good_secret-1")]);
+    assert_eq!(config.telegram.mode, TelegramMode::Webhook);
+    assert_eq!(config.telegram.webhook_listen, "127.0.0.1:8443");
+    assert!(!format!("{config:?}").contains("Good_secret"), "the secret is redacted");
+    let (key, _) = key_error(Some("[telegram]\nglobal_per_second = 0\n"), &[]);
+    assert_eq!(key, "telegram.global_per_second");
 }

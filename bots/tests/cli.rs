@@ -533,10 +533,34 @@ fn run_without_an_adapter() -> TestResult {
     let run = sb.jixia_env(
         &["run"],
         "",
-        &[("JIXIA__TELEGRAM__ENABLED", "true"), ("JIXIA__TELEGRAM__TOKEN", "123456:tg-token-sekrit")],
+        &[("JIXIA__DISCORD__ENABLED", "true"), ("JIXIA__DISCORD__TOKEN", "discord-token-sekrit")],
     )?;
     assert_eq!(run.code, Some(2), "{}", run.stderr);
-    assert!(run.stderr.contains("the telegram adapter is not part of this build yet"), "{}", run.stderr);
+    assert!(run.stderr.contains("the discord adapter is not part of this build yet"), "{}", run.stderr);
+    assert!(!run.stderr.contains("sekrit"), "{}", run.stderr);
+    Ok(())
+}
+
+/// Telegram enabled but its Bot API unreachable: one clear error line, exit
+/// 1, and the token (which is in every Bot API URL) nowhere.
+#[test]
+fn run_with_an_unreachable_telegram() -> TestResult {
+    let sb = Sandbox::new("run-tg")?;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let api = format!("http://127.0.0.1:{closed}");
+    let db = sb.db();
+    let run = sb.jixia_env(
+        &["run", "--db", &db],
+        "",
+        &[
+            ("JIXIA__TELEGRAM__ENABLED", "true"),
+            ("JIXIA__TELEGRAM__TOKEN", "123456:tg-token-sekrit"),
+            ("JIXIA__TELEGRAM__API_URL", &api),
+        ],
+    )?;
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let last = run.stderr.lines().last().unwrap_or_default();
+    assert!(last.starts_with("jixia: cannot reach the Telegram Bot API: "), "{}", run.stderr);
     assert!(!run.stderr.contains("sekrit"), "{}", run.stderr);
     Ok(())
 }

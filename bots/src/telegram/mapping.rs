@@ -339,6 +339,7 @@ mod tests {
         let reply = m.reply_to.unwrap_or_else(|| panic!("no reply"));
         assert_eq!(reply.message_id, "79");
         assert_eq!(reply.author, Some(Sender::member("1001", "Bob")));
+        assert_eq!(reply.text.as_deref(), Some("use pg_dump -Fc"));
     }
 
     #[test]
