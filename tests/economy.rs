@@ -120,7 +120,7 @@ async fn chatting_earns_points_once_a_minute(db: TestDb) {
     chat.engine.due().await;
     let (b3, _) = balance(&chat, &alice).await;
     // A new engine (a restart) that sees the redelivery has no cooldown memory.
-    let mut restarted = TestChat::new(chat.db, &config());
+    let restarted = TestChat::new(chat.db, &config());
     restarted.clock.set(t0() + Duration::minutes(7));
     restarted.engine.handle(&msg).await;
     restarted.engine.due().await;
