@@ -280,15 +280,120 @@ impl TelegramConfig {
 }
 
 /// `[discord]`
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DiscordConfig {
     /// Start the Discord adapter with `jixia run`.
     pub enabled: bool,
     /// Bot token; set it with `JIXIA__DISCORD__TOKEN`.
     pub token: Option<Secret>,
-    /// A proxy for all REST calls instead of discord.com.
+    /// A proxy for all REST calls instead of discord.com (`http://host:port`,
+    /// standing for `https://discord.com`); the gateway URL is looked up
+    /// there too.
     pub api_url: Option<String>,
+    /// The shards this instance runs: `FIRST-LAST/TOTAL` (`0-3/16`) or
+    /// `INDEX/TOTAL`. Instances sharing one bot split the shards between them.
+    pub shards: String,
+    /// Register slash commands in this guild only (instant; for development).
+    /// Without it they are registered globally.
+    #[serde(deserialize_with = "discord_id")]
+    pub guild_id: Option<String>,
+    /// Members with this role id are moderators (as are members with Manage
+    /// Guild).
+    #[serde(deserialize_with = "discord_id")]
+    pub moderator_role: Option<String>,
+    /// Requests per second for this instance (Discord: 50 per bot; instances
+    /// sharing a bot share that).
+    pub global_per_second: u32,
+    /// How long a button whose command does not fit in a custom id stays
+    /// valid, in seconds.
+    pub button_ttl_seconds: u64,
+}
+
+impl Default for DiscordConfig {
+    fn default() -> DiscordConfig {
+        DiscordConfig {
+            enabled: false,
+            token: None,
+            api_url: None,
+            shards: "0/1".into(),
+            guild_id: None,
+            moderator_role: None,
+            global_per_second: 50,
+            button_ttl_seconds: 86_400,
+        }
+    }
+}
+
+/// A Discord id written as a string (`"42"`) or, as an environment override
+/// gives it, a number (`42`).
+fn discord_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Text(String),
+        Number(u64),
+    }
+    Ok(Option::<Id>::deserialize(d)?.map(|id| match id {
+        Id::Text(s) => s,
+        Id::Number(n) => n.to_string(),
+    }))
+}
+
+/// The shards one instance runs: `first..=last` of `total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardRange {
+    /// The first shard id.
+    pub first: u32,
+    /// The last shard id (inclusive).
+    pub last: u32,
+    /// How many shards the bot has in all instances.
+    pub total: u32,
+}
+
+impl ShardRange {
+    /// Parses `0-3/16` or `2/16`; `None` when malformed or out of range.
+    pub fn parse(s: &str) -> Option<ShardRange> {
+        let (range, total) = s.trim().split_once('/')?;
+        let total: u32 = total.trim().parse().ok()?;
+        let (first, last) = match range.split_once('-') {
+            Some((a, b)) => (a.trim().parse().ok()?, b.trim().parse().ok()?),
+            None => {
+                let n: u32 = range.trim().parse().ok()?;
+                (n, n)
+            }
+        };
+        (total >= 1 && first <= last && last < total).then_some(ShardRange { first, last, total })
+    }
+}
+
+impl DiscordConfig {
+    /// The checks of the `[discord]` section that serde cannot do.
+    fn validate(&self) -> Result<(), ConfigError> {
+        let key_err = |key: &str, message: String| ConfigError::Key { key: format!("discord.{key}"), message };
+        if ShardRange::parse(&self.shards).is_none() {
+            return Err(key_err(
+                "shards",
+                format!("`{}` is not FIRST-LAST/TOTAL (such as 0-3/16) or INDEX/TOTAL", self.shards),
+            ));
+        }
+        if let Some(url) = &self.api_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(key_err("api_url", format!("`{url}` is not an http:// or https:// URL")));
+        }
+        for (key, value) in [("guild_id", &self.guild_id), ("moderator_role", &self.moderator_role)] {
+            if let Some(v) = value
+                && v.parse::<u64>().is_err()
+            {
+                return Err(key_err(key, format!("`{v}` is not a Discord id (a number)")));
+            }
+        }
+        if self.global_per_second == 0 {
+            return Err(key_err("global_per_second", "must be at least 1".into()));
+        }
+        Ok(())
+    }
 }
 
 /// The configuration could not be used. Each variant names where to look.
@@ -423,6 +528,7 @@ impl Config {
             }
         }
         self.telegram.validate()?;
+        self.discord.validate()?;
         for (section, enabled, token) in [
             ("telegram", self.telegram.enabled, &self.telegram.token),
             ("discord", self.discord.enabled, &self.discord.token),
@@ -526,4 +632,32 @@ fn env_value(raw: &str) -> toml::Value {
         return v;
     }
     toml::Value::String(raw.to_owned())
+}
+
+#[cfg(test)]
+mod discord_tests {
+    use super::*;
+
+    #[test]
+    fn shard_ranges() {
+        assert_eq!(ShardRange::parse("0-3/16"), Some(ShardRange { first: 0, last: 3, total: 16 }));
+        assert_eq!(ShardRange::parse(" 5/8 "), Some(ShardRange { first: 5, last: 5, total: 8 }));
+        assert_eq!(ShardRange::parse("0/1"), Some(ShardRange { first: 0, last: 0, total: 1 }));
+        for bad in ["", "0-16/16", "3-1/4", "0/0", "a-b/c", "0-3", "-1/2"] {
+            assert_eq!(ShardRange::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn discord_ids_as_strings_or_numbers() {
+        let c: DiscordConfig =
+            toml::from_str("guild_id = 42\nmoderator_role = \"7\"").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.guild_id.as_deref(), Some("42"));
+        assert_eq!(c.moderator_role.as_deref(), Some("7"));
+        assert!(c.validate().is_ok());
+        let bad = DiscordConfig { shards: "4/4".into(), ..DiscordConfig::default() };
+        assert!(bad.validate().is_err());
+        let bad = DiscordConfig { guild_id: Some("general".into()), ..DiscordConfig::default() };
+        assert!(bad.validate().is_err());
+    }
 }

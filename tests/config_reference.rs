@@ -45,6 +45,8 @@ fn full_config() -> Config {
     c.telegram.webhook_secret = Some(Secret::new("s"));
     c.discord.token = Some(Secret::new("t"));
     c.discord.api_url = Some("http://x".into());
+    c.discord.guild_id = Some("1".into());
+    c.discord.moderator_role = Some("2".into());
     c.communities.insert("x".into(), CommunityConfig::default());
     c
 }

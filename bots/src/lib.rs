@@ -3,5 +3,6 @@
 //! Telegram exist so far; Discord follows the same shape.
 
 pub mod console;
+pub mod discord;
 pub mod logging;
 pub mod telegram;

@@ -305,29 +305,58 @@ fn run(config: &Config, args: &DataArgs, rt: &tokio::runtime::Runtime) -> Result
         );
         return Ok(ExitCode::from(2));
     }
-    if config.discord.enabled {
-        eprintln!(
-            "jixia: the discord adapter is not part of this build yet{}",
-            if config.telegram.enabled {
-                "; starting telegram only."
-            } else {
-                "; `jixia console` runs the same engine in the terminal."
-            }
-        );
-        if !config.telegram.enabled {
-            return Ok(ExitCode::from(2));
-        }
-    }
     let url = db_url(args, config);
     rt.block_on(async {
         let store = store::open(&url, &config.database).await?;
         let engine = Arc::new(Engine::new(config, store.clone(), Arc::new(SystemClock))?);
-        let result = jixia_bots::telegram::run(engine, &config.telegram, shutdown_signal()).await;
+        let result = run_adapters(engine, config, shutdown_signal()).await;
         store.close().await;
-        result?;
-        anyhow::Ok(())
+        result
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the enabled adapters side by side until `shutdown` completes; an
+/// adapter that fails stops the others too.
+async fn run_adapters(
+    engine: Arc<Engine>,
+    config: &Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stop_tx = Arc::new(stop_tx);
+    {
+        let stop_tx = stop_tx.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        });
+    }
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let telegram = async {
+        if !config.telegram.enabled {
+            return Ok(());
+        }
+        let r = jixia_bots::telegram::run(engine.clone(), &config.telegram, stopped(stop_rx.clone())).await;
+        if r.is_err() {
+            let _ = stop_tx.send(true);
+        }
+        r.context("telegram")
+    };
+    let discord = async {
+        if !config.discord.enabled {
+            return Ok(());
+        }
+        let r = jixia_bots::discord::run(engine.clone(), &config.discord, stopped(stop_rx.clone())).await;
+        if r.is_err() {
+            let _ = stop_tx.send(true);
+        }
+        r.context("discord")
+    };
+    let (t, d) = tokio::join!(telegram, discord);
+    t.and(d)
 }
 
 /// Completes on Ctrl-C, or on SIGTERM (what `docker stop` and systemd send).

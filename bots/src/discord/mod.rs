@@ -1,0 +1,441 @@
+//! The Discord adapter: serenity's gateway client receives events, the
+//! engine answers, and our own REST client sends (serenity's HTTP limiter is
+//! off: it ignores a proxy URL, see [`rest`]).
+//!
+//! Layout: [`mapping`] (events → `Incoming`, pure), [`render`]
+//! (`RichText` → escaped markdown, split at 2 000), [`commands`] (slash
+//! commands from the registry), [`buttons`] (custom ids), [`sender`] (the
+//! outbox), [`rest`] (REST calls, 429s) with [`limiter`] (the rate limits).
+//!
+//! Messages are handled in order per channel and concurrently across
+//! channels (one of [`WORKERS`] workers per channel). Slash commands and
+//! buttons are answered through the interaction callback within Discord's
+//! three seconds: the engine's answer if it comes in time, else a deferred
+//! answer completed when it does.
+
+pub mod buttons;
+pub mod commands;
+pub mod limiter;
+pub mod mapping;
+pub mod render;
+pub mod rest;
+pub mod sender;
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use jixia::config::{DiscordConfig, ShardRange};
+use jixia::i18n::Locale;
+use jixia::message::Destination;
+use jixia::{Chat, ChatKind, Engine, Incoming, Outgoing};
+use reqwest::Method;
+use serde_json::{Value, json};
+use serenity::all::{
+    CommandInteraction, ComponentInteraction, Context, EventHandler, GatewayIntents, HttpBuilder, Interaction, Message,
+    Permissions, Reaction, Ready,
+};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+use self::buttons::CustomIds;
+use self::limiter::Limiter;
+use self::mapping::Me;
+use self::rest::{Body, Rest, RestError};
+use self::sender::{Job, Origin, Outbox, SenderParts};
+
+/// Workers handling messages; a channel always goes to the same one.
+pub const WORKERS: usize = 8;
+/// How long the engine may take before an interaction is deferred.
+const ANSWER_WITHIN: Duration = Duration::from_millis(2500);
+/// How long shutdown waits for queued messages.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// Interaction callback types.
+const CALLBACK_MESSAGE: u8 = 4;
+const CALLBACK_DEFERRED: u8 = 5;
+/// Message flag: only the member who pressed sees it.
+const EPHEMERAL: u64 = 64;
+
+/// The gateway intents jixia needs: guild messages and their text
+/// (MESSAGE_CONTENT is privileged: enable it in the developer portal), DMs,
+/// reactions (for upvotes), and guilds (roles, for the moderator flag).
+pub fn intents() -> GatewayIntents {
+    GatewayIntents::GUILDS
+        | GatewayIntents::GUILD_MESSAGES
+        | GatewayIntents::MESSAGE_CONTENT
+        | GatewayIntents::DIRECT_MESSAGES
+        | GatewayIntents::GUILD_MESSAGE_REACTIONS
+        | GatewayIntents::DIRECT_MESSAGE_REACTIONS
+}
+
+/// The adapter could not start or keep running.
+#[derive(Debug, thiserror::Error)]
+pub enum DiscordError {
+    /// No token configured.
+    #[error("discord.token is not set; set JIXIA__DISCORD__TOKEN")]
+    NoToken,
+    /// `discord.shards` does not parse (config check catches it first).
+    #[error("config key `discord.shards`: `{0}` is not FIRST-LAST/TOTAL")]
+    BadShards(String),
+    /// The gateway client failed (bad token, unreachable gateway, …).
+    #[error("discord gateway: {0}")]
+    Gateway(String),
+}
+
+/// What a message worker does next.
+enum Next {
+    Message(Incoming),
+    Stop,
+    Closed,
+}
+
+/// What the event handler and its workers share.
+#[derive(Debug)]
+struct Handler {
+    engine: Arc<Engine>,
+    rest: Rest,
+    outbox: Outbox,
+    ids: Arc<CustomIds>,
+    me: OnceLock<Me>,
+    application_id: OnceLock<u64>,
+    registered: AtomicBool,
+    guild_id: Option<u64>,
+    moderator_role: Option<u64>,
+    workers: Vec<mpsc::Sender<Incoming>>,
+}
+
+/// Connects to the gateway with the shards of `config.shards` and runs until
+/// `shutdown` completes; then lets the workers and the outbox finish what
+/// they hold. What `jixia run` calls.
+pub async fn run(
+    engine: Arc<Engine>,
+    config: &DiscordConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), DiscordError> {
+    let token = config.token.clone().filter(|t| !t.expose().trim().is_empty()).ok_or(DiscordError::NoToken)?;
+    let shards = ShardRange::parse(&config.shards).ok_or_else(|| DiscordError::BadShards(config.shards.clone()))?;
+    let limiter = Arc::new(Limiter::new(config.global_per_second));
+    let rest = Rest::new(rest::base_url(config.api_url.as_deref()), token.clone(), limiter);
+    let ids = Arc::new(CustomIds::new(Duration::from_secs(config.button_ttl_seconds)));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stop_tx = Arc::new(stop_tx);
+    // The outbox closes after the workers are done (they still send).
+    let (outbox_stop, outbox_stopped) = tokio::sync::oneshot::channel::<()>();
+    let (outbox, sender_task) =
+        sender::spawn(SenderParts { rest: rest.clone(), ids: ids.clone(), engine: engine.clone() }, async move {
+            let _ = outbox_stopped.await;
+        });
+
+    let mut worker_tasks = JoinSet::new();
+    let mut inboxes = Vec::with_capacity(WORKERS);
+    let mut receivers = Vec::with_capacity(WORKERS);
+    for _ in 0..WORKERS {
+        let (tx, rx) = mpsc::channel::<Incoming>(256);
+        inboxes.push(tx);
+        receivers.push(rx);
+    }
+    let handler = Arc::new(Handler {
+        engine: engine.clone(),
+        rest,
+        outbox: outbox.clone(),
+        ids,
+        me: OnceLock::new(),
+        application_id: OnceLock::new(),
+        registered: AtomicBool::new(false),
+        guild_id: config.guild_id.as_deref().and_then(|g| g.parse().ok()),
+        moderator_role: config.moderator_role.as_deref().and_then(|r| r.parse().ok()),
+        workers: inboxes,
+    });
+    for mut rx in receivers {
+        let handler = handler.clone();
+        let mut stop_rx = stop_rx.clone();
+        worker_tasks.spawn(async move {
+            let mut stopping = false;
+            loop {
+                // Decided first, acted on after: the watch guard must not
+                // live across the engine's await.
+                let next = tokio::select! {
+                    incoming = rx.recv() => incoming.map_or(Next::Closed, Next::Message),
+                    _ = stop_rx.wait_for(|s| *s), if !stopping => Next::Stop,
+                };
+                match next {
+                    Next::Message(incoming) => handler.to_engine(incoming).await,
+                    // Stopping: take no new messages, finish the ones queued.
+                    Next::Stop => {
+                        stopping = true;
+                        rx.close();
+                    }
+                    Next::Closed => break,
+                }
+            }
+        });
+    }
+
+    // serenity's own limiter is off: it would send to discord.com whatever
+    // the proxy says, and it hides `retry_after`. Our REST client limits.
+    let mut http = HttpBuilder::new(token.expose()).ratelimiter_disabled(true);
+    if let Some(url) = &config.api_url {
+        http = http.proxy(url.trim_end_matches('/'));
+    }
+    let mut client = serenity::all::ClientBuilder::new_with_http(http.build(), intents())
+        .event_handler_arc(handler.clone())
+        .await
+        .map_err(|e| DiscordError::Gateway(e.to_string()))?;
+
+    let manager = client.shard_manager.clone();
+    let mut tick_stop = stop_rx.clone();
+    let stopper = {
+        let stop_tx = stop_tx.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+            manager.shutdown_all().await;
+        })
+    };
+    // Work that became due (level-ups, scheduled posts) is sent on a tick.
+    let ticker = {
+        let engine = engine.clone();
+        let outbox = outbox.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = tokio::time::sleep(engine.tick_interval()) => {}
+                    _ = tick_stop.wait_for(|s| *s) => break,
+                }
+                for out in engine.due().await {
+                    outbox.send(Job { out, origin: None });
+                }
+            }
+            for out in engine.due().await {
+                outbox.send(Job { out, origin: None });
+            }
+        })
+    };
+    tracing::info!(first = shards.first, last = shards.last, total = shards.total, "discord: connecting");
+    // serenity 0.12 reads the end of this range as inclusive (it starts
+    // `end - start + 1` shards), so the last shard goes in as the end.
+    let result = client.start_shard_range(shards.first..shards.last, shards.total).await;
+    stopper.abort();
+    // The gateway may also end on its own (an error): stop the rest too.
+    let _ = stop_tx.send(true);
+    tracing::info!("discord: stopping; finishing the messages in hand");
+    drop(client);
+    let finish = async move {
+        let _ = ticker.await;
+        drop(handler);
+        while worker_tasks.join_next().await.is_some() {}
+        drop(outbox);
+        let _ = outbox_stop.send(());
+        let _ = sender_task.await;
+    };
+    if tokio::time::timeout(SHUTDOWN_GRACE, finish).await.is_err() {
+        tracing::warn!("discord: gave up waiting for queued messages at shutdown");
+    }
+    result.map_err(|e| DiscordError::Gateway(e.to_string()))
+}
+
+fn default_locale(engine: &Engine, chat: &Chat) -> Locale {
+    engine.communities().for_chat(chat).locale
+}
+
+/// Permissions of a member in a guild, from the cached roles: the guild's
+/// `@everyone` role and the member's roles; the owner has them all.
+fn cached_permissions(ctx: &Context, msg: &Message) -> Option<Permissions> {
+    let guild_id = msg.guild_id?;
+    let roles = &msg.member.as_ref()?.roles;
+    let guild = ctx.cache.guild(guild_id)?;
+    if guild.owner_id == msg.author.id {
+        return Some(Permissions::all());
+    }
+    let mut perms = guild.roles.get(&guild_id.everyone_role()).map(|r| r.permissions).unwrap_or_default();
+    for id in roles {
+        if let Some(role) = guild.roles.get(id) {
+            perms |= role.permissions;
+        }
+    }
+    Some(perms)
+}
+
+#[serenity::async_trait]
+impl EventHandler for Handler {
+    async fn ready(&self, _ctx: Context, ready: Ready) {
+        let me = Me { user_id: ready.user.id.get(), name: self.engine.bot_name.clone() };
+        let _ = self.me.set(me);
+        let _ = self.application_id.set(ready.application.id.get());
+        tracing::info!(bot = %ready.user.name, shard = ?ready.shard.map(|s| s.id.0), "discord: ready");
+        if !self.registered.swap(true, Ordering::SeqCst) {
+            self.register_commands(ready.application.id.get()).await;
+        }
+    }
+
+    async fn message(&self, ctx: Context, msg: Message) {
+        let Some(me) = self.me.get() else { return };
+        let admin = msg.member.as_ref().is_some_and(|m| {
+            mapping::is_moderator(
+                &m.roles,
+                m.permissions.or_else(|| cached_permissions(&ctx, &msg)),
+                self.moderator_role,
+            )
+        });
+        let Some(incoming) = mapping::map_message(&msg, me, admin) else { return };
+        let n = self.workers.len().max(1) as u64;
+        let shard = usize::try_from(msg.channel_id.get() % n).unwrap_or(0);
+        if let Some(tx) = self.workers.get(shard)
+            && tx.send(incoming).await.is_err()
+        {
+            tracing::warn!("discord worker gone; message dropped");
+        }
+    }
+
+    async fn interaction_create(&self, _ctx: Context, interaction: Interaction) {
+        match interaction {
+            Interaction::Command(cmd) => self.command(cmd).await,
+            Interaction::Component(press) => self.press(press).await,
+            _ => {}
+        }
+    }
+
+    async fn reaction_add(&self, _ctx: Context, reaction: Reaction) {
+        if let Some(incoming) = mapping::map_reaction(&reaction) {
+            self.to_engine(incoming).await;
+        }
+    }
+}
+
+impl Handler {
+    async fn register_commands(&self, application_id: u64) {
+        let commands = commands::application_commands(self.engine.prompts());
+        let path = match self.guild_id {
+            Some(guild) => format!("/applications/{application_id}/guilds/{guild}/commands"),
+            None => format!("/applications/{application_id}/commands"),
+        };
+        match self.rest.call(Method::PUT, &path, &Body::Json(json!(commands)), None).await {
+            Ok(_) => {
+                tracing::info!(count = commands.len(), guild = ?self.guild_id, "discord: slash commands registered")
+            }
+            Err(e) => tracing::warn!(error = %e, "discord: could not register slash commands"),
+        }
+    }
+
+    fn origin(&self, incoming: &Incoming) -> Arc<Origin> {
+        Arc::new(Origin {
+            channel_id: incoming.chat.id.clone(),
+            is_group: incoming.chat.kind == ChatKind::Group,
+            user_id: incoming.sender.id.clone(),
+            user_name: incoming.sender.name.clone(),
+            locale: default_locale(&self.engine, &incoming.chat),
+        })
+    }
+
+    /// A message: the engine's answers go to the outbox.
+    async fn to_engine(&self, incoming: Incoming) {
+        let answers = self.engine.handle(&incoming).await;
+        if answers.is_empty() {
+            return;
+        }
+        let origin = self.origin(&incoming);
+        for out in answers {
+            self.outbox.send(Job { out, origin: Some(origin.clone()) });
+        }
+    }
+
+    async fn command(&self, cmd: CommandInteraction) {
+        let Some(incoming) = mapping::map_command(&cmd, self.moderator_role, self.engine.now()) else { return };
+        let locale = Locale::parse(&cmd.locale).unwrap_or_else(|| default_locale(&self.engine, &incoming.chat));
+        self.answer(cmd.id.get(), &cmd.token, incoming, locale).await;
+    }
+
+    async fn press(&self, press: ComponentInteraction) {
+        let locale = Locale::parse(&press.locale).unwrap_or_else(|| {
+            default_locale(&self.engine, &Chat::group(jixia::Platform::Discord, press.channel_id.to_string()))
+        });
+        let Some(line) = self.ids.decode(&press.data.custom_id, tokio::time::Instant::now()) else {
+            let notice = self.engine.prompts().plain(locale, "discord-button-expired");
+            let data = json!({ "content": render::escape(&notice), "flags": EPHEMERAL });
+            self.callback(press.id.get(), &press.token, CALLBACK_MESSAGE, Some(data)).await;
+            return;
+        };
+        let Some(incoming) = mapping::map_press(&press, line, self.moderator_role, self.engine.now()) else { return };
+        self.answer(press.id.get(), &press.token, incoming, locale).await;
+    }
+
+    /// Runs an interaction through the engine and answers it: replies to it
+    /// go through the callback (first message) and follow-ups (the rest);
+    /// anything else (DMs, other chats) through the outbox.
+    async fn answer(&self, interaction_id: u64, token: &str, incoming: Incoming, locale: Locale) {
+        let engine = self.engine.clone();
+        let msg = incoming.clone();
+        let mut work = tokio::spawn(async move { engine.handle(&msg).await });
+        let (answers, deferred) = match tokio::time::timeout(ANSWER_WITHIN, &mut work).await {
+            Ok(done) => (done.unwrap_or_default(), false),
+            Err(_) => {
+                self.callback(interaction_id, token, CALLBACK_DEFERRED, None).await;
+                (work.await.unwrap_or_default(), true)
+            }
+        };
+        let (replies, others): (Vec<Outgoing>, Vec<Outgoing>) = answers.into_iter().partition(|o| {
+            o.reply_to.as_deref() == Some(incoming.message_id.as_str())
+                && matches!(&o.to, Destination::Chat(c) if *c == incoming.chat)
+        });
+        let origin = self.origin(&incoming);
+        for out in others {
+            self.outbox.send(Job { out, origin: Some(origin.clone()) });
+        }
+        let mut messages: Vec<(Value, Vec<jixia::message::Attachment>)> = Vec::new();
+        for out in &replies {
+            for payload in sender::payloads(out, &self.ids, tokio::time::Instant::now()) {
+                messages.push((payload, out.attachments.clone()));
+            }
+        }
+        if messages.is_empty() {
+            // Discord wants an answer; a quiet one only the member sees.
+            let done = self.engine.prompts().plain(locale, "discord-done");
+            messages.push((json!({ "content": render::escape(&done), "flags": EPHEMERAL }), Vec::new()));
+        }
+        let Some(app) = self.application_id.get().copied() else { return };
+        let mut first = true;
+        for (payload, files) in messages {
+            let result = if first && !deferred {
+                let payload = json!({ "type": CALLBACK_MESSAGE, "data": payload });
+                let path = format!("/interactions/{interaction_id}/{token}/callback");
+                self.rest.call(Method::POST, &path, &sender::body(payload, &files), None).await
+            } else if first {
+                let path = format!("/webhooks/{app}/{token}/messages/@original");
+                self.rest.call(Method::PATCH, &path, &sender::body(payload, &files), None).await
+            } else {
+                let path = format!("/webhooks/{app}/{token}");
+                self.rest.call(Method::POST, &path, &sender::body(payload, &files), None).await
+            };
+            first = false;
+            if let Err(e) = result {
+                log_interaction_error(&e);
+                return;
+            }
+        }
+    }
+
+    async fn callback(&self, interaction_id: u64, token: &str, kind: u8, data: Option<Value>) {
+        let mut payload = json!({ "type": kind });
+        if let Some(data) = data {
+            payload["data"] = data;
+        }
+        let path = format!("/interactions/{interaction_id}/{token}/callback");
+        if let Err(e) = self.rest.call(Method::POST, &path, &Body::Json(payload), None).await {
+            log_interaction_error(&e);
+        }
+    }
+}
+
+fn log_interaction_error(e: &RestError) {
+    // The path holds the interaction token (short-lived, but still a
+    // credential for 15 minutes): log the status and message only.
+    match e {
+        RestError::Status { status, code, message, .. } => {
+            tracing::warn!(status, code, message = %message, "discord: could not answer an interaction")
+        }
+        RestError::Network { message, .. } => {
+            tracing::warn!(error = %message, "discord: could not answer an interaction")
+        }
+    }
+}

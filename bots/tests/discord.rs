@@ -1,0 +1,487 @@
+//! The Discord adapter against a local fake Discord: an HTTP API (axum) and
+//! a gateway (tungstenite) on 127.0.0.1, port 0, with a real engine on a
+//! scratch SQLite database. No network, no Discord.
+//!
+//! The fake speaks just enough of the protocol: HELLO → IDENTIFY → READY,
+//! heartbeat ACKs, then whatever events a test pushes; it records every REST
+//! call and can answer the next few with 429.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt};
+use jixia::clock::SystemClock;
+use jixia::config::Config;
+use jixia::rich::RichText;
+use jixia::secret::Secret;
+use jixia::store::scratch::ScratchFile;
+use jixia::{Chat, Engine, Outgoing, Platform};
+use jixia_bots::discord;
+use serde_json::{Value, json};
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message as Frame;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+const BOT_ID: &str = "900";
+const GUILD: &str = "42";
+const CHANNEL: &str = "500";
+const TOKEN: &str = "fake-discord-token-sekrit";
+
+/// One REST call the fake received.
+#[derive(Debug, Clone)]
+struct Call {
+    method: String,
+    path: String,
+    body: Value,
+    raw: String,
+    authorization: String,
+    at: Instant,
+}
+
+#[derive(Debug, Default)]
+struct FakeState {
+    calls: Vec<Call>,
+    /// How many upcoming message posts to refuse with 429.
+    refuse_posts: u32,
+    gateway_url: String,
+    next_id: u64,
+}
+
+#[derive(Debug, Clone)]
+struct Fake {
+    state: Arc<Mutex<FakeState>>,
+}
+
+async fn api(
+    State(fake): State<Fake>,
+    method: Method,
+    uri: Uri,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Response {
+    let raw = String::from_utf8_lossy(&body).into_owned();
+    let path = uri.path().trim_start_matches("/api/v10").to_owned();
+    let mut state = fake.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let call = Call {
+        method: method.to_string(),
+        path: path.clone(),
+        body: serde_json::from_str(&raw).unwrap_or(Value::Null),
+        raw,
+        authorization: headers.get("authorization").and_then(|h| h.to_str().ok()).unwrap_or_default().to_owned(),
+        at: Instant::now(),
+    };
+    if path == "/gateway" || path == "/gateway/bot" {
+        let url = state.gateway_url.clone();
+        return axum::Json(json!({ "url": url, "shards": 1, "session_start_limit": { "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1 } })).into_response();
+    }
+    let is_post = method == Method::POST && path.starts_with("/channels/") && path.ends_with("/messages");
+    if is_post && state.refuse_posts > 0 {
+        state.refuse_posts -= 1;
+        state.calls.push(Call { body: json!({ "refused": true }), ..call });
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            axum::Json(json!({ "message": "You are being rate limited.", "retry_after": 0.4, "global": false })),
+        )
+            .into_response();
+    }
+    state.calls.push(call);
+    state.next_id += 1;
+    let id = 7000 + state.next_id;
+    if is_post {
+        return axum::Json(json!({ "id": id.to_string() })).into_response();
+    }
+    if path == "/users/@me/channels" {
+        return axum::Json(json!({ "id": "600", "type": 1 })).into_response();
+    }
+    if path.starts_with("/applications/") {
+        return axum::Json(json!([])).into_response();
+    }
+    if path.starts_with("/interactions/") {
+        return StatusCode::NO_CONTENT.into_response();
+    }
+    (StatusCode::NOT_FOUND, axum::Json(json!({ "message": "Unknown", "code": 0 }))).into_response()
+}
+
+/// The fake gateway: one connection at a time; pushes the events it is given.
+async fn gateway(
+    listener: tokio::net::TcpListener,
+    mut events: mpsc::UnboundedReceiver<Value>,
+    ready: oneshot::Sender<()>,
+) {
+    let mut ready = Some(ready);
+    while let Ok((stream, _)) = listener.accept().await {
+        let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else { continue };
+        let hello = json!({ "op": 10, "d": { "heartbeat_interval": 41250 } });
+        if ws.send(Frame::Text(hello.to_string())).await.is_err() {
+            continue;
+        }
+        let mut seq = 0u64;
+        loop {
+            tokio::select! {
+                frame = ws.next() => {
+                    let Some(Ok(frame)) = frame else { break };
+                    let Frame::Text(text) = frame else { continue };
+                    let Ok(v) = serde_json::from_str::<Value>(&text) else { continue };
+                    match v["op"].as_u64() {
+                        Some(1) => { let _ = ws.send(Frame::Text(json!({ "op": 11 }).to_string())).await; }
+                        Some(2) => {
+                            seq += 1;
+                            let d = json!({
+                                "v": 10,
+                                "user": { "id": BOT_ID, "username": "jixia-bot", "discriminator": "0", "avatar": null, "bot": true, "global_name": null },
+                                "guilds": [{ "id": GUILD, "unavailable": true }],
+                                "session_id": "fake-session",
+                                "resume_gateway_url": "ws://127.0.0.1:1",
+                                "shard": [0, 1],
+                                "application": { "id": BOT_ID, "flags": 0 },
+                            });
+                            let frame = json!({ "op": 0, "t": "READY", "s": seq, "d": d });
+                            let _ = ws.send(Frame::Text(frame.to_string())).await;
+                            if let Some(r) = ready.take() { let _ = r.send(()); }
+                        }
+                        _ => {}
+                    }
+                }
+                event = events.recv() => {
+                    let Some(event) = event else { return };
+                    seq += 1;
+                    let mut frame = event;
+                    frame["op"] = json!(0);
+                    frame["s"] = json!(seq);
+                    if ws.send(Frame::Text(frame.to_string())).await.is_err() { break; }
+                }
+            }
+        }
+    }
+}
+
+fn user(id: &str, name: &str) -> Value {
+    json!({ "id": id, "username": name, "discriminator": "0", "avatar": null, "global_name": null })
+}
+
+fn message_event(id: &str, content: &str, nick: &str) -> Value {
+    json!({ "t": "MESSAGE_CREATE", "d": {
+        "id": id, "channel_id": CHANNEL, "guild_id": GUILD,
+        "author": user("7", "alice"),
+        "member": { "nick": nick, "roles": [], "joined_at": "2025-01-01T00:00:00+00:00", "deaf": false, "mute": false, "flags": 0 },
+        "content": content,
+        "timestamp": "2026-11-30T08:00:00.000000+00:00", "edited_timestamp": null,
+        "tts": false, "mention_everyone": false, "mentions": [user(BOT_ID, "jixia-bot")], "mention_roles": [],
+        "attachments": [], "embeds": [], "pinned": false, "type": 0,
+    }})
+}
+
+fn interaction_event(id: &str, kind: u8, data: Value) -> Value {
+    let mut event = json!({ "t": "INTERACTION_CREATE", "d": {
+        "id": id, "application_id": BOT_ID, "type": kind, "token": format!("itok{id}"),
+        "version": 1, "locale": "en-US", "guild_id": GUILD, "channel_id": CHANNEL,
+        "member": { "user": user("7", "alice"), "roles": [], "permissions": "0", "joined_at": "2025-01-01T00:00:00+00:00", "deaf": false, "mute": false, "flags": 0, "nick": null },
+        "data": data,
+        "entitlements": [], "authorizing_integration_owners": {}, "attachment_size_limit": 8388608,
+    }});
+    if kind == 3 {
+        // A button press carries the message the button is under.
+        let mut under = message_event("7001", "Ready?", "jixia");
+        under["d"]["author"] =
+            json!({ "id": BOT_ID, "username": "jixia-bot", "discriminator": "0", "avatar": null, "bot": true });
+        event["d"]["message"] = under["d"].take();
+    }
+    event
+}
+
+/// A running adapter against the fake.
+struct TestDiscord {
+    fake: Fake,
+    api_url: String,
+    events: mpsc::UnboundedSender<Value>,
+    stop: Option<oneshot::Sender<()>>,
+    adapter: tokio::task::JoinHandle<Result<(), discord::DiscordError>>,
+    engine: Arc<Engine>,
+    _db: ScratchFile,
+}
+
+impl TestDiscord {
+    async fn start() -> Result<TestDiscord, Box<dyn std::error::Error>> {
+        // RUST_LOG=debug shows the adapter's and serenity's side.
+        let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into());
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+        let fake = Fake { state: Arc::new(Mutex::new(FakeState::default())) };
+        let http = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let ws = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let api_addr: SocketAddr = http.local_addr()?;
+        let ws_addr: SocketAddr = ws.local_addr()?;
+        fake.state.lock().map_err(|_| "poisoned")?.gateway_url = format!("ws://{ws_addr}");
+        let app = axum::Router::new().fallback(api).with_state(fake.clone());
+        tokio::spawn(async move { axum::serve(http, app).await });
+        let (events, events_rx) = mpsc::unbounded_channel();
+        let (ready_tx, ready_rx) = oneshot::channel();
+        tokio::spawn(gateway(ws, events_rx, ready_tx));
+
+        let db = ScratchFile::new()?;
+        let mut config = Config::default();
+        config.discord.enabled = true;
+        config.discord.token = Some(Secret::new(TOKEN));
+        config.discord.api_url = Some(format!("http://{api_addr}"));
+        config.discord.guild_id = Some(GUILD.into());
+        let store = jixia::store::open(db.url(), &config.database).await?;
+        let engine = Arc::new(Engine::new(&config, store, Arc::new(SystemClock))?);
+        let (stop, stop_rx) = oneshot::channel::<()>();
+        let adapter = {
+            let engine = engine.clone();
+            let dc = config.discord.clone();
+            tokio::spawn(async move {
+                discord::run(engine, &dc, async move {
+                    let _ = stop_rx.await;
+                })
+                .await
+            })
+        };
+        tokio::time::timeout(Duration::from_secs(20), ready_rx).await??;
+        let t = TestDiscord {
+            fake,
+            api_url: format!("http://{api_addr}"),
+            events,
+            stop: Some(stop),
+            adapter,
+            engine,
+            _db: db,
+        };
+        // READY is handled once the commands are registered.
+        t.wait_for(|c| c.path.ends_with("/commands")).await?;
+        Ok(t)
+    }
+
+    /// An outbox of its own to the fake, as the adapter builds it (for
+    /// messages that answer no event: digests, posts with buttons).
+    fn outbox(&self) -> (discord::sender::Outbox, tokio::task::JoinHandle<()>) {
+        let ids = Arc::new(discord::buttons::CustomIds::new(Duration::from_secs(60)));
+        let rest = discord::rest::Rest::new(
+            discord::rest::base_url(Some(&self.api_url)),
+            Secret::new(TOKEN),
+            Arc::new(discord::limiter::Limiter::new(50)),
+        );
+        let parts = discord::sender::SenderParts { rest, ids, engine: self.engine.clone() };
+        discord::sender::spawn(parts, std::future::pending())
+    }
+
+    fn push(&self, event: Value) -> TestResult {
+        self.events.send(event).map_err(|_| "gateway gone")?;
+        Ok(())
+    }
+
+    fn calls(&self) -> Vec<Call> {
+        self.fake.state.lock().map(|s| s.calls.clone()).unwrap_or_default()
+    }
+
+    /// Waits (up to 15 s) for a call matching `pred`.
+    async fn wait_for(&self, pred: impl Fn(&Call) -> bool) -> Result<Call, Box<dyn std::error::Error>> {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(c) = self.calls().into_iter().find(|c| pred(c)) {
+                return Ok(c);
+            }
+            if Instant::now() > deadline {
+                return Err(format!("no such call; calls: {:#?}", self.calls()).into());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn stop(mut self) -> TestResult {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let result = tokio::time::timeout(Duration::from_secs(15), &mut self.adapter).await??;
+        result?;
+        Ok(())
+    }
+}
+
+fn posts_to(channel: &str) -> impl Fn(&Call) -> bool + '_ {
+    move |c: &Call| {
+        c.method == "POST" && c.path == format!("/channels/{channel}/messages") && c.body.get("refused").is_none()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guild_message_is_answered_with_a_reference_and_escaping() -> TestResult {
+    let t = TestDiscord::start().await?;
+    t.push(message_event("1001", "<@900> whoami", "*Ali_ce*"))?;
+    let reply = t.wait_for(posts_to(CHANNEL)).await?;
+    assert_eq!(reply.body["message_reference"]["message_id"], "1001", "{:#}", reply.body);
+    let content = reply.body["content"].as_str().unwrap_or_default();
+    assert!(content.starts_with("**\\*Ali\\_ce\\*** · "), "{content}");
+    assert_eq!(reply.body["allowed_mentions"]["parse"], json!([]));
+    assert_eq!(reply.authorization, format!("Bot {TOKEN}"));
+
+    // Prefix commands work too; another bot is ignored.
+    t.push(message_event("1002", "!ping", "alice"))?;
+    let pong = t.wait_for(|c| posts_to(CHANNEL)(c) && c.body["message_reference"]["message_id"] == "1002").await?;
+    assert_eq!(pong.body["content"], "pong 🏓");
+    let mut from_bot = message_event("1003", "!ping", "bot");
+    from_bot["d"]["author"]["bot"] = json!(true);
+    t.push(from_bot)?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!t.calls().iter().any(|c| c.body["message_reference"]["message_id"] == "1003"));
+    t.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slash_commands_are_registered_in_both_locales_and_answered_by_callback() -> TestResult {
+    let t = TestDiscord::start().await?;
+    let registered = t.wait_for(|c| c.method == "PUT").await?;
+    assert_eq!(registered.path, format!("/applications/{BOT_ID}/guilds/{GUILD}/commands"));
+    let Some(commands) = registered.body.as_array() else { return Err("not a list".into()) };
+    let ping = commands.iter().find(|c| c["name"] == "ping").ok_or("no /ping")?;
+    assert_eq!(ping["description"], "Check that the bot is alive");
+    assert!(!ping["description_localizations"]["zh-CN"].as_str().unwrap_or_default().is_empty());
+    assert!(commands.iter().any(|c| c["name"] == "points"));
+
+    t.push(interaction_event("3001", 2, json!({ "id": "1", "name": "ping", "type": 1 })))?;
+    let answer = t.wait_for(|c| c.path.starts_with("/interactions/3001/")).await?;
+    assert_eq!(answer.path, "/interactions/3001/itok3001/callback");
+    assert_eq!(answer.body["type"], 4);
+    assert_eq!(answer.body["data"]["content"], "pong 🏓");
+    t.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_button_round_trips_and_an_expired_one_says_so() -> TestResult {
+    let t = TestDiscord::start().await?;
+    // A message with a button, sent through the adapter's outbox machinery.
+    let (outbox, task) = t.outbox();
+    let out = Outgoing::post(Chat::group(Platform::Discord, CHANNEL), RichText::plain("Ready?"))
+        .with_buttons(vec![jixia::message::Button { label: "Ping".into(), data: "/ping".into() }]);
+    outbox.send(discord::sender::Job { out, origin: None });
+    let posted = t.wait_for(posts_to(CHANNEL)).await?;
+    let custom_id = posted.body["components"][0]["components"][0]["custom_id"].clone();
+    assert_eq!(custom_id, "=/ping");
+
+    t.push(interaction_event("3002", 3, json!({ "custom_id": custom_id, "component_type": 2 })))?;
+    let answer = t.wait_for(|c| c.path.starts_with("/interactions/3002/")).await?;
+    assert_eq!(answer.body["data"]["content"], "pong 🏓");
+
+    t.push(interaction_event("3003", 3, json!({ "custom_id": "#gone", "component_type": 2 })))?;
+    let expired = t.wait_for(|c| c.path.starts_with("/interactions/3003/")).await?;
+    assert_eq!(expired.body["data"]["content"], "This button has expired. Send the command again.");
+    assert_eq!(expired.body["data"]["flags"], 64);
+    drop(outbox);
+    tokio::time::timeout(Duration::from_secs(10), task).await??;
+    t.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_delays_and_loses_nothing_and_a_long_digest_is_split() -> TestResult {
+    let t = TestDiscord::start().await?;
+    t.fake.state.lock().map_err(|_| "poisoned")?.refuse_posts = 1;
+    t.push(message_event("1101", "!ping", "alice"))?;
+    let pong = t.wait_for(posts_to(CHANNEL)).await?;
+    let refused = t.calls().into_iter().find(|c| c.body.get("refused").is_some()).ok_or("no 429 seen")?;
+    assert!(pong.at - refused.at >= Duration::from_millis(380), "waited {:?}", pong.at - refused.at);
+    assert_eq!(pong.body["message_reference"]["message_id"], "1101");
+
+    let (outbox, task) = t.outbox();
+    let items: Vec<String> = (1..=150).map(|i| format!("第 {i} 条：如何用 pg_basebackup 搭建流复制备库")).collect();
+    let digest = Outgoing::post(Chat::group(Platform::Discord, "501"), RichText::list(&items));
+    outbox.send(discord::sender::Job { out: digest, origin: None });
+    drop(outbox);
+    tokio::time::timeout(Duration::from_secs(10), task).await??;
+    let parts: Vec<String> = t
+        .calls()
+        .into_iter()
+        .filter(|c| posts_to("501")(c))
+        .map(|c| c.body["content"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(parts.len() >= 2, "{}", parts.len());
+    assert!(parts.iter().all(|p| p.chars().count() <= 2000));
+    let joined = parts.join("\n");
+    assert_eq!(joined.lines().count(), 150);
+    assert!(joined.contains("• 第 150 条：如何用 pg\\_basebackup 搭建流复制备库"));
+    assert!(!t.calls().iter().any(|c| c.raw.contains(TOKEN)), "the token travels only in the header");
+    t.stop().await
+}
+
+/// The fake alone (no adapter started in-process), for the binary test.
+async fn fake_only()
+-> Result<(Fake, String, mpsc::UnboundedSender<Value>, oneshot::Receiver<()>), Box<dyn std::error::Error>> {
+    let fake = Fake { state: Arc::new(Mutex::new(FakeState::default())) };
+    let http = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let ws = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let api_addr = http.local_addr()?;
+    fake.state.lock().map_err(|_| "poisoned")?.gateway_url = format!("ws://{}", ws.local_addr()?);
+    let app = axum::Router::new().fallback(api).with_state(fake.clone());
+    tokio::spawn(async move { axum::serve(http, app).await });
+    let (events, events_rx) = mpsc::unbounded_channel();
+    let (ready_tx, ready_rx) = oneshot::channel();
+    tokio::spawn(gateway(ws, events_rx, ready_tx));
+    Ok((fake, format!("http://{api_addr}"), events, ready_rx))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jixia_run_answers_a_scripted_conversation_and_stops_on_sigterm() -> TestResult {
+    let (fake, api_url, events, ready) = fake_only().await?;
+    let db = ScratchFile::new()?;
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_jixia"))
+        .args(["run", "--db", db.url().expose()])
+        .env("JIXIA__DISCORD__ENABLED", "true")
+        .env("JIXIA__DISCORD__TOKEN", TOKEN)
+        .env("JIXIA__DISCORD__API_URL", &api_url)
+        .env("JIXIA__DISCORD__GUILD_ID", GUILD)
+        .env("RUST_LOG", "info")
+        .env_remove("JIXIA_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let mut child = child;
+    if tokio::time::timeout(Duration::from_secs(30), ready).await.is_err() {
+        let _ = child.start_kill();
+        let out = child.wait_with_output().await?;
+        return Err(format!("no IDENTIFY from `jixia run`: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    let calls = || fake.state.lock().map(|s| s.calls.clone()).unwrap_or_default();
+    let wait = |pred: Box<dyn Fn(&Call) -> bool>| {
+        let calls = &calls;
+        async move {
+            let deadline = Instant::now() + Duration::from_secs(15);
+            loop {
+                if let Some(c) = calls().into_iter().find(|c| pred(c)) {
+                    return Ok::<Call, String>(c);
+                }
+                if Instant::now() > deadline {
+                    return Err(format!("no such call: {:#?}", calls()));
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    };
+    wait(Box::new(|c| c.method == "PUT")).await?;
+
+    // alice: !ping → pong; alice: @jixia whoami → her profile; /ping → callback.
+    events.send(message_event("2001", "!ping", "alice")).map_err(|_| "gateway gone")?;
+    let pong = wait(Box::new(|c| c.body["message_reference"]["message_id"] == "2001")).await?;
+    assert_eq!(pong.body["content"], "pong 🏓");
+    events.send(message_event("2002", "<@900> whoami", "alice")).map_err(|_| "gateway gone")?;
+    let profile = wait(Box::new(|c| c.body["message_reference"]["message_id"] == "2002")).await?;
+    assert!(profile.body["content"].as_str().unwrap_or_default().starts_with("**alice** · "), "{:#}", profile.body);
+    events.send(interaction_event("4001", 2, json!({ "id": "1", "name": "ping", "type": 1 }))).map_err(|_| "gone")?;
+    let answer = wait(Box::new(|c| c.path.starts_with("/interactions/4001/"))).await?;
+    assert_eq!(answer.body["data"]["content"], "pong 🏓");
+
+    let pid = child.id().ok_or("no pid")?;
+    let killed = tokio::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().await?;
+    assert!(killed.success());
+    let out = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output()).await??;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains(TOKEN), "the token reached the log: {stderr}");
+    assert!(stderr.contains("discord: ready"), "{stderr}");
+    Ok(())
+}
