@@ -343,7 +343,7 @@ async fn run_adapters(
         if r.is_err() {
             let _ = stop_tx.send(true);
         }
-        r.context("telegram")
+        r.map_err(anyhow::Error::from)
     };
     let discord = async {
         if !config.discord.enabled {
@@ -353,7 +353,7 @@ async fn run_adapters(
         if r.is_err() {
             let _ = stop_tx.send(true);
         }
-        r.context("discord")
+        r.map_err(anyhow::Error::from)
     };
     let (t, d) = tokio::join!(telegram, discord);
     t.and(d)

@@ -97,6 +97,10 @@ async fn api(
     if is_post {
         return axum::Json(json!({ "id": id.to_string() })).into_response();
     }
+    if path == "/users/@me" {
+        return axum::Json(json!({ "id": BOT_ID, "username": "jixia-bot", "discriminator": "0", "bot": true }))
+            .into_response();
+    }
     if path == "/users/@me/channels" {
         return axum::Json(json!({ "id": "600", "type": 1 })).into_response();
     }

@@ -78,6 +78,12 @@ pub enum DiscordError {
     /// `discord.shards` does not parse (config check catches it first).
     #[error("config key `discord.shards`: `{0}` is not FIRST-LAST/TOTAL")]
     BadShards(String),
+    /// Discord says the token is wrong.
+    #[error("Discord rejected the bot token; check JIXIA__DISCORD__TOKEN (Developer Portal → Bot → Reset Token)")]
+    TokenRejected,
+    /// The REST API could not be reached at start.
+    #[error("cannot reach the Discord API: {0}")]
+    Unreachable(String),
     /// The gateway client failed (bad token, unreachable gateway, …).
     #[error("discord gateway: {0}")]
     Gateway(String),
@@ -85,7 +91,7 @@ pub enum DiscordError {
 
 /// What a message worker does next.
 enum Next {
-    Message(Incoming),
+    Message(Box<Incoming>),
     Stop,
     Closed,
 }
@@ -117,6 +123,13 @@ pub async fn run(
     let shards = ShardRange::parse(&config.shards).ok_or_else(|| DiscordError::BadShards(config.shards.clone()))?;
     let limiter = Arc::new(Limiter::new(config.global_per_second));
     let rest = Rest::new(rest::base_url(config.api_url.as_deref()), token.clone(), limiter);
+    // Who are we? Fails fast on a wrong token or an unreachable API (the
+    // gateway client would retry forever).
+    match rest.probe("/users/@me").await {
+        Ok(me) => tracing::info!(bot = %me["username"].as_str().unwrap_or_default(), "connected to Discord"),
+        Err(e) if e.status() == Some(401) => return Err(DiscordError::TokenRejected),
+        Err(e) => return Err(DiscordError::Unreachable(e.to_string())),
+    }
     let ids = Arc::new(CustomIds::new(Duration::from_secs(config.button_ttl_seconds)));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let stop_tx = Arc::new(stop_tx);
@@ -156,11 +169,11 @@ pub async fn run(
                 // Decided first, acted on after: the watch guard must not
                 // live across the engine's await.
                 let next = tokio::select! {
-                    incoming = rx.recv() => incoming.map_or(Next::Closed, Next::Message),
+                    incoming = rx.recv() => incoming.map_or(Next::Closed, |m| Next::Message(Box::new(m))),
                     _ = stop_rx.wait_for(|s| *s), if !stopping => Next::Stop,
                 };
                 match next {
-                    Next::Message(incoming) => handler.to_engine(incoming).await,
+                    Next::Message(incoming) => handler.to_engine(*incoming).await,
                     // Stopping: take no new messages, finish the ones queued.
                     Next::Stop => {
                         stopping = true;

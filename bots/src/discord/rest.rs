@@ -134,6 +134,23 @@ impl Rest {
         body: &Body,
         channel: Option<&str>,
     ) -> Result<Value, RestError> {
+        self.send(method, full_path, body, channel, MAX_TRANSIENT).await
+    }
+
+    /// One GET with no retry on network errors: for the check at start, so
+    /// an unreachable API is reported at once.
+    pub async fn probe(&self, full_path: &str) -> Result<Value, RestError> {
+        self.send(reqwest::Method::GET, full_path, &Body::Empty, None, 1).await
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        full_path: &str,
+        body: &Body,
+        channel: Option<&str>,
+        max_transient: u32,
+    ) -> Result<Value, RestError> {
         let method_name = method_str(&method);
         let route = route_of(full_path);
         let path = route.as_str();
@@ -157,7 +174,7 @@ impl Rest {
                     transient += 1;
                     // reqwest's message has the URL, never the header.
                     let message = e.without_url().to_string();
-                    if transient >= MAX_TRANSIENT {
+                    if transient >= max_transient {
                         return Err(network(message));
                     }
                     tracing::warn!(method = method_name, path, error = %message, "discord request failed; retrying");
@@ -191,7 +208,7 @@ impl Rest {
                 self.limiter.block(if global { None } else { channel }, wait);
                 continue;
             }
-            if status >= 500 && transient + 1 < MAX_TRANSIENT {
+            if status >= 500 && transient + 1 < max_transient {
                 transient += 1;
                 tokio::time::sleep(backoff(transient)).await;
                 continue;
@@ -238,6 +255,18 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(250u64 << attempt.min(6))
 }
 
+fn multipart(payload: &Value, files: &[Attachment]) -> reqwest::multipart::Form {
+    let mut form = reqwest::multipart::Form::new().text("payload_json", payload.to_string());
+    for (i, file) in files.iter().enumerate() {
+        let part = reqwest::multipart::Part::bytes(file.bytes.clone()).file_name(file.filename.clone());
+        let part = part
+            .mime_str(&file.mime)
+            .unwrap_or_else(|_| reqwest::multipart::Part::bytes(file.bytes.clone()).file_name(file.filename.clone()));
+        form = form.part(format!("files[{i}]"), part);
+    }
+    form
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,16 +278,4 @@ mod tests {
         assert_eq!(route_of("/channels/5/messages"), "/channels/5/messages");
         assert_eq!(base_url(Some("http://127.0.0.1:8082/")), "http://127.0.0.1:8082/api/v10");
     }
-}
-
-fn multipart(payload: &Value, files: &[Attachment]) -> reqwest::multipart::Form {
-    let mut form = reqwest::multipart::Form::new().text("payload_json", payload.to_string());
-    for (i, file) in files.iter().enumerate() {
-        let part = reqwest::multipart::Part::bytes(file.bytes.clone()).file_name(file.filename.clone());
-        let part = part
-            .mime_str(&file.mime)
-            .unwrap_or_else(|_| reqwest::multipart::Part::bytes(file.bytes.clone()).file_name(file.filename.clone()));
-        form = form.part(format!("files[{i}]"), part);
-    }
-    form
 }

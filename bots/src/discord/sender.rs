@@ -247,6 +247,14 @@ async fn worker(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Job>) {
 }
 
 async fn deliver(shared: &Shared, job: &Job) {
+    let platform = match &job.out.to {
+        Destination::Chat(chat) => chat.platform,
+        Destination::Direct { platform, .. } => *platform,
+    };
+    if platform != jixia::Platform::Discord {
+        tracing::warn!(to = ?job.out.to, "a message for another platform reached the Discord outbox; not sent");
+        return;
+    }
     let channel = match &job.out.to {
         Destination::Chat(chat) => chat.id.clone(),
         Destination::Direct { user_id, .. } => match dm_channel(shared, user_id).await {
