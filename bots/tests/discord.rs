@@ -91,6 +91,15 @@ async fn api(
         )
             .into_response();
     }
+    if is_post && path == "/channels/600/messages" {
+        // Channel 600 is alice's DM channel, and alice has DMs closed.
+        state.calls.push(call);
+        return (
+            StatusCode::FORBIDDEN,
+            axum::Json(json!({ "message": "Cannot send messages to this user", "code": 50007 })),
+        )
+            .into_response();
+    }
     state.calls.push(call);
     state.next_id += 1;
     let id = 7000 + state.next_id;
@@ -488,4 +497,28 @@ async fn jixia_run_answers_a_scripted_conversation_and_stops_on_sigterm() -> Tes
     assert!(!stderr.contains(TOKEN), "the token reached the log: {stderr}");
     assert!(stderr.contains("discord: ready"), "{stderr}");
     Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_dm_gets_a_hint_in_the_channel_it_came_from() -> TestResult {
+    let t = TestDiscord::start().await?;
+    let (outbox, task) = t.outbox();
+    let origin = discord::sender::Origin {
+        channel_id: CHANNEL.into(),
+        is_group: true,
+        user_id: "7".into(),
+        user_name: "alice".into(),
+        locale: jixia::i18n::Locale::Zh,
+    };
+    let dm = Outgoing::direct(Platform::Discord, "7", RichText::plain("你的订单已发货"));
+    outbox.send(discord::sender::Job { out: dm, origin: Some(Arc::new(origin)) });
+    let hint = t.wait_for(posts_to(CHANNEL)).await?;
+    let content = hint.body["content"].as_str().unwrap_or_default();
+    assert!(content.starts_with("alice，我无法给你发私信"), "{content}");
+    let opened = t.wait_for(|c| c.path == "/users/@me/channels").await?;
+    assert_eq!(opened.body["recipient_id"], "7");
+    assert!(t.calls().iter().any(|c| c.path == "/channels/600/messages"), "the DM was tried first");
+    drop(outbox);
+    tokio::time::timeout(Duration::from_secs(10), task).await??;
+    t.stop().await
 }
