@@ -222,6 +222,11 @@ struct TestDiscord {
 
 impl TestDiscord {
     async fn start() -> Result<TestDiscord, Box<dyn std::error::Error>> {
+        TestDiscord::start_with(|_| {}).await
+    }
+
+    /// Starts with a config adjusted by `adjust`.
+    async fn start_with(adjust: impl FnOnce(&mut Config)) -> Result<TestDiscord, Box<dyn std::error::Error>> {
         // RUST_LOG=debug shows the adapter's and serenity's side.
         let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into());
         let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
@@ -243,6 +248,7 @@ impl TestDiscord {
         config.discord.token = Some(Secret::new(TOKEN));
         config.discord.api_url = Some(format!("http://{api_addr}"));
         config.discord.guild_id = Some(GUILD.into());
+        adjust(&mut config);
         let store = jixia::store::open(db.url(), &config.database).await?;
         let engine = Arc::new(Engine::new(&config, store, Arc::new(SystemClock))?);
         let (stop, stop_rx) = oneshot::channel::<()>();
@@ -520,5 +526,53 @@ async fn a_closed_dm_gets_a_hint_in_the_channel_it_came_from() -> TestResult {
     assert!(t.calls().iter().any(|c| c.path == "/channels/600/messages"), "the DM was tried first");
     drop(outbox);
     tokio::time::timeout(Duration::from_secs(10), task).await??;
+    t.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderators_by_the_configured_role_or_by_manage_guild() -> TestResult {
+    let t = TestDiscord::start_with(|c| c.discord.moderator_role = Some("77".into())).await?;
+    let whois = |id: &str, roles: Value| {
+        let mut e = message_event(id, "!whois <@8>", "alice");
+        e["d"]["mentions"] = json!([user("8", "bob")]);
+        e["d"]["member"]["roles"] = roles;
+        e
+    };
+    t.push(whois("1201", json!([])))?;
+    let refused = t.wait_for(|c| c.body["message_reference"]["message_id"] == "1201").await?;
+    assert!(refused.body["content"].as_str().unwrap_or_default().contains("需要"), "{:#}", refused.body);
+    t.push(whois("1202", json!(["77"])))?;
+    let looked_up = t.wait_for(|c| c.body["message_reference"]["message_id"] == "1202").await?;
+    assert_eq!(looked_up.body["content"], "还不认识 bob：TA 需要先在这里说过话。");
+
+    // Manage Guild through a role, known from the guild's roles (GUILD_CREATE).
+    let guild: Value = serde_json::from_str(
+        r#"{ "t": "GUILD_CREATE", "d": {
+        "id": "42", "name": "PostgreSQL 中文社区", "icon": null, "splash": null, "discovery_splash": null,
+        "owner_id": "1", "afk_channel_id": null, "afk_timeout": 300, "verification_level": 0,
+        "default_message_notifications": 0, "explicit_content_filter": 0,
+        "roles": [
+            { "id": "42", "name": "@everyone", "color": 0, "colors": { "primary_color": 0, "secondary_color": null, "tertiary_color": null }, "hoist": false, "position": 0, "permissions": "1024",
+              "managed": false, "mentionable": false, "flags": 0 },
+            { "id": "78", "name": "版主", "color": 0, "colors": { "primary_color": 0, "secondary_color": null, "tertiary_color": null }, "hoist": false, "position": 1, "permissions": "32",
+              "managed": false, "mentionable": false, "flags": 0 }
+        ],
+        "emojis": [], "features": [], "mfa_level": 0, "application_id": null, "system_channel_id": null,
+        "system_channel_flags": 0, "rules_channel_id": null, "vanity_url_code": null, "description": null,
+        "banner": null, "premium_tier": 0, "preferred_locale": "zh-CN", "public_updates_channel_id": null,
+        "nsfw_level": 0, "premium_progress_bar_enabled": false, "stickers": [],
+        "joined_at": "2025-01-01T00:00:00+00:00", "large": false, "member_count": 3, "unavailable": false,
+        "members": [], "channels": [], "threads": [], "presences": [], "voice_states": [], "stage_instances": [],
+        "guild_scheduled_events": []
+    }}"#,
+    )?;
+    if let Err(e) = serde_json::from_value::<serenity::model::guild::Guild>(guild["d"].clone()) {
+        return Err(format!("GUILD_CREATE does not parse: {e}").into());
+    }
+    t.push(guild)?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    t.push(whois("1203", json!(["78"])))?;
+    let by_permission = t.wait_for(|c| c.body["message_reference"]["message_id"] == "1203").await?;
+    assert_eq!(by_permission.body["content"], "还不认识 bob：TA 需要先在这里说过话。");
     t.stop().await
 }
