@@ -2,8 +2,9 @@
 //! goes through here. One worker per destination (channel or member) sends
 //! its messages in order; workers run side by side and share the REST
 //! client's limiter. A message longer than 2 000 characters goes out as
-//! several, split on line boundaries; the reference goes on the first part,
-//! buttons and files on the last.
+//! several, split on line boundaries (a long list as embeds, which hold
+//! more and read better); the reference goes on the first part, buttons and
+//! files on the last.
 //!
 //! A direct message opens the member's DM channel first. When the member has
 //! DMs closed (Discord code 50007), the chat the request came from gets a
@@ -14,6 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use jixia::i18n::{Args, Locale};
 use jixia::message::{Attachment, Button, Destination};
+use jixia::rich::Block;
 use jixia::{Engine, Outgoing};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -24,6 +26,12 @@ use super::buttons::CustomIds;
 use super::render::{MAX_MESSAGE_CHARS, render_markdown, split};
 use super::rest::{Body, Rest, RestError, codes};
 
+/// Discord's limits on embeds.
+const MAX_EMBED_DESCRIPTION: usize = 4096;
+const MAX_EMBED_TOTAL: usize = 6000;
+const MAX_EMBEDS: usize = 10;
+/// The embeds' side bar: PostgreSQL blue.
+const EMBED_COLOR: u32 = 0x33_67_91;
 /// Discord's limits on components.
 const MAX_ROWS: usize = 5;
 const MAX_PER_ROW: usize = 5;
@@ -73,16 +81,21 @@ impl Outbox {
 /// buttons and reference; files travel with the last one.
 pub fn payloads(out: &Outgoing, ids: &CustomIds, now: Instant) -> Vec<Value> {
     let text = render_markdown(&out.body);
-    let mut parts = split(&text, MAX_MESSAGE_CHARS);
+    let is_list = out.body.blocks.iter().any(|b| matches!(b, Block::List(_)));
+    let mut parts: Vec<Value> = if is_list && text.chars().count() > MAX_MESSAGE_CHARS {
+        embed_messages(&text)
+    } else {
+        split(&text, MAX_MESSAGE_CHARS).into_iter().map(|c| json!({ "content": c })).collect()
+    };
     if parts.is_empty() && (!out.buttons.is_empty() || !out.attachments.is_empty()) {
-        parts.push(String::new());
+        parts.push(json!({ "content": "" }));
     }
     let count = parts.len();
     parts
         .into_iter()
         .enumerate()
-        .map(|(i, content)| {
-            let mut p = json!({ "content": content, "allowed_mentions": { "parse": [], "replied_user": false } });
+        .map(|(i, mut p)| {
+            p["allowed_mentions"] = json!({ "parse": [], "replied_user": false });
             if i == 0
                 && let Some(reply) = out.reply_to.as_deref().filter(|r| r.parse::<u64>().is_ok())
             {
@@ -105,6 +118,28 @@ pub fn payloads(out: &Outgoing, ids: &CustomIds, now: Instant) -> Vec<Value> {
             p
         })
         .collect()
+}
+
+/// A long list (a digest, a leaderboard) as embeds rather than many plain
+/// messages: descriptions of at most 4 096 characters, at most ten embeds
+/// and 6 000 characters per message.
+fn embed_messages(text: &str) -> Vec<Value> {
+    let mut messages: Vec<Value> = Vec::new();
+    let mut embeds: Vec<Value> = Vec::new();
+    let mut total = 0usize;
+    for description in split(text, MAX_EMBED_DESCRIPTION) {
+        let len = description.chars().count();
+        if !embeds.is_empty() && (embeds.len() == MAX_EMBEDS || total + len > MAX_EMBED_TOTAL) {
+            messages.push(json!({ "content": "", "embeds": std::mem::take(&mut embeds) }));
+            total = 0;
+        }
+        total += len;
+        embeds.push(json!({ "description": description, "color": EMBED_COLOR }));
+    }
+    if !embeds.is_empty() {
+        messages.push(json!({ "content": "", "embeds": embeds }));
+    }
+    messages
 }
 
 /// Buttons as action rows: one per row while they fit in five rows, else
@@ -351,6 +386,35 @@ mod tests {
         assert_eq!(last["attachments"][0]["filename"], "a.ics");
         assert!(p[0].get("components").is_none());
         assert!(matches!(body(last.clone(), &o.attachments), Body::Files(_, f) if f.len() == 1));
+    }
+
+    #[test]
+    fn a_long_list_becomes_embeds_within_the_limits() {
+        let items: Vec<String> = (0..400).map(|i| format!("第 {i} 条：如何配置 pg_hba.conf 的 md5 与 scram")).collect();
+        let mut o = Outgoing::post(Chat::group(Platform::Discord, "500"), RichText::list(&items));
+        o.reply_to = Some("77".into());
+        let p = payloads(&o, &CustomIds::new(std::time::Duration::from_secs(60)), Instant::now());
+        assert!(p.len() > 1);
+        let mut lines = 0;
+        for m in &p {
+            let embeds = m["embeds"].as_array().cloned().unwrap_or_default();
+            assert!(!embeds.is_empty() && embeds.len() <= MAX_EMBEDS);
+            let sizes: Vec<usize> =
+                embeds.iter().map(|e| e["description"].as_str().unwrap_or_default().chars().count()).collect();
+            assert!(
+                sizes.iter().all(|n| *n <= MAX_EMBED_DESCRIPTION) && sizes.iter().sum::<usize>() <= MAX_EMBED_TOTAL
+            );
+            lines +=
+                embeds.iter().map(|e| e["description"].as_str().unwrap_or_default().lines().count()).sum::<usize>();
+        }
+        assert_eq!(lines, 400, "nothing lost");
+        assert_eq!(p[0]["message_reference"]["message_id"], "77");
+        // A short list stays a plain message.
+        let short = Outgoing::post(Chat::group(Platform::Discord, "500"), RichText::list(&["a", "b"]));
+        assert_eq!(
+            payloads(&short, &CustomIds::new(std::time::Duration::from_secs(60)), Instant::now())[0]["content"],
+            "• a\n• b"
+        );
     }
 
     #[test]
