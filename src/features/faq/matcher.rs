@@ -405,4 +405,3 @@ pub fn similarity(a: &Tokens, b: &Tokens) -> f32 {
         (None, None) => 0.0,
     }
 }
-
