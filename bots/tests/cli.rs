@@ -536,52 +536,37 @@ fn run_without_an_adapter() -> TestResult {
     Ok(())
 }
 
-/// Discord enabled but its API unreachable: one clear error line, exit 1,
-/// and the token nowhere.
-#[test]
-fn run_with_an_unreachable_discord() -> TestResult {
-    let sb = Sandbox::new("run-dc")?;
+/// `jixia run` with one adapter enabled whose API (`API_URL`, a closed local
+/// port) cannot be reached: one clear error line ending in `message`, exit 1,
+/// and the token (which Telegram puts in every URL) nowhere.
+fn run_with_an_unreachable(platform: &str, token: &str, message: &str) -> TestResult {
+    let sb = Sandbox::new(&format!("run-{platform}"))?;
     let closed = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let api = format!("http://127.0.0.1:{closed}");
     let db = sb.db();
+    let upper = platform.to_uppercase();
+    let (enabled, token_var, api_var) =
+        (format!("JIXIA__{upper}__ENABLED"), format!("JIXIA__{upper}__TOKEN"), format!("JIXIA__{upper}__API_URL"));
     let run = sb.jixia_env(
         &["run", "--db", &db],
         "",
-        &[
-            ("JIXIA__DISCORD__ENABLED", "true"),
-            ("JIXIA__DISCORD__TOKEN", "discord-token-sekrit"),
-            ("JIXIA__DISCORD__API_URL", &api),
-        ],
+        &[(enabled.as_str(), "true"), (token_var.as_str(), token), (api_var.as_str(), &api)],
     )?;
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let last = run.stderr.lines().last().unwrap_or_default();
-    assert!(last.starts_with("jixia: cannot reach the Discord API: "), "{}", run.stderr);
+    assert!(last.starts_with(&format!("jixia: {message}: ")), "{}", run.stderr);
     assert!(!run.stderr.contains("sekrit"), "{}", run.stderr);
     Ok(())
 }
 
-/// Telegram enabled but its Bot API unreachable: one clear error line, exit
-/// 1, and the token (which is in every Bot API URL) nowhere.
+#[test]
+fn run_with_an_unreachable_discord() -> TestResult {
+    run_with_an_unreachable("discord", "discord-token-sekrit", "cannot reach the Discord API")
+}
+
 #[test]
 fn run_with_an_unreachable_telegram() -> TestResult {
-    let sb = Sandbox::new("run-tg")?;
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let api = format!("http://127.0.0.1:{closed}");
-    let db = sb.db();
-    let run = sb.jixia_env(
-        &["run", "--db", &db],
-        "",
-        &[
-            ("JIXIA__TELEGRAM__ENABLED", "true"),
-            ("JIXIA__TELEGRAM__TOKEN", "123456:tg-token-sekrit"),
-            ("JIXIA__TELEGRAM__API_URL", &api),
-        ],
-    )?;
-    assert_eq!(run.code, Some(1), "{}", run.stderr);
-    let last = run.stderr.lines().last().unwrap_or_default();
-    assert!(last.starts_with("jixia: cannot reach the Telegram Bot API: "), "{}", run.stderr);
-    assert!(!run.stderr.contains("sekrit"), "{}", run.stderr);
-    Ok(())
+    run_with_an_unreachable("telegram", "123456:tg-token-sekrit", "cannot reach the Telegram Bot API")
 }
 
 #[test]
