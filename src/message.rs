@@ -4,12 +4,14 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::rich::RichText;
 
 /// A chat platform jixia sits on. Adapters set it; the engine only uses it to
 /// key accounts and chats, never to change behaviour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Platform {
     /// The terminal console adapter (`jixia console`).
     Console,
@@ -45,7 +47,8 @@ impl fmt::Display for Platform {
 }
 
 /// Whether a chat is a group (many members) or a private chat with the bot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ChatKind {
     /// A group, supergroup, guild channel or console group.
     Group,
@@ -54,7 +57,7 @@ pub enum ChatKind {
 }
 
 /// A chat on one platform: where a message came from or goes to.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Chat {
     /// The platform the chat lives on.
     pub platform: Platform,
@@ -173,7 +176,8 @@ impl Incoming {
 }
 
 /// Where an outgoing message goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Destination {
     /// Into a chat (group or private), optionally as a reply.
     Chat(Chat),
@@ -188,7 +192,7 @@ pub enum Destination {
 
 /// A button under a message. Pressing it sends `data` back to the engine as if
 /// the member had typed it (`/command args`), so every button is also a command.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Button {
     /// The label shown on the button.
     pub label: String,
@@ -197,7 +201,7 @@ pub struct Button {
 }
 
 /// A file to attach (for example an `.ics` calendar entry).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
     /// File name shown to the member.
     pub filename: String,
@@ -208,7 +212,7 @@ pub struct Attachment {
 }
 
 /// A message the engine wants sent. The engine never sends; adapters do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outgoing {
     /// Where to send it.
     pub to: Destination,

@@ -4,7 +4,8 @@
 //! escaping, so member-supplied text can never inject formatting.
 
 /// A run of text with one style.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Inline {
     /// Plain text.
     Text(String),
@@ -22,7 +23,8 @@ pub enum Inline {
 }
 
 /// A block of a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Block {
     /// Lines of inline text; each inner `Vec` is one line.
     Para(Vec<Vec<Inline>>),
@@ -31,7 +33,7 @@ pub enum Block {
 }
 
 /// A message body.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RichText {
     /// The blocks, in order.
     pub blocks: Vec<Block>,

@@ -1,11 +1,12 @@
-//! Storage of the scheduler: the durable job queue and the cron schedules
-//! per chat. Implemented for both backends by `jobs_sql.rs`.
+//! Storage of the scheduler: the durable job queue, the cron schedules per
+//! chat and the outbox of what jobs produced. Implemented for both backends
+//! by `jobs_sql.rs`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{MemberId, StoreError};
-use crate::message::Platform;
+use crate::message::{Outgoing, Platform};
 
 /// Where a job is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -102,7 +103,83 @@ pub struct Schedule {
     pub created_by: Option<MemberId>,
 }
 
-/// The durable job queue and the schedules.
+/// Where an outbox message is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutboxState {
+    /// Waiting to be sent (or for a retry).
+    Pending,
+    /// Claimed by an adapter until its lease ends.
+    Sending,
+    /// Delivered.
+    Sent,
+    /// Refused by the platform on every attempt; stays visible.
+    Failed,
+}
+
+impl OutboxState {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxState::Pending => "pending",
+            OutboxState::Sending => "sending",
+            OutboxState::Sent => "sent",
+            OutboxState::Failed => "failed",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<OutboxState> {
+        [OutboxState::Pending, OutboxState::Sending, OutboxState::Sent, OutboxState::Failed]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// A message for the outbox, as a job produced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOutboxMessage {
+    /// Unique key (`JOBKEY#N`): storing the same key again stores nothing.
+    pub key: String,
+    /// Its place in the job's output: claims take the first messages of
+    /// every job before the second ones, so chats are served in turn.
+    pub part: i64,
+    /// The message.
+    pub message: Outgoing,
+    /// Attempts before it is marked failed.
+    pub max_attempts: i64,
+}
+
+/// A stored outbox message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    /// Its id.
+    pub id: i64,
+    /// Its unique key.
+    pub key: String,
+    /// The message.
+    pub message: Outgoing,
+    /// State.
+    pub state: OutboxState,
+    /// Attempts started (a claim counts as one).
+    pub attempts: i64,
+    /// Attempts allowed.
+    pub max_attempts: i64,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    /// When it was (last) stored or put back.
+    pub due: DateTime<Utc>,
+}
+
+/// The platform a message goes out on and the destination it goes to, as
+/// stored (`chat:ID` or `dm:USER`).
+pub fn outbox_route(m: &Outgoing) -> (Platform, String) {
+    match &m.to {
+        crate::message::Destination::Chat(c) => (c.platform, format!("chat:{}", c.id)),
+        crate::message::Destination::Direct { platform, user_id } => (*platform, format!("dm:{user_id}")),
+    }
+}
+
+/// The durable job queue, the schedules and the outbox.
 #[async_trait]
 pub trait JobStore: Send + Sync {
     /// Stores a job unless one with its key exists; `true` when stored.
@@ -120,7 +197,20 @@ pub trait JobStore: Send + Sync {
     ) -> Result<Vec<Job>, StoreError>;
 
     /// Marks a claimed job done; `false` if `owner` no longer holds it.
-    async fn complete(&self, id: i64, owner: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
+    async fn complete(&self, id: i64, owner: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        self.complete_with(id, owner, &[], now).await
+    }
+
+    /// Marks a claimed job done and stores what it produced in the outbox,
+    /// in one transaction (messages whose key is already stored are
+    /// skipped). `false`, and nothing stored, if `owner` no longer holds it.
+    async fn complete_with(
+        &self,
+        id: i64,
+        owner: &str,
+        out: &[NewOutboxMessage],
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
 
     /// Records a failed attempt: back to pending, due at `retry_at`, or
     /// `failed` when the attempts are used up. Returns the new state, or
@@ -136,6 +226,12 @@ pub trait JobStore: Send + Sync {
 
     /// A job by id.
     async fn job(&self, id: i64) -> Result<Option<Job>, StoreError>;
+
+    /// Jobs by kind and state: (kind, state, count).
+    async fn job_counts(&self) -> Result<Vec<(String, JobState, i64)>, StoreError>;
+
+    /// Jobs of `kind` (in `state`, if given), oldest first.
+    async fn jobs_of_kind(&self, kind: &str, state: Option<JobState>, limit: i64) -> Result<Vec<Job>, StoreError>;
 
     /// Jobs that gave up, newest first.
     async fn failed_jobs(&self, limit: i64) -> Result<Vec<Job>, StoreError>;
@@ -171,4 +267,42 @@ pub trait JobStore: Send + Sync {
     /// Moves a schedule's next fire from `from` to `to`; `false` if another
     /// instance moved it first.
     async fn advance_schedule(&self, id: i64, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    /// Stores messages in the outbox (skipping keys already stored), in one
+    /// transaction; returns how many were new.
+    async fn outbox_push(&self, out: &[NewOutboxMessage], now: DateTime<Utc>) -> Result<usize, StoreError>;
+
+    /// Claims up to `limit` outbox messages of `platform` that may be sent
+    /// at `now` (pending and due, or sending with an expired lease) for
+    /// `owner` until `lease_until`: first parts of every job before second
+    /// ones, oldest first. Each claim counts an attempt.
+    async fn claim_outbox(
+        &self,
+        platform: Platform,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<OutboxMessage>, StoreError>;
+
+    /// Marks a claimed message sent; `false` if `owner` no longer holds it.
+    async fn outbox_sent(&self, id: i64, owner: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    /// Records a failed delivery: back to pending, due at `retry_at`, or
+    /// `failed` when the attempts are used up (or `retry_at` is `None`).
+    /// `None` if `owner` no longer holds the message.
+    async fn outbox_unsent(
+        &self,
+        id: i64,
+        owner: &str,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<OutboxState>, StoreError>;
+
+    /// Outbox messages by platform and state: (platform, state, count).
+    async fn outbox_counts(&self) -> Result<Vec<(String, String, i64)>, StoreError>;
+
+    /// Outbox messages that gave up, newest first.
+    async fn outbox_failed(&self, limit: i64) -> Result<Vec<OutboxMessage>, StoreError>;
 }

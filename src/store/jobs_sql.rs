@@ -5,14 +5,16 @@
 
 /// Implements [`crate::store::jobs::JobStore`] for `$store`.
 macro_rules! jobs_store {
-    ($store:ty, $begin:literal, $lock:literal) => {
+    ($store:ty, $conn:ty, $begin:literal, $lock:literal) => {
         mod jobs_impl {
             use async_trait::async_trait;
             use chrono::{DateTime, Utc};
 
             use super::*;
             use crate::message::Platform;
-            use crate::store::jobs::{Job, JobState, JobStore, NewJob, Schedule};
+            use crate::store::jobs::{
+                Job, JobState, JobStore, NewJob, NewOutboxMessage, OutboxMessage, OutboxState, Schedule, outbox_route,
+            };
             use crate::store::{MemberId, StoreError, from_ms, ms};
 
             type JobRow =
@@ -38,6 +40,56 @@ macro_rules! jobs_store {
                     lease_owner: r.9,
                     lease_until: r.10.map(from_ms),
                 })
+            }
+
+            type OutboxRow = (i64, String, String, String, i64, i64, Option<String>, i64);
+
+            const OUTBOX_COLUMNS: &str = "id, key, message, state, attempts, max_attempts, last_error, due_ms";
+
+            fn outbox_message(r: OutboxRow) -> Result<OutboxMessage, StoreError> {
+                Ok(OutboxMessage {
+                    id: r.0,
+                    key: r.1,
+                    message: serde_json::from_str(&r.2)
+                        .map_err(|e| StoreError::Corrupt(format!("outbox {} message: {e}", r.0)))?,
+                    state: OutboxState::parse(&r.3)
+                        .ok_or_else(|| StoreError::Corrupt(format!("outbox {} state {}", r.0, r.3)))?,
+                    attempts: r.4,
+                    max_attempts: r.5,
+                    last_error: r.6,
+                    due: from_ms(r.7),
+                })
+            }
+
+            /// Stores messages in the outbox, skipping keys already stored;
+            /// returns how many were new.
+            async fn insert_outbox(
+                conn: &mut $conn,
+                out: &[NewOutboxMessage],
+                now: DateTime<Utc>,
+            ) -> Result<usize, StoreError> {
+                let mut stored = 0;
+                for m in out {
+                    let (platform, destination) = outbox_route(&m.message);
+                    let message = serde_json::to_string(&m.message)
+                        .map_err(|e| StoreError::Corrupt(format!("outbox message {}: {e}", m.key)))?;
+                    let done = sqlx::query(
+                        "INSERT INTO jobs_outbox
+                             (key, platform, destination, part, message, max_attempts, due_ms, created_at_ms)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (key) DO NOTHING",
+                    )
+                    .bind(&m.key)
+                    .bind(platform.as_str())
+                    .bind(destination)
+                    .bind(m.part)
+                    .bind(message)
+                    .bind(m.max_attempts.max(1))
+                    .bind(ms(now))
+                    .execute(&mut *conn)
+                    .await?;
+                    stored += usize::try_from(done.rows_affected()).unwrap_or(0);
+                }
+                Ok(stored)
             }
 
             type ScheduleRow = (i64, String, String, String, String, String, String, i64, Option<i64>);
@@ -128,7 +180,14 @@ macro_rules! jobs_store {
                     Ok(out)
                 }
 
-                async fn complete(&self, id: i64, owner: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+                async fn complete_with(
+                    &self,
+                    id: i64,
+                    owner: &str,
+                    out: &[NewOutboxMessage],
+                    now: DateTime<Utc>,
+                ) -> Result<bool, StoreError> {
+                    let mut tx = self.pool.begin_with($begin).await?;
                     let done = sqlx::query(
                         "UPDATE jobs_queue SET state = 'done', lease_owner = NULL, lease_until_ms = NULL,
                              updated_at_ms = $1
@@ -137,9 +196,22 @@ macro_rules! jobs_store {
                     .bind(ms(now))
                     .bind(id)
                     .bind(owner)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
-                    Ok(done.rows_affected() == 1)
+                    if done.rows_affected() != 1 {
+                        tx.rollback().await?;
+                        return Ok(false);
+                    }
+                    insert_outbox(&mut *tx, out, now).await?;
+                    tx.commit().await?;
+                    Ok(true)
+                }
+
+                async fn outbox_push(&self, out: &[NewOutboxMessage], now: DateTime<Utc>) -> Result<usize, StoreError> {
+                    let mut tx = self.pool.begin_with($begin).await?;
+                    let stored = insert_outbox(&mut *tx, out, now).await?;
+                    tx.commit().await?;
+                    Ok(stored)
                 }
 
                 async fn fail(
@@ -174,6 +246,38 @@ macro_rules! jobs_store {
                         .fetch_optional(&self.pool)
                         .await?;
                     row.map(job).transpose()
+                }
+
+                async fn job_counts(&self) -> Result<Vec<(String, JobState, i64)>, StoreError> {
+                    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+                        "SELECT kind, state, COUNT(*) FROM jobs_queue GROUP BY kind, state ORDER BY kind, state",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.into_iter()
+                        .map(|(kind, s, n)| {
+                            let state =
+                                JobState::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("job state {s}")))?;
+                            Ok((kind, state, n))
+                        })
+                        .collect()
+                }
+
+                async fn jobs_of_kind(
+                    &self,
+                    kind: &str,
+                    state: Option<JobState>,
+                    limit: i64,
+                ) -> Result<Vec<Job>, StoreError> {
+                    let rows: Vec<JobRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                        "{JOB_COLUMNS} WHERE kind = $1 AND ($2 IS NULL OR state = $2) ORDER BY id LIMIT $3"
+                    )))
+                    .bind(kind)
+                    .bind(state.map(JobState::as_str))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.into_iter().map(job).collect()
                 }
 
                 async fn failed_jobs(&self, limit: i64) -> Result<Vec<Job>, StoreError> {
@@ -284,6 +388,112 @@ macro_rules! jobs_store {
                         .execute(&self.pool)
                         .await?;
                     Ok(done.rows_affected() == 1)
+                }
+
+                async fn claim_outbox(
+                    &self,
+                    platform: Platform,
+                    owner: &str,
+                    now: DateTime<Utc>,
+                    lease_until: DateTime<Utc>,
+                    limit: i64,
+                ) -> Result<Vec<OutboxMessage>, StoreError> {
+                    let mut tx = self.pool.begin_with($begin).await?;
+                    sqlx::query(
+                        "UPDATE jobs_outbox SET state = 'failed', lease_owner = NULL, lease_until_ms = NULL,
+                             last_error = COALESCE(last_error, 'lease expired')
+                         WHERE platform = $1 AND state = 'sending' AND lease_until_ms < $2
+                             AND attempts >= max_attempts",
+                    )
+                    .bind(platform.as_str())
+                    .bind(ms(now))
+                    .execute(&mut *tx)
+                    .await?;
+                    let ids: Vec<(i64,)> = sqlx::query_as(concat!(
+                        "SELECT id FROM jobs_outbox
+                         WHERE platform = $1
+                             AND ((state = 'pending' AND due_ms <= $2) OR (state = 'sending' AND lease_until_ms < $2))
+                         ORDER BY part, due_ms, id LIMIT $3",
+                        $lock
+                    ))
+                    .bind(platform.as_str())
+                    .bind(ms(now))
+                    .bind(limit)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    let mut out = Vec::with_capacity(ids.len());
+                    for (id,) in ids {
+                        let row: OutboxRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                            "UPDATE jobs_outbox SET state = 'sending', attempts = attempts + 1, lease_owner = $1,
+                                 lease_until_ms = $2 WHERE id = $3 RETURNING {OUTBOX_COLUMNS}"
+                        )))
+                        .bind(owner)
+                        .bind(ms(lease_until))
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        out.push(outbox_message(row)?);
+                    }
+                    tx.commit().await?;
+                    Ok(out)
+                }
+
+                async fn outbox_sent(&self, id: i64, owner: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+                    let done = sqlx::query(
+                        "UPDATE jobs_outbox SET state = 'sent', sent_at_ms = $1, lease_owner = NULL,
+                             lease_until_ms = NULL, last_error = NULL
+                         WHERE id = $2 AND state = 'sending' AND lease_owner = $3",
+                    )
+                    .bind(ms(now))
+                    .bind(id)
+                    .bind(owner)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(done.rows_affected() == 1)
+                }
+
+                async fn outbox_unsent(
+                    &self,
+                    id: i64,
+                    owner: &str,
+                    error: &str,
+                    retry_at: Option<DateTime<Utc>>,
+                    now: DateTime<Utc>,
+                ) -> Result<Option<OutboxState>, StoreError> {
+                    let row: Option<(String,)> = sqlx::query_as(
+                        "UPDATE jobs_outbox SET
+                             state = CASE WHEN $1 OR attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
+                             due_ms = $2, last_error = $3, lease_owner = NULL, lease_until_ms = NULL
+                         WHERE id = $4 AND state = 'sending' AND lease_owner = $5 RETURNING state",
+                    )
+                    .bind(retry_at.is_none())
+                    .bind(ms(retry_at.unwrap_or(now)))
+                    .bind(error)
+                    .bind(id)
+                    .bind(owner)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.map(|(s,)| OutboxState::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("outbox state {s}"))))
+                        .transpose()
+                }
+
+                async fn outbox_counts(&self) -> Result<Vec<(String, String, i64)>, StoreError> {
+                    Ok(sqlx::query_as(
+                        "SELECT platform, state, COUNT(*) FROM jobs_outbox GROUP BY platform, state
+                         ORDER BY platform, state",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?)
+                }
+
+                async fn outbox_failed(&self, limit: i64) -> Result<Vec<OutboxMessage>, StoreError> {
+                    let rows: Vec<OutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                        "SELECT {OUTBOX_COLUMNS} FROM jobs_outbox WHERE state = 'failed' ORDER BY due_ms DESC, id DESC LIMIT $1"
+                    )))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.into_iter().map(outbox_message).collect()
                 }
             }
         }

@@ -41,4 +41,4 @@ crate::store::sql::sql_store!(PgStore, "postgres", "BEGIN", "LEAST", "GREATEST")
 crate::store::economy_sql::economy_store!(PgStore, sqlx::Postgres, sqlx::PgConnection, "BEGIN", " FOR UPDATE");
 
 crate::store::faq_sql::faq_store!(PgStore, sqlx::Postgres, "BEGIN");
-crate::store::jobs_sql::jobs_store!(PgStore, "BEGIN", " FOR UPDATE SKIP LOCKED");
+crate::store::jobs_sql::jobs_store!(PgStore, sqlx::PgConnection, "BEGIN", " FOR UPDATE SKIP LOCKED");

@@ -87,4 +87,4 @@ crate::store::sql::sql_store!(SqliteStore, "sqlite", "BEGIN IMMEDIATE", "MIN", "
 crate::store::economy_sql::economy_store!(SqliteStore, sqlx::Sqlite, sqlx::SqliteConnection, "BEGIN IMMEDIATE", "");
 
 crate::store::faq_sql::faq_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
-crate::store::jobs_sql::jobs_store!(SqliteStore, "BEGIN IMMEDIATE", "");
+crate::store::jobs_sql::jobs_store!(SqliteStore, sqlx::SqliteConnection, "BEGIN IMMEDIATE", "");
