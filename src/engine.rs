@@ -108,9 +108,23 @@ pub struct Engine {
     pending: std::sync::Mutex<Vec<Outgoing>>,
     /// The bot's own name, as members mention it.
     pub bot_name: String,
-    /// This instance's name on job leases (unique per engine).
-    instance: String,
+    /// This instance's name on job and outbox leases (unique per engine).
+    pub(crate) instance: String,
+    /// The job kinds this engine runs: the features' plus any registered.
+    job_kinds: Vec<crate::scheduler::JobKind>,
+    /// When the scheduler last ticked (wall time, engine time), and whether
+    /// something asked for a tick before the next one is due.
+    last_tick: std::sync::Mutex<Option<(std::time::Instant, DateTime<Utc>)>>,
+    tick_wanted: std::sync::atomic::AtomicBool,
+    /// Woken when this instance stores messages in the outbox.
+    pub(crate) outbox_ready: tokio::sync::Notify,
+    /// Numbers this instance's announcements in the outbox.
+    outbox_seq: std::sync::atomic::AtomicU64,
 }
+
+/// How often the scheduler looks for due fires and jobs (each look is two
+/// queries), unless the clock jumps or a command enqueues work.
+const TICK_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The engine could not be built from its configuration.
 #[derive(Debug, thiserror::Error)]
@@ -118,6 +132,9 @@ pub enum EngineError {
     /// A prompt file is broken (a build problem, caught by tests).
     #[error(transparent)]
     Prompts(#[from] PromptError),
+    /// Two job kinds share a name.
+    #[error("job kind {0} is registered twice")]
+    DuplicateJobKind(&'static str),
 }
 
 impl Engine {
@@ -135,7 +152,31 @@ impl Engine {
             clock,
             bot_name: config.bot.name.clone(),
             instance: format!("{}-{:016x}", std::process::id(), rand::random::<u64>()),
+            job_kinds: crate::features::JOB_KINDS.to_vec(),
+            last_tick: Default::default(),
+            tick_wanted: Default::default(),
+            outbox_ready: Default::default(),
+            outbox_seq: Default::default(),
         })
+    }
+
+    /// Adds a kind of job (an embedding program's own scheduled work).
+    pub fn register_job_kind(&mut self, kind: crate::scheduler::JobKind) -> Result<(), EngineError> {
+        if self.job_kind(kind.name).is_some() {
+            return Err(EngineError::DuplicateJobKind(kind.name));
+        }
+        self.job_kinds.push(kind);
+        Ok(())
+    }
+
+    /// The job kind named `name`.
+    pub fn job_kind(&self, name: &str) -> Option<&crate::scheduler::JobKind> {
+        self.job_kinds.iter().find(|k| k.name == name)
+    }
+
+    /// This instance's name on job and outbox leases.
+    pub fn instance(&self) -> &str {
+        &self.instance
     }
 
     /// The prompts, for adapters that generate menus.
@@ -251,18 +292,74 @@ impl Engine {
         cache.retain(|_, (m, _, _)| !ids.contains(&m.id));
     }
 
-    /// Delivers whatever became due up to now: announcements waiting from
-    /// activity flushes, then the scheduler's tick (due cron fires enqueued,
-    /// due jobs claimed and run). Adapters call it after the clock moves and
-    /// every [`Engine::tick_interval`].
-    ///
-    /// Job output is handed out directly once the job is marked done (no
-    /// outbox table yet): a crash between the two loses those messages.
-    pub async fn due(&self) -> Vec<Outgoing> {
+    /// Moves on whatever became due up to now: announcements waiting from
+    /// activity flushes (level-ups) go to the outbox; the scheduler ticks
+    /// (due cron fires enqueued, due jobs claimed and run, their messages
+    /// stored in the outbox). Adapters send the outbox with
+    /// [`Engine::pump_outbox`]. Returns the announcements stored. Adapters call it after the
+    /// clock moves and every [`Engine::tick_interval`]; the scheduler ticks
+    /// at most once a second of wall time unless the engine's clock moved by
+    /// a second or more, or a command enqueued work ([`Engine::wake_scheduler`]).
+    pub async fn due(&self) -> usize {
         let mut out = self.activity.flush(self).await;
         out.splice(0..0, std::mem::take(&mut *self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner)));
-        out.extend(crate::scheduler::tick(self, &self.instance).await);
-        out
+        let stored = self.to_outbox(out).await;
+        if self.tick_is_due() {
+            crate::scheduler::tick(self, &self.instance).await;
+        }
+        stored
+    }
+
+    /// Stores messages made outside a request in the outbox; on a storage
+    /// error they wait in memory for the next [`Engine::due`].
+    async fn to_outbox(&self, out: Vec<Outgoing>) -> usize {
+        if out.is_empty() {
+            return 0;
+        }
+        let rows: Vec<_> = out
+            .iter()
+            .map(|m| crate::store::jobs::NewOutboxMessage {
+                key: format!(
+                    "due:{}:{}",
+                    self.instance,
+                    self.outbox_seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                ),
+                part: 0,
+                message: m.clone(),
+                max_attempts: crate::scheduler::outbox::MAX_ATTEMPTS,
+            })
+            .collect();
+        match self.store.outbox_push(&rows, self.now()).await {
+            Ok(stored) => {
+                self.outbox_ready.notify_waiters();
+                stored
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "could not store announcements in the outbox; keeping them for the next try");
+                self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner).splice(0..0, out);
+                0
+            }
+        }
+    }
+
+    /// Asks for a scheduler tick at the next [`Engine::due`].
+    pub fn wake_scheduler(&self) {
+        self.tick_wanted.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn tick_is_due(&self) -> bool {
+        let wall = std::time::Instant::now();
+        let now = self.now();
+        let wanted = self.tick_wanted.swap(false, std::sync::atomic::Ordering::SeqCst);
+        let mut last = self.last_tick.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let due = wanted
+            || last.is_none_or(|(w, t)| {
+                wall.duration_since(w) >= TICK_EVERY || (now - t).abs() >= chrono::Duration::seconds(1)
+            });
+        if due {
+            *last = Some((wall, now));
+        }
+        due
     }
 
     /// Writes waiting activity points now (before a command reads

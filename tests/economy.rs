@@ -206,7 +206,7 @@ async fn a_level_up_is_announced_once(db: TestDb) {
     // Activity points crossing a level are announced at the next flush.
     chat.say_mentioning(&group(), &moderator(), "/points grant @Alice 150 快到 2 级", &[&alice]).await;
     chat.say(&group(), &alice, "再聊几句就升级了吧").await;
-    let due = texts(&chat.engine.due().await);
+    let due = texts(&chat.due().await);
     assert_eq!(due, ["🎉 恭喜 Alice 升到 2 级，获得头衔「新手」！"]);
 }
 

@@ -143,32 +143,32 @@ async fn activity(chat: &mut TestChat) {
         chat.say(&group(), &who, text).await;
     }
     chat.say(&group(), &Who::telegram("2", "Bo"), "/checkin").await;
-    chat.engine.due().await;
+    chat.due().await;
 }
 
 async fn digest_arrives_at_nine_in_chinese(db: TestDb) {
     let mut chat = scheduled_at_0859(db, Locale::Zh).await;
     activity(&mut chat).await;
     chat.clock.advance(Duration::minutes(2));
-    let out = chat.engine.due().await;
+    let out = chat.due().await;
     let text = only(&out);
     assert!(text.contains("社区摘要") && text.contains("贡献榜") && text.contains("Ann"), "{text}");
     assert!(matches!(&out[0].to, jixia::message::Destination::Chat(c) if *c == group()));
-    assert!(chat.engine.due().await.is_empty(), "one fire, one digest");
+    assert!(chat.due().await.is_empty(), "one fire, one digest");
 }
 
 async fn digest_in_english(db: TestDb) {
     let mut chat = scheduled_at_0859(db, Locale::En).await;
     activity(&mut chat).await;
     chat.clock.advance(Duration::minutes(2));
-    let text = only(&chat.engine.due().await);
+    let text = only(&chat.due().await);
     assert!(text.contains("digest") && text.contains("Top contributors") && text.contains("Ann"), "{text}");
 }
 
 async fn empty_digest_is_not_sent(db: TestDb) {
     let chat = scheduled_at_0859(db, Locale::Zh).await;
     chat.clock.advance(Duration::minutes(2));
-    assert!(chat.engine.due().await.is_empty());
+    assert!(chat.due().await.is_empty());
 }
 
 async fn missed_fires_run_once_after_downtime(db: TestDb) {
@@ -179,10 +179,10 @@ async fn missed_fires_run_once_after_downtime(db: TestDb) {
     activity(&mut chat).await;
     // Down for three days; back at 11:00, two hours after the last fire.
     chat.clock.advance(Duration::days(3) + Duration::hours(2));
-    let out = chat.engine.due().await;
+    let out = chat.due().await;
     assert_eq!(out.len(), 1, "{:?}", texts(&out));
     chat.clock.advance(Duration::minutes(5));
-    assert!(chat.engine.due().await.is_empty());
+    assert!(chat.due().await.is_empty());
 }
 
 async fn too_old_fire_is_skipped(db: TestDb) {
@@ -190,10 +190,10 @@ async fn too_old_fire_is_skipped(db: TestDb) {
     activity(&mut chat).await;
     // Back at 16:00, seven hours after 09:00 (the default catch-up age is 6 h).
     chat.clock.advance(Duration::hours(7) + Duration::minutes(1));
-    assert!(chat.engine.due().await.is_empty(), "too late: skipped");
+    assert!(chat.due().await.is_empty(), "too late: skipped");
     chat.say(&group(), &Who::telegram("1", "Ann"), "still tuning autovacuum, any more ideas?").await;
     chat.clock.set(t0() + Duration::days(1) + Duration::minutes(1));
-    assert_eq!(chat.engine.due().await.len(), 1, "the next day's fire runs");
+    assert_eq!(chat.due().await.len(), 1, "the next day's fire runs");
 }
 
 async fn two_instances_send_one_digest(db: TestDb) {
@@ -204,7 +204,7 @@ async fn two_instances_send_one_digest(db: TestDb) {
             .unwrap_or_else(|e| panic!("{e}")),
     );
     chat.clock.advance(Duration::minutes(2));
-    let (a, b) = tokio::join!(chat.engine.due(), other.due());
+    let (a, b) = tokio::join!(common::due_and_sent(&chat.engine), common::due_and_sent(&other));
     assert_eq!(a.len() + b.len(), 1, "{:?} / {:?}", texts(&a), texts(&b));
 }
 

@@ -262,9 +262,31 @@ impl Console {
         (mentions, bot)
     }
 
+    /// Moves the engine on ([`Engine::due`]), then drains the console's
+    /// outbox (level-ups, scheduled posts): each message is marked sent once
+    /// it is printed.
     async fn deliver_due(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        let due = self.engine.due().await;
-        self.print_outgoing(&due, out)
+        self.engine.due().await;
+        loop {
+            let batch = match self.engine.outbox_claim(Platform::Console, 100).await {
+                Ok(batch) => batch,
+                Err(e) => {
+                    tracing::error!(error = %e, "could not read the outbox");
+                    return Ok(());
+                }
+            };
+            if batch.is_empty() {
+                return Ok(());
+            }
+            for delivery in batch {
+                let printed = self.print_outgoing(std::slice::from_ref(&delivery.message), out);
+                let outcome = printed.as_ref().map(|_| ()).map_err(ToString::to_string);
+                if let Err(e) = self.engine.outbox_settle(&delivery, outcome).await {
+                    tracing::error!(error = %e, "could not record a delivery");
+                }
+                printed?;
+            }
+        }
     }
 
     fn print_outgoing(&mut self, messages: &[Outgoing], out: &mut dyn Write) -> io::Result<()> {

@@ -355,7 +355,26 @@ async fn run_adapters(
         }
         r.map_err(anyhow::Error::from)
     };
+    // Activity flushes and the scheduler move on every tick; what they make
+    // goes to the outbox, which each adapter sends for its platform.
+    let ticker = {
+        let engine = engine.clone();
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = tokio::time::sleep(engine.tick_interval()) => {}
+                    _ = stop.wait_for(|s| *s) => break,
+                }
+                engine.due().await;
+            }
+            // The last activity points of the run are written before exit.
+            engine.due().await;
+        })
+    };
     let (t, d) = tokio::join!(telegram, discord);
+    let _ = stop_tx.send(true);
+    let _ = ticker.await;
     t.and(d)
 }
 

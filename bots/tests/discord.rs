@@ -378,7 +378,7 @@ async fn a_button_round_trips_and_an_expired_one_says_so() -> TestResult {
     let (outbox, task) = t.outbox();
     let out = Outgoing::post(Chat::group(Platform::Discord, CHANNEL), RichText::plain("Ready?"))
         .with_buttons(vec![jixia::message::Button { label: "Ping".into(), data: "/ping".into() }]);
-    outbox.send(discord::sender::Job { out, origin: None });
+    outbox.send(discord::sender::Job::new(out, None));
     let posted = t.wait_for(posts_to(CHANNEL)).await?;
     let custom_id = posted.body["components"][0]["components"][0]["custom_id"].clone();
     assert_eq!(custom_id, "=/ping");
@@ -409,7 +409,7 @@ async fn a_429_delays_and_loses_nothing_and_a_long_digest_is_split() -> TestResu
     let (outbox, task) = t.outbox();
     let items: Vec<String> = (1..=150).map(|i| format!("第 {i} 条：如何用 pg_basebackup 搭建流复制备库")).collect();
     let digest = Outgoing::post(Chat::group(Platform::Discord, "501"), RichText::list(&items));
-    outbox.send(discord::sender::Job { out: digest, origin: None });
+    outbox.send(discord::sender::Job::new(digest, None));
     drop(outbox);
     tokio::time::timeout(Duration::from_secs(10), task).await??;
     // A long list goes out as embeds (at most 4 096 characters each, 6 000
@@ -519,7 +519,7 @@ async fn a_closed_dm_gets_a_hint_in_the_channel_it_came_from() -> TestResult {
         locale: jixia::i18n::Locale::Zh,
     };
     let dm = Outgoing::direct(Platform::Discord, "7", RichText::plain("你的订单已发货"));
-    outbox.send(discord::sender::Job { out: dm, origin: Some(Arc::new(origin)) });
+    outbox.send(discord::sender::Job::new(dm, Some(Arc::new(origin))));
     let hint = t.wait_for(posts_to(CHANNEL)).await?;
     let content = hint.body["content"].as_str().unwrap_or_default();
     assert!(content.starts_with("alice，我无法给你发私信"), "{content}");

@@ -1,6 +1,7 @@
 //! The scheduler: cron schedules per chat become jobs, jobs are claimed from
 //! the durable queue and run by their registered kind, and what they produce
-//! is handed to the adapters through [`Engine::due`].
+//! is stored in the outbox (in the transaction that marks the job done),
+//! from which each platform's adapter sends it ([`outbox`]).
 //!
 //! Exactly once across instances comes from keys, not from timing: a fire is
 //! the job `KIND:SCHEDULE:FIRE_UTC_MS`, enqueued idempotently, and a job is
@@ -9,6 +10,7 @@
 //! only if it is younger than the kind's catch-up age.
 
 pub mod cron;
+pub mod outbox;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -18,7 +20,7 @@ use crate::community::Community;
 use crate::engine::Engine;
 use crate::message::Outgoing;
 use crate::store::StoreError;
-use crate::store::jobs::{Job, JobState, NewJob, Schedule};
+use crate::store::jobs::{Job, JobState, NewJob, NewOutboxMessage, Schedule};
 
 /// How long a claimed job is ours before another instance may take it.
 pub const LEASE_SECS: i64 = 300;
@@ -47,7 +49,8 @@ pub enum JobError {
 pub type JobResult = Result<Vec<Outgoing>, JobError>;
 
 /// A registered kind of job. Features declare theirs in
-/// [`crate::features::JOB_KINDS`].
+/// [`crate::features::JOB_KINDS`]; an embedding program may add its own with
+/// [`Engine::register_job_kind`].
 #[derive(Debug, Clone, Copy)]
 pub struct JobKind {
     /// The stored kind name; unique.
@@ -58,11 +61,6 @@ pub struct JobKind {
     pub catch_up: fn(&Community) -> Duration,
     /// Runs one job.
     pub run: for<'a> fn(&'a Engine, &'a Job) -> BoxFuture<'a, JobResult>,
-}
-
-/// The kind named `name`.
-pub fn kind(name: &str) -> Option<&'static JobKind> {
-    crate::features::JOB_KINDS.iter().find(|k| k.name == name)
 }
 
 /// The payload of a job made by a schedule's fire.
@@ -92,9 +90,9 @@ pub fn backoff(attempts: i64) -> Duration {
 }
 
 /// One scheduler step at the engine's "now": enqueue due fires, then claim
-/// and run due jobs. Returns what the jobs produced. Errors are logged; the
-/// next tick tries again.
-pub async fn tick(engine: &Engine, owner: &str) -> Vec<Outgoing> {
+/// and run due jobs, storing what they produce in the outbox. Returns the
+/// number of jobs completed. Errors are logged; the next tick tries again.
+pub async fn tick(engine: &Engine, owner: &str) -> usize {
     let now = engine.now();
     if let Err(e) = enqueue_fires(engine, now).await {
         tracing::error!(error = %e, "could not enqueue scheduled fires");
@@ -118,7 +116,7 @@ pub async fn enqueue_fires(engine: &Engine, now: DateTime<Utc>) -> Result<usize,
                 continue;
             }
         };
-        let Some(kind) = kind(&s.kind) else {
+        let Some(kind) = engine.job_kind(&s.kind) else {
             tracing::error!(schedule = s.id, kind = %s.kind, "schedule of an unknown job kind; left alone");
             continue;
         };
@@ -171,10 +169,13 @@ async fn enqueue_fire(
 }
 
 /// Claims and runs due jobs until none are left (or the tick's budget is
-/// used); failures are retried with backoff, then kept as failed.
-pub async fn run_jobs(engine: &Engine, owner: &str, now: DateTime<Utc>) -> Vec<Outgoing> {
+/// used); failures are retried with backoff, then kept as failed. What a job
+/// produces goes to the outbox together with its completion, so a job whose
+/// instance died before completing runs again and its messages are stored
+/// once. Returns the number of jobs completed.
+pub async fn run_jobs(engine: &Engine, owner: &str, now: DateTime<Utc>) -> usize {
     let store = engine.store.as_ref();
-    let mut out = Vec::new();
+    let mut completed = 0;
     for _ in 0..CLAIM_ROUNDS {
         let jobs = match store.claim(owner, now, now + Duration::seconds(LEASE_SECS), CLAIM_BATCH).await {
             Ok(jobs) => jobs,
@@ -187,13 +188,16 @@ pub async fn run_jobs(engine: &Engine, owner: &str, now: DateTime<Utc>) -> Vec<O
             break;
         }
         for job in jobs {
-            let result = match kind(&job.kind) {
+            let result = match engine.job_kind(&job.kind) {
                 Some(k) => (k.run)(engine, &job).await,
                 None => Err(JobError::Invalid(format!("no handler for job kind {}", job.kind))),
             };
             match result {
-                Ok(messages) => match store.complete(job.id, owner, now).await {
-                    Ok(true) => out.extend(messages),
+                Ok(messages) => match store.complete_with(job.id, owner, &outbox_messages(&job, messages), now).await {
+                    Ok(true) => {
+                        completed += 1;
+                        engine.outbox_ready.notify_waiters();
+                    }
                     Ok(false) => tracing::warn!(job = job.id, "lease lost before completion; output dropped"),
                     Err(e) => tracing::error!(job = job.id, error = %e, "could not complete job"),
                 },
@@ -212,7 +216,21 @@ pub async fn run_jobs(engine: &Engine, owner: &str, now: DateTime<Utc>) -> Vec<O
             }
         }
     }
-    out
+    completed
+}
+
+/// A job's output as outbox messages keyed by the job and their place in it.
+fn outbox_messages(job: &Job, messages: Vec<Outgoing>) -> Vec<NewOutboxMessage> {
+    messages
+        .into_iter()
+        .zip(0_i64..)
+        .map(|(message, part)| NewOutboxMessage {
+            key: format!("{}#{part}", job.key),
+            part,
+            message,
+            max_attempts: outbox::MAX_ATTEMPTS,
+        })
+        .collect()
 }
 
 #[cfg(test)]

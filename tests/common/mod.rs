@@ -158,6 +158,12 @@ impl TestChat {
         msg
     }
 
+    /// What became due, as the adapters would send it: the engine's due
+    /// messages, then its outbox drained on every platform (marked sent).
+    pub async fn due(&self) -> Vec<Outgoing> {
+        due_and_sent(&self.engine).await
+    }
+
     fn clock_now(&self) -> DateTime<Utc> {
         jixia::clock::Clock::now(&self.clock)
     }
@@ -201,4 +207,24 @@ pub fn only(out: &[Outgoing]) -> String {
 /// Whether `o` is a direct message to `who`.
 pub fn is_dm_to(o: &Outgoing, who: &Who) -> bool {
     matches!(&o.to, Destination::Direct { platform, user_id } if *platform == who.platform && *user_id == who.id)
+}
+
+/// `engine.due()` plus everything its outbox holds for any platform, each
+/// marked sent, as the adapters' pumps would.
+pub async fn due_and_sent(engine: &Engine) -> Vec<Outgoing> {
+    engine.due().await;
+    let mut out = Vec::new();
+    for platform in Platform::ALL {
+        loop {
+            let batch = engine.outbox_claim(platform, 100).await.unwrap_or_else(|e| panic!("outbox: {e}"));
+            if batch.is_empty() {
+                break;
+            }
+            for d in batch {
+                engine.outbox_settle(&d, Ok(())).await.unwrap_or_else(|e| panic!("settle: {e}"));
+                out.push(d.message);
+            }
+        }
+    }
+    out
 }

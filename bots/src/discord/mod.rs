@@ -197,7 +197,7 @@ pub async fn run(
         .map_err(|e| DiscordError::Gateway(e.to_string()))?;
 
     let manager = client.shard_manager.clone();
-    let mut tick_stop = stop_rx.clone();
+    let pump_stop = stop_rx.clone();
     let stopper = {
         let stop_tx = stop_tx.clone();
         tokio::spawn(async move {
@@ -206,24 +206,12 @@ pub async fn run(
             manager.shutdown_all().await;
         })
     };
-    // Work that became due (level-ups, scheduled posts) is sent on a tick.
-    let ticker = {
-        let engine = engine.clone();
+    // Scheduled posts and announcements wait in the durable outbox; this
+    // instance sends the Discord ones through its sender.
+    let pump = {
         let outbox = outbox.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    () = tokio::time::sleep(engine.tick_interval()) => {}
-                    _ = tick_stop.wait_for(|s| *s) => break,
-                }
-                for out in engine.due().await {
-                    outbox.send(Job { out, origin: None });
-                }
-            }
-            for out in engine.due().await {
-                outbox.send(Job { out, origin: None });
-            }
-        })
+        let hand = move |out, receipt| outbox.send(Job { out, origin: None, receipt: Some(receipt) });
+        tokio::spawn(engine.clone().pump_outbox(jixia::Platform::Discord, hand, pump_stop))
     };
     tracing::info!(first = shards.first, last = shards.last, total = shards.total, "discord: connecting");
     // serenity 0.12 reads the end of this range as inclusive (it starts
@@ -235,7 +223,7 @@ pub async fn run(
     tracing::info!("discord: stopping; finishing the messages in hand");
     drop(client);
     let finish = async move {
-        let _ = ticker.await;
+        let _ = pump.await;
         drop(handler);
         while worker_tasks.join_next().await.is_some() {}
         drop(outbox);
@@ -349,7 +337,7 @@ impl Handler {
         }
         let origin = self.origin(&incoming);
         for out in answers {
-            self.outbox.send(Job { out, origin: Some(origin.clone()) });
+            self.outbox.send(Job::new(out, Some(origin.clone())));
         }
     }
 
@@ -393,7 +381,7 @@ impl Handler {
         });
         let origin = self.origin(&incoming);
         for out in others {
-            self.outbox.send(Job { out, origin: Some(origin.clone()) });
+            self.outbox.send(Job::new(out, Some(origin.clone())));
         }
         let mut messages: Vec<(Value, Vec<jixia::message::Attachment>)> = Vec::new();
         for out in &replies {

@@ -9,6 +9,9 @@
 //! A direct message opens the member's DM channel first. When the member has
 //! DMs closed (Discord code 50007), the chat the request came from gets a
 //! short, localized hint instead, once per request.
+//!
+//! A message from the durable outbox carries a [`Receipt`]: a message that
+//! is not sent marks it failed, so the outbox keeps it for a retry.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,6 +19,7 @@ use std::sync::{Arc, Mutex};
 use jixia::i18n::{Args, Locale};
 use jixia::message::{Attachment, Button, Destination};
 use jixia::rich::Block;
+use jixia::scheduler::outbox::Receipt;
 use jixia::{Engine, Outgoing};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -59,6 +63,21 @@ pub struct Job {
     pub out: Outgoing,
     /// What caused it (none for scheduled posts).
     pub origin: Option<Arc<Origin>>,
+    /// For a message from the durable outbox: reports how its delivery ended.
+    pub receipt: Option<Receipt>,
+}
+
+impl Job {
+    /// A message with nothing to report back (a reply, a test).
+    pub fn new(out: Outgoing, origin: Option<Arc<Origin>>) -> Job {
+        Job { out, origin, receipt: None }
+    }
+
+    fn give_up(&self, reason: &str) {
+        if let Some(r) = &self.receipt {
+            r.failed(reason);
+        }
+    }
 }
 
 /// The handle that queues messages. The sender ends when every handle is
@@ -71,8 +90,9 @@ pub struct Outbox {
 impl Outbox {
     /// Queues a message with its origin.
     pub fn send(&self, job: Job) {
-        if self.tx.send(job).is_err() {
+        if let Err(mpsc::error::SendError(job)) = self.tx.send(job) {
             tracing::warn!("discord outbox closed; message not sent");
+            job.give_up("the Discord sender has stopped");
         }
     }
 }
@@ -245,8 +265,9 @@ async fn dispatch(
         };
         let (tx, worker_rx) = mpsc::unbounded_channel();
         tasks.spawn(worker(shared.clone(), worker_rx));
-        if tx.send(job).is_err() {
+        if let Err(mpsc::error::SendError(job)) = tx.send(job) {
             tracing::warn!("discord worker gone; message not sent");
+            job.give_up("the Discord sender has stopped");
         }
         workers.insert(key, tx);
     }
@@ -288,6 +309,7 @@ async fn deliver(shared: &Shared, job: &Job) {
     };
     if platform != jixia::Platform::Discord {
         tracing::warn!(to = ?job.out.to, "a message for another platform reached the Discord outbox; not sent");
+        job.give_up("not a Discord destination");
         return;
     }
     let channel = match &job.out.to {
@@ -329,6 +351,7 @@ async fn dm_channel(shared: &Shared, user_id: &str) -> Result<String, RestError>
 /// A message could not be sent: a closed DM gets a hint in the chat the
 /// request came from; anything else is logged.
 fn refused(shared: &Shared, job: &Job, e: &RestError) {
+    job.give_up(&e.to_string());
     let is_dm = matches!(job.out.to, Destination::Direct { .. });
     if is_dm && (e.code() == Some(codes::CANNOT_DM) || e.status() == Some(403)) {
         tracing::info!(to = ?job.out.to, "member has direct messages closed");
@@ -339,7 +362,7 @@ fn refused(shared: &Shared, job: &Job, e: &RestError) {
                 &Args::new().str("name", origin.user_name.clone()),
             );
             let hint = Outgoing::post(jixia::Chat::group(jixia::Platform::Discord, origin.channel_id.clone()), text);
-            shared.hints.send(Job { out: hint, origin: None });
+            shared.hints.send(Job::new(hint, None));
         }
         return;
     }

@@ -28,7 +28,7 @@ use std::time::Duration;
 
 use jixia::config::{TelegramConfig, TelegramMode};
 use jixia::i18n::Locale;
-use jixia::{Chat, ChatKind, Engine, Incoming};
+use jixia::{Chat, ChatKind, Engine, Incoming, Platform};
 use teloxide::payloads::{AnswerCallbackQuerySetters, GetUpdatesSetters, SetWebhookSetters};
 use teloxide::prelude::Requester;
 use teloxide::requests::Request;
@@ -210,6 +210,13 @@ impl Telegram {
             shutdown.await;
             let _ = stop_tx.send(true);
         });
+        // Scheduled posts and announcements wait in the durable outbox; this
+        // instance sends the Telegram ones through its sender.
+        let pump = {
+            let outbox = handler.outbox.clone();
+            let hand = move |out, receipt| outbox.send_receipted(out, receipt);
+            tokio::spawn(handler.engine.clone().pump_outbox(Platform::Telegram, hand, stop.clone()))
+        };
         let mut workers = JoinSet::new();
         let mut shards = Vec::with_capacity(SHARDS);
         for _ in 0..SHARDS {
@@ -230,6 +237,7 @@ impl Telegram {
         tracing::info!("telegram: stopping; finishing the messages in hand");
         drop(router);
         let finish = async move {
+            let _ = pump.await;
             while workers.join_next().await.is_some() {}
             // The last handler reference holds the last outbox handle (unless
             // someone kept one from `outbox()`): dropping it lets the sender
@@ -435,7 +443,7 @@ impl Handler {
             locale: self.community_locale(&incoming.chat),
         });
         for out in answers {
-            self.outbox.send_job(Job { out, origin: Some(origin.clone()) });
+            self.outbox.send_job(Job { out, origin: Some(origin.clone()), receipt: None });
         }
     }
 }

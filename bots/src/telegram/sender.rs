@@ -14,6 +14,9 @@
 //!   they message the bot privately), their queued direct messages are
 //!   dropped, and the group the request came from gets a short hint on how
 //!   to start the bot. Later direct messages to them are not attempted.
+//!
+//! A message from the durable outbox carries a [`Receipt`]: every part of it
+//! that is given up marks it failed, so the outbox keeps it for a retry.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -21,6 +24,7 @@ use std::time::Duration;
 
 use jixia::i18n::{Args, Locale};
 use jixia::message::{Attachment, Destination};
+use jixia::scheduler::outbox::Receipt;
 use jixia::{Chat, Engine, Outgoing, Platform};
 use teloxide::payloads::{SendDocumentSetters, SendMessageSetters};
 use teloxide::prelude::Requester;
@@ -74,6 +78,8 @@ pub struct Job {
     pub out: Outgoing,
     /// The message that caused it, if any (scheduled posts have none).
     pub origin: Option<Arc<Origin>>,
+    /// For a message from the durable outbox: reports how its delivery ended.
+    pub receipt: Option<Receipt>,
 }
 
 /// The handle that queues messages for the sender task. Cheap to clone;
@@ -87,13 +93,21 @@ impl Outbox {
     /// Queues a message that answers nothing in particular (a digest, a
     /// reminder, a test).
     pub fn send(&self, out: Outgoing) {
-        self.send_job(Job { out, origin: None });
+        self.send_job(Job { out, origin: None, receipt: None });
+    }
+
+    /// Queues a message from the durable outbox; `receipt` reports the end.
+    pub fn send_receipted(&self, out: Outgoing, receipt: Receipt) {
+        self.send_job(Job { out, origin: None, receipt: Some(receipt) });
     }
 
     /// Queues a message with its origin.
     pub fn send_job(&self, job: Job) {
-        if self.tx.send(job).is_err() {
+        if let Err(mpsc::error::SendError(job)) = self.tx.send(job) {
             tracing::warn!("telegram outbox closed; message not sent");
+            if let Some(r) = job.receipt {
+                r.failed("the Telegram sender has stopped");
+            }
         }
     }
 }
@@ -143,6 +157,7 @@ struct Part {
     /// Set for a direct message: the user it goes to.
     dm_user: Option<String>,
     origin: Option<Arc<Origin>>,
+    receipt: Option<Receipt>,
     transient_failures: u32,
     rate_limited: u32,
     not_before: Option<Instant>,
@@ -235,6 +250,15 @@ struct SenderTask {
     hinted: VecDeque<(i64, String)>,
 }
 
+impl Part {
+    /// This part will not be sent: its message counts as not delivered.
+    fn give_up(&self, reason: &str) {
+        if let Some(r) = &self.receipt {
+            r.failed(reason);
+        }
+    }
+}
+
 impl SenderTask {
     async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Job>) {
         let mut in_flight: JoinSet<Sent> = JoinSet::new();
@@ -291,6 +315,9 @@ impl SenderTask {
             && self.parts.unreachable.contains(user_id, now)
         {
             tracing::info!(user = %user_id, "member cannot be messaged privately; not trying again yet");
+            if let Some(r) = &job.receipt {
+                r.failed("the member cannot be messaged privately");
+            }
             self.hint(job.origin.as_deref());
             return;
         }
@@ -300,7 +327,12 @@ impl SenderTask {
                     self.queues.entry(part.chat).or_default().push_back(part);
                 }
             }
-            Err(reason) => tracing::warn!(to = ?job.out.to, reason, "message not sent"),
+            Err(reason) => {
+                tracing::warn!(to = ?job.out.to, reason, "message not sent");
+                if let Some(r) = &job.receipt {
+                    r.failed(reason);
+                }
+            }
         }
     }
 
@@ -318,6 +350,7 @@ impl SenderTask {
                 part.rate_limited += 1;
                 if part.rate_limited > MAX_RATE_LIMITED {
                     tracing::error!(chat, error, "Telegram kept refusing a message as too fast; dropped");
+                    part.give_up(&error);
                     return;
                 }
                 tracing::warn!(chat, seconds = wait.as_secs(), "Telegram asked to slow down; waiting");
@@ -344,6 +377,7 @@ impl SenderTask {
                 part.transient_failures += 1;
                 if part.transient_failures > MAX_TRANSIENT {
                     tracing::error!(chat, error, "could not reach Telegram; message dropped after retries");
+                    part.give_up(&error);
                     return;
                 }
                 tracing::warn!(chat, error, attempt = part.transient_failures, "send failed; retrying");
@@ -356,23 +390,39 @@ impl SenderTask {
                     *plain_only = true;
                     self.requeue(part);
                 }
-                _ => tracing::error!(chat, error, "Telegram refused a message; dropped"),
+                _ => {
+                    tracing::error!(chat, error, "Telegram refused a message; dropped");
+                    part.give_up(&error);
+                }
             },
             Failure::Forbidden => match part.dm_user.clone() {
                 Some(user) => {
                     tracing::info!(user = %user, "member cannot be messaged privately (has not started the bot, or blocked it)");
                     self.parts.unreachable.record(&user, now);
+                    part.give_up(&error);
                     if let Some(queue) = self.queues.get_mut(&chat) {
-                        queue.retain(|p| p.dm_user.as_deref() != Some(user.as_str()));
+                        queue.retain(|p| {
+                            let keep = p.dm_user.as_deref() != Some(user.as_str());
+                            if !keep {
+                                p.give_up(&error);
+                            }
+                            keep
+                        });
                     }
                     self.hint(part.origin.as_deref());
                 }
                 None => {
                     tracing::warn!(chat, error, "the bot may not post in this chat; its queued messages are dropped");
-                    self.queues.remove(&chat);
+                    part.give_up(&error);
+                    for p in self.queues.remove(&chat).unwrap_or_default() {
+                        p.give_up(&error);
+                    }
                 }
             },
-            Failure::Permanent => tracing::error!(chat, error, "Telegram refused a message; dropped"),
+            Failure::Permanent => {
+                tracing::error!(chat, error, "Telegram refused a message; dropped");
+                part.give_up(&error);
+            }
         }
     }
 
@@ -396,7 +446,7 @@ impl SenderTask {
         let body = self.parts.engine.prompts().format(origin.locale, "telegram-dm-blocked", &args);
         let mut out = Outgoing::post(Chat::group(Platform::Telegram, origin.chat_id.to_string()), body);
         out.reply_to = Some(origin.incoming_id.clone());
-        self.enqueue(Job { out, origin: Some(Arc::new(origin.clone())) });
+        self.enqueue(Job { out, origin: Some(Arc::new(origin.clone())), receipt: None });
     }
 }
 
@@ -446,6 +496,7 @@ fn parts_of(job: &Job, buttons: &Buttons, now: Instant) -> Result<Vec<Part>, &'s
         body,
         dm_user: dm_user.clone(),
         origin: job.origin.clone(),
+        receipt: job.receipt.clone(),
         transient_failures: 0,
         rate_limited: 0,
         not_before: None,
@@ -528,8 +579,8 @@ mod tests {
             .with_buttons(vec![Button { label: "Ping".into(), data: "/ping".into() }]);
         out.reply_to = Some("cbQ1".into());
         out.attachments.push(Attachment { filename: "e.ics".into(), mime: "text/calendar".into(), bytes: vec![1] });
-        let parts =
-            parts_of(&Job { out, origin: Some(origin()) }, &buttons, Instant::now()).unwrap_or_else(|e| panic!("{e}"));
+        let parts = parts_of(&Job { out, origin: Some(origin()), receipt: None }, &buttons, Instant::now())
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(parts.len(), 2);
         let Body::Text { reply_to, keyboard: Some(keyboard), .. } = &parts[0].body else { panic!("{parts:?}") };
         // A reply to a button press replies to the message under which it was pressed.
@@ -544,14 +595,14 @@ mod tests {
         let buttons = Buttons::new(Duration::from_secs(60));
         let mut out = Outgoing::direct(Platform::Telegram, "1001", RichText::plain("code"));
         out.reply_to = Some("cbQ1".into());
-        let parts =
-            parts_of(&Job { out, origin: Some(origin()) }, &buttons, Instant::now()).unwrap_or_else(|e| panic!("{e}"));
+        let parts = parts_of(&Job { out, origin: Some(origin()), receipt: None }, &buttons, Instant::now())
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(parts[0].chat, 1001);
         assert_eq!(parts[0].dm_user.as_deref(), Some("1001"));
         // The origin's message is in another chat: no reply.
         assert!(matches!(parts[0].body, Body::Text { reply_to: None, .. }));
         let out = Outgoing::direct(Platform::Discord, "1001", RichText::plain("x"));
-        assert!(parts_of(&Job { out, origin: None }, &buttons, Instant::now()).is_err());
+        assert!(parts_of(&Job { out, origin: None, receipt: None }, &buttons, Instant::now()).is_err());
     }
 
     #[test]
