@@ -60,6 +60,7 @@ struct Harness {
     outbox: Option<Outbox>,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<Result<(), TelegramError>>,
+    store: Arc<dyn jixia::store::Store>,
     _db: ScratchFile,
 }
 
@@ -83,7 +84,8 @@ impl Harness {
         edit(&mut config);
         let db = ScratchFile::new().unwrap_or_else(|e| panic!("{e}"));
         let store = store::open(db.url(), &config.database).await.unwrap_or_else(|e| panic!("{e}"));
-        let engine = Arc::new(Engine::new(&config, store, Arc::new(SystemClock)).unwrap_or_else(|e| panic!("{e}")));
+        let engine =
+            Arc::new(Engine::new(&config, store.clone(), Arc::new(SystemClock)).unwrap_or_else(|e| panic!("{e}")));
         let telegram = Telegram::connect(engine, &config.telegram).await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(telegram.username(), BOT_USERNAME);
         let outbox = telegram.outbox();
@@ -91,7 +93,7 @@ impl Harness {
         let task = tokio::spawn(telegram.run(async move {
             let _ = stopped.await;
         }));
-        Harness { fake, outbox: Some(outbox), stop: Some(stop), task, _db: db }
+        Harness { fake, outbox: Some(outbox), stop: Some(stop), task, store, _db: db }
     }
 
     fn outbox(&self) -> &Outbox {
@@ -309,6 +311,78 @@ fn assert_valid_html(html: &str) {
         rest = &rest[end + 1..];
     }
     assert!(open.is_empty(), "unclosed {open:?}");
+}
+
+/// Scheduled posts wait in the durable outbox; the adapter sends its
+/// platform's rows and marks them sent, waits out a 429, and puts back what
+/// Telegram refuses so it is retried later, not lost.
+#[tokio::test]
+async fn scheduled_posts_leave_the_outbox_once_telegram_has_them() {
+    const KICKED: i64 = -1_009_999;
+    let h = Harness::start(|_| {}).await;
+    h.fake.fail(
+        "sendmessage",
+        Some(GROUP),
+        429,
+        "Too Many Requests: retry after 1",
+        Some(json!({"retry_after": 1})),
+        false,
+    );
+    h.fake.fail("sendmessage", Some(KICKED), 403, "Forbidden: bot was kicked from the supergroup chat", None, true);
+    let post = |chat: i64, text: &str, n: i64| jixia::store::jobs::NewOutboxMessage {
+        key: format!("digest:1:{chat}#{n}"),
+        part: n,
+        message: Outgoing::post(Chat::group(Platform::Telegram, chat.to_string()), RichText::plain(text)),
+        max_attempts: 5,
+    };
+    let rows = [post(GROUP, "今日摘要（一）", 0), post(GROUP, "今日摘要（二）", 1), post(KICKED, "今日摘要", 0)];
+    let stored = h.store.outbox_push(&rows, chrono::Utc::now()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(stored, 3);
+    // The same rows again (a job that ran twice) store nothing.
+    assert_eq!(h.store.outbox_push(&rows, chrono::Utc::now()).await.unwrap_or_else(|e| panic!("{e}")), 0);
+
+    let sent = h.sent_to(GROUP, 3).await;
+    let texts: Vec<&str> = sent.iter().map(Call::text).collect();
+    assert_eq!(texts, ["今日摘要（一）", "今日摘要（一）", "今日摘要（二）"], "the 429 was waited out, in order");
+    assert!(sent[1].at.duration_since(sent[0].at) >= Duration::from_millis(900), "retry_after honoured");
+    let mut counts = Vec::new();
+    for _ in 0..100 {
+        counts = h.store.outbox_counts().await.unwrap_or_else(|e| panic!("{e}"));
+        if counts.iter().any(|(_, state, n)| state == "sent" && *n == 2) && !counts.iter().any(|c| c.1 == "sending") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(counts, [("telegram".into(), "pending".into(), 1), ("telegram".into(), "sent".into(), 2)]);
+    h.stop().await;
+}
+
+/// One digest for 60 groups leaves the outbox at Telegram's pace: nothing
+/// refused by a Bot API that enforces 30 messages/s and 20/min per group.
+#[tokio::test]
+async fn a_fan_out_keeps_to_telegrams_limits() {
+    let h = Harness::start(|c| {
+        let pace = jixia::config::TelegramConfig::default();
+        c.telegram.global_per_second = pace.global_per_second;
+        c.telegram.group_per_minute = pace.group_per_minute;
+        c.telegram.chat_per_second = pace.chat_per_second;
+    })
+    .await;
+    h.fake.enforce_limits(30, 20);
+    let rows: Vec<_> = (0..60)
+        .map(|i| jixia::store::jobs::NewOutboxMessage {
+            key: format!("fanout#{i}"),
+            part: 0,
+            message: Outgoing::post(Chat::group(Platform::Telegram, format!("-100{i}")), RichText::plain("摘要")),
+            max_attempts: 5,
+        })
+        .collect();
+    h.store.outbox_push(&rows, chrono::Utc::now()).await.unwrap_or_else(|e| panic!("{e}"));
+    let sent = h.fake.wait_for("sendmessage", 60).await;
+    assert_eq!(h.fake.refused(), 0, "the pacer caused 429s");
+    let span = sent[59].at.duration_since(sent[0].at);
+    assert!(span >= Duration::from_millis(900), "60 messages in {span:?}: faster than 30/s");
+    h.stop().await;
 }
 
 #[tokio::test]

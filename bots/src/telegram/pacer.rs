@@ -3,6 +3,12 @@
 //! windows (exact over any window, unlike a token bucket's double burst), plus
 //! a freeze when Telegram answers 429 with `retry_after`.
 //!
+//! The bot's sends are also spread evenly (one every second/N), not sent in a
+//! burst at the start of each window, and every window is kept 50 ms longer
+//! than Telegram's: requests reach Telegram with varying delays, and a burst
+//! at a window's edge would arrive as one message too many (429). The cost is
+//! under 5 % of the allowed rate.
+//!
 //! Pure bookkeeping over instants the caller passes in, so it is tested
 //! without sleeping.
 
@@ -47,6 +53,10 @@ impl Window {
     }
 }
 
+/// Added to every window so that delays on the way cannot squeeze one
+/// message too many into Telegram's window.
+const MARGIN: Duration = Duration::from_millis(50);
+
 /// The pace limits, from `[telegram]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -74,6 +84,9 @@ struct ChatWindows {
 pub struct Pacer {
     limits: Limits,
     global: Window,
+    /// The bot's sends are at least this far apart.
+    spacing: Duration,
+    last: Option<Instant>,
     chats: HashMap<i64, ChatWindows>,
     frozen_until: Option<Instant>,
 }
@@ -88,7 +101,9 @@ impl Pacer {
     pub fn new(limits: Limits) -> Pacer {
         Pacer {
             limits,
-            global: Window::new(limits.global_per_second, Duration::from_secs(1)),
+            global: Window::new(limits.global_per_second, Duration::from_secs(1) + MARGIN),
+            spacing: Duration::from_secs(1) / limits.global_per_second.max(1),
+            last: None,
             chats: HashMap::new(),
             frozen_until: None,
         }
@@ -97,6 +112,9 @@ impl Pacer {
     /// The earliest instant at or after `now` a message to `chat` may go.
     pub fn ready_at(&self, chat: i64, now: Instant) -> Instant {
         let mut at = self.global.next_free(now);
+        if let Some(last) = self.last {
+            at = at.max(last + self.spacing);
+        }
         if let Some(frozen) = self.frozen_until {
             at = at.max(frozen);
         }
@@ -112,10 +130,11 @@ impl Pacer {
     /// A message to `chat` went out at `now`.
     pub fn record(&mut self, chat: i64, now: Instant) {
         self.global.record(now);
+        self.last = Some(now);
         let limits = self.limits;
         let w = self.chats.entry(chat).or_insert_with(|| ChatWindows {
-            second: Window::new(limits.chat_per_second, Duration::from_secs(1)),
-            minute: is_group(chat).then(|| Window::new(limits.group_per_minute, Duration::from_secs(60))),
+            second: Window::new(limits.chat_per_second, Duration::from_secs(1) + MARGIN),
+            minute: is_group(chat).then(|| Window::new(limits.group_per_minute, Duration::from_secs(60) + MARGIN)),
         });
         w.second.record(now);
         if let Some(minute) = &mut w.minute {
@@ -167,12 +186,13 @@ mod tests {
         let mut pacer = Pacer::new(Limits::TELEGRAM);
         let start = Instant::now();
         let times = schedule(&mut pacer, start, &[GROUP; 25]);
+        let second = Duration::from_secs(1) + MARGIN;
         assert_eq!(times[0], Duration::ZERO);
-        assert_eq!(times[1], Duration::from_secs(1));
-        assert_eq!(times[19], Duration::from_secs(19));
+        assert_eq!(times[1], second);
+        assert_eq!(times[19], second * 19);
         // The 21st waits until the first leaves the minute window.
-        assert_eq!(times[20], Duration::from_secs(60));
-        assert_eq!(times[21], Duration::from_secs(61));
+        assert_eq!(times[20], Duration::from_secs(60) + MARGIN);
+        assert_eq!(times[21], Duration::from_secs(60) + MARGIN + second);
         // Any 60 s window holds at most 20.
         for (i, t) in times.iter().enumerate() {
             let in_window = times.iter().filter(|u| **u >= *t && **u < *t + Duration::from_secs(60)).count();
@@ -186,7 +206,7 @@ mod tests {
         let start = Instant::now();
         schedule(&mut pacer, start, &[GROUP; 20]);
         let now = start + Duration::from_secs(20);
-        assert_eq!(pacer.ready_at(GROUP, now), start + Duration::from_secs(60));
+        assert_eq!(pacer.ready_at(GROUP, now), start + Duration::from_secs(60) + MARGIN);
         assert_eq!(pacer.ready_at(OTHER_GROUP, now), now);
         assert_eq!(pacer.ready_at(USER, now), now);
     }
@@ -197,16 +217,20 @@ mod tests {
         let start = Instant::now();
         let chats: Vec<i64> = (1..=61).collect();
         let times = schedule(&mut pacer, start, &chats);
-        assert_eq!(times[29], Duration::ZERO);
-        assert_eq!(times[30], Duration::from_secs(1));
-        assert_eq!(times[60], Duration::from_secs(2));
+        // Spread evenly, not in a burst…
+        let spacing = Duration::from_secs(1) / 30;
+        assert!(times.windows(2).all(|w| w[1] - w[0] >= spacing), "{times:?}");
+        assert_eq!(times[29], spacing * 29);
+        // …and never more than 30 in any window (with its margin).
+        assert_eq!(times[30], Duration::from_secs(1) + MARGIN);
+        assert_eq!(times[60], (Duration::from_secs(1) + MARGIN) * 2);
     }
 
     #[test]
     fn private_chats_have_no_minute_limit() {
         let mut pacer = Pacer::new(Limits::TELEGRAM);
         let times = schedule(&mut pacer, Instant::now(), &[USER; 30]);
-        assert_eq!(times[29], Duration::from_secs(29));
+        assert_eq!(times[29], (Duration::from_secs(1) + MARGIN) * 29);
     }
 
     #[test]

@@ -3,10 +3,13 @@
 //! `{"ok":true,"result":…}` and Telegram's error shape), recording every call
 //! with its arrival time. Tests push updates (served by a `getUpdates` long
 //! poll that waits briefly before answering `[]`), script failures (429 with
-//! `retry_after`, 403 for a chat), and say who administers a group.
+//! `retry_after`, 403 for a chat), and say who administers a group. With
+//! [`FakeBotApi::enforce_limits`] it refuses sends beyond Telegram's pace
+//! (per bot per second, per group per minute) with 429 as Telegram does,
+//! and counts those refusals.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -75,6 +78,44 @@ struct FakeState {
     failures: Mutex<Vec<Failure>>,
     admins: Mutex<HashMap<i64, Vec<i64>>>,
     arrived: Notify,
+    limits: Mutex<Option<Limits>>,
+    refused: AtomicU64,
+}
+
+/// Telegram's pace as sliding windows over accepted sends.
+#[derive(Debug)]
+struct Limits {
+    per_second: usize,
+    group_per_minute: usize,
+    recent: VecDeque<Instant>,
+    groups: HashMap<i64, VecDeque<Instant>>,
+}
+
+impl Limits {
+    /// `None` if a send to `chat` at `now` fits, else the seconds to wait.
+    fn admit(&mut self, chat: i64, now: Instant) -> Option<u64> {
+        let second = Duration::from_secs(1);
+        let minute = Duration::from_secs(60);
+        while self.recent.front().is_some_and(|t| now.duration_since(*t) >= second) {
+            self.recent.pop_front();
+        }
+        if self.recent.len() >= self.per_second {
+            return Some(1);
+        }
+        if chat < 0 {
+            let group = self.groups.entry(chat).or_default();
+            while group.front().is_some_and(|t| now.duration_since(*t) >= minute) {
+                group.pop_front();
+            }
+            if group.len() >= self.group_per_minute {
+                let oldest = group.front().copied().unwrap_or(now);
+                return Some((minute - now.duration_since(oldest)).as_secs().max(1));
+            }
+            group.push_back(now);
+        }
+        self.recent.push_back(now);
+        None
+    }
 }
 
 /// A running fake; stops when dropped.
@@ -153,6 +194,18 @@ impl FakeBotApi {
     /// Removes every scripted failure.
     pub fn clear_failures(&self) {
         lock(&self.state.failures).clear();
+    }
+
+    /// From now on, sends beyond `per_second` for the bot or
+    /// `group_per_minute` into one group are refused with 429.
+    pub fn enforce_limits(&self, per_second: usize, group_per_minute: usize) {
+        *lock(&self.state.limits) =
+            Some(Limits { per_second, group_per_minute, recent: VecDeque::new(), groups: HashMap::new() });
+    }
+
+    /// Sends refused for going too fast so far.
+    pub fn refused(&self) -> u64 {
+        self.state.refused.load(Ordering::SeqCst)
     }
 
     /// The users `getChatAdministrators` lists for `chat`.
@@ -238,6 +291,15 @@ async fn answer(state: &FakeState, method: &str, body: &Value) -> (StatusCode, V
             }
             return (StatusCode::from_u16(f.status).unwrap_or(StatusCode::BAD_REQUEST), f.response);
         }
+    }
+    if method.starts_with("send")
+        && let Some(limits) = lock(&state.limits).as_mut()
+        && let Some(wait) = limits.admit(chat_id.unwrap_or(0), Instant::now())
+    {
+        state.refused.fetch_add(1, Ordering::SeqCst);
+        let response = json!({"ok": false, "error_code": 429,
+            "description": format!("Too Many Requests: retry after {wait}"), "parameters": {"retry_after": wait}});
+        return (StatusCode::TOO_MANY_REQUESTS, response);
     }
     match method {
         "getme" => ok(json!({
