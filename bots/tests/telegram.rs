@@ -380,6 +380,7 @@ async fn a_fan_out_keeps_to_telegrams_limits() {
     h.store.outbox_push(&rows, chrono::Utc::now()).await.unwrap_or_else(|e| panic!("{e}"));
     let sent = h.fake.wait_for("sendmessage", 60).await;
     assert_eq!(h.fake.refused(), 0, "the pacer caused 429s");
+    assert_eq!(h.fake.ok_count("sendmessage"), 60);
     let span = sent[59].at.duration_since(sent[0].at);
     assert!(span >= Duration::from_millis(900), "60 messages in {span:?}: faster than 30/s");
     h.stop().await;

@@ -137,8 +137,10 @@ impl Engine {
             if *stop.borrow() {
                 break;
             }
+            // Claim in batches (half a window at least), not one row per
+            // settled message.
             let room = WINDOW.saturating_sub(in_hand.len());
-            let claimed = if room > 0 {
+            let claimed = if room >= WINDOW / 2 {
                 match self.outbox_claim(platform, room).await {
                     Ok(claimed) => claimed,
                     Err(e) => {
@@ -158,7 +160,7 @@ impl Engine {
                     (delivery, outcome)
                 });
             }
-            if got == room && room > 0 {
+            if got == room && room >= WINDOW / 2 {
                 // More may be waiting: settle what is done and claim again.
                 while let Some(done) = in_hand.try_join_next() {
                     self.settle_joined(done).await;

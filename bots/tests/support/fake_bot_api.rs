@@ -218,6 +218,11 @@ impl FakeBotApi {
         lock(&self.state.calls).iter().filter(|c| c.method == method).cloned().collect()
     }
 
+    /// How many calls of `method` were answered `ok`.
+    pub fn ok_count(&self, method: &str) -> usize {
+        lock(&self.state.calls).iter().filter(|c| c.method == method && c.response["ok"] == true).count()
+    }
+
     /// Waits until `pred` holds for the calls of `method`, up to `within`;
     /// panics with what arrived otherwise.
     pub async fn wait_until(&self, method: &str, within: Duration, pred: impl Fn(&[Call]) -> bool) -> Vec<Call> {
