@@ -209,7 +209,18 @@ async fn the_pump_marks_what_the_sender_delivered(db: TestDb) {
     assert_eq!(handed.load(Ordering::SeqCst), 80);
 }
 
+async fn a_job_kind_is_registered_once(db: TestDb) {
+    let clock = ManualClock::frozen(t0());
+    let mut e = engine(db.store.clone(), &clock);
+    let again = e.register_job_kind(PROBE).map_err(|e| e.to_string());
+    assert_eq!(again, Err("job kind probe is registered twice".to_owned()));
+    let digest = JobKind { name: "digest", ..PROBE };
+    assert!(e.register_job_kind(digest).is_err(), "a feature's kind cannot be replaced");
+    assert!(e.job_kind("probe").is_some() && e.job_kind("digest").is_some());
+}
+
 both_backends!(
+    a_job_kind_is_registered_once,
     a_job_reruns_after_a_crash_but_its_messages_are_stored_once,
     a_failed_delivery_is_retried_with_backoff_then_kept_as_failed,
     a_message_held_by_a_dead_sender_is_sent_again_after_its_lease,
