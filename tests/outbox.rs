@@ -322,8 +322,8 @@ async fn two_instances_with_crashes_run_everything_exactly_once(db: TestDb) {
 
 async fn job_states(db: &TestDb) -> BTreeMap<String, i64> {
     let mut out = BTreeMap::new();
-    for (_kind, state, n) in db.store.job_counts().await.unwrap_or_else(|e| panic!("{e}")) {
-        *out.entry(state.as_str().to_owned()).or_default() += n;
+    for c in db.store.job_counts().await.unwrap_or_else(|e| panic!("{e}")) {
+        *out.entry(c.state.as_str().to_owned()).or_default() += c.jobs;
     }
     out
 }

@@ -9,6 +9,8 @@ use chrono::Duration;
 use common::{TestDb, t0};
 use jixia::Platform;
 use jixia::i18n::Locale;
+use jixia::store::jobs::{JobState, NewJob};
+use jixia::store::queue_admin::{JobCount, JobSummary};
 use jixia::store::{LinkOutcome, MemberId};
 
 both_backends!(
@@ -24,6 +26,7 @@ both_backends!(
     codes_do_not_cross_communities,
     merged_member_resolves_to_the_kept_one,
     raw_insert_rate_is_measured,
+    queue_admin_lists_and_counts,
 );
 
 async fn first_sight_creates_one_member(db: TestDb) {
@@ -192,4 +195,68 @@ async fn raw_insert_rate_is_measured(db: TestDb) {
     // The probe leaves nothing behind and can run again.
     let again = db.store.raw_insert_rate(10).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(again > 0.0);
+}
+
+/// The operator's view of the queue: failed jobs newest change first with
+/// their last error, and counts per state and kind in lifecycle order.
+async fn queue_admin_lists_and_counts(db: TestDb) {
+    let s = &db.store;
+    let ok = |r: Result<bool, jixia::store::StoreError>| r.unwrap_or_else(|e| panic!("{e}"));
+    let job = |kind: &str, key: &str, max_attempts| NewJob {
+        kind: kind.into(),
+        key: key.into(),
+        payload: serde_json::json!({}),
+        due: t0(),
+        max_attempts,
+    };
+    for (kind, key) in [("digest", "d1"), ("digest", "d2"), ("reminder", "r1"), ("reminder", "r2")] {
+        assert!(ok(s.enqueue(&job(kind, key, 1), t0()).await));
+    }
+    let later = NewJob { due: t0() + Duration::hours(1), ..job("digest", "later", 3) };
+    assert!(ok(s.enqueue(&later, t0()).await));
+    let lease = t0() + Duration::minutes(5);
+    let claimed = s.claim("w", t0(), lease, 4).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(claimed.len(), 4);
+    let by_key = |k: &str| claimed.iter().find(|j| j.key == k).map(|j| j.id).unwrap_or_else(|| panic!("{k}"));
+    let fail = |id, at| s.fail(id, "w", "boom", at + Duration::seconds(30), at);
+    assert_eq!(fail(by_key("d1"), t0() + Duration::seconds(1)).await.ok().flatten(), Some(JobState::Failed));
+    assert_eq!(fail(by_key("r1"), t0() + Duration::seconds(2)).await.ok().flatten(), Some(JobState::Failed));
+    assert!(ok(s.complete(by_key("d2"), "w", t0() + Duration::seconds(3)).await));
+
+    let failed = s.jobs_in_state(JobState::Failed, 10).await.unwrap_or_else(|e| panic!("{e}"));
+    let summary = |key: &str, kind: &str, at| JobSummary {
+        id: by_key(key),
+        kind: kind.into(),
+        key: key.into(),
+        state: JobState::Failed,
+        attempts: 1,
+        max_attempts: 1,
+        last_error: Some("boom".into()),
+        due: at + Duration::seconds(30),
+        changed: at,
+    };
+    assert_eq!(
+        failed,
+        [summary("r1", "reminder", t0() + Duration::seconds(2)), summary("d1", "digest", t0() + Duration::seconds(1))]
+    );
+    assert_eq!(s.jobs_in_state(JobState::Failed, 1).await.map(|j| j.len()).ok(), Some(1), "limit");
+
+    let counts = s.job_counts().await.unwrap_or_else(|e| panic!("{e}"));
+    let count = |state, kind: &str, jobs, due, changed| JobCount {
+        state,
+        kind: kind.into(),
+        jobs,
+        oldest_due: due,
+        last_changed: changed,
+    };
+    assert_eq!(
+        counts,
+        [
+            count(JobState::Pending, "digest", 1, t0() + Duration::hours(1), t0()),
+            count(JobState::Running, "reminder", 1, t0(), t0()),
+            count(JobState::Failed, "digest", 1, t0() + Duration::seconds(31), t0() + Duration::seconds(1)),
+            count(JobState::Failed, "reminder", 1, t0() + Duration::seconds(32), t0() + Duration::seconds(2)),
+            count(JobState::Done, "digest", 1, t0(), t0() + Duration::seconds(3)),
+        ]
+    );
 }

@@ -16,6 +16,7 @@ use jixia_bots::console::{Console, Flow};
 use jixia_bots::logging;
 
 mod faq_cli;
+mod jobs_cli;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -27,6 +28,9 @@ Examples:
   jixia config check --config jixia.toml
   jixia faq import faq.jsonl                 import FAQ entries (also .csv, .md)
   jixia faq eval --faq faq.jsonl --queries q.jsonl
+  jixia jobs failed --limit 50               jobs that gave up, with their last error
+  jixia jobs retry 42                        put failed job 42 back in the queue
+  jixia jobs counts                          jobs per state and kind
   jixia bench --messages 20000 --pg postgres://postgres@127.0.0.1/test
 
 Environment:
@@ -57,6 +61,11 @@ enum Command {
     Faq {
         #[command(subcommand)]
         command: faq_cli::FaqCommand,
+    },
+    /// The job queue: list failed jobs, retry one, count jobs per state and kind.
+    Jobs {
+        #[command(subcommand)]
+        command: jobs_cli::JobsCommand,
     },
     /// Configuration tools.
     Config {
@@ -193,6 +202,10 @@ fn dispatch(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
         Command::Faq { command } => {
             logging::init(jixia::config::LogFormat::Human, "warn");
             faq_cli::run(command, rt)
+        }
+        Command::Jobs { command } => {
+            logging::init(jixia::config::LogFormat::Human, "warn");
+            jobs_cli::run(command, rt)
         }
         Command::Config { command: ConfigCommand::Check(args) } => {
             let config = load_config(&args)?;

@@ -762,3 +762,162 @@ fn digest_arrives_at_nine_with_advance() -> TestResult {
     assert!(run.stdout.contains("bob"), "{}", run.stdout);
     Ok(())
 }
+
+// ---------------------------------------------------------------------------
+// `jixia jobs`: the job queue for operators
+// ---------------------------------------------------------------------------
+
+/// 2026-12-01 01:00:00 UTC (09:00 in Shanghai).
+fn jobs_t0() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(1_796_086_800, 0).unwrap_or_default()
+}
+
+/// Through the library's store, as the scheduler would: two jobs with one
+/// attempt each that fail for good (a digest at t0+5s with a two-line
+/// error, a reminder at t0+7s), and a digest due tomorrow, still pending.
+async fn seed_jobs(url: &DbUrl) -> Result<(), Box<dyn Error>> {
+    use chrono::Duration;
+    use jixia::store::jobs::NewJob;
+    let t0 = jobs_t0();
+    let store = jixia::store::open(url, &Default::default()).await?;
+    for (kind, key, due, max_attempts) in [
+        ("digest", "digest:1:1796086800000", t0, 1),
+        ("reminder", "reminder:9", t0, 1),
+        ("digest", "digest:1:1796173200000", t0 + Duration::days(1), 3),
+    ] {
+        let job = NewJob { kind: kind.into(), key: key.into(), payload: serde_json::json!({}), due, max_attempts };
+        assert!(store.enqueue(&job, t0).await?, "{key} enqueued");
+    }
+    let claimed = store.claim("test", t0, t0 + Duration::minutes(5), 10).await?;
+    assert_eq!(claimed.len(), 2, "the two due jobs are claimed");
+    for (job, error, after) in [(&claimed[0], "chat -1001 not found\nsecond line", 5), (&claimed[1], "boom", 7)] {
+        let at = t0 + Duration::seconds(after);
+        let state = store.fail(job.id, "test", error, at + Duration::seconds(30), at).await?;
+        assert_eq!(state, Some(jixia::store::jobs::JobState::Failed), "{} failed for good", job.key);
+    }
+    store.close().await;
+    Ok(())
+}
+
+const FAILED_HEADER: &str = "ID  KIND      KEY                     ATTEMPTS  CHANGED (UTC)        LAST ERROR";
+const FAILED_REMINDER: &str = " 2  reminder  reminder:9              1/1       2026-12-01 01:00:07  boom";
+const FAILED_DIGEST: &str =
+    " 1  digest    digest:1:1796086800000  1/1       2026-12-01 01:00:05  chat -1001 not found second line";
+
+/// The reminder alone: the columns are as wide as what is shown.
+const ONLY_REMINDER: [&str; 2] = [
+    "ID  KIND      KEY         ATTEMPTS  CHANGED (UTC)        LAST ERROR",
+    " 2  reminder  reminder:9  1/1       2026-12-01 01:00:07  boom",
+];
+
+/// Failed jobs listed, one retried (then pending, and claimable again), and
+/// the mistakes: an unknown id, a job that is not failed. `db` is what the
+/// operator passes to `--db`; `url` the same database for the library.
+fn jobs_failed_and_retried(sb: &Sandbox, db: &str, url: &DbUrl) -> TestResult {
+    let rt = tokio::runtime::Runtime::new()?;
+    sb.jixia(&["jobs", "failed", "--db", db], "")?.assert_transcript(&["no failed jobs"]);
+    sb.jixia(&["jobs", "counts", "--db", db], "")?.assert_transcript(&["no jobs"]);
+    rt.block_on(seed_jobs(url))?;
+
+    sb.jixia(&["jobs", "failed", "--db", db], "")?.assert_transcript(&[FAILED_HEADER, FAILED_REMINDER, FAILED_DIGEST]);
+    sb.jixia(&["jobs", "failed", "--limit", "1", "--db", db], "")?.assert_transcript(&[
+        ONLY_REMINDER[0],
+        ONLY_REMINDER[1],
+        "1 of 2 failed jobs shown; --limit N shows more",
+    ]);
+    sb.jixia(&["jobs", "counts", "--db", db], "")?.assert_transcript(&[
+        "STATE    KIND      JOBS  OLDEST DUE (UTC)     LAST CHANGE (UTC)",
+        "pending  digest       1  2026-12-02 01:00:00  2026-12-01 01:00:00",
+        "failed   digest       1  2026-12-01 01:00:35  2026-12-01 01:00:05",
+        "failed   reminder     1  2026-12-01 01:00:37  2026-12-01 01:00:07",
+    ]);
+
+    let before = chrono::Utc::now();
+    sb.jixia(&["jobs", "retry", "1", "--db", db], "")?
+        .assert_transcript(&["job 1 (digest, key digest:1:1796086800000) is pending again: due now, 1 fresh attempt"]);
+    let (job, claimed) = rt.block_on(async {
+        let store = jixia::store::open(url, &Default::default()).await?;
+        let job = store.job(1).await;
+        let now = chrono::Utc::now();
+        let claimed = store.claim("test", now, now + chrono::Duration::minutes(5), 10).await;
+        store.close().await;
+        Ok::<_, jixia::store::StoreError>((job?, claimed?))
+    })?;
+    let job = job.ok_or("job 1 is gone")?;
+    assert_eq!(
+        (job.state.as_str(), job.attempts, job.last_error.as_deref()),
+        ("pending", 0, Some("chat -1001 not found\nsecond line"))
+    );
+    assert!(job.due >= before - chrono::Duration::seconds(1), "due now, not at its old retry time: {}", job.due);
+    assert_eq!(claimed.iter().map(|j| j.id).collect::<Vec<_>>(), [1], "the retried job runs again");
+
+    sb.jixia(&["jobs", "failed", "--db", db], "")?.assert_transcript(&ONLY_REMINDER);
+    sb.jixia(&["jobs", "retry", "1", "--db", db], "")?
+        .assert_fails_with("job 1 is running, not failed: only failed jobs can be retried");
+    sb.jixia(&["jobs", "retry", "3", "--db", db], "")?
+        .assert_fails_with("job 3 is pending, not failed: only failed jobs can be retried");
+    sb.jixia(&["jobs", "retry", "999", "--db", db], "")?
+        .assert_fails_with("no job with id 999 (`jixia jobs failed` lists the failed ones)");
+    Ok(())
+}
+
+#[test]
+fn jobs_failed_and_retry_on_sqlite() -> TestResult {
+    let sb = Sandbox::new("jobs")?;
+    let db = sb.db();
+    jobs_failed_and_retried(&sb, &db, &DbUrl::new(db.clone()))
+}
+
+/// The same on PostgreSQL, through a URL with a password (ignored by a
+/// server that trusts local connections) that must never be printed.
+#[test]
+fn jobs_failed_and_retry_on_postgres() -> TestResult {
+    let Ok(server) = std::env::var("JIXIA_TEST_PG_URL") else {
+        writeln!(std::io::stderr(), "postgres cases skipped: JIXIA_TEST_PG_URL is not set")?;
+        return Ok(());
+    };
+    let rt = tokio::runtime::Runtime::new()?;
+    let scratch = rt.block_on(ScratchDb::create(&DbUrl::new(server)))?;
+    let with_password = scratch.url().expose().replacen("://postgres@", "://postgres:hunter2pw@", 1);
+    let sb = Sandbox::new("jobs-pg")?;
+    let result = jobs_failed_and_retried(&sb, &with_password, scratch.url());
+    rt.block_on(scratch.drop_db())?;
+    result
+}
+
+/// Bad arguments are refused by the argument parser (exit 2, the argument
+/// named); a database that cannot be reached is named without its password.
+#[test]
+fn jobs_bad_arguments_and_unreachable_database() -> TestResult {
+    let sb = Sandbox::new("jobs-args")?;
+    let db = sb.db();
+    for (args, wanted) in [
+        (&["jobs", "failed", "--limit", "0"][..], "invalid value '0' for '--limit <N>': 0 is not in 1..=10000"),
+        (&["jobs", "failed", "--limit", "many"][..], "invalid value 'many' for '--limit <N>'"),
+        (&["jobs", "retry", "x"][..], "invalid value 'x' for '<ID>'"),
+        (&["jobs", "retry"][..], "the following required arguments were not provided"),
+    ] {
+        let run = sb.jixia(&[args, &["--db", &db]].concat(), "")?;
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.starts_with("error: ") && run.stderr.contains(wanted), "{args:?}: {}", run.stderr);
+        assert_eq!(run.stdout, "");
+    }
+    assert!(!sb.path("jixia.db").exists(), "no database is created for a refused command");
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let url = format!("postgres://jixia:hunter2pw@127.0.0.1:{closed}/jixia");
+    let config = sb.write("jixia.toml", &format!("[database]\nurl = \"{url}\"\nconnect_timeout_ms = 300\n"))?;
+    for args in [
+        &["jobs", "failed", "--db", &url, "--config", &config][..],
+        &["jobs", "retry", "1", "--config", &config][..],
+        &["jobs", "counts", "--config", &config][..],
+    ] {
+        let run = sb.jixia(args, "")?;
+        assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
+        let shown = format!("jixia: cannot open database postgres://jixia:***@127.0.0.1:{closed}/jixia: ");
+        assert!(run.stderr.starts_with(&shown), "{args:?}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "one line: {}", run.stderr);
+        assert!(!run.stderr.contains("hunter2pw") && !run.stdout.contains("hunter2pw"), "{}", run.stderr);
+    }
+    Ok(())
+}

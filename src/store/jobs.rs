@@ -227,9 +227,6 @@ pub trait JobStore: Send + Sync {
     /// A job by id.
     async fn job(&self, id: i64) -> Result<Option<Job>, StoreError>;
 
-    /// Jobs by kind and state: (kind, state, count).
-    async fn job_counts(&self) -> Result<Vec<(String, JobState, i64)>, StoreError>;
-
     /// Jobs of `kind` (in `state`, if given), oldest first.
     async fn jobs_of_kind(&self, kind: &str, state: Option<JobState>, limit: i64) -> Result<Vec<Job>, StoreError>;
 

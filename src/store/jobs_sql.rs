@@ -248,21 +248,6 @@ macro_rules! jobs_store {
                     row.map(job).transpose()
                 }
 
-                async fn job_counts(&self) -> Result<Vec<(String, JobState, i64)>, StoreError> {
-                    let rows: Vec<(String, String, i64)> = sqlx::query_as(
-                        "SELECT kind, state, COUNT(*) FROM jobs_queue GROUP BY kind, state ORDER BY kind, state",
-                    )
-                    .fetch_all(&self.pool)
-                    .await?;
-                    rows.into_iter()
-                        .map(|(kind, s, n)| {
-                            let state =
-                                JobState::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("job state {s}")))?;
-                            Ok((kind, state, n))
-                        })
-                        .collect()
-                }
-
                 async fn jobs_of_kind(
                     &self,
                     kind: &str,

@@ -11,6 +11,7 @@ mod faq_sql;
 pub mod jobs;
 mod jobs_sql;
 mod postgres;
+pub mod queue_admin;
 pub mod scratch;
 mod sql;
 mod sqlite;
@@ -207,6 +208,7 @@ pub trait Store:
     + economy::ShopStore
     + faq::FaqStore
     + jobs::JobStore
+    + queue_admin::QueueAdminStore
     + std::fmt::Debug
 {
 }
@@ -220,6 +222,7 @@ impl<T> Store for T where
         + economy::ShopStore
         + faq::FaqStore
         + jobs::JobStore
+        + queue_admin::QueueAdminStore
         + std::fmt::Debug
 {
 }

@@ -42,3 +42,5 @@ crate::store::economy_sql::economy_store!(PgStore, sqlx::Postgres, sqlx::PgConne
 
 crate::store::faq_sql::faq_store!(PgStore, sqlx::Postgres, "BEGIN");
 crate::store::jobs_sql::jobs_store!(PgStore, sqlx::PgConnection, "BEGIN", " FOR UPDATE SKIP LOCKED");
+
+crate::store::queue_admin::queue_admin_store!(PgStore);

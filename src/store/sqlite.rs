@@ -88,3 +88,5 @@ crate::store::economy_sql::economy_store!(SqliteStore, sqlx::Sqlite, sqlx::Sqlit
 
 crate::store::faq_sql::faq_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
 crate::store::jobs_sql::jobs_store!(SqliteStore, sqlx::SqliteConnection, "BEGIN IMMEDIATE", "");
+
+crate::store::queue_admin::queue_admin_store!(SqliteStore);
