@@ -1,6 +1,7 @@
-//! `jixia jobs failed | retry | counts`: the durable job queue for operators:
-//! the jobs that gave up, putting one back in the queue, and how much work
-//! there is per state and kind. The queries live in the engine's store
+//! `jixia jobs failed | retry | counts | outbox | resend`: the durable job
+//! queue and the outbox for operators: the jobs that gave up, putting one
+//! back in the queue, how much work there is per state and kind, and the
+//! same for the messages waiting to be sent. The queries live in the engine's store
 //! (`QueueAdminStore`, `JobStore::retry_job`); this only wires and prints.
 
 use std::io::Write;
@@ -10,7 +11,7 @@ use anyhow::{Result, bail};
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use jixia::clock::{Clock, SystemClock};
-use jixia::store::jobs::JobState;
+use jixia::store::jobs::{JobState, outbox_route};
 use jixia::store::queue_admin::{JobCount, JobSummary};
 use jixia::store::{self, Store};
 
@@ -25,6 +26,10 @@ pub enum JobsCommand {
     Retry(RetryArgs),
     /// Count the jobs per state and kind (pending, running, failed, done).
     Counts(DataArgs),
+    /// The outbox: messages per platform and state, and the ones the platform refused for good.
+    Outbox(FailedArgs),
+    /// Put a failed outbox message back: sent again as soon as its adapter runs.
+    Resend(RetryArgs),
 }
 
 #[derive(Debug, Args)]
@@ -54,6 +59,8 @@ pub fn run(command: JobsCommand, rt: &tokio::runtime::Runtime) -> Result<ExitCod
         JobsCommand::Failed(a) => &a.data,
         JobsCommand::Retry(a) => &a.data,
         JobsCommand::Counts(d) => d,
+        JobsCommand::Outbox(a) => &a.data,
+        JobsCommand::Resend(a) => &a.data,
     };
     let config = load_config(&data.config)?;
     let url = db_url(data, &config);
@@ -63,6 +70,8 @@ pub fn run(command: JobsCommand, rt: &tokio::runtime::Runtime) -> Result<ExitCod
             JobsCommand::Failed(a) => failed(store.as_ref(), a.limit).await,
             JobsCommand::Retry(a) => retry(store.as_ref(), a.id, SystemClock.now()).await,
             JobsCommand::Counts(_) => counts(store.as_ref()).await,
+            JobsCommand::Outbox(a) => outbox(store.as_ref(), a.limit).await,
+            JobsCommand::Resend(a) => resend(store.as_ref(), a.id, SystemClock.now()).await,
         };
         store.close().await;
         text
@@ -148,6 +157,47 @@ fn counts_table(counts: &[JobCount]) -> String {
         })
         .collect();
     table(&["STATE", "KIND", "JOBS", "OLDEST DUE (UTC)", "LAST CHANGE (UTC)"], rows, &[2])
+}
+
+async fn outbox(store: &dyn Store, limit: i64) -> Result<String> {
+    let counts = store.outbox_counts().await?;
+    if counts.is_empty() {
+        return Ok("the outbox is empty\n".into());
+    }
+    let rows = counts.into_iter().map(|(platform, state, n)| vec![platform, state, n.to_string()]).collect();
+    let mut out = table(&["PLATFORM", "STATE", "MESSAGES"], rows, &[2]);
+    let failed = store.outbox_failed(limit).await?;
+    if !failed.is_empty() {
+        let rows = failed
+            .iter()
+            .map(|m| {
+                let (platform, to) = outbox_route(&m.message);
+                vec![
+                    m.id.to_string(),
+                    platform.as_str().to_owned(),
+                    one_line(&to, usize::MAX),
+                    format!("{}/{}", m.attempts, m.max_attempts),
+                    time(m.due),
+                    m.last_error.as_deref().map_or_else(|| "-".to_owned(), |e| one_line(e, ERROR_WIDTH)),
+                ]
+            })
+            .collect();
+        out.push_str("\nfailed, newest first (`jixia jobs resend ID` sends one again):\n");
+        out.push_str(&table(&["ID", "PLATFORM", "TO", "ATTEMPTS", "LAST TRY (UTC)", "LAST ERROR"], rows, &[0]));
+    }
+    Ok(out)
+}
+
+async fn resend(store: &dyn Store, id: i64, now: DateTime<Utc>) -> Result<String> {
+    if store.outbox_retry(id, now).await? {
+        return Ok(format!("outbox message {id} is pending again: its adapter sends it at its next round\n"));
+    }
+    match store.outbox_message(id).await? {
+        None => bail!("no outbox message with id {id} (`jixia jobs outbox` lists the failed ones)"),
+        Some(m) => {
+            bail!("outbox message {id} is {}, not failed: only failed messages can be sent again", m.state.as_str())
+        }
+    }
 }
 
 fn time(t: DateTime<Utc>) -> String {

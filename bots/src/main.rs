@@ -31,6 +31,8 @@ Examples:
   jixia jobs failed --limit 50               jobs that gave up, with their last error
   jixia jobs retry 42                        put failed job 42 back in the queue
   jixia jobs counts                          jobs per state and kind
+  jixia jobs outbox                          messages waiting per platform; the ones refused for good
+  jixia jobs resend 7                        send refused outbox message 7 again
   jixia bench --messages 20000 --pg postgres://postgres@127.0.0.1/test
 
 Environment:

@@ -885,6 +885,63 @@ fn jobs_failed_and_retry_on_postgres() -> TestResult {
     result
 }
 
+/// The outbox as an operator sees it: a digest part delivered, another
+/// refused by the platform for good (the bot was removed from the group);
+/// after the bot is back, `resend` puts it in the queue again.
+#[test]
+fn jobs_outbox_shows_refused_messages_and_resends_one() -> TestResult {
+    use chrono::Duration;
+    use jixia::store::jobs::NewOutboxMessage;
+    let sb = Sandbox::new("jobs-outbox")?;
+    let db = sb.db();
+    sb.jixia(&["jobs", "outbox", "--db", &db], "")?.assert_transcript(&["the outbox is empty"]);
+    let rt = tokio::runtime::Runtime::new()?;
+    let t0 = jobs_t0();
+    rt.block_on(async {
+        let store = jixia::store::open(&DbUrl::new(db.clone()), &Default::default()).await?;
+        let post = |chat: &str, n: i64| NewOutboxMessage {
+            key: format!("digest:1:{chat}#{n}"),
+            part: n,
+            message: jixia::Outgoing::post(
+                jixia::Chat::group(jixia::Platform::Telegram, chat),
+                jixia::rich::RichText::plain("摘要"),
+            ),
+            max_attempts: 5,
+        };
+        store.outbox_push(&[post("-1001", 0), post("-1002", 0)], t0).await?;
+        let held = store.claim_outbox(jixia::Platform::Telegram, "test", t0, t0 + Duration::minutes(10), 10).await?;
+        assert_eq!(held.len(), 2);
+        store.outbox_sent(held[0].id, "test", t0 + Duration::seconds(1)).await?;
+        let refused = "Forbidden: bot was kicked from the supergroup chat";
+        store.outbox_unsent(held[1].id, "test", refused, None, t0 + Duration::seconds(2)).await?;
+        store.close().await;
+        Ok::<_, jixia::store::StoreError>(())
+    })?;
+    sb.jixia(&["jobs", "outbox", "--db", &db], "")?.assert_transcript(&[
+        "PLATFORM  STATE   MESSAGES",
+        "telegram  failed         1",
+        "telegram  sent           1",
+        "",
+        "failed, newest first (`jixia jobs resend ID` sends one again):",
+        "ID  PLATFORM  TO          ATTEMPTS  LAST TRY (UTC)       LAST ERROR",
+        " 2  telegram  chat:-1002  1/5       2026-12-01 01:00:02  Forbidden: bot was kicked from the supergroup chat",
+    ]);
+    sb.jixia(&["jobs", "resend", "2", "--db", &db], "")?
+        .assert_transcript(&["outbox message 2 is pending again: its adapter sends it at its next round"]);
+    sb.jixia(&["jobs", "outbox", "--db", &db], "")?.assert_transcript(&[
+        "PLATFORM  STATE    MESSAGES",
+        "telegram  pending         1",
+        "telegram  sent            1",
+    ]);
+    sb.jixia(&["jobs", "resend", "2", "--db", &db], "")?
+        .assert_fails_with("outbox message 2 is pending, not failed: only failed messages can be sent again");
+    sb.jixia(&["jobs", "resend", "1", "--db", &db], "")?
+        .assert_fails_with("outbox message 1 is sent, not failed: only failed messages can be sent again");
+    sb.jixia(&["jobs", "resend", "7", "--db", &db], "")?
+        .assert_fails_with("no outbox message with id 7 (`jixia jobs outbox` lists the failed ones)");
+    Ok(())
+}
+
 /// Bad arguments are refused by the argument parser (exit 2, the argument
 /// named); a database that cannot be reached is named without its password.
 #[test]

@@ -166,7 +166,7 @@ pub struct OutboxMessage {
     pub max_attempts: i64,
     /// Why the last attempt failed.
     pub last_error: Option<String>,
-    /// When it was (last) stored or put back.
+    /// When it may be sent (pending), or when it was given up (failed).
     pub due: DateTime<Utc>,
 }
 
@@ -302,4 +302,11 @@ pub trait JobStore: Send + Sync {
 
     /// Outbox messages that gave up, newest first.
     async fn outbox_failed(&self, limit: i64) -> Result<Vec<OutboxMessage>, StoreError>;
+
+    /// Puts a failed outbox message back, due at `now`, with fresh
+    /// attempts; `false` if it is not failed.
+    async fn outbox_retry(&self, id: i64, now: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    /// An outbox message by id.
+    async fn outbox_message(&self, id: i64) -> Result<Option<OutboxMessage>, StoreError>;
 }

@@ -448,7 +448,8 @@ macro_rules! jobs_store {
                     let row: Option<(String,)> = sqlx::query_as(
                         "UPDATE jobs_outbox SET
                              state = CASE WHEN $1 OR attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
-                             due_ms = $2, last_error = $3, lease_owner = NULL, lease_until_ms = NULL
+                             due_ms = CASE WHEN $1 OR attempts >= max_attempts THEN $6 ELSE $2 END,
+                             last_error = $3, lease_owner = NULL, lease_until_ms = NULL
                          WHERE id = $4 AND state = 'sending' AND lease_owner = $5 RETURNING state",
                     )
                     .bind(retry_at.is_none())
@@ -456,6 +457,7 @@ macro_rules! jobs_store {
                     .bind(error)
                     .bind(id)
                     .bind(owner)
+                    .bind(ms(now))
                     .fetch_optional(&self.pool)
                     .await?;
                     row.map(|(s,)| OutboxState::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("outbox state {s}"))))
@@ -479,6 +481,28 @@ macro_rules! jobs_store {
                     .fetch_all(&self.pool)
                     .await?;
                     rows.into_iter().map(outbox_message).collect()
+                }
+
+                async fn outbox_retry(&self, id: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
+                    let done = sqlx::query(
+                        "UPDATE jobs_outbox SET state = 'pending', attempts = 0, due_ms = $1
+                         WHERE id = $2 AND state = 'failed'",
+                    )
+                    .bind(ms(now))
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(done.rows_affected() == 1)
+                }
+
+                async fn outbox_message(&self, id: i64) -> Result<Option<OutboxMessage>, StoreError> {
+                    let row: Option<OutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                        "SELECT {OUTBOX_COLUMNS} FROM jobs_outbox WHERE id = $1"
+                    )))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.map(outbox_message).transpose()
                 }
             }
         }
