@@ -165,6 +165,21 @@ async fn digest_in_english(db: TestDb) {
     assert!(text.contains("digest") && text.contains("Top contributors") && text.contains("Ann"), "{text}");
 }
 
+/// The FAQ's section: the entry added in the period, and the entries the
+/// bot pointed members to most.
+async fn digest_lists_new_and_most_used_faq_entries(db: TestDb) {
+    let mut chat = scheduled_at_0859(db, Locale::Zh).await;
+    let add = "/faq add backup 怎么备份数据库？\n逻辑备份用 pg_dump，物理备份用 pg_basebackup。\n标签：运维";
+    let added = only(&chat.say(&group(), &moderator(), add).await);
+    assert!(added.contains("backup"), "{added}");
+    let redirect = chat.say(&group(), &Who::telegram("1", "Ann"), "请问怎么备份数据库？").await;
+    assert!(only(&redirect).contains("pg_dump"), "{:?}", texts(&redirect));
+    chat.clock.advance(Duration::minutes(2));
+    let text = only(&chat.due().await);
+    assert!(text.contains("新增 FAQ（1 条）") && text.contains("backup：怎么备份数据库？"), "{text}");
+    assert!(text.contains("最常被引用的 FAQ") && text.contains("backup：怎么备份数据库？（1 次）"), "{text}");
+}
+
 async fn empty_digest_is_not_sent(db: TestDb) {
     let chat = scheduled_at_0859(db, Locale::Zh).await;
     chat.clock.advance(Duration::minutes(2));
@@ -240,6 +255,7 @@ both_backends!(
     failures_retry_with_backoff_then_stay_failed,
     digest_arrives_at_nine_in_chinese,
     digest_in_english,
+    digest_lists_new_and_most_used_faq_entries,
     empty_digest_is_not_sent,
     missed_fires_run_once_after_downtime,
     too_old_fire_is_skipped,

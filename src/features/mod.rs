@@ -57,4 +57,5 @@ pub const JOB_KINDS: &[crate::scheduler::JobKind] = &[digest::JOB];
 
 /// Sections of a digest, in the order they appear. A feature contributes one
 /// by adding a line here.
-pub const DIGEST_SECTIONS: &[digest::DigestSection] = &[points::DIGEST_SECTION, checkin::DIGEST_SECTION];
+pub const DIGEST_SECTIONS: &[digest::DigestSection] =
+    &[faq::digest::SECTION, points::DIGEST_SECTION, checkin::DIGEST_SECTION];

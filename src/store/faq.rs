@@ -168,6 +168,25 @@ pub trait FaqStore: Send + Sync {
     /// Records a question nothing answered.
     async fn faq_record_miss(&self, community: &str, miss: &Miss) -> Result<(), StoreError>;
 
+    /// Entries added since `since`, oldest first, at most `limit`:
+    /// (id, question).
+    async fn faq_new_since(
+        &self,
+        community: &str,
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// The entries most redirected to since `since` (in any chat of the
+    /// community), most first, ties by id, at most `limit`: (id, question,
+    /// redirects).
+    async fn faq_top_since(
+        &self,
+        community: &str,
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<(String, String, i64)>, StoreError>;
+
     /// Unanswered questions since `since`, newest first, at most `limit`.
     async fn faq_misses_since(
         &self,

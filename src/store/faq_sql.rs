@@ -390,6 +390,42 @@ macro_rules! faq_store {
                     .await?;
                     Ok(rows.into_iter().map(|(chat, text, at)| Miss { chat, text, at: from_ms(at) }).collect())
                 }
+
+                async fn faq_new_since(
+                    &self,
+                    community: &str,
+                    since: DateTime<Utc>,
+                    limit: i64,
+                ) -> Result<Vec<(String, String)>, StoreError> {
+                    Ok(sqlx::query_as(
+                        "SELECT id, question FROM faq_entries WHERE community_id = $1 AND created_at_ms >= $2
+                         ORDER BY created_at_ms, id LIMIT $3",
+                    )
+                    .bind(community)
+                    .bind(ms(since))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?)
+                }
+
+                async fn faq_top_since(
+                    &self,
+                    community: &str,
+                    since: DateTime<Utc>,
+                    limit: i64,
+                ) -> Result<Vec<(String, String, i64)>, StoreError> {
+                    Ok(sqlx::query_as(
+                        "SELECT e.id, e.question, COUNT(*) AS n FROM faq_redirects r
+                         JOIN faq_entries e ON e.community_id = r.community_id AND e.id = r.entry_id
+                         WHERE r.community_id = $1 AND r.at_ms >= $2
+                         GROUP BY e.id, e.question ORDER BY n DESC, e.id LIMIT $3",
+                    )
+                    .bind(community)
+                    .bind(ms(since))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?)
+                }
             }
         }
     };

@@ -10,6 +10,7 @@
 //! `/faq alias ID WORDING…` · `/faq remove ID` · `/faq gaps` · a reply
 //! `/faq ID` (or `/redirect ID`) to a member's message.
 
+pub mod digest;
 pub mod eval;
 pub mod import;
 pub mod matcher;
