@@ -257,8 +257,8 @@ async fn two_instances_with_crashes_run_everything_exactly_once(db: TestDb) {
         db.store.put_schedule(&s, start).await.unwrap_or_else(|e| panic!("{e}"));
     }
     for n in 0..JOBS {
-        // Spread over the first hour, so both instances meet them all along.
-        let due = start + Duration::seconds(n % 3600);
+        // Spread over the three hours, so every crash finds work in hand.
+        let due = start + Duration::seconds(n % (STEPS * 60));
         let job = probe_job(&format!("scale-{n}"), n, &format!("-400{}", n % 500), due);
         db.store.enqueue(&job, start).await.unwrap_or_else(|e| panic!("{e}"));
     }
@@ -317,7 +317,14 @@ async fn two_instances_with_crashes_run_everything_exactly_once(db: TestDb) {
     let runs = runs_of("scale-");
     assert_eq!(runs.len(), usize::try_from(JOBS).unwrap_or_default(), "every probe job ran");
     let reruns: usize = runs.values().map(|n| n - 1).sum();
-    eprintln!("scale-out: {crashes} crashes of A; {reruns} probe jobs ran again after a crash, stored once");
+    // Jobs A held when it died were claimed again after their lease.
+    let probes = db.store.jobs_of_kind("probe", None, JOBS).await.unwrap_or_else(|e| panic!("{e}"));
+    let reclaimed = probes.iter().filter(|j| j.attempts > 1).count();
+    assert!(reclaimed > 0, "no crash landed while A held jobs");
+    eprintln!(
+        "scale-out: {crashes} crashes of A; {reclaimed} jobs claimed again after a crash, \
+         {reruns} of them had run before it (their messages stored once)"
+    );
 }
 
 async fn job_states(db: &TestDb) -> BTreeMap<String, i64> {
