@@ -244,6 +244,15 @@ pub trait PointsStore: Send + Sync {
         since: Option<DateTime<Utc>>,
     ) -> Result<Option<Standing>, StoreError>;
 
+    /// Every member who earned contribution since `since` (all time when
+    /// `None`), with their display name and points, in no order: what
+    /// leaderboard snapshots are ranked from.
+    async fn board_points(
+        &self,
+        community: &str,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<(MemberId, String, i64)>, StoreError>;
+
     /// Records that `member` reached `level`; `true` only the first time
     /// (so a level-up is announced once, across instances).
     async fn reach_level(&self, community: &str, member: MemberId, level: i64) -> Result<bool, StoreError>;

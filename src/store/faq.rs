@@ -168,6 +168,10 @@ pub trait FaqStore: Send + Sync {
     /// Records a question nothing answered.
     async fn faq_record_miss(&self, community: &str, miss: &Miss) -> Result<(), StoreError>;
 
+    /// Records many unanswered questions, (community, miss), in one
+    /// transaction (the group commit of misses).
+    async fn faq_record_misses(&self, misses: &[(String, Miss)]) -> Result<(), StoreError>;
+
     /// Unanswered questions since `since`, newest first, at most `limit`.
     async fn faq_misses_since(
         &self,

@@ -1,6 +1,10 @@
 //! The embedded SQLite store: one file, WAL journal, a busy timeout, foreign
-//! keys on; write transactions start with `BEGIN IMMEDIATE` so concurrent
-//! writers queue instead of failing on a lock upgrade.
+//! keys on. SQLite has one writer at a time, so the store has one writer
+//! connection (write transactions queue for it in order, instead of sleeping
+//! in SQLite's busy handler) and a pool of reader connections that read the
+//! last committed state while the writer writes (WAL). Write transactions
+//! start with `BEGIN IMMEDIATE`, so a writer in another process is waited
+//! for (busy timeout) instead of failing on a lock upgrade.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -14,7 +18,12 @@ use crate::secret::DbUrl;
 /// The SQLite implementation of the store traits.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
+    /// The writer (one connection); also serves reads that belong to a
+    /// write, and whatever is not worth a reader.
     pool: SqlitePool,
+    /// Readers (`database.max_connections` of them), for reads that need no
+    /// write lock. The same pool as `pool` for an in-memory database.
+    read: SqlitePool,
 }
 
 impl SqliteStore {
@@ -48,17 +57,16 @@ impl SqliteStore {
             }
             SqliteConnectOptions::new().filename(file)
         };
+        let readers =
+            base.clone().busy_timeout(Duration::from_millis(config.busy_timeout_ms)).pragma("query_only", "ON");
         let options = base
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_millis(config.busy_timeout_ms))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(if memory { 1 } else { config.max_connections })
-            .connect_with(options)
-            .await
-            .map_err(|e| classify(&shown, e))?;
+        let pool =
+            SqlitePoolOptions::new().max_connections(1).connect_with(options).await.map_err(|e| classify(&shown, e))?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await.map_err(|e| {
             let reason = e.to_string();
             if reason.contains("readonly") || reason.contains("read-only") {
@@ -67,7 +75,16 @@ impl SqliteStore {
                 StoreError::Migrate { url: shown.clone(), reason }
             }
         })?;
-        Ok(SqliteStore { pool })
+        let read = if memory {
+            pool.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(config.max_connections)
+                .connect_with(readers)
+                .await
+                .map_err(|e| classify(&shown, e))?
+        };
+        Ok(SqliteStore { pool, read })
     }
 }
 
