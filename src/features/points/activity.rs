@@ -159,7 +159,11 @@ impl Activity {
     /// Writes every waiting award in one transaction and returns the
     /// level-up announcements they caused. On a database error the awards
     /// stay queued for the next flush.
+    ///
+    /// The FAQ's unanswered questions, queued the same way, are written
+    /// first: this flush is the engine's periodic group commit.
     pub async fn flush(&self, engine: &Engine) -> Vec<Outgoing> {
+        engine.faq.flush_misses(engine.store.as_ref()).await;
         let _one_at_a_time = self.flushing.lock().await;
         let batch: Vec<Pending> = std::mem::take(&mut *lock(&self.pending));
         if batch.is_empty() {
