@@ -103,6 +103,8 @@ pub struct Engine {
     pub(crate) activity: crate::features::points::Activity,
     /// Leaderboard snapshots.
     pub(crate) boards: crate::features::points::Boards,
+    /// Check-ins waiting for their group commit.
+    pub(crate) checkins: crate::features::checkin::Committer,
     /// Recently seen senders.
     members: std::sync::Mutex<MemberCache>,
     /// Messages produced outside a request (level-ups found at a flush),
@@ -135,6 +137,7 @@ impl Engine {
             members: Default::default(),
             activity: Default::default(),
             boards: Default::default(),
+            checkins: Default::default(),
             faq: Default::default(),
             pending: Default::default(),
             config: Arc::new(config.clone()),

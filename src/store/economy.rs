@@ -270,6 +270,21 @@ pub struct CheckinDay {
     pub makeup: bool,
 }
 
+/// A check-in without a cost, as [`CheckinStore::check_in_batch`] takes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckinRequest {
+    /// The community.
+    pub community: String,
+    /// Who checks in.
+    pub member: MemberId,
+    /// The day.
+    pub day: CheckinDay,
+    /// The rewards for it.
+    pub rewards: Vec<Transfer>,
+    /// When.
+    pub now: DateTime<Utc>,
+}
+
 /// What a check-in did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CheckinOutcome {
@@ -301,6 +316,11 @@ pub trait CheckinStore: Send + Sync {
         rewards: &[Transfer],
         now: DateTime<Utc>,
     ) -> Result<CheckinOutcome, StoreError>;
+
+    /// Many check-ins in one transaction (group commit), each as
+    /// [`CheckinStore::check_in`] without a cost would record it. All are
+    /// committed together, or none.
+    async fn check_in_batch(&self, reqs: &[CheckinRequest]) -> Result<Vec<CheckinOutcome>, StoreError>;
 
     /// Make-up days recorded at or after `since`.
     async fn makeups_since(&self, community: &str, member: MemberId, since: DateTime<Utc>) -> Result<i64, StoreError>;

@@ -12,7 +12,7 @@ macro_rules! economy_store {
 
             use super::*;
             use crate::store::economy::{
-                Balance, CheckinDay, CheckinOutcome, CheckinStore, HistoryEntry, LedgerAudit, MovementKind, Order,
+                Balance, CheckinDay, CheckinOutcome, CheckinRequest, CheckinStore, HistoryEntry, LedgerAudit, MovementKind, Order,
                 Owner, PointsStore, RedeemOutcome, SettleOutcome, ShopStore, Standing, Transfer, TransferOutcome,
             };
             use crate::store::{MemberId, StoreError, from_ms, ms};
@@ -341,6 +341,20 @@ macro_rules! economy_store {
                 Ok(out)
             }
 
+            /// Applies many transfers inside an open transaction: by multi-row
+            /// statements when they are all rewards from the mint, else one by one.
+            async fn apply_all(conn: &mut $conn, ts: &[Transfer]) -> Result<Vec<TransferOutcome>, StoreError> {
+                let rewards = ts.iter().all(|t| t.from == Owner::Mint && t.to.member().is_some() && t.amount > 0);
+                if rewards {
+                    return apply_mint_batch(conn, ts).await;
+                }
+                let mut out = Vec::with_capacity(ts.len());
+                for t in ts {
+                    out.push(apply(conn, t).await?);
+                }
+                Ok(out)
+            }
+
             fn since_ms(since: Option<DateTime<Utc>>) -> i64 {
                 since.map(ms).unwrap_or(i64::MIN)
             }
@@ -396,16 +410,7 @@ macro_rules! economy_store {
 
                 async fn transfer_batch(&self, ts: &[Transfer]) -> Result<Vec<TransferOutcome>, StoreError> {
                     let mut tx = self.pool.begin_with($begin).await?;
-                    let rewards = ts.iter().all(|t| t.from == Owner::Mint && t.to.member().is_some() && t.amount > 0);
-                    let out = if rewards {
-                        apply_mint_batch(&mut tx, ts).await?
-                    } else {
-                        let mut out = Vec::with_capacity(ts.len());
-                        for t in ts {
-                            out.push(apply(&mut tx, t).await?);
-                        }
-                        out
-                    };
+                    let out = apply_all(&mut tx, ts).await?;
                     tx.commit().await?;
                     Ok(out)
                 }
@@ -664,6 +669,61 @@ macro_rules! economy_store {
                         None => self.balance(community, member).await?,
                     };
                     Ok(CheckinOutcome::Done(balance))
+                }
+
+                async fn check_in_batch(&self, reqs: &[CheckinRequest]) -> Result<Vec<CheckinOutcome>, StoreError> {
+                    use std::collections::HashSet;
+                    let mut out = vec![CheckinOutcome::AlreadyDone; reqs.len()];
+                    if reqs.is_empty() {
+                        return Ok(out);
+                    }
+                    let day_of = |r: &CheckinRequest| r.day.day.format("%Y-%m-%d").to_string();
+                    let mut tx = self.pool.begin_with($begin).await?;
+                    let mut fresh: HashSet<(String, i64, String)> = HashSet::new();
+                    for chunk in reqs.chunks(CHUNK) {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO checkin_days (community_id, member_id, day, makeup, at_ms) ",
+                        );
+                        qb.push_values(chunk, |mut b, r| {
+                            b.push_bind(r.community.clone())
+                                .push_bind(r.member.0)
+                                .push_bind(day_of(r))
+                                .push_bind(i64::from(r.day.makeup))
+                                .push_bind(ms(r.now));
+                        });
+                        qb.push(" ON CONFLICT (community_id, member_id, day) DO NOTHING RETURNING community_id, member_id, day");
+                        fresh.extend(qb.build_query_as::<(String, i64, String)>().fetch_all(&mut *tx).await?);
+                    }
+                    // Rewards of the days recorded now (the first request of a
+                    // day that is asked twice in one batch wins).
+                    let mut rewards = Vec::new();
+                    let mut request_of = Vec::new();
+                    let mut done = Vec::new();
+                    for (i, r) in reqs.iter().enumerate() {
+                        if fresh.remove(&(r.community.clone(), r.member.0, day_of(r))) {
+                            done.push(i);
+                            for t in &r.rewards {
+                                rewards.push(t.clone());
+                                request_of.push(i);
+                            }
+                        }
+                    }
+                    let applied = apply_all(&mut tx, &rewards).await?;
+                    tx.commit().await?;
+                    let mut last: Vec<Option<Balance>> = vec![None; reqs.len()];
+                    for (i, outcome) in request_of.into_iter().zip(applied) {
+                        if let TransferOutcome::Applied(b) = outcome {
+                            last[i] = Some(b);
+                        }
+                    }
+                    for i in done {
+                        let balance = match last[i] {
+                            Some(b) => b,
+                            None => self.balance(&reqs[i].community, reqs[i].member).await?,
+                        };
+                        out[i] = CheckinOutcome::Done(balance);
+                    }
+                    Ok(out)
                 }
 
                 async fn checkin_days_since(
