@@ -113,7 +113,15 @@ impl Activity {
             pending.extend(queued);
             pending.len() >= BATCH
         };
-        if full { self.flush(ctx.engine).await } else { Vec::new() }
+        if !full {
+            return Vec::new();
+        }
+        // A flush already running takes these too, or the next one does:
+        // this message does not queue behind it.
+        match self.flushing.try_lock() {
+            Ok(guard) => self.flush_locked(ctx.engine, guard).await,
+            Err(_) => Vec::new(),
+        }
     }
 
     /// A thanks bonus for the author of the message replied to, if this
@@ -164,7 +172,12 @@ impl Activity {
     /// first: this flush is the engine's periodic group commit.
     pub async fn flush(&self, engine: &Engine) -> Vec<Outgoing> {
         engine.faq.flush_misses(engine.store.as_ref()).await;
-        let _one_at_a_time = self.flushing.lock().await;
+        let one_at_a_time = self.flushing.lock().await;
+        self.flush_locked(engine, one_at_a_time).await
+    }
+
+    /// [`Activity::flush`] once it holds the flush lock.
+    async fn flush_locked(&self, engine: &Engine, _one_at_a_time: tokio::sync::MutexGuard<'_, ()>) -> Vec<Outgoing> {
         let batch: Vec<Pending> = std::mem::take(&mut *lock(&self.pending));
         if batch.is_empty() {
             return Vec::new();
