@@ -60,6 +60,25 @@ pub struct BenchReport {
     pub movements: i64,
     /// Whether the ledger's invariants held afterwards (`jixia doctor`).
     pub ledger_clean: bool,
+    /// Latency by kind of message: chat, question, each command.
+    pub kinds: Vec<KindFigures>,
+}
+
+/// Handling latency of one kind of message.
+#[derive(Debug, Clone)]
+pub struct KindFigures {
+    /// `chat`, `question`, or the command (`/checkin`…).
+    pub kind: &'static str,
+    /// Messages of this kind.
+    pub count: usize,
+    /// Median.
+    pub p50: Duration,
+    /// 99th percentile.
+    pub p99: Duration,
+    /// Slowest.
+    pub max: Duration,
+    /// All of them together (time the lanes spent on this kind).
+    pub total: Duration,
 }
 
 impl BenchReport {
@@ -83,7 +102,24 @@ impl BenchReport {
             self.messages_per_sec() / self.raw_inserts_per_sec.max(1e-9),
             self.movements,
             if self.ledger_clean { "clean" } else { "INVARIANTS BROKEN" },
-        )
+        ) + &self.kinds_summary()
+    }
+
+    /// The per-kind lines of the summary (after the overall figures).
+    fn kinds_summary(&self) -> String {
+        let mut out = String::from("\nby kind            count     p50 ms    p99 ms    max ms   total s");
+        for k in &self.kinds {
+            out.push_str(&format!(
+                "\n  {:<16} {:>6} {:>10.3} {:>9.3} {:>9.3} {:>9.3}",
+                k.kind,
+                k.count,
+                k.p50.as_secs_f64() * 1e3,
+                k.p99.as_secs_f64() * 1e3,
+                k.max.as_secs_f64() * 1e3,
+                k.total.as_secs_f64(),
+            ));
+        }
+        out
     }
 }
 
@@ -113,6 +149,22 @@ const QUESTIONS: [&str; 4] = [
     "What does max_connections really cost?",
 ];
 const COMMANDS: [&str; 5] = ["/checkin", "/points", "/ping", "/whoami", "/top"];
+
+/// The kind of a stream message, for the per-kind figures.
+fn kind_of(text: &str) -> &'static str {
+    if let Some(c) = COMMANDS.iter().find(|c| **c == text) {
+        c
+    } else if QUESTIONS.contains(&text) {
+        "question"
+    } else {
+        "chat"
+    }
+}
+
+/// The quantile `q` of sorted durations (zero when empty).
+fn quantile(sorted: &[Duration], q: f64) -> Duration {
+    sorted.get(((sorted.len() as f64 * q) as usize).min(sorted.len().saturating_sub(1))).copied().unwrap_or_default()
+}
 
 /// Builds the synthetic stream: 90% chat, 5% questions, 5% commands, from
 /// `members` members across `chats` chats, with a fixed seed.
@@ -174,14 +226,26 @@ pub async fn run(store: Arc<dyn Store>, opts: BenchOptions) -> Result<BenchRepor
         })
     };
     let started = Instant::now();
-    let mut latencies = drive(&engine, stream, opts.concurrency).await;
+    let timed = drive(&engine, stream, opts.concurrency).await;
     let elapsed = started.elapsed();
     stop.notify_one();
     let _ = flusher.await;
     engine.due().await;
+    let mut latencies: Vec<Duration> = timed.iter().map(|t| t.1).collect();
     latencies.sort_unstable();
-    let pick =
-        |q: f64| latencies.get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1))).copied();
+    let mut kinds = Vec::new();
+    for kind in ["chat", "question"].into_iter().chain(COMMANDS) {
+        let mut of_kind: Vec<Duration> = timed.iter().filter(|t| t.0 == kind).map(|t| t.1).collect();
+        of_kind.sort_unstable();
+        kinds.push(KindFigures {
+            kind,
+            count: of_kind.len(),
+            p50: quantile(&of_kind, 0.50),
+            p99: quantile(&of_kind, 0.99),
+            max: of_kind.last().copied().unwrap_or_default(),
+            total: of_kind.iter().sum(),
+        });
+    }
     let audit = store.audit().await?;
     let raw = store.raw_insert_rate(opts.raw_rows).await?;
     Ok(BenchReport {
@@ -189,18 +253,19 @@ pub async fn run(store: Arc<dyn Store>, opts: BenchOptions) -> Result<BenchRepor
         messages: latencies.len(),
         commands,
         elapsed,
-        p50: pick(0.50).unwrap_or_default(),
-        p99: pick(0.99).unwrap_or_default(),
+        p50: quantile(&latencies, 0.50),
+        p99: quantile(&latencies, 0.99),
         max: latencies.last().copied().unwrap_or_default(),
         raw_inserts_per_sec: raw,
         movements: audit.movements,
         ledger_clean: audit.is_clean(),
+        kinds,
     })
 }
 
 /// Handles `stream` with `workers` concurrent lanes (one member's messages
-/// stay in order) and returns each message's handling time.
-async fn drive(engine: &Arc<Engine>, stream: Vec<Incoming>, workers: usize) -> Vec<Duration> {
+/// stay in order) and returns each message's kind and handling time.
+async fn drive(engine: &Arc<Engine>, stream: Vec<Incoming>, workers: usize) -> Vec<(&'static str, Duration)> {
     let workers = workers.max(1);
     let mut lanes: Vec<Vec<Incoming>> = vec![Vec::new(); workers];
     for msg in stream {
@@ -215,7 +280,7 @@ async fn drive(engine: &Arc<Engine>, stream: Vec<Incoming>, workers: usize) -> V
             for msg in &lane {
                 let t = Instant::now();
                 let _replies = engine.handle(msg).await;
-                latencies.push(t.elapsed());
+                latencies.push((kind_of(&msg.text), t.elapsed()));
             }
             latencies
         }));

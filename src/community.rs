@@ -101,4 +101,9 @@ impl Communities {
     pub fn get(&self, id: &str) -> Option<&Community> {
         self.by_id.get(id).or((self.default.id == id).then_some(&self.default))
     }
+
+    /// Every community, the default one included.
+    pub fn all(&self) -> impl Iterator<Item = &Community> {
+        self.by_id.values().chain(std::iter::once(&self.default))
+    }
 }

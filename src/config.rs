@@ -86,7 +86,8 @@ pub struct DatabaseConfig {
     /// A SQLite path (`./jixia.db`, `sqlite://jixia.db`) or a PostgreSQL URL
     /// (`postgres://user:pass@host/db`). `--db` on the command line wins.
     pub url: Option<DbUrl>,
-    /// Connections in the pool.
+    /// Connections in the pool (SQLite: reader connections; writes go
+    /// through one writer connection of their own).
     pub max_connections: u32,
     /// How long a SQLite writer waits for a lock, in milliseconds.
     pub busy_timeout_ms: u64,

@@ -101,6 +101,10 @@ pub struct Engine {
     pub(crate) faq: crate::features::faq::FaqState,
     /// Activity points waiting for their group commit.
     pub(crate) activity: crate::features::points::Activity,
+    /// Leaderboard snapshots.
+    pub(crate) boards: crate::features::points::Boards,
+    /// Check-ins waiting for their group commit.
+    pub(crate) checkins: crate::features::checkin::Committer,
     /// Recently seen senders.
     members: std::sync::Mutex<MemberCache>,
     /// Messages produced outside a request (level-ups found at a flush),
@@ -140,15 +144,23 @@ pub enum EngineError {
 impl Engine {
     /// Builds an engine over a store (already migrated), with a clock.
     pub fn new(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<Engine, EngineError> {
+        let communities = Communities::from_config(config);
+        if communities.all().any(|c| c.features.faq.enabled) {
+            // The segmenter takes 0.1 s to load: not on the first question,
+            // where it would stall a runtime thread and everything queued on it.
+            std::thread::spawn(crate::features::faq::normalize::warm_up);
+        }
         Ok(Engine {
             members: Default::default(),
             activity: Default::default(),
+            boards: Default::default(),
+            checkins: Default::default(),
             faq: Default::default(),
             pending: Default::default(),
             config: Arc::new(config.clone()),
             store,
             prompts: Prompts::load()?,
-            communities: Communities::from_config(config),
+            communities,
             clock,
             bot_name: config.bot.name.clone(),
             instance: format!("{}-{:016x}", std::process::id(), rand::random::<u64>()),

@@ -89,6 +89,7 @@ both_backends!(
     make_up_cards,
     the_shop_sells_refunds_and_never_oversells,
     hundred_concurrent_check_ins_credit_once,
+    concurrent_check_ins_of_many_members_commit_together,
     concurrent_redemptions_of_the_last_item,
     random_sequences_keep_the_ledger_balanced,
     linking_accounts_merges_points,
@@ -379,6 +380,36 @@ async fn hundred_concurrent_check_ins_credit_once(db: TestDb) {
     }
     assert_eq!(done, 1);
     assert_eq!(balance(&chat, &alice).await.0, 10);
+    assert_ledger_clean(&chat).await;
+}
+
+async fn concurrent_check_ins_of_many_members_commit_together(db: TestDb) {
+    let mut chat = chat_with(db);
+    let people: Vec<Who> = (1..=40).map(|i| Who::telegram(&format!("{i}"), &format!("m{i}"))).collect();
+    for p in &people {
+        chat.say(&group(), p, "hi").await;
+    }
+    grant(&mut chat, &people[0], 5).await;
+    let mut tasks = Vec::new();
+    for p in &people {
+        let msg = chat.message(&group(), p, "/checkin");
+        let engine = Arc::clone(&chat.engine);
+        tasks.push(tokio::spawn(async move { engine.handle(&msg).await }));
+    }
+    for (i, t) in tasks.into_iter().enumerate() {
+        let out = t.await.unwrap_or_else(|e| panic!("{e}"));
+        let want = if i == 0 { "可用 15 分" } else { "可用 10 分" };
+        assert!(
+            texts(&out)[0].starts_with("✅ 签到成功！+10 分") && texts(&out)[0].contains(want),
+            "{:?}",
+            texts(&out)
+        );
+    }
+    for (i, p) in people.iter().enumerate() {
+        assert_eq!(balance(&chat, p).await.0, if i == 0 { 15 } else { 10 }, "{}", p.name);
+        let again = only(&chat.say(&group(), p, "/checkin").await);
+        assert!(again.starts_with("今天已经签到过了"), "{again}");
+    }
     assert_ledger_clean(&chat).await;
 }
 

@@ -4,7 +4,7 @@ cmd-points = Your points, contribution, level and rank (or @someone's)
 cmd-points-history = Latest points movements (others' need a moderator)
 cmd-points-grant = Give a member points, with a reason (moderators)
 cmd-points-deduct = Take points from a member, with a reason (moderators)
-cmd-top = Contribution leaderboard: this week, this month or all time
+cmd-top = Contribution leaderboard: this week, this month or all time (refreshed every 5 s)
 
 points-show = **{ $name }** · level { $level } "{ $title }"
     Balance: { $balance } · Contribution: { $contribution }

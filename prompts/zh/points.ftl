@@ -4,7 +4,7 @@ cmd-points = 查看积分、贡献值、等级和排名（可 @某人）
 cmd-points-history = 最近的积分变动（看别人的需要版主权限）
 cmd-points-grant = 给成员加分，必须写原因（版主）
 cmd-points-deduct = 给成员扣分，必须写原因（版主）
-cmd-top = 贡献排行榜：本周、本月或总榜
+cmd-top = 贡献排行榜：本周、本月或总榜（每 5 秒刷新）
 
 points-show = **{ $name }** · { $level } 级「{ $title }」
     可用积分：{ $balance } · 累计贡献：{ $contribution }

@@ -1,6 +1,8 @@
 //! Daily check-in (签到): one per calendar day in the community's time zone,
 //! streaks with a capped bonus, milestone rewards announced in the chat, and
 //! make-up cards (补签) bought with points to fill a recent missed day.
+//! Check-ins arriving together are committed together ([`Committer`]); each
+//! reply still waits for its own commit.
 //!
 //! Grammar: `/checkin` · `/checkin makeup YYYY-MM-DD`
 
@@ -12,7 +14,8 @@ use crate::engine::{CommandError, CommandResult, Ctx};
 use crate::features::points::level_up;
 use crate::i18n::Args;
 use crate::message::Outgoing;
-use crate::store::economy::{CheckinDay, CheckinOutcome, MovementKind, Owner, Transfer};
+use crate::store::economy::{CheckinDay, CheckinOutcome, CheckinRequest, MovementKind, Owner, Transfer};
+use crate::store::{Store, StoreError};
 
 /// A reward for reaching a streak length.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -70,6 +73,70 @@ impl CheckinConfig {
     pub fn reward(&self, streak: i64) -> i64 {
         let bonus = (self.streak_bonus_percent * (streak - 1).max(0)).min(self.streak_bonus_cap_percent).max(0);
         self.base * (100 + bonus) / 100
+    }
+}
+
+/// A check-in waiting for its group commit, and where its outcome goes
+/// (`None`: the group commit failed, record it alone).
+type Waiting = (CheckinRequest, tokio::sync::oneshot::Sender<Option<CheckinOutcome>>);
+
+/// Group commit of check-ins: a member who checks in while other check-ins
+/// are being written waits for that transaction to end, then the first of
+/// those waiting writes every waiting check-in in one transaction (a few
+/// multi-row statements) and hands each its outcome. Nobody is answered
+/// before their check-in is committed.
+#[derive(Debug, Default)]
+pub struct Committer {
+    waiting: std::sync::Mutex<Vec<Waiting>>,
+    committing: tokio::sync::Mutex<()>,
+}
+
+impl Committer {
+    /// Records a check-in (no cost) with those waiting alongside it and
+    /// returns once it is committed. If the group commit fails, the
+    /// check-in is recorded on its own (and fails on its own).
+    pub async fn check_in(&self, store: &dyn Store, req: CheckinRequest) -> Result<CheckinOutcome, StoreError> {
+        let (tx, mut rx) = tokio::sync::oneshot::channel();
+        self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((req.clone(), tx));
+        let alone = || store.check_in(&req.community, req.member, req.day, None, &req.rewards, req.now);
+        loop {
+            let guard = tokio::select! {
+                biased;
+                outcome = &mut rx => {
+                    return match outcome {
+                        Ok(Some(outcome)) => Ok(outcome),
+                        // The group commit failed, or whoever wrote it went away.
+                        _ => alone().await,
+                    };
+                }
+                guard = self.committing.lock() => guard,
+            };
+            let batch = std::mem::take(&mut *self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+            if batch.is_empty() {
+                // Ours went with the previous group; its outcome is on the way.
+                continue;
+            }
+            let reqs: Vec<CheckinRequest> = batch.iter().map(|w| w.0.clone()).collect();
+            let outcomes = if let [one] = reqs.as_slice() {
+                store.check_in(&one.community, one.member, one.day, None, &one.rewards, one.now).await.map(|o| vec![o])
+            } else {
+                store.check_in_batch(&reqs).await
+            };
+            match outcomes {
+                Ok(outcomes) => {
+                    for ((_, to), outcome) in batch.into_iter().zip(outcomes) {
+                        let _ = to.send(Some(outcome));
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, checkins = batch.len(), "group commit of check-ins failed; each goes alone");
+                    for (_, to) in batch {
+                        let _ = to.send(None);
+                    }
+                }
+            }
+            drop(guard);
+        }
     }
 }
 
@@ -158,8 +225,14 @@ fn checkin<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, Comma
             rewards.push(reward_transfer(ctx, MovementKind::Milestone, today, m.reward));
         }
         let day = CheckinDay { day: today, makeup: false };
-        let balance = match ctx.store().check_in(&ctx.community.id, ctx.member.id, day, None, &rewards, ctx.now).await?
-        {
+        let request = CheckinRequest {
+            community: ctx.community.id.clone(),
+            member: ctx.member.id,
+            day,
+            rewards: rewards.clone(),
+            now: ctx.now,
+        };
+        let balance = match ctx.engine.checkins.check_in(ctx.store(), request).await? {
             CheckinOutcome::Done(b) => b,
             CheckinOutcome::AlreadyDone => {
                 return Err(CommandError::member("checkin-already", Args::new().num("streak", streak)));

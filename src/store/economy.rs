@@ -244,6 +244,15 @@ pub trait PointsStore: Send + Sync {
         since: Option<DateTime<Utc>>,
     ) -> Result<Option<Standing>, StoreError>;
 
+    /// Every member who earned contribution since `since` (all time when
+    /// `None`), with their display name and points, in no order: what
+    /// leaderboard snapshots are ranked from.
+    async fn board_points(
+        &self,
+        community: &str,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<(MemberId, String, i64)>, StoreError>;
+
     /// Records that `member` reached `level`; `true` only the first time
     /// (so a level-up is announced once, across instances).
     async fn reach_level(&self, community: &str, member: MemberId, level: i64) -> Result<bool, StoreError>;
@@ -259,6 +268,21 @@ pub struct CheckinDay {
     pub day: NaiveDate,
     /// Filled in later with a make-up card.
     pub makeup: bool,
+}
+
+/// A check-in without a cost, as [`CheckinStore::check_in_batch`] takes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckinRequest {
+    /// The community.
+    pub community: String,
+    /// Who checks in.
+    pub member: MemberId,
+    /// The day.
+    pub day: CheckinDay,
+    /// The rewards for it.
+    pub rewards: Vec<Transfer>,
+    /// When.
+    pub now: DateTime<Utc>,
 }
 
 /// What a check-in did.
@@ -292,6 +316,11 @@ pub trait CheckinStore: Send + Sync {
         rewards: &[Transfer],
         now: DateTime<Utc>,
     ) -> Result<CheckinOutcome, StoreError>;
+
+    /// Many check-ins in one transaction (group commit), each as
+    /// [`CheckinStore::check_in`] without a cost would record it. All are
+    /// committed together, or none.
+    async fn check_in_batch(&self, reqs: &[CheckinRequest]) -> Result<Vec<CheckinOutcome>, StoreError>;
 
     /// Make-up days recorded at or after `since`.
     async fn makeups_since(&self, community: &str, member: MemberId, since: DateTime<Utc>) -> Result<i64, StoreError>;

@@ -12,7 +12,7 @@ macro_rules! economy_store {
 
             use super::*;
             use crate::store::economy::{
-                Balance, CheckinDay, CheckinOutcome, CheckinStore, HistoryEntry, LedgerAudit, MovementKind, Order,
+                Balance, CheckinDay, CheckinOutcome, CheckinRequest, CheckinStore, HistoryEntry, LedgerAudit, MovementKind, Order,
                 Owner, PointsStore, RedeemOutcome, SettleOutcome, ShopStore, Standing, Transfer, TransferOutcome,
             };
             use crate::store::{MemberId, StoreError, from_ms, ms};
@@ -27,51 +27,83 @@ macro_rules! economy_store {
                 Ok(Owner::Member(MemberId(row.and_then(|r| r.0).unwrap_or(id.0))))
             }
 
-            /// The account's id, balance and contribution, created when missing,
-            /// locked for the rest of the transaction.
-            async fn account(conn: &mut $conn, community: &str, owner: Owner) -> Result<(i64, i64, i64), StoreError> {
-                sqlx::query(
-                    "INSERT INTO points_accounts (community_id, owner, member_id) VALUES ($1, $2, $3)
-                     ON CONFLICT (community_id, owner) DO NOTHING",
+            /// Adds `amount` and `contribution` to an account, creating it
+            /// when missing, in one statement; returns its id and numbers
+            /// afterwards. The row stays locked for the rest of the
+            /// transaction.
+            async fn credit(
+                conn: &mut $conn,
+                community: &str,
+                owner: Owner,
+                amount: i64,
+                contribution: i64,
+            ) -> Result<(i64, i64, i64), StoreError> {
+                let row: (i64, i64, i64) = sqlx::query_as(
+                    "INSERT INTO points_accounts (community_id, owner, member_id, balance, contribution)
+                     VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (community_id, owner) DO UPDATE SET
+                         balance = points_accounts.balance + excluded.balance,
+                         contribution = points_accounts.contribution + excluded.contribution
+                     RETURNING id, balance, contribution",
                 )
                 .bind(community)
                 .bind(owner.key())
                 .bind(owner.member().map(|m| m.0))
-                .execute(&mut *conn)
-                .await?;
-                let row: (i64, i64, i64) = sqlx::query_as(concat!(
-                    "SELECT id, balance, contribution FROM points_accounts WHERE community_id = $1 AND owner = $2",
-                    $lock
-                ))
-                .bind(community)
-                .bind(owner.key())
+                .bind(amount)
+                .bind(contribution)
                 .fetch_one(&mut *conn)
                 .await?;
                 Ok(row)
             }
 
+            /// [`credit`] for a member's account, resolving a member merged
+            /// away to the one they were merged into in the same statement;
+            /// also returns that member.
+            async fn credit_member(
+                conn: &mut $conn,
+                community: &str,
+                member: MemberId,
+                amount: i64,
+                contribution: i64,
+            ) -> Result<(i64, i64, i64, MemberId), StoreError> {
+                let row: Option<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
+                    "INSERT INTO points_accounts (community_id, owner, member_id, balance, contribution)
+                     SELECT $1, 'member:' || CAST(COALESCE(m.merged_into, m.id) AS TEXT), COALESCE(m.merged_into, m.id), $3, $4
+                     FROM members m WHERE m.id = $2
+                     ON CONFLICT (community_id, owner) DO UPDATE SET
+                         balance = points_accounts.balance + excluded.balance,
+                         contribution = points_accounts.contribution + excluded.contribution
+                     RETURNING id, balance, contribution, member_id",
+                )
+                .bind(community)
+                .bind(member.0)
+                .bind(amount)
+                .bind(contribution)
+                .fetch_optional(&mut *conn)
+                .await?;
+                match row {
+                    Some((id, balance, contribution, Some(owner))) => Ok((id, balance, contribution, MemberId(owner))),
+                    _ => Err(StoreError::Corrupt(format!("no member {member} to credit"))),
+                }
+            }
+
             /// Applies one transfer inside an open transaction. Writes nothing
             /// unless it returns `Applied`.
+            ///
+            /// Statements: the idempotency key is claimed by the movement's
+            /// insert itself; an account is created and updated in one
+            /// upsert, except a payer that must not go below zero (read,
+            /// then updated). System accounts (mint, shop, escrow) are
+            /// locked before member accounts, the order the group commit
+            /// uses too, so that PostgreSQL transactions never wait on each
+            /// other in a cycle.
             pub(super) async fn apply(conn: &mut $conn, t: &Transfer) -> Result<TransferOutcome, StoreError> {
                 if t.amount <= 0 {
                     return Err(StoreError::Corrupt(format!("transfer {} of {} points", t.key, t.amount)));
                 }
-                let seen: Option<(i64,)> =
-                    sqlx::query_as("SELECT id FROM points_movements WHERE community_id = $1 AND idem_key = $2")
-                        .bind(&t.community)
-                        .bind(&t.key)
-                        .fetch_optional(&mut *conn)
-                        .await?;
-                if seen.is_some() {
-                    return Ok(TransferOutcome::Duplicate);
-                }
                 let from = current_owner(conn, t.from).await?;
-                let to = current_owner(conn, t.to).await?;
-                let (from_id, from_balance, from_contribution) = account(conn, &t.community, from).await?;
-                let (to_id, to_balance, to_contribution) = account(conn, &t.community, to).await?;
-                if from != Owner::Mint && from_balance < t.amount {
-                    return Ok(TransferOutcome::Insufficient { balance: from_balance });
-                }
+                // A receiving member is resolved by the upsert that credits them.
+                let to = t.to;
                 let inserted: Option<(i64,)> = sqlx::query_as(
                     "INSERT INTO points_movements (community_id, idem_key, kind, reason, actor_id, at_ms)
                      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (community_id, idem_key) DO NOTHING RETURNING id",
@@ -87,33 +119,73 @@ macro_rules! economy_store {
                 let Some((movement,)) = inserted else {
                     return Ok(TransferOutcome::Duplicate);
                 };
-                let from_c = if t.kind.corrects() && from.member().is_some() { -t.amount.min(from_contribution) } else { 0 };
                 let to_c = if t.kind.earns() && to.member().is_some() { t.amount } else { 0 };
-                for (account, amount, contribution) in [(from_id, -t.amount, from_c), (to_id, t.amount, to_c)] {
+                // System sides first.
+                let mut from_row = None;
+                if from == Owner::Mint {
+                    from_row = Some(credit(conn, &t.community, from, -t.amount, 0).await?);
+                }
+                let mut to_row = None;
+                if to.member().is_none() {
+                    to_row = Some(credit(conn, &t.community, to, t.amount, 0).await?);
+                }
+                // A payer other than the mint must cover the amount.
+                let mut from_c = 0;
+                if from != Owner::Mint {
+                    let row: Option<(i64, i64, i64)> = sqlx::query_as(concat!(
+                        "SELECT id, balance, contribution FROM points_accounts WHERE community_id = $1 AND owner = $2",
+                        $lock
+                    ))
+                    .bind(&t.community)
+                    .bind(from.key())
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                    let Some((id, balance, contribution)) = row.filter(|r| r.1 >= t.amount) else {
+                        // Undo what this transfer wrote so far.
+                        if to.member().is_none() {
+                            credit(conn, &t.community, to, -t.amount, 0).await?;
+                        }
+                        sqlx::query("DELETE FROM points_movements WHERE id = $1").bind(movement).execute(&mut *conn).await?;
+                        return Ok(TransferOutcome::Insufficient { balance: row.map_or(0, |r| r.1) });
+                    };
+                    if t.kind.corrects() && from.member().is_some() {
+                        from_c = -t.amount.min(contribution);
+                    }
                     sqlx::query(
                         "UPDATE points_accounts SET balance = balance + $1, contribution = contribution + $2 WHERE id = $3",
                     )
-                    .bind(amount)
-                    .bind(contribution)
-                    .bind(account)
+                    .bind(-t.amount)
+                    .bind(from_c)
+                    .bind(id)
                     .execute(&mut *conn)
                     .await?;
-                    sqlx::query(
-                        "INSERT INTO points_entries (movement_id, account_id, amount, contribution, at_ms)
-                         VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(movement)
-                    .bind(account)
-                    .bind(amount)
-                    .bind(contribution)
-                    .bind(ms(t.at))
-                    .execute(&mut *conn)
-                    .await?;
+                    from_row = Some((id, balance - t.amount, contribution + from_c));
                 }
+                if let Owner::Member(member) = to {
+                    let (id, balance, contribution, _) = credit_member(conn, &t.community, member, t.amount, to_c).await?;
+                    to_row = Some((id, balance, contribution));
+                }
+                let (Some(from_row), Some(to_row)) = (from_row, to_row) else {
+                    return Err(StoreError::Corrupt(format!("accounts missing for {}", t.key)));
+                };
+                sqlx::query(
+                    "INSERT INTO points_entries (movement_id, account_id, amount, contribution, at_ms)
+                     VALUES ($1, $2, $3, $4, $5), ($1, $6, $7, $8, $5)",
+                )
+                .bind(movement)
+                .bind(from_row.0)
+                .bind(-t.amount)
+                .bind(from_c)
+                .bind(ms(t.at))
+                .bind(to_row.0)
+                .bind(t.amount)
+                .bind(to_c)
+                .execute(&mut *conn)
+                .await?;
                 Ok(TransferOutcome::Applied(if to.member().is_some() {
-                    Balance { balance: to_balance + t.amount, contribution: to_contribution + to_c }
+                    Balance { balance: to_row.1, contribution: to_row.2 }
                 } else {
-                    Balance { balance: from_balance - t.amount, contribution: from_contribution + from_c }
+                    Balance { balance: from_row.1, contribution: from_row.2 }
                 }))
             }
 
@@ -129,6 +201,17 @@ macro_rules! economy_store {
                 use std::collections::HashMap;
                 let mut out = vec![TransferOutcome::Duplicate; ts.len()];
                 let mut base = 0;
+                // The mint of each community first, as in `apply`: one lock
+                // order for every transaction that moves points.
+                let mut communities: Vec<&str> = ts.iter().map(|t| t.community.as_str()).collect();
+                communities.sort_unstable();
+                communities.dedup();
+                for community in communities {
+                    sqlx::query(concat!("SELECT id FROM points_accounts WHERE community_id = $1 AND owner = 'mint'", $lock))
+                        .bind(community)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                }
                 for chunk in ts.chunks(CHUNK) {
                     // Members merged away since the award was queued.
                     let mut qb = sqlx::QueryBuilder::<$db>::new(
@@ -165,13 +248,22 @@ macro_rules! economy_store {
                     });
                     qb.push(" ON CONFLICT (community_id, owner) DO NOTHING");
                     qb.build().execute(&mut *conn).await?;
+                    // By community, then owner: the unique index's order.
                     let mut qb =
-                        sqlx::QueryBuilder::<$db>::new("SELECT id, community_id, owner, balance, contribution FROM points_accounts WHERE owner IN (");
-                    let mut sep = qb.separated(", ");
-                    for (_, o) in &wanted {
-                        sep.push_bind(o.key());
+                        sqlx::QueryBuilder::<$db>::new("SELECT id, community_id, owner, balance, contribution FROM points_accounts WHERE ");
+                    let mut communities: Vec<&str> = wanted.iter().map(|(c, _)| c.as_str()).collect();
+                    communities.sort_unstable();
+                    communities.dedup();
+                    for (i, community) in communities.into_iter().enumerate() {
+                        qb.push(if i == 0 { "(community_id = " } else { " OR (community_id = " })
+                            .push_bind(community.to_owned())
+                            .push(" AND owner IN (");
+                        let mut sep = qb.separated(", ");
+                        for (_, o) in wanted.iter().filter(|(c, _)| c == community) {
+                            sep.push_bind(o.key());
+                        }
+                        qb.push("))");
                     }
-                    qb.push(")");
                     let mut accounts: HashMap<(String, String), (i64, i64, i64)> = qb
                         .build_query_as::<(i64, String, String, i64, i64)>()
                         .fetch_all(&mut *conn)
@@ -249,6 +341,20 @@ macro_rules! economy_store {
                 Ok(out)
             }
 
+            /// Applies many transfers inside an open transaction: by multi-row
+            /// statements when they are all rewards from the mint, else one by one.
+            async fn apply_all(conn: &mut $conn, ts: &[Transfer]) -> Result<Vec<TransferOutcome>, StoreError> {
+                let rewards = ts.iter().all(|t| t.from == Owner::Mint && t.to.member().is_some() && t.amount > 0);
+                if rewards {
+                    return apply_mint_batch(conn, ts).await;
+                }
+                let mut out = Vec::with_capacity(ts.len());
+                for t in ts {
+                    out.push(apply(conn, t).await?);
+                }
+                Ok(out)
+            }
+
             fn since_ms(since: Option<DateTime<Utc>>) -> i64 {
                 since.map(ms).unwrap_or(i64::MIN)
             }
@@ -304,16 +410,7 @@ macro_rules! economy_store {
 
                 async fn transfer_batch(&self, ts: &[Transfer]) -> Result<Vec<TransferOutcome>, StoreError> {
                     let mut tx = self.pool.begin_with($begin).await?;
-                    let rewards = ts.iter().all(|t| t.from == Owner::Mint && t.to.member().is_some() && t.amount > 0);
-                    let out = if rewards {
-                        apply_mint_batch(&mut tx, ts).await?
-                    } else {
-                        let mut out = Vec::with_capacity(ts.len());
-                        for t in ts {
-                            out.push(apply(&mut tx, t).await?);
-                        }
-                        out
-                    };
+                    let out = apply_all(&mut tx, ts).await?;
                     tx.commit().await?;
                     Ok(out)
                 }
@@ -324,7 +421,7 @@ macro_rules! economy_store {
                     )
                     .bind(community)
                     .bind(Owner::Member(member).key())
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&self.read)
                     .await?;
                     Ok(row.map(|(balance, contribution)| Balance { balance, contribution }).unwrap_or_default())
                 }
@@ -347,7 +444,7 @@ macro_rules! economy_store {
                     .bind(community)
                     .bind(Owner::Member(member).key())
                     .bind(limit)
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                     rows.into_iter()
                         .map(|(at, kind, reason, amount, actor)| {
@@ -366,7 +463,7 @@ macro_rules! economy_store {
                 ) -> Result<Vec<Standing>, StoreError> {
                     let rows: Vec<(i64, i64, String, i64)> = match since {
                         // All time: the cached contribution, through its index.
-                        None => sqlx::query_as(ALL_TIME_BOARD).bind(community).bind(limit).fetch_all(&self.pool).await?,
+                        None => sqlx::query_as(ALL_TIME_BOARD).bind(community).bind(limit).fetch_all(&self.read).await?,
                         Some(_) => {
                             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                                 "{BOARD} WHERE rank <= $3 ORDER BY rank, member_id LIMIT {BOARD_ROWS}"
@@ -374,7 +471,7 @@ macro_rules! economy_store {
                             .bind(community)
                             .bind(since_ms(since))
                             .bind(limit)
-                            .fetch_all(&self.pool)
+                            .fetch_all(&self.read)
                             .await?
                         }
                     };
@@ -391,17 +488,51 @@ macro_rules! economy_store {
                     since: Option<DateTime<Utc>>,
                 ) -> Result<Option<Standing>, StoreError> {
                     let row: Option<(i64, i64, String, i64)> = match since {
-                        None => sqlx::query_as(ALL_TIME_STANDING).bind(community).bind(member.0).fetch_optional(&self.pool).await?,
+                        None => sqlx::query_as(ALL_TIME_STANDING).bind(community).bind(member.0).fetch_optional(&self.read).await?,
                         Some(_) => {
                             sqlx::query_as(sqlx::AssertSqlSafe(format!("{BOARD} WHERE member_id = $3")))
                                 .bind(community)
                                 .bind(since_ms(since))
                                 .bind(member.0)
-                                .fetch_optional(&self.pool)
+                                .fetch_optional(&self.read)
                                 .await?
                         }
                     };
                     Ok(row.map(|(rank, member, name, points)| Standing { rank, member: MemberId(member), name, points }))
+                }
+
+                async fn board_points(
+                    &self,
+                    community: &str,
+                    since: Option<DateTime<Utc>>,
+                ) -> Result<Vec<(MemberId, String, i64)>, StoreError> {
+                    let rows: Vec<(i64, String, i64)> = match since {
+                        None => {
+                            sqlx::query_as(
+                                "SELECT a.member_id, m.display_name, a.contribution
+                                 FROM points_accounts a JOIN members m ON m.id = a.member_id
+                                 WHERE a.community_id = $1 AND a.member_id IS NOT NULL AND a.contribution > 0",
+                            )
+                            .bind(community)
+                            .fetch_all(&self.read)
+                            .await?
+                        }
+                        Some(since) => {
+                            sqlx::query_as(
+                                "SELECT a.member_id, m.display_name, CAST(SUM(e.contribution) AS BIGINT)
+                                 FROM points_entries e JOIN points_accounts a ON a.id = e.account_id
+                                 JOIN members m ON m.id = a.member_id
+                                 WHERE a.community_id = $1 AND a.member_id IS NOT NULL AND e.at_ms >= $2
+                                 GROUP BY a.member_id, m.display_name
+                                 HAVING SUM(e.contribution) > 0",
+                            )
+                            .bind(community)
+                            .bind(ms(since))
+                            .fetch_all(&self.read)
+                            .await?
+                        }
+                    };
+                    Ok(rows.into_iter().map(|(member, name, points)| (MemberId(member), name, points)).collect())
                 }
 
                 async fn reach_level(&self, community: &str, member: MemberId, level: i64) -> Result<bool, StoreError> {
@@ -430,16 +561,16 @@ macro_rules! economy_store {
                 async fn audit(&self) -> Result<LedgerAudit, StoreError> {
                     let mut audit = LedgerAudit::default();
                     let (accounts,): (i64,) =
-                        sqlx::query_as("SELECT COUNT(*) FROM points_accounts").fetch_one(&self.pool).await?;
+                        sqlx::query_as("SELECT COUNT(*) FROM points_accounts").fetch_one(&self.read).await?;
                     let (movements,): (i64,) =
-                        sqlx::query_as("SELECT COUNT(*) FROM points_movements").fetch_one(&self.pool).await?;
+                        sqlx::query_as("SELECT COUNT(*) FROM points_movements").fetch_one(&self.read).await?;
                     audit.accounts = accounts;
                     audit.movements = movements;
                     audit.unbalanced = sqlx::query_as(
                         "SELECT community_id, CAST(SUM(balance) AS BIGINT) FROM points_accounts
                          GROUP BY community_id HAVING SUM(balance) <> 0",
                     )
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                     audit.drifted = sqlx::query_as(
                         "SELECT a.id, a.owner, a.balance, CAST(COALESCE(SUM(e.amount), 0) AS BIGINT)
@@ -448,19 +579,19 @@ macro_rules! economy_store {
                          HAVING a.balance <> COALESCE(SUM(e.amount), 0)
                              OR a.contribution <> COALESCE(SUM(e.contribution), 0)",
                     )
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                     let broken: Vec<(i64,)> = sqlx::query_as(
                         "SELECT mv.id FROM points_movements mv LEFT JOIN points_entries e ON e.movement_id = mv.id
                          GROUP BY mv.id HAVING COUNT(e.movement_id) <> 2 OR COALESCE(SUM(e.amount), 0) <> 0",
                     )
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                     audit.broken_movements = broken.into_iter().map(|(id,)| id).collect();
                     audit.negative = sqlx::query_as(
                         "SELECT id, owner, balance FROM points_accounts WHERE owner <> 'mint' AND balance < 0",
                     )
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                     Ok(audit)
                 }
@@ -481,7 +612,7 @@ macro_rules! economy_store {
                     .bind(community)
                     .bind(member.0)
                     .bind(limit)
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                     rows.into_iter()
                         .map(|(day, makeup)| {
@@ -518,6 +649,18 @@ macro_rules! economy_store {
                         return Ok(CheckinOutcome::AlreadyDone);
                     }
                     if let Some(cost) = cost {
+                        // A make-up pays the shop, then the mint rewards it:
+                        // the mint is locked first, as everywhere, so this
+                        // cannot wait in a cycle with an activity flush.
+                        if !rewards.is_empty() {
+                            sqlx::query(concat!(
+                                "SELECT id FROM points_accounts WHERE community_id = $1 AND owner = 'mint'",
+                                $lock
+                            ))
+                            .bind(community)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        }
                         match apply(&mut tx, cost).await? {
                             TransferOutcome::Insufficient { balance } => {
                                 tx.rollback().await?;
@@ -540,6 +683,61 @@ macro_rules! economy_store {
                     Ok(CheckinOutcome::Done(balance))
                 }
 
+                async fn check_in_batch(&self, reqs: &[CheckinRequest]) -> Result<Vec<CheckinOutcome>, StoreError> {
+                    use std::collections::HashSet;
+                    let mut out = vec![CheckinOutcome::AlreadyDone; reqs.len()];
+                    if reqs.is_empty() {
+                        return Ok(out);
+                    }
+                    let day_of = |r: &CheckinRequest| r.day.day.format("%Y-%m-%d").to_string();
+                    let mut tx = self.pool.begin_with($begin).await?;
+                    let mut fresh: HashSet<(String, i64, String)> = HashSet::new();
+                    for chunk in reqs.chunks(CHUNK) {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO checkin_days (community_id, member_id, day, makeup, at_ms) ",
+                        );
+                        qb.push_values(chunk, |mut b, r| {
+                            b.push_bind(r.community.clone())
+                                .push_bind(r.member.0)
+                                .push_bind(day_of(r))
+                                .push_bind(i64::from(r.day.makeup))
+                                .push_bind(ms(r.now));
+                        });
+                        qb.push(" ON CONFLICT (community_id, member_id, day) DO NOTHING RETURNING community_id, member_id, day");
+                        fresh.extend(qb.build_query_as::<(String, i64, String)>().fetch_all(&mut *tx).await?);
+                    }
+                    // Rewards of the days recorded now (the first request of a
+                    // day that is asked twice in one batch wins).
+                    let mut rewards = Vec::new();
+                    let mut request_of = Vec::new();
+                    let mut done = Vec::new();
+                    for (i, r) in reqs.iter().enumerate() {
+                        if fresh.remove(&(r.community.clone(), r.member.0, day_of(r))) {
+                            done.push(i);
+                            for t in &r.rewards {
+                                rewards.push(t.clone());
+                                request_of.push(i);
+                            }
+                        }
+                    }
+                    let applied = apply_all(&mut tx, &rewards).await?;
+                    tx.commit().await?;
+                    let mut last: Vec<Option<Balance>> = vec![None; reqs.len()];
+                    for (i, outcome) in request_of.into_iter().zip(applied) {
+                        if let TransferOutcome::Applied(b) = outcome {
+                            last[i] = Some(b);
+                        }
+                    }
+                    for i in done {
+                        let balance = match last[i] {
+                            Some(b) => b,
+                            None => self.balance(&reqs[i].community, reqs[i].member).await?,
+                        };
+                        out[i] = CheckinOutcome::Done(balance);
+                    }
+                    Ok(out)
+                }
+
                 async fn checkin_days_since(
                     &self,
                     community: &str,
@@ -553,7 +751,7 @@ macro_rules! economy_store {
                     )
                     .bind(community)
                     .bind(since.format("%Y-%m-%d").to_string())
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                     rows.into_iter()
                         .map(|(member, name, day)| {
@@ -577,7 +775,7 @@ macro_rules! economy_store {
                     .bind(community)
                     .bind(member.0)
                     .bind(ms(since))
-                    .fetch_one(&self.pool)
+                    .fetch_one(&self.read)
                     .await?;
                     Ok(n)
                 }
@@ -674,7 +872,7 @@ macro_rules! economy_store {
                     )))
                     .bind(community)
                     .bind(order)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&self.read)
                     .await?;
                     Ok(row.map(order_from_row))
                 }
@@ -684,7 +882,7 @@ macro_rules! economy_store {
                         sqlx::query_as("SELECT sold FROM shop_stock WHERE community_id = $1 AND item_id = $2")
                             .bind(community)
                             .bind(item)
-                            .fetch_optional(&self.pool)
+                            .fetch_optional(&self.read)
                             .await?;
                     Ok(row.map(|r| r.0).unwrap_or(0))
                 }
@@ -696,7 +894,7 @@ macro_rules! economy_store {
                     .bind(community)
                     .bind(state.unwrap_or(""))
                     .bind(limit)
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                     Ok(rows.into_iter().map(order_from_row).collect())
                 }

@@ -187,6 +187,10 @@ pub trait FaqStore: Send + Sync {
         limit: i64,
     ) -> Result<Vec<(String, String, i64)>, StoreError>;
 
+    /// Records many unanswered questions, (community, miss), in one
+    /// transaction (the group commit of misses).
+    async fn faq_record_misses(&self, misses: &[(String, Miss)]) -> Result<(), StoreError>;
+
     /// Unanswered questions since `since`, newest first, at most `limit`.
     async fn faq_misses_since(
         &self,

@@ -96,20 +96,20 @@ macro_rules! faq_store {
                         "SELECT id, lang, question, answer, link, tags, hits, helpful, unhelpful FROM faq_entries WHERE community_id = $1 ORDER BY id",
                     )
                             .bind(community)
-                            .fetch_all(&self.pool)
+                            .fetch_all(&self.read)
                             .await?;
                     let mut entries: Vec<FaqEntry> = rows.into_iter().map(entry_from_row).collect::<Result<_, _>>()?;
                     let aliases: Vec<(String, String)> = sqlx::query_as(
                         "SELECT entry_id, text FROM faq_aliases WHERE community_id = $1 ORDER BY entry_id, added_at_ms, text",
                     )
                     .bind(community)
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                     let negatives: Vec<(String, String)> = sqlx::query_as(
                         "SELECT entry_id, text FROM faq_negatives WHERE community_id = $1 ORDER BY entry_id, added_at_ms, text",
                     )
                     .bind(community)
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                     let index: std::collections::HashMap<String, usize> =
                         entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
@@ -132,7 +132,7 @@ macro_rules! faq_store {
                     )
                     .bind(community)
                     .bind(id)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&self.read)
                     .await?;
                     let Some(row) = row else { return Ok(None) };
                     let mut entry = entry_from_row(row)?;
@@ -141,7 +141,7 @@ macro_rules! faq_store {
                     )
                     .bind(community)
                     .bind(id)
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                     entry.aliases = aliases.into_iter().map(|r| r.0).collect();
                     let negatives: Vec<(String,)> = sqlx::query_as(
@@ -149,7 +149,7 @@ macro_rules! faq_store {
                     )
                     .bind(community)
                     .bind(id)
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                     entry.negatives = negatives.into_iter().map(|r| r.0).collect();
                     Ok(Some(entry))
@@ -347,7 +347,7 @@ macro_rules! faq_store {
                     .bind(community)
                     .bind(chat)
                     .bind(ms(since))
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                     Ok(rows
                         .into_iter()
@@ -373,6 +373,27 @@ macro_rules! faq_store {
                     Ok(())
                 }
 
+                async fn faq_record_misses(&self, misses: &[(String, Miss)]) -> Result<(), StoreError> {
+                    if misses.is_empty() {
+                        return Ok(());
+                    }
+                    let mut tx = self.pool.begin_with($begin).await?;
+                    // 200 rows (800 binds) per statement: PostgreSQL slows
+                    // down past that.
+                    for chunk in misses.chunks(200) {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO faq_misses (community_id, chat, text, at_ms) ");
+                        qb.push_values(chunk, |mut b, (community, miss)| {
+                            b.push_bind(community.clone())
+                                .push_bind(miss.chat.clone())
+                                .push_bind(miss.text.clone())
+                                .push_bind(ms(miss.at));
+                        });
+                        qb.build().execute(&mut *tx).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
                 async fn faq_misses_since(
                     &self,
                     community: &str,
@@ -386,7 +407,7 @@ macro_rules! faq_store {
                     .bind(community)
                     .bind(ms(since))
                     .bind(limit)
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                     Ok(rows.into_iter().map(|(chat, text, at)| Miss { chat, text, at: from_ms(at) }).collect())
                 }

@@ -14,6 +14,9 @@ use crate::secret::DbUrl;
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// The same pool (PostgreSQL readers never wait for writers); named for
+    /// the queries the SQLite store sends to its readers.
+    read: PgPool,
 }
 
 impl PgStore {
@@ -32,7 +35,7 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Migrate { url: shown.clone(), reason: e.to_string() })?;
-        Ok(PgStore { pool })
+        Ok(PgStore { read: pool.clone(), pool })
     }
 }
 

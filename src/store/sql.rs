@@ -53,7 +53,7 @@ macro_rules! sql_store {
                 .bind(community)
                 .bind(platform.as_str())
                 .bind(user_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.read)
                 .await?;
                 if let Some((id, community_id, member_name, locale, joined, account_name, last_seen)) = found {
                     if account_name != display_name || ms(now) - last_seen >= SEEN_GRANULARITY_MS {
@@ -124,7 +124,7 @@ macro_rules! sql_store {
                 .bind(community)
                 .bind(platform.as_str())
                 .bind(user_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.read)
                 .await?;
                 Ok(row.map(member_from_row))
             }
@@ -135,7 +135,7 @@ macro_rules! sql_store {
                      FROM members m WHERE m.id = COALESCE((SELECT merged_into FROM members WHERE id = $1), $1)",
                 )
                 .bind(id.0)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.read)
                 .await?;
                 Ok(row.map(member_from_row))
             }
@@ -146,7 +146,7 @@ macro_rules! sql_store {
                      WHERE member_id = $1 ORDER BY linked_at_ms, platform, user_id",
                 )
                 .bind(id.0)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.read)
                 .await?;
                 rows.into_iter()
                     .map(|(p, user_id, display_name, seen)| {
@@ -359,6 +359,7 @@ macro_rules! sql_store {
             }
 
             async fn close(&self) {
+                self.read.close().await;
                 self.pool.close().await;
             }
         }

@@ -1,6 +1,12 @@
 //! The embedded SQLite store: one file, WAL journal, a busy timeout, foreign
-//! keys on; write transactions start with `BEGIN IMMEDIATE` so concurrent
-//! writers queue instead of failing on a lock upgrade.
+//! keys on. SQLite has one writer at a time, so the store has one writer
+//! connection (write transactions queue for it in order, instead of sleeping
+//! in SQLite's busy handler) and a pool of reader connections that read the
+//! last committed state while the writer writes (WAL). Write transactions
+//! start with `BEGIN IMMEDIATE`, so a writer in another process is waited
+//! for (busy timeout) instead of failing on a lock upgrade. WAL checkpoints
+//! run in the background (a connection of their own) rather than inside
+//! commits.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -14,7 +20,12 @@ use crate::secret::DbUrl;
 /// The SQLite implementation of the store traits.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
+    /// The writer (one connection); also serves reads that belong to a
+    /// write, and whatever is not worth a reader.
     pool: SqlitePool,
+    /// Readers (`database.max_connections` of them), for reads that need no
+    /// write lock. The same pool as `pool` for an in-memory database.
+    read: SqlitePool,
 }
 
 impl SqliteStore {
@@ -48,17 +59,22 @@ impl SqliteStore {
             }
             SqliteConnectOptions::new().filename(file)
         };
+        let readers =
+            base.clone().busy_timeout(Duration::from_millis(config.busy_timeout_ms)).pragma("query_only", "ON");
+        let checkpointer = base.clone().busy_timeout(Duration::from_millis(config.busy_timeout_ms));
         let options = base
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_millis(config.busy_timeout_ms))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(if memory { 1 } else { config.max_connections })
-            .connect_with(options)
-            .await
-            .map_err(|e| classify(&shown, e))?;
+        // Checkpoints (copying the WAL into the database, with its fsyncs)
+        // run in the background, not inside whichever commit crosses the
+        // threshold; the writer still checkpoints if the WAL grows past
+        // this many pages (40 MB) all the same.
+        let options = if memory { options } else { options.pragma("wal_autocheckpoint", WAL_SAFETY_PAGES) };
+        let pool =
+            SqlitePoolOptions::new().max_connections(1).connect_with(options).await.map_err(|e| classify(&shown, e))?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await.map_err(|e| {
             let reason = e.to_string();
             if reason.contains("readonly") || reason.contains("read-only") {
@@ -67,8 +83,47 @@ impl SqliteStore {
                 StoreError::Migrate { url: shown.clone(), reason }
             }
         })?;
-        Ok(SqliteStore { pool })
+        let read = if memory {
+            pool.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(config.max_connections)
+                .connect_with(readers)
+                .await
+                .map_err(|e| classify(&shown, e))?
+        };
+        if !memory {
+            let ckpt = SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(checkpointer)
+                .await
+                .map_err(|e| classify(&shown, e))?;
+            tokio::spawn(checkpoints(ckpt, pool.clone()));
+        }
+        Ok(SqliteStore { pool, read })
     }
+}
+
+/// WAL pages past which the writer checkpoints by itself.
+const WAL_SAFETY_PAGES: &str = "10000";
+
+/// How often the background checkpoint runs.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Copies committed WAL frames into the database every [`CHECKPOINT_EVERY`]
+/// (`PASSIVE`: never waits for readers or the writer), until the store is
+/// closed.
+async fn checkpoints(ckpt: SqlitePool, writer: SqlitePool) {
+    loop {
+        tokio::time::sleep(CHECKPOINT_EVERY).await;
+        if writer.is_closed() {
+            break;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&ckpt).await {
+            tracing::warn!(error = %e, "background checkpoint failed; the writer checkpoints past the safety size");
+        }
+    }
+    ckpt.close().await;
 }
 
 fn classify(shown: &str, e: sqlx::Error) -> StoreError {

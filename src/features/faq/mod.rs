@@ -167,7 +167,16 @@ const FEEDBACK_MINUTES: i64 = 10;
 #[derive(Debug, Default)]
 pub struct FaqState {
     matchers: tokio::sync::RwLock<HashMap<String, Arc<Matcher>>>,
+    /// Unanswered questions waiting for their group commit: (community, miss).
+    misses: std::sync::Mutex<Vec<(String, Miss)>>,
+    /// One write of misses at a time.
+    writing: tokio::sync::Mutex<()>,
 }
+
+/// Write misses early when this many are waiting.
+const MISS_BATCH: usize = 256;
+/// Keep at most this many misses waiting while the database is unreachable.
+const MAX_PENDING_MISSES: usize = 10_000;
 
 impl FaqState {
     /// The community's matcher, built from the store when missing.
@@ -179,6 +188,34 @@ impl FaqState {
         let matcher = Arc::new(build_matcher(&entries));
         self.matchers.write().await.insert(community.to_owned(), matcher.clone());
         Ok(matcher)
+    }
+
+    /// Queues an unanswered question for the next group commit (misses are
+    /// statistics for `/faq gaps`: like activity points, at most the last
+    /// flush window of them is lost if the process dies). Returns whether
+    /// enough are waiting to write them now.
+    fn queue_miss(&self, community: &str, miss: Miss) -> bool {
+        let mut misses = self.misses.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if misses.len() < MAX_PENDING_MISSES {
+            misses.push((community.to_owned(), miss));
+        }
+        misses.len() >= MISS_BATCH
+    }
+
+    /// Writes the waiting misses in one transaction. On a database error
+    /// they stay queued for the next flush.
+    pub async fn flush_misses(&self, store: &dyn Store) {
+        let _one_at_a_time = self.writing.lock().await;
+        let batch = std::mem::take(&mut *self.misses.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        if batch.is_empty() {
+            return;
+        }
+        if let Err(e) = store.faq_record_misses(&batch).await {
+            tracing::error!(error = %e, misses = batch.len(), "unanswered questions not written yet; will retry");
+            let mut misses = self.misses.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let room = MAX_PENDING_MISSES.saturating_sub(misses.len());
+            misses.splice(0..0, batch.into_iter().take(room));
+        }
     }
 
     /// Forgets a community's matcher; the next message rebuilds it.
@@ -534,6 +571,7 @@ fn gaps<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandR
     Box::pin(async move {
         let days = ctx.community.features.faq.gaps_days;
         let since = ctx.now - Duration::days(days);
+        ctx.engine.faq.flush_misses(ctx.store()).await;
         let misses = ctx.store().faq_misses_since(&ctx.community.id, since, 1000).await?;
         let texts: Vec<String> = misses.into_iter().map(|m| m.text).collect();
         let clusters = cluster_gaps(&texts);
@@ -616,7 +654,9 @@ async fn redirect_or_feedback(ctx: &Ctx<'_>) -> Result<Vec<Outgoing>, StoreError
     let Some(best) = best.filter(|m| m.score >= config.threshold(lang) as f32) else {
         if score < GAP_SCORE && tokens.words.len() >= 2 {
             let miss = Miss { chat: ctx.msg.chat.key(), text: text.to_owned(), at: ctx.now };
-            ctx.store().faq_record_miss(community, &miss).await?;
+            if ctx.engine.faq.queue_miss(community, miss) {
+                ctx.engine.faq.flush_misses(ctx.store()).await;
+            }
         }
         return Ok(Vec::new());
     };

@@ -113,7 +113,15 @@ impl Activity {
             pending.extend(queued);
             pending.len() >= BATCH
         };
-        if full { self.flush(ctx.engine).await } else { Vec::new() }
+        if !full {
+            return Vec::new();
+        }
+        // A flush already running takes these too, or the next one does:
+        // this message does not queue behind it.
+        match self.flushing.try_lock() {
+            Ok(guard) => self.flush_locked(ctx.engine, guard).await,
+            Err(_) => Vec::new(),
+        }
     }
 
     /// A thanks bonus for the author of the message replied to, if this
@@ -159,8 +167,17 @@ impl Activity {
     /// Writes every waiting award in one transaction and returns the
     /// level-up announcements they caused. On a database error the awards
     /// stay queued for the next flush.
+    ///
+    /// The FAQ's unanswered questions, queued the same way, are written
+    /// first: this flush is the engine's periodic group commit.
     pub async fn flush(&self, engine: &Engine) -> Vec<Outgoing> {
-        let _one_at_a_time = self.flushing.lock().await;
+        engine.faq.flush_misses(engine.store.as_ref()).await;
+        let one_at_a_time = self.flushing.lock().await;
+        self.flush_locked(engine, one_at_a_time).await
+    }
+
+    /// [`Activity::flush`] once it holds the flush lock.
+    async fn flush_locked(&self, engine: &Engine, _one_at_a_time: tokio::sync::MutexGuard<'_, ()>) -> Vec<Outgoing> {
         let batch: Vec<Pending> = std::mem::take(&mut *lock(&self.pending));
         if batch.is_empty() {
             return Vec::new();

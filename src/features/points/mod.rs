@@ -6,8 +6,12 @@
 //! Grammar: `/points [@MEMBER]` · `/points history [@MEMBER]` ·
 //! `/points grant @MEMBER N REASON…` · `/points deduct @MEMBER N REASON…` ·
 //! `/top [week|month|all]`
+//!
+//! `/top` and the rank in `/points` come from a leaderboard snapshot at most
+//! a few seconds old ([`board`]); balances and contribution are read fresh.
 
 pub mod activity;
+pub mod board;
 pub mod levels;
 
 use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc};
@@ -23,6 +27,7 @@ use crate::store::economy::{MovementKind, Owner, Transfer, TransferOutcome};
 use crate::store::{MemberId, StoreError};
 
 pub use activity::Activity;
+pub use board::Boards;
 use levels::{Title, progress, title_for};
 
 /// `[features.points]`
@@ -176,7 +181,8 @@ fn show<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
         let b = ctx.store().balance(&ctx.community.id, member).await?;
         let p = progress(config.level_curve, b.contribution);
         let title = title_for(&config.titles, p.level).map(|t| t.name(ctx.locale).to_owned()).unwrap_or_default();
-        let rank = ctx.store().standing(&ctx.community.id, member, None).await?.map(|s| s.rank).unwrap_or(0);
+        let board = ctx.engine.boards.get(ctx.store(), &ctx.community.id, None, ctx.now).await?;
+        let rank = board.rank_with(member, b.contribution);
         let args = Args::new()
             .str("name", name)
             .num("balance", b.balance)
@@ -301,7 +307,8 @@ fn top<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRes
             None => "points-period-all",
         };
         let period_name = ctx.engine.prompts.plain(ctx.locale, period_key);
-        let board = ctx.store().leaderboard(&ctx.community.id, since, TOP).await?;
+        let snapshot = ctx.engine.boards.get(ctx.store(), &ctx.community.id, since, ctx.now).await?;
+        let board = snapshot.top(TOP);
         if board.is_empty() {
             return Ok(vec![ctx.reply("points-top-empty", &Args::new().str("period", period_name))]);
         }
@@ -309,8 +316,7 @@ fn top<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRes
         let mut body = ctx.text("points-top", &Args::new().str("period", period_name));
         body.append(RichText::list(&lines));
         if !board.iter().any(|s| s.member == ctx.member.id) {
-            let mine = ctx.store().standing(&ctx.community.id, ctx.member.id, since).await?;
-            let args = match mine {
+            let args = match snapshot.standing(ctx.member.id) {
                 Some(s) => ("points-top-you", Args::new().num("rank", s.rank).num("points", s.points)),
                 None => ("points-top-you-none", Args::new()),
             };

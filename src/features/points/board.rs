@@ -1,0 +1,160 @@
+//! Leaderboard snapshots: `/top` and the rank that `/points` shows are read
+//! from a snapshot of everyone's contribution per community and period, at
+//! most [`MAX_AGE_SECS`] old (like MEE6's leaderboard), instead of ranking
+//! every member of the community on every request. A snapshot is one query;
+//! a board or a member's rank is then read from memory.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::store::economy::Standing;
+use crate::store::{MemberId, Store, StoreError};
+
+/// How old a snapshot may be, in seconds, before the next request takes a
+/// new one.
+pub const MAX_AGE_SECS: i64 = 5;
+
+/// Rows a board shows at most, however many tie (as the store's boards).
+const BOARD_ROWS: usize = 30;
+
+/// Everyone's contribution in one period, as of one moment.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// When it was taken (engine clock).
+    taken: DateTime<Utc>,
+    /// Members with points, highest first, then by member id, with their
+    /// dense rank: (rank, member, name, points).
+    rows: Vec<(i64, MemberId, String, i64)>,
+    /// Distinct point values, highest first, with how many members hold each.
+    values: Vec<(i64, usize)>,
+    /// Each member's row.
+    index: HashMap<MemberId, usize>,
+}
+
+impl Snapshot {
+    fn new(taken: DateTime<Utc>, mut members: Vec<(MemberId, String, i64)>) -> Snapshot {
+        members.retain(|m| m.2 > 0);
+        members.sort_unstable_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+        let mut values: Vec<(i64, usize)> = Vec::new();
+        let mut rows = Vec::with_capacity(members.len());
+        for (member, name, points) in members {
+            match values.last_mut() {
+                Some(last) if last.0 == points => last.1 += 1,
+                _ => values.push((points, 1)),
+            }
+            rows.push((values.len() as i64, member, name, points));
+        }
+        let index = rows.iter().enumerate().map(|(i, r)| (r.1, i)).collect();
+        Snapshot { taken, rows, values, index }
+    }
+
+    /// The members ranked `limit` or better (dense ranks, at most 30 rows).
+    pub fn top(&self, limit: i64) -> Vec<Standing> {
+        self.rows
+            .iter()
+            .take_while(|r| r.0 <= limit)
+            .take(BOARD_ROWS)
+            .map(|(rank, member, name, points)| Standing {
+                rank: *rank,
+                member: *member,
+                name: name.clone(),
+                points: *points,
+            })
+            .collect()
+    }
+
+    /// A member's place on this board, if they have points on it.
+    pub fn standing(&self, member: MemberId) -> Option<Standing> {
+        let (rank, member, name, points) = self.rows.get(*self.index.get(&member)?)?;
+        Some(Standing { rank: *rank, member: *member, name: name.clone(), points: *points })
+    }
+
+    /// The dense rank `member` has with `points` (fresher than the
+    /// snapshot) among everyone else as of the snapshot; 0 without points.
+    pub fn rank_with(&self, member: MemberId, points: i64) -> i64 {
+        if points <= 0 {
+            return 0;
+        }
+        let own = self.index.get(&member).and_then(|i| self.rows.get(*i)).map(|r| r.3);
+        let above =
+            self.values.iter().take_while(|(v, _)| *v > points).filter(|(v, n)| !(Some(*v) == own && *n == 1)).count();
+        above as i64 + 1
+    }
+}
+
+/// A board: community, and the period's start (`None`: all time).
+type BoardKey = (String, Option<DateTime<Utc>>);
+
+/// The snapshots of one engine, by community and period start.
+#[derive(Debug, Default)]
+pub struct Boards {
+    snapshots: Mutex<HashMap<BoardKey, Arc<Snapshot>>>,
+    /// One snapshot taken at a time, so a burst of requests takes one.
+    taking: tokio::sync::Mutex<()>,
+}
+
+impl Boards {
+    /// The snapshot of `community`'s board since `since` (all time when
+    /// `None`), taken now if the last one is older than [`MAX_AGE_SECS`].
+    pub async fn get(
+        &self,
+        store: &dyn Store,
+        community: &str,
+        since: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<Arc<Snapshot>, StoreError> {
+        let key = (community.to_owned(), since);
+        let fresh = |s: &Snapshot| s.taken <= now && now - s.taken < Duration::seconds(MAX_AGE_SECS);
+        if let Some(s) = self.cached(&key).filter(|s| fresh(s)) {
+            return Ok(s);
+        }
+        let _one = self.taking.lock().await;
+        if let Some(s) = self.cached(&key).filter(|s| fresh(s)) {
+            return Ok(s);
+        }
+        let snapshot = Arc::new(Snapshot::new(now, store.board_points(community, since).await?));
+        let mut all = self.snapshots.lock().unwrap_or_else(PoisonError::into_inner);
+        // Week and month boards of past periods are not asked for again.
+        all.retain(|_, s| now - s.taken < Duration::hours(1));
+        all.insert(key, snapshot.clone());
+        Ok(snapshot)
+    }
+
+    fn cached(&self, key: &BoardKey) -> Option<Arc<Snapshot>> {
+        self.snapshots.lock().unwrap_or_else(PoisonError::into_inner).get(key).cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snap(points: &[i64]) -> Snapshot {
+        let members =
+            points.iter().enumerate().map(|(i, p)| (MemberId(i as i64 + 1), format!("m{}", i + 1), *p)).collect();
+        Snapshot::new(Utc::now(), members)
+    }
+
+    #[test]
+    fn dense_ranks_with_ties() {
+        let s = snap(&[300, 500, 500, 0, 380, 290]);
+        let top: Vec<(i64, i64)> = s.top(3).iter().map(|r| (r.rank, r.member.0)).collect();
+        assert_eq!(top, [(1, 2), (1, 3), (2, 5), (3, 1)]);
+        assert_eq!(s.standing(MemberId(6)).map(|r| r.rank), Some(4));
+        assert_eq!(s.standing(MemberId(4)), None, "no points, not on the board");
+    }
+
+    #[test]
+    fn a_fresher_total_ranks_against_the_others() {
+        let s = snap(&[500, 400, 300]);
+        assert_eq!(s.rank_with(MemberId(3), 300), 3);
+        assert_eq!(s.rank_with(MemberId(3), 450), 2, "earned since the snapshot");
+        assert_eq!(s.rank_with(MemberId(1), 350), 2, "own older total does not count against them");
+        assert_eq!(s.rank_with(MemberId(9), 10), 4, "a newcomer");
+        assert_eq!(s.rank_with(MemberId(9), 0), 0);
+        let tied = snap(&[500, 500]);
+        assert_eq!(tied.rank_with(MemberId(1), 400), 2, "the other 500 still counts");
+    }
+}
