@@ -107,6 +107,8 @@ pub struct Engine {
     pub(crate) checkins: crate::features::checkin::Committer,
     /// Recently seen senders.
     members: std::sync::Mutex<MemberCache>,
+    /// Recent wrong link codes per member.
+    pub(crate) link_guesses: crate::features::link::Guesses,
     /// Messages produced outside a request (level-ups found at a flush),
     /// handed out by [`Engine::due`].
     pending: std::sync::Mutex<Vec<Outgoing>>,
@@ -152,6 +154,7 @@ impl Engine {
         }
         Ok(Engine {
             members: Default::default(),
+            link_guesses: Default::default(),
             activity: Default::default(),
             boards: Default::default(),
             checkins: Default::default(),

@@ -24,6 +24,7 @@ both_backends!(
     language_is_per_member_and_persists,
     link_telegram_and_discord_into_one_member,
     link_code_mistakes,
+    wrong_link_codes_are_limited,
     link_code_expires_after_ten_minutes,
     redelivered_link_changes_nothing,
     moderators_from_config_and_platform_admin,
@@ -165,6 +166,33 @@ async fn link_code_mistakes(db: TestDb) {
     let code = text.split(['：', '（']).nth(1).unwrap_or_default().to_owned();
     let own = only(&chat.say(&tg_group(), &alice_tg, &format!("/link {code}")).await);
     assert!(own.starts_with("这是你自己的代码"), "{own}");
+}
+
+/// Codes cannot be guessed: after five wrong codes in ten minutes a member
+/// is told to wait, even with a right code, until the window moves on.
+async fn wrong_link_codes_are_limited(db: TestDb) {
+    let mut chat = TestChat::with_defaults(db);
+    let alice_tg = Who::telegram("1001", "Alice");
+    let mallory = Who::discord("66", "mallory");
+    let text = only(&chat.say(&alice_tg.dm(), &alice_tg, "/link").await);
+    let code = text.split(['：', '（']).nth(1).unwrap_or_default().to_owned();
+    for guess in ["AAAAAA", "BBBBBB", "CCCCCC", "DDDDDD", "EEEEEE"] {
+        let wrong = only(&chat.say(&dc_channel(), &mallory, &format!("/link {guess}")).await);
+        assert!(wrong.contains("不存在或已经用过"), "{wrong}");
+        chat.clock.advance(Duration::seconds(30));
+    }
+    let refused = only(&chat.say(&dc_channel(), &mallory, &format!("/link {code}")).await);
+    assert_eq!(refused, "错误的代码试得太多了，请 8 分钟后再试。");
+    // Another member is not held up: Alice links with her code.
+    let alice_dc = Who::discord("8800", "alice");
+    let linked = only(&chat.say(&dc_channel(), &alice_dc, &format!("/link {code}")).await);
+    assert!(linked.starts_with("关联成功"), "{linked}");
+    // Once the first wrong try is ten minutes old, one more try is allowed.
+    chat.clock.advance(Duration::seconds(450));
+    let again = only(&chat.say(&dc_channel(), &mallory, "/link FFFFFF").await);
+    assert!(again.contains("不存在或已经用过"), "{again}");
+    let refused = only(&chat.say(&dc_channel(), &mallory, "/link GGGGGG").await);
+    assert!(refused.starts_with("错误的代码试得太多了"), "{refused}");
 }
 
 async fn link_code_expires_after_ten_minutes(db: TestDb) {

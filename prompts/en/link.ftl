@@ -14,3 +14,4 @@ link-done = Linked! You are now member #{ $id } with { $count ->
 link-own-code = That is your own code: this account is already linked. Use it from your other account.
 link-unknown-code = The code { $code } does not exist or was already used. Send `/link` on your other account for a new one.
 link-expired-code = That code has expired (codes last { $minutes } minutes). Send `/link` again for a new one.
+link-too-many-codes = Too many wrong codes. Try again in { $minutes } minutes.

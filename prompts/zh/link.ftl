@@ -11,3 +11,4 @@ link-done = 关联成功！现在你是成员 #{ $id }，共 { $count } 个账�
 link-own-code = 这是你自己的代码，这个账号已经关联好了。请在另一个平台的账号上使用它。
 link-unknown-code = 代码 { $code } 不存在或已经用过。在另一个平台发送 `/link` 获取新代码。
 link-expired-code = 这个代码已过期（有效期 { $minutes } 分钟）。请重新发送 `/link` 获取新代码。
+link-too-many-codes = 错误的代码试得太多了，请 { $minutes } 分钟后再试。

@@ -1,11 +1,12 @@
 //! Linking accounts across platforms into one member: `/link` hands out a
 //! one-time code (by direct message when asked in a group, so nobody else
 //! can redeem it), `/link CODE` on another account merges that account, with
-//! its history, into the code's member.
+//! its history, into the code's member. Wrong codes are limited per member
+//! (5 in 10 minutes), so codes cannot be guessed.
 //!
 //! Grammar: `/link` · `/link CODE`
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 
 use crate::command::{ArgKind, ArgSpec, BoxFuture, CommandSpec, ParsedCommand, Permission};
@@ -21,6 +22,41 @@ pub const CODE_TTL_MINUTES: i64 = 10;
 /// by hand (no 0/O, 1/I/L).
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 const CODE_LEN: usize = 6;
+
+/// Wrong codes a member may try within [`GUESS_WINDOW_MINUTES`].
+pub const MAX_WRONG_CODES: usize = 5;
+/// The window for [`MAX_WRONG_CODES`].
+pub const GUESS_WINDOW_MINUTES: i64 = 10;
+
+/// Recent wrong codes per member, on this instance. Six characters from 31
+/// give 887 million codes; five tries per ten minutes (a code's life) make
+/// guessing one hopeless even across several instances and accounts.
+#[derive(Debug, Default)]
+pub struct Guesses(std::sync::Mutex<std::collections::HashMap<crate::store::MemberId, Vec<DateTime<Utc>>>>);
+
+impl Guesses {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<crate::store::MemberId, Vec<DateTime<Utc>>>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// When `member` may try again, if they have used up their tries.
+    fn blocked_until(&self, member: crate::store::MemberId, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let window = Duration::minutes(GUESS_WINDOW_MINUTES);
+        let mut map = self.lock();
+        let tries = map.get_mut(&member)?;
+        tries.retain(|t| *t + window > now && *t <= now);
+        (tries.len() >= MAX_WRONG_CODES).then(|| tries.iter().min().map_or(now, |t| *t + window))
+    }
+
+    fn record(&self, member: crate::store::MemberId, now: DateTime<Utc>) {
+        let mut map = self.lock();
+        if map.len() > 100_000 {
+            let window = Duration::minutes(GUESS_WINDOW_MINUTES);
+            map.retain(|_, tries| tries.iter().any(|t| *t + window > now));
+        }
+        map.entry(member).or_default().push(now);
+    }
+}
 
 /// The link commands.
 pub const COMMANDS: &[CommandSpec] = &[CommandSpec {
@@ -74,7 +110,16 @@ async fn redeem(ctx: &Ctx<'_>, code: &str) -> CommandResult {
     if code.chars().count() != CODE_LEN || !code.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
         return Err(CommandError::member("link-bad-code", Args::new().str("code", typed)));
     }
-    match ctx.store().redeem_link_code(&ctx.community.id, &code, ctx.member.id, ctx.now).await? {
+    let guesses = &ctx.engine.link_guesses;
+    if let Some(until) = guesses.blocked_until(ctx.member.id, ctx.now) {
+        let minutes = ((until - ctx.now).num_seconds() + 59) / 60;
+        return Err(CommandError::member("link-too-many-codes", Args::new().num("minutes", minutes.max(1))));
+    }
+    let outcome = ctx.store().redeem_link_code(&ctx.community.id, &code, ctx.member.id, ctx.now).await?;
+    if matches!(outcome, LinkOutcome::Unknown | LinkOutcome::Expired) {
+        guesses.record(ctx.member.id, ctx.now);
+    }
+    match outcome {
         LinkOutcome::Linked { kept, merged } => {
             ctx.engine.forget_members(&[kept, merged]);
             let accounts = ctx.store().accounts(kept).await?;
