@@ -8,17 +8,7 @@ use jixia::bench::{BenchOptions, run};
 use jixia::store::{self, scratch};
 
 fn main() {
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("cannot start runtime: {e}");
-            std::process::exit(1);
-        }
-    };
-    if let Err(e) = rt.block_on(bench()) {
-        eprintln!("bench failed: {e}");
-        std::process::exit(1);
-    }
+    jixia::bench::main(bench());
 }
 
 async fn bench() -> Result<(), Box<dyn std::error::Error>> {

@@ -25,24 +25,13 @@ const ENQUEUERS: usize = 4;
 const BATCH: i64 = 50;
 
 fn main() {
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("cannot start runtime: {e}");
-            std::process::exit(1);
+    jixia::bench::main(async {
+        match bench().await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err("a job was not completed exactly once".into()),
+            Err(e) => Err(e),
         }
-    };
-    match rt.block_on(bench()) {
-        Ok(true) => {}
-        Ok(false) => {
-            eprintln!("bench failed: a job was not completed exactly once");
-            std::process::exit(1);
-        }
-        Err(e) => {
-            eprintln!("bench failed: {e}");
-            std::process::exit(1);
-        }
-    }
+    });
 }
 
 /// Runs every backend; `false` if the exactly-once check failed anywhere.

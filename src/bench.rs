@@ -294,3 +294,26 @@ async fn drive(engine: &Arc<Engine>, stream: Vec<Incoming>, workers: usize) -> V
     }
     latencies
 }
+
+/// The `main` of a bench binary: runs `bench` on a multi-threaded runtime;
+/// on an error prints it and exits with status 1.
+pub fn main<F, E>(bench: F)
+where
+    F: std::future::Future<Output = Result<(), E>>,
+    E: std::fmt::Display,
+{
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start runtime");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = rt.block_on(bench) {
+        #[expect(clippy::print_stderr, reason = "a bench reports its failure on stderr")]
+        {
+            eprintln!("bench failed: {e}");
+        }
+        std::process::exit(1);
+    }
+}
