@@ -110,7 +110,7 @@ pub struct Engine {
     /// Recent wrong link codes per member.
     pub(crate) link_guesses: crate::features::link::Guesses,
     /// Messages produced outside a request (level-ups found at a flush),
-    /// handed out by [`Engine::due`].
+    /// stored in the outbox by [`Engine::due`].
     pending: std::sync::Mutex<Vec<Outgoing>>,
     /// The bot's own name, as members mention it.
     pub bot_name: String,
@@ -118,10 +118,8 @@ pub struct Engine {
     pub(crate) instance: String,
     /// The job kinds this engine runs: the features' plus any registered.
     job_kinds: Vec<crate::scheduler::JobKind>,
-    /// When the scheduler last ticked (wall time, engine time), and whether
-    /// something asked for a tick before the next one is due.
+    /// When the scheduler last ticked (wall time, engine time).
     last_tick: std::sync::Mutex<Option<(std::time::Instant, DateTime<Utc>)>>,
-    tick_wanted: std::sync::atomic::AtomicBool,
     /// Woken when this instance stores messages in the outbox.
     pub(crate) outbox_ready: tokio::sync::Notify,
     /// Numbers this instance's announcements in the outbox.
@@ -129,7 +127,7 @@ pub struct Engine {
 }
 
 /// How often the scheduler looks for due fires and jobs (each look is two
-/// queries), unless the clock jumps or a command enqueues work.
+/// queries), unless the engine's clock jumps.
 const TICK_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The engine could not be built from its configuration.
@@ -169,7 +167,6 @@ impl Engine {
             instance: format!("{}-{:016x}", std::process::id(), rand::random::<u64>()),
             job_kinds: crate::features::JOB_KINDS.to_vec(),
             last_tick: Default::default(),
-            tick_wanted: Default::default(),
             outbox_ready: Default::default(),
             outbox_seq: Default::default(),
         })
@@ -308,13 +305,13 @@ impl Engine {
     }
 
     /// Moves on whatever became due up to now: announcements waiting from
-    /// activity flushes (level-ups) go to the outbox; the scheduler ticks
-    /// (due cron fires enqueued, due jobs claimed and run, their messages
-    /// stored in the outbox). Adapters send the outbox with
-    /// [`Engine::pump_outbox`]. Returns the announcements stored. Adapters call it after the
-    /// clock moves and every [`Engine::tick_interval`]; the scheduler ticks
-    /// at most once a second of wall time unless the engine's clock moved by
-    /// a second or more, or a command enqueued work ([`Engine::wake_scheduler`]).
+    /// activity flushes (level-ups) go to the outbox, and the scheduler
+    /// ticks (due cron fires enqueued, due jobs claimed and run, their
+    /// messages stored in the outbox). Adapters call it every
+    /// [`Engine::tick_interval`] and after the clock moves, and send the
+    /// outbox with [`Engine::pump_outbox`]. The scheduler ticks at most once
+    /// a second of wall time unless the engine's clock moved by a second or
+    /// more. Returns the announcements stored.
     pub async fn due(&self) -> usize {
         let mut out = self.activity.flush(self).await;
         out.splice(0..0, std::mem::take(&mut *self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner)));
@@ -357,20 +354,13 @@ impl Engine {
         }
     }
 
-    /// Asks for a scheduler tick at the next [`Engine::due`].
-    pub fn wake_scheduler(&self) {
-        self.tick_wanted.store(true, std::sync::atomic::Ordering::SeqCst);
-    }
-
     fn tick_is_due(&self) -> bool {
         let wall = std::time::Instant::now();
         let now = self.now();
-        let wanted = self.tick_wanted.swap(false, std::sync::atomic::Ordering::SeqCst);
         let mut last = self.last_tick.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let due = wanted
-            || last.is_none_or(|(w, t)| {
-                wall.duration_since(w) >= TICK_EVERY || (now - t).abs() >= chrono::Duration::seconds(1)
-            });
+        let due = last.is_none_or(|(w, t)| {
+            wall.duration_since(w) >= TICK_EVERY || (now - t).abs() >= chrono::Duration::seconds(1)
+        });
         if due {
             *last = Some((wall, now));
         }
