@@ -7,8 +7,8 @@
 use std::time::Instant;
 
 use jixia::features::faq::build_matcher;
+use jixia::features::faq::store::FaqEntry;
 use jixia::i18n::Locale;
-use jixia::store::faq::FaqEntry;
 
 const ZH_TOPICS: &[&str] = &[
     "主从复制",

@@ -140,13 +140,13 @@ fn new_job(phase: &str, i: usize, due: DateTime<Utc>) -> NewJob {
 /// two: `jobs` more due an hour later, by [`ENQUEUERS`] tasks at once. Then
 /// one claimer drains phase one (its clock at `t0`, so phase two is not due
 /// yet) and four claimers drain phase two.
-async fn run(store: Arc<dyn Store>, jobs: usize) -> BenchResult<Figures> {
+async fn run(store: Arc<Store>, jobs: usize) -> BenchResult<Figures> {
     let t0 = Utc::now();
     let t1 = t0 + Duration::hours(1);
 
     let started = Instant::now();
     for i in 0..jobs {
-        store.enqueue(&new_job("one", i, t0), t0).await?;
+        store.jobs().enqueue(&new_job("one", i, t0), t0).await?;
     }
     let enqueue_one_by_one = jobs as f64 / started.elapsed().as_secs_f64().max(1e-9);
 
@@ -156,7 +156,7 @@ async fn run(store: Arc<dyn Store>, jobs: usize) -> BenchResult<Figures> {
         let store = store.clone();
         tasks.push(tokio::spawn(async move {
             for i in (lane..jobs).step_by(ENQUEUERS) {
-                store.enqueue(&new_job("many", i, t1), t0).await?;
+                store.jobs().enqueue(&new_job("many", i, t1), t0).await?;
             }
             Ok::<_, jixia::store::StoreError>(())
         }));
@@ -174,12 +174,12 @@ async fn run(store: Arc<dyn Store>, jobs: usize) -> BenchResult<Figures> {
         claim_complete.push((claimers, rate, drained));
     }
 
-    let counts = store.job_counts().await?;
+    let counts = store.queue_admin().job_counts().await?;
     let done = counts.iter().filter(|c| c.state == JobState::Done).map(|c| c.jobs).sum();
     let not_done = counts.iter().filter(|c| c.state != JobState::Done).map(|c| c.jobs).sum();
-    let raw = store.raw_insert_rate(2_000).await?;
+    let raw = store.diag().raw_insert_rate(2_000).await?;
     Ok(Figures {
-        backend: store.backend(),
+        backend: store.backend_name(),
         jobs,
         raw,
         enqueue_one_by_one,
@@ -192,7 +192,7 @@ async fn run(store: Arc<dyn Store>, jobs: usize) -> BenchResult<Figures> {
 
 /// `claimers` tasks claim due jobs in batches and complete each, until a
 /// claim comes back empty.
-async fn drain(store: &Arc<dyn Store>, claimers: usize, now: DateTime<Utc>) -> BenchResult<Drained> {
+async fn drain(store: &Arc<Store>, claimers: usize, now: DateTime<Utc>) -> BenchResult<Drained> {
     let mut tasks = Vec::new();
     for c in 0..claimers {
         let store = store.clone();
@@ -200,13 +200,13 @@ async fn drain(store: &Arc<dyn Store>, claimers: usize, now: DateTime<Utc>) -> B
             let owner = format!("bench-{c}");
             let (mut claimed, mut completed) = (Vec::new(), 0_usize);
             loop {
-                let jobs = store.claim(&owner, now, now + Duration::minutes(5), BATCH).await?;
+                let jobs = store.jobs().claim(&owner, now, now + Duration::minutes(5), BATCH).await?;
                 if jobs.is_empty() {
                     return Ok::<_, jixia::store::StoreError>((claimed, completed));
                 }
                 for job in jobs {
                     claimed.push(job.id);
-                    completed += usize::from(store.complete(job.id, &owner, now).await?);
+                    completed += usize::from(store.jobs().complete(job.id, &owner, now).await?);
                 }
             }
         }));

@@ -197,7 +197,7 @@ pub fn synthetic_stream(opts: &BenchOptions) -> Vec<Incoming> {
 /// measured stream then runs in real time, so every member's first ordinary
 /// message of the minute earns activity points, written by group commit in
 /// the background.
-pub async fn run(store: Arc<dyn Store>, opts: BenchOptions) -> Result<BenchReport, BenchError> {
+pub async fn run(store: Arc<Store>, opts: BenchOptions) -> Result<BenchReport, BenchError> {
     let engine = Arc::new(Engine::new(&Config::default(), store.clone(), Arc::new(SystemClock))?);
     let warmup: Vec<Incoming> = (0..opts.members)
         .map(|m| {
@@ -246,10 +246,10 @@ pub async fn run(store: Arc<dyn Store>, opts: BenchOptions) -> Result<BenchRepor
             total: of_kind.iter().sum(),
         });
     }
-    let audit = store.audit().await?;
-    let raw = store.raw_insert_rate(opts.raw_rows).await?;
+    let audit = store.ledger().audit().await?;
+    let raw = store.diag().raw_insert_rate(opts.raw_rows).await?;
     Ok(BenchReport {
-        backend: store.backend(),
+        backend: store.backend_name(),
         messages: latencies.len(),
         commands,
         elapsed,

@@ -44,22 +44,7 @@ pub struct Config {
     pub features: FeaturesConfig,
 }
 
-/// `[features]`: each feature's own section. A feature module owns its
-/// section's type; this struct only gathers them.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct FeaturesConfig {
-    /// `[features.points]`: the ledger, activity points, levels, leaderboards.
-    pub points: crate::features::points::PointsConfig,
-    /// `[features.checkin]`: daily check-ins and make-up cards.
-    pub checkin: crate::features::checkin::CheckinConfig,
-    /// `[features.shop]`: the rewards shop.
-    pub shop: crate::features::shop::ShopConfig,
-    /// `[features.faq]`: FAQ redirection.
-    pub faq: crate::features::faq::FaqConfig,
-    /// `[features.digest]`: scheduled digests.
-    pub digest: crate::features::digest::DigestConfig,
-}
+pub use crate::features::FeaturesConfig;
 
 /// `[bot]`
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -98,6 +83,17 @@ pub struct DatabaseConfig {
 impl Default for DatabaseConfig {
     fn default() -> DatabaseConfig {
         DatabaseConfig { url: None, max_connections: 8, busy_timeout_ms: 5000, connect_timeout_ms: 10_000 }
+    }
+}
+
+impl DatabaseConfig {
+    /// What the store needs of this section.
+    pub fn store_options(&self) -> crate::store::StoreOptions {
+        crate::store::StoreOptions {
+            max_connections: self.max_connections,
+            busy_timeout_ms: self.busy_timeout_ms,
+            connect_timeout_ms: self.connect_timeout_ms,
+        }
     }
 }
 
@@ -526,6 +522,12 @@ impl Config {
                     };
                     return Err(key_err(format!("communities.{id}.chats"), message));
                 }
+            }
+        }
+        self.features.validate("features")?;
+        for (id, c) in &self.communities {
+            if let Some(features) = &c.features {
+                features.validate(&format!("communities.{id}.features"))?;
             }
         }
         self.telegram.validate()?;

@@ -115,17 +115,11 @@ impl Prompt {
     }
 }
 
-/// The prompt files compiled into the binary: (feature, zh text, en text).
-/// A test checks this list against the files in `prompts/`.
-pub const PROMPT_FILES: &[(&str, &str, &str)] = &[
-    ("core", include_str!("../prompts/zh/core.ftl"), include_str!("../prompts/en/core.ftl")),
-    ("link", include_str!("../prompts/zh/link.ftl"), include_str!("../prompts/en/link.ftl")),
-    ("points", include_str!("../prompts/zh/points.ftl"), include_str!("../prompts/en/points.ftl")),
-    ("checkin", include_str!("../prompts/zh/checkin.ftl"), include_str!("../prompts/en/checkin.ftl")),
-    ("shop", include_str!("../prompts/zh/shop.ftl"), include_str!("../prompts/en/shop.ftl")),
+/// The adapters' prompt files (name, zh text, en text): text that belongs
+/// to a platform, not to a feature. Features bring their own files (see
+/// [`crate::features::Feature::prompts`]).
+pub const PLATFORM_FILES: &[(&str, &str, &str)] = &[
     ("telegram", include_str!("../prompts/zh/telegram.ftl"), include_str!("../prompts/en/telegram.ftl")),
-    ("faq", include_str!("../prompts/zh/faq.ftl"), include_str!("../prompts/en/faq.ftl")),
-    ("digest", include_str!("../prompts/zh/digest.ftl"), include_str!("../prompts/en/digest.ftl")),
     ("discord", include_str!("../prompts/zh/discord.ftl"), include_str!("../prompts/en/discord.ftl")),
 ];
 
@@ -154,13 +148,13 @@ pub struct PromptError {
 }
 
 impl Prompts {
-    /// Loads the embedded prompt files.
-    pub fn load() -> Result<Prompts, PromptError> {
+    /// Loads prompt files: (name, zh text, en text) each.
+    pub fn load(files: &[(&str, &str, &str)]) -> Result<Prompts, PromptError> {
         let mut zh = FluentBundle::new_concurrent(vec![Locale::Zh.langid()]);
         let mut en = FluentBundle::new_concurrent(vec![Locale::En.langid()]);
         zh.set_use_isolating(false);
         en.set_use_isolating(false);
-        for (feature, zh_src, en_src) in PROMPT_FILES {
+        for (feature, zh_src, en_src) in files {
             add(&mut zh, Locale::Zh, feature, zh_src)?;
             add(&mut en, Locale::En, feature, en_src)?;
         }

@@ -21,6 +21,11 @@
 //! - [`clock`]: injected time. [`secret`]: values that never reach logs.
 //! - [`bench`]: the throughput harness behind `jixia bench` and `cargo bench`.
 
+#![expect(
+    clippy::duplicate_mod,
+    reason = "each *_sql.rs file is compiled once per backend on purpose: one SQL text, two dialects"
+)]
+
 pub mod bench;
 pub mod clock;
 pub mod command;
@@ -28,7 +33,9 @@ pub mod community;
 pub mod config;
 pub mod engine;
 pub mod features;
+pub mod handler;
 pub mod i18n;
+pub mod ledger;
 pub mod message;
 pub mod rich;
 pub mod scheduler;
@@ -36,4 +43,8 @@ pub mod secret;
 pub mod store;
 
 pub use engine::Engine;
+
+/// A boxed, sendable future: what handlers, hooks, jobs and storage
+/// callbacks return.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 pub use message::{Chat, ChatKind, Incoming, Outgoing, Platform, Sender};

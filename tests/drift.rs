@@ -5,8 +5,8 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
-use jixia::command::all_commands;
-use jixia::i18n::{Locale, PROMPT_FILES, Prompts, keys_of};
+use jixia::features::{all_commands, prompt_files};
+use jixia::i18n::{Locale, keys_of};
 
 fn files_in(dir: &str) -> BTreeSet<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
@@ -23,13 +23,13 @@ fn both_locales_have_the_same_files_and_all_are_compiled_in() {
     let zh = files_in("prompts/zh");
     let en = files_in("prompts/en");
     assert_eq!(zh, en, "prompts/zh and prompts/en must have the same files");
-    let embedded: BTreeSet<String> = PROMPT_FILES.iter().map(|(f, _, _)| format!("{f}.ftl")).collect();
-    assert_eq!(zh, embedded, "every prompts file must be listed in i18n::PROMPT_FILES");
+    let embedded: BTreeSet<String> = prompt_files().iter().map(|(f, _, _)| format!("{f}.ftl")).collect();
+    assert_eq!(zh, embedded, "every prompts file must be a feature's or a platform's (i18n::PLATFORM_FILES)");
 }
 
 #[test]
 fn both_locales_have_the_same_keys() {
-    for (feature, zh, en) in PROMPT_FILES {
+    for (feature, zh, en) in prompt_files() {
         let zh_keys: BTreeSet<String> = keys_of(zh).into_iter().collect();
         let en_keys: BTreeSet<String> = keys_of(en).into_iter().collect();
         assert!(!zh_keys.is_empty(), "{feature}.ftl has keys");
@@ -45,7 +45,7 @@ fn both_locales_have_the_same_keys() {
 #[test]
 fn no_key_is_defined_twice() {
     let mut seen = HashSet::new();
-    for (feature, zh, _) in PROMPT_FILES {
+    for (feature, zh, _) in prompt_files() {
         for key in keys_of(zh) {
             assert!(seen.insert(key.clone()), "{key} is defined again in {feature}.ftl");
         }
@@ -54,14 +54,14 @@ fn no_key_is_defined_twice() {
 
 #[test]
 fn prompts_load() {
-    if let Err(e) = Prompts::load() {
+    if let Err(e) = jixia::features::prompts() {
         panic!("{e}");
     }
 }
 
 #[test]
 fn commands_are_unique_and_described_in_both_languages() {
-    let prompts = Prompts::load().unwrap_or_else(|e| panic!("{e}"));
+    let prompts = jixia::features::prompts().unwrap_or_else(|e| panic!("{e}"));
     let mut names = HashSet::new();
     let mut words = HashSet::new();
     for c in all_commands() {
@@ -91,11 +91,11 @@ fn commands_are_unique_and_described_in_both_languages() {
 /// (`word-word…`) must exist in both locales.
 #[test]
 fn every_prompt_key_used_in_code_exists() {
-    let prompts = Prompts::load().unwrap_or_else(|e| panic!("{e}"));
+    let prompts = jixia::features::prompts().unwrap_or_else(|e| panic!("{e}"));
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = vec![root.join("engine.rs")];
-    // Features are files or directories of files (src/features/faq/…).
-    let mut dirs = vec![root.join("features")];
+    let mut files = vec![root.join("handler.rs")];
+    // The engine and the features are directories of files (src/features/faq/…).
+    let mut dirs = vec![root.join("engine"), root.join("features")];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())).flatten() {
             let path = entry.path();
@@ -128,9 +128,9 @@ fn every_prompt_key_used_in_code_exists() {
 /// (description at most 100 characters), in both languages.
 #[test]
 fn command_menus_are_valid_for_the_platforms() {
-    let prompts = Prompts::load().unwrap_or_else(|e| panic!("{e}"));
+    let prompts = jixia::features::prompts().unwrap_or_else(|e| panic!("{e}"));
     for locale in Locale::ALL {
-        let menu = jixia::command::menu(&prompts, locale);
+        let menu = jixia::features::registry().menu(&prompts, locale);
         let names: Vec<&str> = menu.iter().map(|e| e.name).collect();
         assert!(names.contains(&"help") && names.contains(&"link"), "{names:?}");
         for e in &menu {
@@ -151,10 +151,10 @@ fn command_menus_are_valid_for_the_platforms() {
 /// Keys built at run time (`points-kind-…`, `shop-state-…`) exist too.
 #[test]
 fn computed_prompt_keys_exist() {
-    use jixia::store::economy::MovementKind::*;
-    let prompts = Prompts::load().unwrap_or_else(|e| panic!("{e}"));
-    let kinds = [Activity, Thanks, Grant, Deduct, Checkin, Milestone, Makeup, Redeem, Refund];
-    let mut keys: Vec<String> = kinds.iter().map(|k| format!("points-kind-{}", k.as_str())).collect();
+    let prompts = jixia::features::prompts().unwrap_or_else(|e| panic!("{e}"));
+    let kinds: Vec<_> = jixia::features::movement_kinds().collect();
+    assert!(kinds.len() >= 9, "every feature declares its movements ({})", kinds.len());
+    let mut keys: Vec<String> = kinds.iter().map(|k| k.label_key()).collect();
     keys.extend(["open", "done", "refunded"].iter().map(|s| format!("shop-state-{s}")));
     for key in keys {
         for locale in Locale::ALL {

@@ -61,14 +61,15 @@ fn chat_with(db: TestDb) -> TestChat {
 }
 
 async fn balance(chat: &TestChat, who: &Who) -> (i64, i64) {
-    let m = chat.db.store.find_account("default", who.platform, &who.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let m =
+        chat.db.store.members().find_account("default", who.platform, &who.id).await.unwrap_or_else(|e| panic!("{e}"));
     let Some(m) = m else { return (0, 0) };
-    let b = chat.db.store.balance("default", m.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let b = chat.db.store.ledger().balance("default", m.id).await.unwrap_or_else(|e| panic!("{e}"));
     (b.balance, b.contribution)
 }
 
 async fn assert_ledger_clean(chat: &TestChat) {
-    let audit = chat.db.store.audit().await.unwrap_or_else(|e| panic!("{e}"));
+    let audit = chat.db.store.ledger().audit().await.unwrap_or_else(|e| panic!("{e}"));
     assert!(audit.is_clean(), "ledger invariants: {audit:?}");
 }
 
@@ -495,7 +496,8 @@ async fn linking_accounts_merges_points(db: TestDb) {
     assert!(shown.contains("可用积分：60 · 累计贡献：60"), "both balances, one member: {shown}");
     let again = only(&chat.say(&Chat::group(Platform::Discord, "5"), &dc, "/checkin").await);
     assert!(again.starts_with("今天已经签到过了"), "one streak: {again}");
-    let member = chat.db.store.find_account("default", Platform::Discord, "8").await.unwrap_or_else(|e| panic!("{e}"));
+    let member =
+        chat.db.store.members().find_account("default", Platform::Discord, "8").await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(member.map(|m| m.id), Some(MemberId(1)));
     assert_ledger_clean(&chat).await;
 }
@@ -530,7 +532,7 @@ async fn the_audit_catches_a_tampered_balance(db: TestDb) {
         sqlx::query(sql).execute(&pool).await.unwrap_or_else(|e| panic!("{e}"));
         pool.close().await;
     }
-    let audit = chat.db.store.audit().await.unwrap_or_else(|e| panic!("{e}"));
+    let audit = chat.db.store.ledger().audit().await.unwrap_or_else(|e| panic!("{e}"));
     assert!(!audit.is_clean());
     assert_eq!(audit.unbalanced, vec![("default".to_owned(), 5)]);
     assert_eq!(audit.drifted.len(), 1, "{audit:?}");
@@ -541,14 +543,22 @@ both_backends!(the_audit_catches_a_tampered_balance);
 
 /// The group commit applies each key once, across communities, in order.
 async fn a_batch_applies_each_key_once(db: TestDb) {
-    use jixia::store::economy::{Balance, MovementKind, Owner, Transfer, TransferOutcome};
+    use jixia::ledger::{Balance, Owner, Transfer, TransferOutcome};
     let s = &db.store;
-    let a = s.member_for_account("pg", Platform::Telegram, "1", "A", t0()).await.unwrap_or_else(|e| panic!("{e}"));
-    let b = s.member_for_account("rust", Platform::Telegram, "1", "B", t0()).await.unwrap_or_else(|e| panic!("{e}"));
+    let a = s
+        .members()
+        .member_for_account("pg", Platform::Telegram, "1", "A", t0())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let b = s
+        .members()
+        .member_for_account("rust", Platform::Telegram, "1", "B", t0())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let award = |community: &str, key: &str, to: MemberId, amount: i64| Transfer {
         community: community.into(),
         key: key.into(),
-        kind: MovementKind::Activity,
+        kind: jixia::features::points::ACTIVITY,
         reason: String::new(),
         actor: None,
         from: Owner::Mint,
@@ -562,7 +572,7 @@ async fn a_batch_applies_each_key_once(db: TestDb) {
         award("rust", "k1", b.id, 7),
         award("pg", "k2", a.id, 5),
     ];
-    let out = s.transfer_batch(&batch).await.unwrap_or_else(|e| panic!("{e}"));
+    let out = s.ledger().transfer_batch(&batch).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         out,
         [
@@ -572,13 +582,13 @@ async fn a_batch_applies_each_key_once(db: TestDb) {
             TransferOutcome::Applied(Balance { balance: 15, contribution: 15 }),
         ]
     );
-    let again = s.transfer_batch(&batch[..1]).await.unwrap_or_else(|e| panic!("{e}"));
+    let again = s.ledger().transfer_batch(&batch[..1]).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(again, [TransferOutcome::Duplicate]);
     // A big batch crosses chunk boundaries.
     let many: Vec<Transfer> = (0..450).map(|i| award("pg", &format!("m{i}"), a.id, 1)).collect();
-    s.transfer_batch(&many).await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(s.balance("pg", a.id).await.unwrap_or_else(|e| panic!("{e}")).balance, 465);
-    let audit = s.audit().await.unwrap_or_else(|e| panic!("{e}"));
+    s.ledger().transfer_batch(&many).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.ledger().balance("pg", a.id).await.unwrap_or_else(|e| panic!("{e}")).balance, 465);
+    let audit = s.ledger().audit().await.unwrap_or_else(|e| panic!("{e}"));
     assert!(audit.is_clean(), "{audit:?}");
 }
 

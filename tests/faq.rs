@@ -238,9 +238,9 @@ async fn import_is_idempotent_and_all_or_nothing(db: TestDb) {
         }
         other => panic!("expected file errors, got {other:?}"),
     }
-    let a = store.faq_entry("default", "a").await.unwrap_or_else(|e| panic!("{e}"));
+    let a = store.faq().faq_entry("default", "a").await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(a.map(|e| e.question).as_deref(), Some("怎么查看版本？"), "nothing half-imported");
-    assert!(store.faq_entry("default", "c").await.unwrap_or_else(|e| panic!("{e}")).is_none());
+    assert!(store.faq().faq_entry("default", "c").await.unwrap_or_else(|e| panic!("{e}")).is_none());
     // The bot answers from imported entries.
     let mut chat = TestChat::with_defaults(db);
     let out = only(&chat.say(&group(), &Who::telegram("5", "Dan"), "怎么看 PG 的版本？").await);

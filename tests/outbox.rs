@@ -23,7 +23,7 @@ use jixia::store::jobs::{Job, NewJob, OutboxState, Schedule};
 use jixia::store::{self, Store};
 use jixia::{Chat, Engine, Outgoing, Platform};
 
-fn engine(store: Arc<dyn Store>, clock: &ManualClock) -> Engine {
+fn engine(store: Arc<Store>, clock: &ManualClock) -> Engine {
     let mut e = Engine::new(&Config::default(), store, Arc::new(clock.clone())).unwrap_or_else(|e| panic!("{e}"));
     e.register_job_kind(PROBE).unwrap_or_else(|e| panic!("{e}"));
     e
@@ -41,7 +41,7 @@ fn runs_of(prefix: &str) -> HashMap<String, usize> {
 /// chat named in its payload.
 const PROBE: JobKind = JobKind { name: "probe", max_attempts: 20, catch_up: |_| Duration::hours(6), run: probe };
 
-fn probe<'a>(_engine: &'a Engine, job: &'a Job) -> jixia::command::BoxFuture<'a, JobResult> {
+fn probe<'a>(_engine: &'a Engine, job: &'a Job) -> jixia::BoxFuture<'a, JobResult> {
     Box::pin(async move {
         RUNS.lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -82,9 +82,9 @@ async fn claim(e: &Engine, limit: usize) -> Vec<outbox::Delivery> {
 async fn a_job_reruns_after_a_crash_but_its_messages_are_stored_once(db: TestDb) {
     let clock = ManualClock::frozen(t0());
     let (a, b) = (engine(db.store.clone(), &clock), engine(db.store.clone(), &clock));
-    db.store.enqueue(&probe_job("crash-1", 1, "-100", t0()), t0()).await.unwrap_or_else(|e| panic!("{e}"));
+    db.store.jobs().enqueue(&probe_job("crash-1", 1, "-100", t0()), t0()).await.unwrap_or_else(|e| panic!("{e}"));
     // Instance A claims the job and dies before completing it.
-    let held = db.store.claim(a.instance(), t0(), t0() + Duration::seconds(LEASE_SECS), 10).await;
+    let held = db.store.jobs().claim(a.instance(), t0(), t0() + Duration::seconds(LEASE_SECS), 10).await;
     let held = held.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(held.len(), 1);
     assert_eq!(jixia::scheduler::run_jobs(&b, b.instance(), t0()).await, 0, "A's lease holds");
@@ -92,7 +92,8 @@ async fn a_job_reruns_after_a_crash_but_its_messages_are_stored_once(db: TestDb)
     clock.advance(Duration::seconds(LEASE_SECS + 1));
     assert_eq!(jixia::scheduler::run_jobs(&b, b.instance(), clock_now(&clock)).await, 1);
     // A comes back and completes with the same output: refused, nothing stored.
-    let late = db.store.complete(held[0].id, a.instance(), clock_now(&clock)).await.unwrap_or_else(|e| panic!("{e}"));
+    let late =
+        db.store.jobs().complete(held[0].id, a.instance(), clock_now(&clock)).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(!late, "a lost lease cannot complete");
     let sent: Vec<String> = claim(&b, 10).await.iter().map(|d| text(&d.message)).collect();
     assert_eq!(sent, ["1 first", "1 second"]);
@@ -106,7 +107,7 @@ fn clock_now(c: &ManualClock) -> DateTime<Utc> {
 async fn a_failed_delivery_is_retried_with_backoff_then_kept_as_failed(db: TestDb) {
     let clock = ManualClock::frozen(t0());
     let e = engine(db.store.clone(), &clock);
-    db.store.enqueue(&probe_job("retry-1", 7, "-100", t0()), t0()).await.unwrap_or_else(|e| panic!("{e}"));
+    db.store.jobs().enqueue(&probe_job("retry-1", 7, "-100", t0()), t0()).await.unwrap_or_else(|e| panic!("{e}"));
     jixia::scheduler::run_jobs(&e, e.instance(), t0()).await;
     let first = claim(&e, 1).await;
     assert_eq!(first.len(), 1);
@@ -126,17 +127,17 @@ async fn a_failed_delivery_is_retried_with_backoff_then_kept_as_failed(db: TestD
     }
     clock.advance(Duration::days(1));
     assert!(claim(&e, 10).await.is_empty(), "failed for good");
-    let failed = db.store.outbox_failed(10).await.unwrap_or_else(|e| panic!("{e}"));
+    let failed = db.store.jobs().outbox_failed(10).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(failed.len(), 1);
     assert_eq!((failed[0].state, failed[0].last_error.as_deref()), (OutboxState::Failed, Some("Bad Gateway")));
-    let counts = db.store.outbox_counts().await.unwrap_or_else(|e| panic!("{e}"));
+    let counts = db.store.jobs().outbox_counts().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(counts, [("telegram".into(), "failed".into(), 1), ("telegram".into(), "sent".into(), 1)]);
 }
 
 async fn a_message_held_by_a_dead_sender_is_sent_again_after_its_lease(db: TestDb) {
     let clock = ManualClock::frozen(t0());
     let (a, b) = (engine(db.store.clone(), &clock), engine(db.store.clone(), &clock));
-    db.store.enqueue(&probe_job("lease-1", 3, "-100", t0()), t0()).await.unwrap_or_else(|e| panic!("{e}"));
+    db.store.jobs().enqueue(&probe_job("lease-1", 3, "-100", t0()), t0()).await.unwrap_or_else(|e| panic!("{e}"));
     jixia::scheduler::run_jobs(&a, a.instance(), t0()).await;
     assert_eq!(claim(&a, 10).await.len(), 2, "A holds both and dies");
     assert!(claim(&b, 10).await.is_empty());
@@ -149,7 +150,7 @@ async fn a_message_held_by_a_dead_sender_is_sent_again_after_its_lease(db: TestD
     // A wakes up and reports its old delivery: the row stays sent once.
     let stale = outbox::Delivery { attempt: 1, ..again[0].clone() };
     a.outbox_settle(&stale, Err("timeout".into())).await.unwrap_or_else(|e| panic!("{e}"));
-    let counts = db.store.outbox_counts().await.unwrap_or_else(|e| panic!("{e}"));
+    let counts = db.store.jobs().outbox_counts().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(counts, [("telegram".into(), "sent".into(), 2)]);
 }
 
@@ -158,6 +159,7 @@ async fn first_messages_of_every_job_go_before_second_ones(db: TestDb) {
     let e = engine(db.store.clone(), &clock);
     for n in 0..3 {
         db.store
+            .jobs()
             .enqueue(&probe_job(&format!("fair-{n}"), n, &format!("-10{n}"), t0()), t0())
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -172,6 +174,7 @@ async fn the_pump_marks_what_the_sender_delivered(db: TestDb) {
     let e = Arc::new(engine(db.store.clone(), &clock));
     for n in 0..40 {
         db.store
+            .jobs()
             .enqueue(&probe_job(&format!("pump-{n}"), n, &format!("-20{n}"), t0()), t0())
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -197,7 +200,7 @@ async fn the_pump_marks_what_the_sender_delivered(db: TestDb) {
     let want = vec![("telegram".to_owned(), "pending".to_owned(), 2), ("telegram".to_owned(), "sent".to_owned(), 78)];
     let mut counts = Vec::new();
     for _ in 0..200 {
-        counts = db.store.outbox_counts().await.unwrap_or_else(|e| panic!("{e}"));
+        counts = db.store.jobs().outbox_counts().await.unwrap_or_else(|e| panic!("{e}"));
         if counts == want {
             break;
         }
@@ -254,13 +257,13 @@ async fn two_instances_with_crashes_run_everything_exactly_once(db: TestDb) {
             next: t0() + Duration::hours(1),
             created_by: None,
         };
-        db.store.put_schedule(&s, start).await.unwrap_or_else(|e| panic!("{e}"));
+        db.store.jobs().put_schedule(&s, start).await.unwrap_or_else(|e| panic!("{e}"));
     }
     for n in 0..JOBS {
         // Spread over the three hours, so every crash finds work in hand.
         let due = start + Duration::seconds(n % (STEPS * 60));
         let job = probe_job(&format!("scale-{n}"), n, &format!("-400{}", n % 500), due);
-        db.store.enqueue(&job, start).await.unwrap_or_else(|e| panic!("{e}"));
+        db.store.jobs().enqueue(&job, start).await.unwrap_or_else(|e| panic!("{e}"));
     }
     let open = || async { store::open(&db.url, &Default::default()).await.unwrap_or_else(|e| panic!("{e}")) };
     let b = Arc::new(engine(open().await, &clock));
@@ -312,13 +315,13 @@ async fn two_instances_with_crashes_run_everything_exactly_once(db: TestDb) {
     assert!(fires.values().all(|f| *f == want), "{:?}", fires.iter().find(|(_, f)| **f != want));
     // Every probe job's two messages are in the outbox exactly once, even
     // for the jobs that ran twice because A died holding them.
-    let counts = db.store.outbox_counts().await.unwrap_or_else(|e| panic!("{e}"));
+    let counts = db.store.jobs().outbox_counts().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(counts, [("telegram".into(), "pending".into(), JOBS * 2)]);
     let runs = runs_of("scale-");
     assert_eq!(runs.len(), usize::try_from(JOBS).unwrap_or_default(), "every probe job ran");
     let reruns: usize = runs.values().map(|n| n - 1).sum();
     // Jobs A held when it died were claimed again after their lease.
-    let probes = db.store.jobs_of_kind("probe", None, JOBS).await.unwrap_or_else(|e| panic!("{e}"));
+    let probes = db.store.jobs().jobs_of_kind("probe", None, JOBS).await.unwrap_or_else(|e| panic!("{e}"));
     let reclaimed = probes.iter().filter(|j| j.attempts > 1).count();
     assert!(reclaimed > 0, "no crash landed while A held jobs");
     eprintln!(
@@ -329,7 +332,7 @@ async fn two_instances_with_crashes_run_everything_exactly_once(db: TestDb) {
 
 async fn job_states(db: &TestDb) -> BTreeMap<String, i64> {
     let mut out = BTreeMap::new();
-    for c in db.store.job_counts().await.unwrap_or_else(|e| panic!("{e}")) {
+    for c in db.store.queue_admin().job_counts().await.unwrap_or_else(|e| panic!("{e}")) {
         *out.entry(c.state.as_str().to_owned()).or_default() += c.jobs;
     }
     out
@@ -338,7 +341,7 @@ async fn job_states(db: &TestDb) -> BTreeMap<String, i64> {
 /// Digest job fires per schedule, from the job keys (`digest:ID:MS`).
 async fn digest_fires(db: &TestDb) -> BTreeMap<i64, Vec<i64>> {
     let mut out: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    for job in db.store.jobs_of_kind("digest", None, 100_000).await.unwrap_or_else(|e| panic!("{e}")) {
+    for job in db.store.jobs().jobs_of_kind("digest", None, 100_000).await.unwrap_or_else(|e| panic!("{e}")) {
         let key = job.key;
         let mut parts = key.split(':').skip(1).map(|p| p.parse::<i64>().unwrap_or(-1));
         let (Some(schedule), Some(at)) = (parts.next(), parts.next()) else { panic!("key {key}") };

@@ -46,9 +46,9 @@ fn job(key: &str, due: DateTime<Utc>, max_attempts: i64) -> NewJob {
 
 async fn enqueue_is_idempotent(db: TestDb) {
     let s = &db.store;
-    assert!(s.enqueue(&job("a", t0(), 3), t0()).await.unwrap_or_else(|e| panic!("{e}")));
-    assert!(!s.enqueue(&job("a", t0() + Duration::hours(1), 3), t0()).await.unwrap_or_else(|e| panic!("{e}")));
-    let claimed = s.claim("one", t0(), t0() + Duration::minutes(5), 10).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(s.jobs().enqueue(&job("a", t0(), 3), t0()).await.unwrap_or_else(|e| panic!("{e}")));
+    assert!(!s.jobs().enqueue(&job("a", t0() + Duration::hours(1), 3), t0()).await.unwrap_or_else(|e| panic!("{e}")));
+    let claimed = s.jobs().claim("one", t0(), t0() + Duration::minutes(5), 10).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(claimed.len(), 1);
     assert_eq!(claimed[0].due, t0(), "the second enqueue changed nothing");
     assert_eq!(claimed[0].payload, serde_json::json!({"n": "a"}));
@@ -57,14 +57,15 @@ async fn enqueue_is_idempotent(db: TestDb) {
 async fn claims_are_exclusive(db: TestDb) {
     let s = db.store.clone();
     for i in 0..60 {
-        s.enqueue(&job(&format!("j{i}"), t0(), 3), t0()).await.unwrap_or_else(|e| panic!("{e}"));
+        s.jobs().enqueue(&job(&format!("j{i}"), t0(), 3), t0()).await.unwrap_or_else(|e| panic!("{e}"));
     }
     let claimer = |name: &'static str| {
         let s = s.clone();
         tokio::spawn(async move {
             let mut got = Vec::new();
             loop {
-                let jobs = s.claim(name, t0(), t0() + Duration::minutes(5), 4).await.unwrap_or_else(|e| panic!("{e}"));
+                let jobs =
+                    s.jobs().claim(name, t0(), t0() + Duration::minutes(5), 4).await.unwrap_or_else(|e| panic!("{e}"));
                 if jobs.is_empty() {
                     return got;
                 }
@@ -81,43 +82,50 @@ async fn claims_are_exclusive(db: TestDb) {
 
 async fn expired_lease_is_reclaimed(db: TestDb) {
     let s = &db.store;
-    s.enqueue(&job("x", t0(), 3), t0()).await.unwrap_or_else(|e| panic!("{e}"));
+    s.jobs().enqueue(&job("x", t0(), 3), t0()).await.unwrap_or_else(|e| panic!("{e}"));
     let lease = t0() + Duration::minutes(5);
-    let first = s.claim("dead", t0(), lease, 10).await.unwrap_or_else(|e| panic!("{e}"));
+    let first = s.jobs().claim("dead", t0(), lease, 10).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(first.len(), 1);
-    let early = s.claim("alive", t0() + Duration::minutes(4), lease, 10).await.unwrap_or_else(|e| panic!("{e}"));
+    let early = s.jobs().claim("alive", t0() + Duration::minutes(4), lease, 10).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(early.is_empty(), "a live lease is respected");
     let later = t0() + Duration::minutes(6);
-    let again = s.claim("alive", later, later + Duration::minutes(5), 10).await.unwrap_or_else(|e| panic!("{e}"));
+    let again =
+        s.jobs().claim("alive", later, later + Duration::minutes(5), 10).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].attempts, 2);
-    assert!(!s.complete(first[0].id, "dead", later).await.unwrap_or_else(|e| panic!("{e}")), "the old owner lost it");
-    assert!(s.complete(first[0].id, "alive", later).await.unwrap_or_else(|e| panic!("{e}")));
-    let done = s.job(first[0].id).await.unwrap_or_else(|e| panic!("{e}")).map(|j| j.state);
+    assert!(
+        !s.jobs().complete(first[0].id, "dead", later).await.unwrap_or_else(|e| panic!("{e}")),
+        "the old owner lost it"
+    );
+    assert!(s.jobs().complete(first[0].id, "alive", later).await.unwrap_or_else(|e| panic!("{e}")));
+    let done = s.jobs().job(first[0].id).await.unwrap_or_else(|e| panic!("{e}")).map(|j| j.state);
     assert_eq!(done, Some(JobState::Done));
 }
 
 async fn failures_retry_with_backoff_then_stay_failed(db: TestDb) {
     let s = &db.store;
-    s.enqueue(&job("f", t0(), 2), t0()).await.unwrap_or_else(|e| panic!("{e}"));
+    s.jobs().enqueue(&job("f", t0(), 2), t0()).await.unwrap_or_else(|e| panic!("{e}"));
     let lease = |t: DateTime<Utc>| t + Duration::minutes(5);
-    let j = s.claim("w", t0(), lease(t0()), 1).await.unwrap_or_else(|e| panic!("{e}"));
+    let j = s.jobs().claim("w", t0(), lease(t0()), 1).await.unwrap_or_else(|e| panic!("{e}"));
     let retry_at = t0() + jixia::scheduler::backoff(j[0].attempts);
-    let state = s.fail(j[0].id, "w", "boom", retry_at, t0()).await.unwrap_or_else(|e| panic!("{e}"));
+    let state = s.jobs().fail(j[0].id, "w", "boom", retry_at, t0()).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(state, Some(JobState::Pending));
     let soon = t0() + Duration::seconds(10);
-    assert!(s.claim("w", soon, lease(soon), 1).await.unwrap_or_else(|e| panic!("{e}")).is_empty(), "backing off");
-    let j = s.claim("w", retry_at, lease(retry_at), 1).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        s.jobs().claim("w", soon, lease(soon), 1).await.unwrap_or_else(|e| panic!("{e}")).is_empty(),
+        "backing off"
+    );
+    let j = s.jobs().claim("w", retry_at, lease(retry_at), 1).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(j.len(), 1);
-    let state = s.fail(j[0].id, "w", "boom again", retry_at, retry_at).await.unwrap_or_else(|e| panic!("{e}"));
+    let state = s.jobs().fail(j[0].id, "w", "boom again", retry_at, retry_at).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(state, Some(JobState::Failed));
     let later = retry_at + Duration::days(1);
-    assert!(s.claim("w", later, lease(later), 1).await.unwrap_or_else(|e| panic!("{e}")).is_empty());
-    let failed = s.failed_jobs(10).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(s.jobs().claim("w", later, lease(later), 1).await.unwrap_or_else(|e| panic!("{e}")).is_empty());
+    let failed = s.jobs().failed_jobs(10).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].last_error.as_deref(), Some("boom again"));
-    assert!(s.retry_job(failed[0].id, later).await.unwrap_or_else(|e| panic!("{e}")));
-    assert_eq!(s.claim("w", later, lease(later), 1).await.unwrap_or_else(|e| panic!("{e}")).len(), 1);
+    assert!(s.jobs().retry_job(failed[0].id, later).await.unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(s.jobs().claim("w", later, lease(later), 1).await.unwrap_or_else(|e| panic!("{e}")).len(), 1);
 }
 
 // ---- digests in conversation ----

@@ -21,7 +21,8 @@ async fn missing_directory_is_named() {
 async fn read_only_file_is_refused_and_untouched() {
     let file = ScratchFile::new().unwrap_or_else(|e| panic!("{e}"));
     let s = store::open(file.url(), &Default::default()).await.unwrap_or_else(|e| panic!("{e}"));
-    s.member_for_account("default", Platform::Console, "me", "me", common::t0())
+    s.members()
+        .member_for_account("default", Platform::Console, "me", "me", common::t0())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     s.close().await;
@@ -51,7 +52,7 @@ async fn a_file_that_is_not_a_database() {
 #[tokio::test]
 async fn unreachable_postgres_fails_without_showing_the_password() {
     let url = DbUrl::new("postgres://jixia:hunter2@127.0.0.1:1/jixia");
-    let config = jixia::config::DatabaseConfig { connect_timeout_ms: 500, ..Default::default() };
+    let config = jixia::store::StoreOptions { connect_timeout_ms: 500, ..Default::default() };
     match store::open(&url, &config).await {
         Err(e) => {
             let shown = format!("{e} {e:?}");
@@ -67,13 +68,18 @@ async fn data_survives_reopen_and_migrations_run_once() {
     let file = ScratchFile::new().unwrap_or_else(|e| panic!("{e}"));
     let s = store::open(file.url(), &Default::default()).await.unwrap_or_else(|e| panic!("{e}"));
     let alice = s
+        .members()
         .member_for_account("default", Platform::Telegram, "1", "Alice", common::t0())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     s.close().await;
     let s = store::open(file.url(), &Default::default()).await.unwrap_or_else(|e| panic!("{e}"));
-    let again =
-        s.find_account("default", Platform::Telegram, "1").await.unwrap_or_else(|e| panic!("{e}")).map(|m| m.id);
+    let again = s
+        .members()
+        .find_account("default", Platform::Telegram, "1")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .map(|m| m.id);
     assert_eq!(again, Some(alice.id));
 }
 

@@ -43,7 +43,7 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
     config.telegram.api_url = Some(fake.url.clone());
 
     let file = ScratchFile::new()?;
-    let store = store::open(file.url(), &config.database).await?;
+    let store = store::open(file.url(), &config.database.store_options()).await?;
     let engine = Arc::new(Engine::new(&config, store.clone(), Arc::new(SystemClock))?);
     let digest = RichText::from_markup(
         "**PostgreSQL 中文社区 · 每日摘要**\n- 新 FAQ：VACUUM FULL 会锁表吗？\n- 悬赏：主从复制延迟排查（200 分）\n- 本周贡献榜：Alice、Bo、Chen",
@@ -57,7 +57,7 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
             max_attempts: 5,
         })
         .collect();
-    store.outbox_push(&rows, engine.now()).await?;
+    store.jobs().outbox_push(&rows, engine.now()).await?;
 
     let telegram = Telegram::connect(engine.clone(), &config.telegram).await?;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -81,7 +81,7 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
     // The pump marks the last deliveries; then stop.
     let mut counts = Vec::new();
     for _ in 0..100 {
-        counts = store.outbox_counts().await?;
+        counts = store.jobs().outbox_counts().await?;
         if counts.iter().all(|(_, state, _)| state == "sent") {
             break;
         }

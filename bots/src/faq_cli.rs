@@ -77,8 +77,8 @@ pub fn run(command: FaqCommand, rt: &tokio::runtime::Runtime) -> Result<ExitCode
             let community = args.community.unwrap_or_else(|| config.default_community_id());
             let url = db_url(&args.data, &config);
             let entries = rt.block_on(async {
-                let store = store::open(&url, &config.database).await?;
-                let entries = store.faq_entries(&community).await;
+                let store = store::open(&url, &config.database.store_options()).await?;
+                let entries = store.faq().faq_entries(&community).await;
                 store.close().await;
                 anyhow::Ok(entries?)
             })?;
@@ -115,15 +115,9 @@ fn import(args: ImportArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
     let community = args.community.unwrap_or_else(|| config.default_community_id());
     let url = db_url(&args.data, &config);
     let result = rt.block_on(async {
-        let store = store::open(&url, &config.database).await?;
-        let result = import_into(
-            store.as_ref(),
-            &community,
-            &bytes,
-            format,
-            jixia::clock::Clock::now(&jixia::clock::SystemClock),
-        )
-        .await;
+        let store = store::open(&url, &config.database.store_options()).await?;
+        let result =
+            import_into(&store, &community, &bytes, format, jixia::clock::Clock::now(&jixia::clock::SystemClock)).await;
         store.close().await;
         anyhow::Ok(result)
     })?;

@@ -65,13 +65,13 @@ pub fn run(command: JobsCommand, rt: &tokio::runtime::Runtime) -> Result<ExitCod
     let config = load_config(&data.config)?;
     let url = db_url(data, &config);
     let text = rt.block_on(async {
-        let store = store::open(&url, &config.database).await?;
+        let store = store::open(&url, &config.database.store_options()).await?;
         let text = match &command {
-            JobsCommand::Failed(a) => failed(store.as_ref(), a.limit).await,
-            JobsCommand::Retry(a) => retry(store.as_ref(), a.id, SystemClock.now()).await,
-            JobsCommand::Counts(_) => counts(store.as_ref()).await,
-            JobsCommand::Outbox(a) => outbox(store.as_ref(), a.limit).await,
-            JobsCommand::Resend(a) => resend(store.as_ref(), a.id, SystemClock.now()).await,
+            JobsCommand::Failed(a) => failed(&store, a.limit).await,
+            JobsCommand::Retry(a) => retry(&store, a.id, SystemClock.now()).await,
+            JobsCommand::Counts(_) => counts(&store).await,
+            JobsCommand::Outbox(a) => outbox(&store, a.limit).await,
+            JobsCommand::Resend(a) => resend(&store, a.id, SystemClock.now()).await,
         };
         store.close().await;
         text
@@ -80,13 +80,14 @@ pub fn run(command: JobsCommand, rt: &tokio::runtime::Runtime) -> Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-async fn failed(store: &dyn Store, limit: i64) -> Result<String> {
-    let jobs = store.jobs_in_state(JobState::Failed, limit).await?;
+async fn failed(store: &Store, limit: i64) -> Result<String> {
+    let jobs = store.queue_admin().jobs_in_state(JobState::Failed, limit).await?;
     if jobs.is_empty() {
         return Ok("no failed jobs\n".into());
     }
     let mut out = failed_table(&jobs);
-    let total: i64 = store.job_counts().await?.iter().filter(|c| c.state == JobState::Failed).map(|c| c.jobs).sum();
+    let total: i64 =
+        store.queue_admin().job_counts().await?.iter().filter(|c| c.state == JobState::Failed).map(|c| c.jobs).sum();
     if total > jobs.len() as i64 {
         out.push_str(&format!("{} of {total} failed jobs shown; --limit N shows more\n", jobs.len()));
     }
@@ -112,10 +113,10 @@ fn failed_table(jobs: &[JobSummary]) -> String {
     table(&["ID", "KIND", "KEY", "ATTEMPTS", "CHANGED (UTC)", "LAST ERROR"], rows, &[0])
 }
 
-async fn retry(store: &dyn Store, id: i64, now: DateTime<Utc>) -> Result<String> {
-    if store.retry_job(id, now).await? {
+async fn retry(store: &Store, id: i64, now: DateTime<Utc>) -> Result<String> {
+    if store.jobs().retry_job(id, now).await? {
         // The job is back; its kind and attempts only make the message nicer.
-        let about = match store.job(id).await {
+        let about = match store.jobs().job(id).await {
             Ok(Some(j)) => {
                 let n = j.max_attempts;
                 format!(
@@ -129,14 +130,14 @@ async fn retry(store: &dyn Store, id: i64, now: DateTime<Utc>) -> Result<String>
         };
         return Ok(format!("job {id}{about}\n"));
     }
-    match store.job(id).await? {
+    match store.jobs().job(id).await? {
         None => bail!("no job with id {id} (`jixia jobs failed` lists the failed ones)"),
         Some(j) => bail!("job {id} is {}, not failed: only failed jobs can be retried", j.state.as_str()),
     }
 }
 
-async fn counts(store: &dyn Store) -> Result<String> {
-    let counts = store.job_counts().await?;
+async fn counts(store: &Store) -> Result<String> {
+    let counts = store.queue_admin().job_counts().await?;
     if counts.is_empty() {
         return Ok("no jobs\n".into());
     }
@@ -159,14 +160,14 @@ fn counts_table(counts: &[JobCount]) -> String {
     table(&["STATE", "KIND", "JOBS", "OLDEST DUE (UTC)", "LAST CHANGE (UTC)"], rows, &[2])
 }
 
-async fn outbox(store: &dyn Store, limit: i64) -> Result<String> {
-    let counts = store.outbox_counts().await?;
+async fn outbox(store: &Store, limit: i64) -> Result<String> {
+    let counts = store.jobs().outbox_counts().await?;
     if counts.is_empty() {
         return Ok("the outbox is empty\n".into());
     }
     let rows = counts.into_iter().map(|(platform, state, n)| vec![platform, state, n.to_string()]).collect();
     let mut out = table(&["PLATFORM", "STATE", "MESSAGES"], rows, &[2]);
-    let failed = store.outbox_failed(limit).await?;
+    let failed = store.jobs().outbox_failed(limit).await?;
     if !failed.is_empty() {
         let rows = failed
             .iter()
@@ -188,11 +189,11 @@ async fn outbox(store: &dyn Store, limit: i64) -> Result<String> {
     Ok(out)
 }
 
-async fn resend(store: &dyn Store, id: i64, now: DateTime<Utc>) -> Result<String> {
-    if store.outbox_retry(id, now).await? {
+async fn resend(store: &Store, id: i64, now: DateTime<Utc>) -> Result<String> {
+    if store.jobs().outbox_retry(id, now).await? {
         return Ok(format!("outbox message {id} is pending again: its adapter sends it at its next round\n"));
     }
-    match store.outbox_message(id).await? {
+    match store.jobs().outbox_message(id).await? {
         None => bail!("no outbox message with id {id} (`jixia jobs outbox` lists the failed ones)"),
         Some(m) => {
             bail!("outbox message {id} is {}, not failed: only failed messages can be sent again", m.state.as_str())

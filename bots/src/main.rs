@@ -180,7 +180,7 @@ fn dispatch(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
             logging::init(config.log.format, &config.log.filter);
             let url = db_url(&args, &config);
             rt.block_on(async {
-                let store = store::open(&url, &config.database).await?;
+                let store = store::open(&url, &config.database.store_options()).await?;
                 store.close().await;
                 anyhow::Ok(())
             })?;
@@ -192,8 +192,8 @@ fn dispatch(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
             logging::init(config.log.format, "warn");
             let url = db_url(&args, &config);
             let audit = rt.block_on(async {
-                let store = store::open(&url, &config.database).await?;
-                let audit = store.audit().await;
+                let store = store::open(&url, &config.database.store_options()).await?;
+                let audit = store.ledger().audit().await;
                 store.close().await;
                 anyhow::Ok(audit?)
             })?;
@@ -222,7 +222,7 @@ fn dispatch(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
 }
 
 /// Prints what `jixia doctor` found, one problem per line.
-fn doctor_report(audit: &jixia::store::economy::LedgerAudit, out: &mut dyn Write) -> std::io::Result<()> {
+fn doctor_report(audit: &jixia::ledger::LedgerAudit, out: &mut dyn Write) -> std::io::Result<()> {
     if audit.is_clean() {
         return writeln!(
             out,
@@ -261,7 +261,7 @@ fn console(args: ConsoleArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> 
     }
     let url = db_url(&args.data, &config);
     let clock = ManualClock::running(SystemClock.now());
-    let store = rt.block_on(store::open(&url, &config.database))?;
+    let store = rt.block_on(store::open(&url, &config.database.store_options()))?;
     let engine = Arc::new(Engine::new(&config, store.clone(), Arc::new(clock.clone()))?);
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
@@ -322,7 +322,7 @@ fn run(config: &Config, args: &DataArgs, rt: &tokio::runtime::Runtime) -> Result
     }
     let url = db_url(args, config);
     rt.block_on(async {
-        let store = store::open(&url, &config.database).await?;
+        let store = store::open(&url, &config.database.store_options()).await?;
         let engine = Arc::new(Engine::new(config, store.clone(), Arc::new(SystemClock))?);
         let result = run_adapters(engine, config, shutdown_signal()).await;
         store.close().await;

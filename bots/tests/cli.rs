@@ -786,13 +786,13 @@ async fn seed_jobs(url: &DbUrl) -> Result<(), Box<dyn Error>> {
         ("digest", "digest:1:1796173200000", t0 + Duration::days(1), 3),
     ] {
         let job = NewJob { kind: kind.into(), key: key.into(), payload: serde_json::json!({}), due, max_attempts };
-        assert!(store.enqueue(&job, t0).await?, "{key} enqueued");
+        assert!(store.jobs().enqueue(&job, t0).await?, "{key} enqueued");
     }
-    let claimed = store.claim("test", t0, t0 + Duration::minutes(5), 10).await?;
+    let claimed = store.jobs().claim("test", t0, t0 + Duration::minutes(5), 10).await?;
     assert_eq!(claimed.len(), 2, "the two due jobs are claimed");
     for (job, error, after) in [(&claimed[0], "chat -1001 not found\nsecond line", 5), (&claimed[1], "boom", 7)] {
         let at = t0 + Duration::seconds(after);
-        let state = store.fail(job.id, "test", error, at + Duration::seconds(30), at).await?;
+        let state = store.jobs().fail(job.id, "test", error, at + Duration::seconds(30), at).await?;
         assert_eq!(state, Some(jixia::store::jobs::JobState::Failed), "{} failed for good", job.key);
     }
     store.close().await;
@@ -837,9 +837,9 @@ fn jobs_failed_and_retried(sb: &Sandbox, db: &str, url: &DbUrl) -> TestResult {
         .assert_transcript(&["job 1 (digest, key digest:1:1796086800000) is pending again: due now, 1 fresh attempt"]);
     let (job, claimed) = rt.block_on(async {
         let store = jixia::store::open(url, &Default::default()).await?;
-        let job = store.job(1).await;
+        let job = store.jobs().job(1).await;
         let now = chrono::Utc::now();
-        let claimed = store.claim("test", now, now + chrono::Duration::minutes(5), 10).await;
+        let claimed = store.jobs().claim("test", now, now + chrono::Duration::minutes(5), 10).await;
         store.close().await;
         Ok::<_, jixia::store::StoreError>((job?, claimed?))
     })?;
@@ -908,12 +908,13 @@ fn jobs_outbox_shows_refused_messages_and_resends_one() -> TestResult {
             ),
             max_attempts: 5,
         };
-        store.outbox_push(&[post("-1001", 0), post("-1002", 0)], t0).await?;
-        let held = store.claim_outbox(jixia::Platform::Telegram, "test", t0, t0 + Duration::minutes(10), 10).await?;
+        store.jobs().outbox_push(&[post("-1001", 0), post("-1002", 0)], t0).await?;
+        let held =
+            store.jobs().claim_outbox(jixia::Platform::Telegram, "test", t0, t0 + Duration::minutes(10), 10).await?;
         assert_eq!(held.len(), 2);
-        store.outbox_sent(held[0].id, "test", t0 + Duration::seconds(1)).await?;
+        store.jobs().outbox_sent(held[0].id, "test", t0 + Duration::seconds(1)).await?;
         let refused = "Forbidden: bot was kicked from the supergroup chat";
-        store.outbox_unsent(held[1].id, "test", refused, None, t0 + Duration::seconds(2)).await?;
+        store.jobs().outbox_unsent(held[1].id, "test", refused, None, t0 + Duration::seconds(2)).await?;
         store.close().await;
         Ok::<_, jixia::store::StoreError>(())
     })?;

@@ -249,7 +249,7 @@ impl TestDiscord {
         config.discord.api_url = Some(format!("http://{api_addr}"));
         config.discord.guild_id = Some(GUILD.into());
         adjust(&mut config);
-        let store = jixia::store::open(db.url(), &config.database).await?;
+        let store = jixia::store::open(db.url(), &config.database.store_options()).await?;
         let engine = Arc::new(Engine::new(&config, store, Arc::new(SystemClock))?);
         let (stop, stop_rx) = oneshot::channel::<()>();
         let adapter = {

@@ -60,7 +60,7 @@ struct Harness {
     outbox: Option<Outbox>,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<Result<(), TelegramError>>,
-    store: Arc<dyn jixia::store::Store>,
+    store: Arc<jixia::store::Store>,
     _db: ScratchFile,
 }
 
@@ -83,7 +83,7 @@ impl Harness {
         let mut config = config(&fake.url);
         edit(&mut config);
         let db = ScratchFile::new().unwrap_or_else(|e| panic!("{e}"));
-        let store = store::open(db.url(), &config.database).await.unwrap_or_else(|e| panic!("{e}"));
+        let store = store::open(db.url(), &config.database.store_options()).await.unwrap_or_else(|e| panic!("{e}"));
         let engine =
             Arc::new(Engine::new(&config, store.clone(), Arc::new(SystemClock)).unwrap_or_else(|e| panic!("{e}")));
         let telegram = Telegram::connect(engine, &config.telegram).await.unwrap_or_else(|e| panic!("{e}"));
@@ -336,10 +336,10 @@ async fn scheduled_posts_leave_the_outbox_once_telegram_has_them() {
         max_attempts: 5,
     };
     let rows = [post(GROUP, "今日摘要（一）", 0), post(GROUP, "今日摘要（二）", 1), post(KICKED, "今日摘要", 0)];
-    let stored = h.store.outbox_push(&rows, chrono::Utc::now()).await.unwrap_or_else(|e| panic!("{e}"));
+    let stored = h.store.jobs().outbox_push(&rows, chrono::Utc::now()).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(stored, 3);
     // The same rows again (a job that ran twice) store nothing.
-    assert_eq!(h.store.outbox_push(&rows, chrono::Utc::now()).await.unwrap_or_else(|e| panic!("{e}")), 0);
+    assert_eq!(h.store.jobs().outbox_push(&rows, chrono::Utc::now()).await.unwrap_or_else(|e| panic!("{e}")), 0);
 
     let sent = h.sent_to(GROUP, 3).await;
     let texts: Vec<&str> = sent.iter().map(Call::text).collect();
@@ -347,7 +347,7 @@ async fn scheduled_posts_leave_the_outbox_once_telegram_has_them() {
     assert!(sent[1].at.duration_since(sent[0].at) >= Duration::from_millis(900), "retry_after honoured");
     let mut counts = Vec::new();
     for _ in 0..100 {
-        counts = h.store.outbox_counts().await.unwrap_or_else(|e| panic!("{e}"));
+        counts = h.store.jobs().outbox_counts().await.unwrap_or_else(|e| panic!("{e}"));
         if counts.iter().any(|(_, state, n)| state == "sent" && *n == 2) && !counts.iter().any(|c| c.1 == "sending") {
             break;
         }
@@ -377,7 +377,7 @@ async fn a_fan_out_keeps_to_telegrams_limits() {
             max_attempts: 5,
         })
         .collect();
-    h.store.outbox_push(&rows, chrono::Utc::now()).await.unwrap_or_else(|e| panic!("{e}"));
+    h.store.jobs().outbox_push(&rows, chrono::Utc::now()).await.unwrap_or_else(|e| panic!("{e}"));
     let sent = h.fake.wait_for("sendmessage", 60).await;
     assert_eq!(h.fake.refused(), 0, "the pacer caused 429s");
     assert_eq!(h.fake.ok_count("sendmessage"), 60);

@@ -1,6 +1,7 @@
 //! The command registry: every command is declared once, as data
 //! ([`CommandSpec`]), and parsing, `/help`, usage lines and (in the adapters)
-//! Discord slash commands and Telegram menus are all generated from it.
+//! Discord slash commands and Telegram menus are all generated from it. Pure:
+//! the registry is passed in, and this module knows no engine or feature.
 //!
 //! Grammar of a command line:
 //! `[@bot] (/|!|／|！)NAME[@botname] [SUB] ARG…` — or, when the message is
@@ -9,13 +10,10 @@
 
 mod parse;
 
-use std::future::Future;
-use std::pin::Pin;
+pub use parse::{ParseError, Word, split_words};
 
-pub use parse::{ParseError, parse, split_words};
-
-use crate::engine::{CommandResult, Ctx};
-use crate::message::Mention;
+use crate::i18n::{Locale, Prompts};
+use crate::message::{Incoming, Mention};
 
 /// Who may run a command. Ordered: an admin may do what a moderator may.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -82,17 +80,10 @@ impl ArgSpec {
     }
 }
 
-/// A boxed command future.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// The function that runs a command.
-pub type Handler = for<'a> fn(&'a Ctx<'a>, &'a ParsedCommand) -> BoxFuture<'a, CommandResult>;
-
-/// A command, declared once.
+/// A command, declared once. `R` is what runs it (the engine's handler
+/// function type); the parser never calls it.
 #[derive(Clone, Copy)]
-pub struct CommandSpec {
-    /// The feature (module, config section, prompts file) it belongs to.
-    pub feature: &'static str,
+pub struct CommandSpec<R: 'static> {
     /// Its name, as typed after `/`.
     pub name: &'static str,
     /// Its subcommand (`/points grant`), if it is one.
@@ -104,10 +95,10 @@ pub struct CommandSpec {
     /// Its arguments, in order.
     pub args: &'static [ArgSpec],
     /// What runs it.
-    pub run: Handler,
+    pub run: R,
 }
 
-impl std::fmt::Debug for CommandSpec {
+impl<R> std::fmt::Debug for CommandSpec<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CommandSpec").field("name", &self.name).field("sub", &self.sub).finish_non_exhaustive()
     }
@@ -115,15 +106,15 @@ impl std::fmt::Debug for CommandSpec {
 
 /// Two specs are the same command when name and subcommand agree (the
 /// registry test guarantees that pair is unique).
-impl PartialEq for CommandSpec {
-    fn eq(&self, other: &CommandSpec) -> bool {
+impl<R> PartialEq for CommandSpec<R> {
+    fn eq(&self, other: &CommandSpec<R>) -> bool {
         self.name == other.name && self.sub == other.sub
     }
 }
 
-impl Eq for CommandSpec {}
+impl<R> Eq for CommandSpec<R> {}
 
-impl CommandSpec {
+impl<R> CommandSpec<R> {
     /// The prompt key of its one-line description: `cmd-NAME` or
     /// `cmd-NAME-SUB`, in the feature's prompts file.
     pub fn summary_key(&self) -> String {
@@ -175,57 +166,146 @@ pub enum Value {
 
 /// A command line matched to its spec, with arguments checked.
 #[derive(Debug, Clone)]
-pub struct ParsedCommand {
+pub struct ParsedCommand<R: 'static> {
     /// The command.
-    pub spec: &'static CommandSpec,
+    pub spec: &'static CommandSpec<R>,
+    /// Which of the registry's groups it came from (for the engine: which
+    /// feature).
+    pub group: usize,
     /// One slot per declared argument.
     pub values: Vec<Option<Value>>,
 }
 
-impl ParsedCommand {
-    fn value(&self, name: &str) -> Option<&Value> {
-        let i = self.spec.args.iter().position(|a| a.name == name)?;
-        self.values.get(i)?.as_ref()
+/// A handler read an argument its command does not declare, or read it as
+/// the wrong kind: a bug in the handler, never the member's doing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{usage}: {problem} argument {arg}")]
+pub struct ArgError {
+    /// The command's usage line.
+    pub usage: String,
+    /// The argument asked for.
+    pub arg: &'static str,
+    /// What went wrong.
+    pub problem: &'static str,
+}
+
+impl<R> ParsedCommand<R> {
+    /// The value of a declared argument (`None` when an optional one was not
+    /// given). An argument is found by its whole declaration, name and kind,
+    /// so a handler reads only what its spec declares.
+    pub fn value(&self, arg: &ArgSpec) -> Result<Option<&Value>, ArgError> {
+        let Some(i) = self.spec.args.iter().position(|a| a == arg) else {
+            return Err(self.arg_error(arg, "reads the undeclared"));
+        };
+        Ok(self.values.get(i).and_then(Option::as_ref))
     }
 
-    /// A word, choice or rest argument by name.
-    pub fn text(&self, name: &str) -> Option<&str> {
-        match self.value(name)? {
-            Value::Word(s) | Value::Rest(s) => Some(s),
-            _ => None,
+    fn arg_error(&self, arg: &ArgSpec, problem: &'static str) -> ArgError {
+        ArgError { usage: self.spec.usage(), arg: arg.name, problem }
+    }
+
+    /// A word, choice or rest argument.
+    pub fn text(&self, arg: &ArgSpec) -> Result<Option<&str>, ArgError> {
+        match self.value(arg)? {
+            None => Ok(None),
+            Some(Value::Word(s) | Value::Rest(s)) => Ok(Some(s)),
+            Some(_) => Err(self.arg_error(arg, "reads as text the")),
         }
     }
 
-    /// A number argument by name.
-    pub fn int(&self, name: &str) -> Option<i64> {
-        match self.value(name)? {
-            Value::Int(n) => Some(*n),
-            _ => None,
+    /// A number argument.
+    pub fn int(&self, arg: &ArgSpec) -> Result<Option<i64>, ArgError> {
+        match self.value(arg)? {
+            None => Ok(None),
+            Some(Value::Int(n)) => Ok(Some(*n)),
+            Some(_) => Err(self.arg_error(arg, "reads as a number the")),
         }
     }
 
-    /// A member argument by name.
-    pub fn member(&self, name: &str) -> Option<&Mention> {
-        match self.value(name)? {
-            Value::Member(m) => Some(m),
-            _ => None,
+    /// A member argument.
+    pub fn member(&self, arg: &ArgSpec) -> Result<Option<&Mention>, ArgError> {
+        match self.value(arg)? {
+            None => Ok(None),
+            Some(Value::Member(m)) => Ok(Some(m)),
+            Some(_) => Err(self.arg_error(arg, "reads as a member the")),
         }
+    }
+
+    /// A required text argument (the parser guarantees it is there).
+    pub fn required_text(&self, arg: &ArgSpec) -> Result<&str, ArgError> {
+        self.text(arg)?.ok_or_else(|| self.arg_error(arg, "has no value for the required"))
+    }
+
+    /// A required number argument.
+    pub fn required_int(&self, arg: &ArgSpec) -> Result<i64, ArgError> {
+        self.int(arg)?.ok_or_else(|| self.arg_error(arg, "has no value for the required"))
+    }
+
+    /// A required member argument.
+    pub fn required_member(&self, arg: &ArgSpec) -> Result<&Mention, ArgError> {
+        self.member(arg)?.ok_or_else(|| self.arg_error(arg, "has no value for the required"))
     }
 }
 
-/// All commands of all features, in help order.
-pub fn registry() -> &'static [&'static [CommandSpec]] {
-    crate::features::COMMANDS
+/// The commands of every feature, in groups (one per feature, in `/help`
+/// order). The parser, `/help` and the platforms' menus all read it.
+#[derive(Debug, Clone)]
+pub struct Registry<R: 'static> {
+    groups: Vec<&'static [CommandSpec<R>]>,
 }
 
-/// Every command, flattened.
-pub fn all_commands() -> impl Iterator<Item = &'static CommandSpec> {
-    registry().iter().flat_map(|cmds| cmds.iter())
-}
+impl<R> Registry<R> {
+    /// A registry of `groups`, in `/help` order.
+    pub fn new(groups: Vec<&'static [CommandSpec<R>]>) -> Registry<R> {
+        Registry { groups }
+    }
 
-/// Finds a command by name or alias (and subcommand).
-pub fn find(name: &str, sub: Option<&str>) -> Option<&'static CommandSpec> {
-    all_commands().find(|c| (c.name == name && c.sub == sub) || (sub.is_none() && c.aliases.contains(&name)))
+    /// Every command, flattened, in help order.
+    pub fn all(&self) -> impl Iterator<Item = &'static CommandSpec<R>> + '_ {
+        self.groups.iter().flat_map(|cmds| cmds.iter())
+    }
+
+    /// Every command with the index of its group.
+    pub fn all_grouped(&self) -> impl Iterator<Item = (usize, &'static CommandSpec<R>)> + '_ {
+        self.groups.iter().enumerate().flat_map(|(g, cmds)| cmds.iter().map(move |c| (g, c)))
+    }
+
+    /// Finds a command by name or alias (and subcommand), with its group.
+    pub fn find(&self, name: &str, sub: Option<&str>) -> Option<(usize, &'static CommandSpec<R>)> {
+        self.all_grouped()
+            .find(|(_, c)| (c.name == name && c.sub == sub) || (sub.is_none() && c.aliases.contains(&name)))
+    }
+
+    /// Parses `msg` as a command line (see [`parse::parse`]).
+    pub fn parse(&self, msg: &Incoming, bot_name: &str) -> Result<ParsedCommand<R>, ParseError<R>> {
+        parse::parse(self, msg, bot_name)
+    }
+
+    /// The command menu for `locale`: one entry per command name, in help
+    /// order, with the lowest permission among its forms.
+    pub fn menu(&self, prompts: &Prompts, locale: Locale) -> Vec<MenuEntry> {
+        let mut entries: Vec<MenuEntry> = Vec::new();
+        for c in self.all() {
+            if let Some(entry) = entries.iter_mut().find(|e| e.name == c.name) {
+                entry.subs.extend(c.sub);
+                entry.permission = entry.permission.min(c.permission);
+                continue;
+            }
+            let key = match c.sub {
+                // A command known only by its subcommands is described by its
+                // first one until it has a description of its own.
+                Some(_) if !prompts.has(locale, &format!("cmd-{}", c.name)) => c.summary_key(),
+                _ => format!("cmd-{}", c.name),
+            };
+            entries.push(MenuEntry {
+                name: c.name,
+                subs: c.sub.into_iter().collect(),
+                description: prompts.plain(locale, &key),
+                permission: c.permission,
+            });
+        }
+        entries
+    }
 }
 
 /// One entry of a platform's command menu (Telegram `setMyCommands`, Discord
@@ -241,30 +321,4 @@ pub struct MenuEntry {
     /// The lowest role that may run it (Telegram shows moderator commands in
     /// the administrators' scope; Discord sets default permissions).
     pub permission: Permission,
-}
-
-/// The command menu for `locale`, generated from the registry: one entry per
-/// command name, in help order, with the lowest permission among its forms.
-pub fn menu(prompts: &crate::i18n::Prompts, locale: crate::i18n::Locale) -> Vec<MenuEntry> {
-    let mut entries: Vec<MenuEntry> = Vec::new();
-    for c in all_commands() {
-        if let Some(entry) = entries.iter_mut().find(|e| e.name == c.name) {
-            entry.subs.extend(c.sub);
-            entry.permission = entry.permission.min(c.permission);
-            continue;
-        }
-        let key = match c.sub {
-            // A command known only by its subcommands is described by its
-            // first one until it has a description of its own.
-            Some(_) if !prompts.has(locale, &format!("cmd-{}", c.name)) => c.summary_key(),
-            _ => format!("cmd-{}", c.name),
-        };
-        entries.push(MenuEntry {
-            name: c.name,
-            subs: c.sub.into_iter().collect(),
-            description: prompts.plain(locale, &key),
-            permission: c.permission,
-        });
-    }
-    entries
 }

@@ -1,14 +1,12 @@
 //! Turns a message's text into a [`ParsedCommand`] or a precise
 //! [`ParseError`]. Pure: no store, no clock, so it is tested exhaustively.
 
-use super::{ArgKind, ParsedCommand, Value, all_commands};
+use super::{ArgKind, CommandSpec, ParsedCommand, Registry, Value};
 use crate::message::{Incoming, Mention};
 
-use super::CommandSpec;
-
 /// Why a line is not a valid command.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ParseError {
+#[derive(Debug, Clone)]
+pub enum ParseError<R: 'static> {
     /// Ordinary chat, not a command at all.
     NotACommand,
     /// `/name` that no command has.
@@ -28,21 +26,21 @@ pub enum ParseError {
     /// A required argument is missing.
     Missing {
         /// The command.
-        spec: &'static CommandSpec,
+        spec: &'static CommandSpec<R>,
         /// The argument's name.
         arg: &'static str,
     },
     /// More arguments than the command takes.
     Extra {
         /// The command.
-        spec: &'static CommandSpec,
+        spec: &'static CommandSpec<R>,
         /// The first unexpected word.
         got: String,
     },
     /// A number argument that is not a number in range.
     BadInt {
         /// The command.
-        spec: &'static CommandSpec,
+        spec: &'static CommandSpec<R>,
         /// The argument's name.
         arg: &'static str,
         /// What was typed.
@@ -55,7 +53,7 @@ pub enum ParseError {
     /// A choice argument with a word not among the choices.
     BadChoice {
         /// The command.
-        spec: &'static CommandSpec,
+        spec: &'static CommandSpec<R>,
         /// The argument's name.
         arg: &'static str,
         /// What was typed.
@@ -64,7 +62,7 @@ pub enum ParseError {
     /// A member argument that is not a mention.
     BadMember {
         /// The command.
-        spec: &'static CommandSpec,
+        spec: &'static CommandSpec<R>,
         /// The argument's name.
         arg: &'static str,
         /// What was typed.
@@ -73,9 +71,36 @@ pub enum ParseError {
     /// A quote was opened and never closed.
     UnclosedQuote {
         /// The command.
-        spec: &'static CommandSpec,
+        spec: &'static CommandSpec<R>,
     },
 }
+
+/// Two errors are the same when they name the same command (by name and
+/// subcommand) and the same details; the handler type takes no part.
+impl<R> PartialEq for ParseError<R> {
+    fn eq(&self, other: &ParseError<R>) -> bool {
+        use ParseError::*;
+        match (self, other) {
+            (NotACommand, NotACommand) => true,
+            (Unknown { name: a, suggestion: x }, Unknown { name: b, suggestion: y }) => a == b && x == y,
+            (NeedsSub { name: a, subs: x }, NeedsSub { name: b, subs: y }) => a == b && x == y,
+            (Missing { spec: s, arg: a }, Missing { spec: t, arg: b }) => s == t && a == b,
+            (Extra { spec: s, got: a }, Extra { spec: t, got: b }) => s == t && a == b,
+            (
+                BadInt { spec: s, arg: a, got: g, min: m, max: n },
+                BadInt { spec: t, arg: b, got: h, min: o, max: p },
+            ) => s == t && a == b && g == h && m == o && n == p,
+            (BadChoice { spec: s, arg: a, got: g }, BadChoice { spec: t, arg: b, got: h })
+            | (BadMember { spec: s, arg: a, got: g }, BadMember { spec: t, arg: b, got: h }) => {
+                s == t && a == b && g == h
+            }
+            (UnclosedQuote { spec: s }, UnclosedQuote { spec: t }) => s == t,
+            _ => false,
+        }
+    }
+}
+
+impl<R> Eq for ParseError<R> {}
 
 const PREFIXES: [char; 4] = ['/', '!', '／', '！'];
 const QUOTES: [(char, char); 5] = [('"', '"'), ('\'', '\''), ('“', '”'), ('‘', '’'), ('「', '」')];
@@ -138,7 +163,7 @@ fn is_command_name(s: &str) -> bool {
 /// Parses `msg` as a command line. `bot_name` is the bot's own name:
 /// adapters write the platform's mention of the bot as `@bot_name`, and a
 /// `/command@other_bot` is left to the other bot.
-pub fn parse(msg: &Incoming, bot_name: &str) -> Result<ParsedCommand, ParseError> {
+pub fn parse<R>(registry: &Registry<R>, msg: &Incoming, bot_name: &str) -> Result<ParsedCommand<R>, ParseError<R>> {
     let mut line = msg.text.trim_start();
     let mut addressed = false;
     // "@jixia /help" or "@jixia help": drop the leading mention of the bot
@@ -169,34 +194,36 @@ pub fn parse(msg: &Incoming, bot_name: &str) -> Result<ParsedCommand, ParseError
         return Err(ParseError::NotACommand);
     }
     let name = name.to_lowercase();
-    let words = split_words(rest).map_err(|()| match first_spec(&name) {
+    let words = split_words(rest).map_err(|()| match first_spec(registry, &name) {
         Some(spec) => ParseError::UnclosedQuote { spec },
-        None => unknown(&name),
+        None => unknown(registry, &name),
     })?;
     let sub = words.first().map(|w| w.text.to_lowercase());
-    let (spec, skip) = match (sub.as_deref().and_then(|s| super::find(&name, Some(s))), super::find(&name, None)) {
-        (Some(spec), _) => (spec, 1),
-        (None, Some(spec)) => (spec, 0),
-        (None, None) => {
-            let subs: Vec<&'static str> = all_commands().filter(|c| c.name == name).filter_map(|c| c.sub).collect();
-            if subs.is_empty() {
-                // A bare word addressed to the bot that is no command: a
-                // question for the bot, not a typo.
-                return Err(if prefixed { unknown(&name) } else { ParseError::NotACommand });
+    let ((group, spec), skip) =
+        match (sub.as_deref().and_then(|s| registry.find(&name, Some(s))), registry.find(&name, None)) {
+            (Some(found), _) => (found, 1),
+            (None, Some(found)) => (found, 0),
+            (None, None) => {
+                let subs: Vec<&'static str> = registry.all().filter(|c| c.name == name).filter_map(|c| c.sub).collect();
+                if subs.is_empty() {
+                    // A bare word addressed to the bot that is no command: a
+                    // question for the bot, not a typo.
+                    return Err(if prefixed { unknown(registry, &name) } else { ParseError::NotACommand });
+                }
+                let Some(spec) = first_spec(registry, &name) else { return Err(unknown(registry, &name)) };
+                return Err(ParseError::NeedsSub { name: spec.name, subs });
             }
-            let Some(spec) = first_spec(&name) else { return Err(unknown(&name)) };
-            return Err(ParseError::NeedsSub { name: spec.name, subs });
-        }
-    };
-    bind_args(spec, &words[skip..], rest, &msg.mentions)
+        };
+    bind_args(spec, group, &words[skip..], rest, &msg.mentions)
 }
 
-fn first_spec(name: &str) -> Option<&'static CommandSpec> {
-    all_commands().find(|c| c.name == name || c.aliases.contains(&name))
+fn first_spec<R>(registry: &Registry<R>, name: &str) -> Option<&'static CommandSpec<R>> {
+    registry.all().find(|c| c.name == name || c.aliases.contains(&name))
 }
 
-fn unknown(name: &str) -> ParseError {
-    let suggestion = all_commands()
+fn unknown<R>(registry: &Registry<R>, name: &str) -> ParseError<R> {
+    let suggestion = registry
+        .all()
         .flat_map(|c| std::iter::once(c.name).chain(c.aliases.iter().copied()))
         .map(|candidate| (edit_distance(name, candidate), candidate))
         .filter(|(d, c)| *d <= 2 && *d < c.chars().count())
@@ -205,12 +232,13 @@ fn unknown(name: &str) -> ParseError {
     ParseError::Unknown { name: name.to_owned(), suggestion }
 }
 
-fn bind_args(
-    spec: &'static CommandSpec,
-    words: &[super::parse::Word],
+fn bind_args<R>(
+    spec: &'static CommandSpec<R>,
+    group: usize,
+    words: &[Word],
     line: &str,
     mentions: &[Mention],
-) -> Result<ParsedCommand, ParseError> {
+) -> Result<ParsedCommand<R>, ParseError<R>> {
     let mut values = Vec::with_capacity(spec.args.len());
     let mut next = 0;
     for arg in spec.args {
@@ -256,7 +284,7 @@ fn bind_args(
     if let Some(extra) = words.get(next) {
         return Err(ParseError::Extra { spec, got: extra.text.clone() });
     }
-    Ok(ParsedCommand { spec, values })
+    Ok(ParsedCommand { spec, group, values })
 }
 
 /// Levenshtein distance over characters, for "did you mean".
@@ -273,9 +301,3 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     prev[b.len()]
 }
-
-// The tests sit next to the module as `command/tests.rs`; without `path`
-// `mod tests;` here would look for `command/parse/tests.rs`.
-#[cfg(test)]
-#[path = "tests.rs"]
-mod tests;

@@ -1,7 +1,10 @@
-//! The features. Each is one module with its commands (declared as data),
-//! its handlers, one prompts file (`prompts/*/NAME.ftl`) and its tables
-//! (`NAME_*`). Adding a feature means adding its module here and its command
-//! list to [`COMMANDS`]; parsing, help and menus follow.
+//! The features. Each is one folder (`src/features/NAME/`: its commands,
+//! handlers, config section, storage trait and SQL, digest section and jobs),
+//! one prompts file (`prompts/*/NAME.ftl`), its `NAME_*` tables, and one
+//! [`Feature`] value, listed once in the [`features!`] call below. Parsing,
+//! `/help`, menus, config sections, prompts, passive hooks, job kinds,
+//! digest sections and member merges are all gathered from that list;
+//! nothing else keeps a list of features.
 
 pub mod checkin;
 pub mod core;
@@ -11,51 +14,246 @@ pub mod link;
 pub mod points;
 pub mod shop;
 
-use crate::command::CommandSpec;
-use crate::engine::Ctx;
+use std::any::Any;
+use std::sync::{Arc, LazyLock};
+
+use serde::{Deserialize, Serialize};
+
+use crate::BoxFuture;
+use crate::command::Registry;
+use crate::config::{Config, ConfigError};
+use crate::engine::Engine;
+use crate::handler::Ctx;
+pub use crate::handler::{Command, Handler};
+use crate::ledger::MovementKind;
 use crate::message::Outgoing;
+use crate::scheduler::JobKind;
+use crate::store::MergeHook;
 
-/// Every feature's commands, in the order `/help` lists them.
-pub const COMMANDS: &[&[CommandSpec]] = &[
-    core::COMMANDS,
-    link::COMMANDS,
-    points::COMMANDS,
-    checkin::COMMANDS,
-    shop::COMMANDS,
-    faq::COMMANDS,
-    digest::COMMANDS,
-];
+/// Declares the features, in `/help` order: each line is `Id => module` for
+/// a feature without settings, or `Id => module: ConfigType` for one with a
+/// `[features.module]` section. Generates [`FeatureId`], [`ALL`] and
+/// [`FeaturesConfig`].
+macro_rules! features {
+    ($($id:ident => $module:ident $(: $config:ty)?),* $(,)?) => {
+        /// Which feature: one variant per feature, named like its module.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum FeatureId {
+            $(
+                #[doc = concat!("`", stringify!($module), "`")]
+                $id,
+            )*
+        }
 
-/// Passive features see every message that is not a command (activity
-/// points, FAQ redirection…), in this order, and return what to send —
-/// usually nothing. Each feature adds one line here.
-pub async fn observe(ctx: &Ctx<'_>) -> Vec<Outgoing> {
-    let mut out = Vec::new();
-    let features = &ctx.community.features;
-    if features.points.enabled {
-        out.extend(ctx.engine.activity.observe(ctx, &features.points).await);
-    }
-    out.extend(faq::observe(ctx).await);
-    out
+        impl FeatureId {
+            /// Every feature, in `/help` order.
+            pub const ALL: &'static [FeatureId] = &[$(FeatureId::$id),*];
+
+            /// The feature's name: its module, config section, prompts file
+            /// and table prefix.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(FeatureId::$id => stringify!($module),)*
+                }
+            }
+
+            /// The feature's declaration.
+            pub fn feature(self) -> &'static Feature {
+                match self {
+                    $(FeatureId::$id => &$module::FEATURE,)*
+                }
+            }
+        }
+
+        /// Every feature, in `/help` order.
+        pub static ALL: &[&Feature] = &[$(&$module::FEATURE),*];
+
+        /// `[features]`: each feature's own section, owned by its module.
+        #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+        #[serde(deny_unknown_fields, default)]
+        pub struct FeaturesConfig {
+            $($(
+                #[doc = concat!("`[features.", stringify!($module), "]`")]
+                pub $module: $config,
+            )?)*
+        }
+
+        impl FeaturesConfig {
+            /// Whether the feature's own section switches it on (features
+            /// without a section are always on); see [`FeaturesConfig::is_on`].
+            fn switched_on(&self, id: FeatureId) -> bool {
+                match id {
+                    $(FeatureId::$id => features!(@enabled self, $module $(, $config)?),)*
+                }
+            }
+
+            /// Checks every section's values against their documented ranges.
+            pub fn validate(&self, prefix: &str) -> Result<(), ConfigError> {
+                $($(
+                    <$config as FeatureConfig>::validate(
+                        &self.$module,
+                        &format!("{prefix}.{}", stringify!($module)),
+                    )?;
+                )?)*
+                Ok(())
+            }
+        }
+    };
+    (@enabled $self:ident, $module:ident, $config:ty) => {
+        <$config as FeatureConfig>::enabled(&$self.$module)
+    };
+    (@enabled $self:ident, $module:ident) => {
+        true
+    };
 }
 
-/// Whether `feature` is switched on for a community. Features without a
-/// section of their own (core, link) are always on.
-pub fn enabled(features: &crate::config::FeaturesConfig, feature: &str) -> bool {
-    match feature {
-        "points" => features.points.enabled,
-        "checkin" => features.checkin.enabled && features.points.enabled,
-        "shop" => features.shop.enabled && features.points.enabled,
-        "faq" => features.faq.enabled,
-        "digest" => features.digest.enabled,
-        _ => true,
+features! {
+    Core => core,
+    Link => link,
+    Points => points: points::PointsConfig,
+    Checkin => checkin: checkin::CheckinConfig,
+    Shop => shop: shop::ShopConfig,
+    Faq => faq: faq::FaqConfig,
+    Digest => digest: digest::DigestConfig,
+}
+
+impl FeaturesConfig {
+    /// Whether feature `id` is on: its section switches it on and so do the
+    /// sections of every feature it requires.
+    pub fn is_on(&self, id: FeatureId) -> bool {
+        self.switched_on(id) && id.feature().requires.iter().all(|r| self.is_on(*r))
     }
 }
 
-/// Every job kind features run through the scheduler; names are unique.
-pub const JOB_KINDS: &[crate::scheduler::JobKind] = &[digest::JOB];
+/// A feature's `[features.NAME]` section.
+pub trait FeatureConfig {
+    /// Whether the section switches the feature on.
+    fn enabled(&self) -> bool;
 
-/// Sections of a digest, in the order they appear. A feature contributes one
-/// by adding a line here.
-pub const DIGEST_SECTIONS: &[digest::DigestSection] =
-    &[faq::digest::SECTION, points::DIGEST_SECTION, checkin::DIGEST_SECTION];
+    /// Checks the values against their documented ranges; errors name the
+    /// key under `prefix` (`features.points`, `communities.pgcn.features.points`).
+    fn validate(&self, prefix: &str) -> Result<(), ConfigError>;
+}
+
+/// A passive hook: sees every message of a community that is not a command
+/// and returns what to send (usually nothing). It must cost nothing
+/// measurable when it has nothing to do.
+pub type Observer = for<'a> fn(&'a Ctx<'a>) -> BoxFuture<'a, Vec<Outgoing>>;
+
+/// Periodic work (a group commit's flush): called by [`Engine::due`];
+/// returns announcements, which go to the outbox.
+pub type DueHook = for<'a> fn(&'a Engine) -> BoxFuture<'a, Vec<Outgoing>>;
+
+/// Builds a feature's in-memory state for one engine (caches, group-commit
+/// queues), reached with [`Engine::state`] by its type.
+pub type StateFn = fn(&Config) -> Arc<dyn Any + Send + Sync>;
+
+/// A feature's prompts file, both languages, compiled in.
+#[derive(Debug, Clone, Copy)]
+pub struct PromptFile {
+    /// `prompts/zh/NAME.ftl`.
+    pub zh: &'static str,
+    /// `prompts/en/NAME.ftl`.
+    pub en: &'static str,
+}
+
+/// One feature, declared once: everything the engine, the scheduler, the
+/// digest, the config and `/link` need to know of it.
+#[derive(Debug)]
+pub struct Feature {
+    /// Which feature.
+    pub id: FeatureId,
+    /// Features that must be on for this one to be on (check-ins and the
+    /// shop pay through points).
+    pub requires: &'static [FeatureId],
+    /// Its commands, in `/help` order.
+    pub commands: &'static [Command],
+    /// Its prompts file.
+    pub prompts: PromptFile,
+    /// Its passive hook on chat messages.
+    pub observe: Option<Observer>,
+    /// Its periodic work.
+    pub due: Option<DueHook>,
+    /// Its in-memory state.
+    pub state: Option<StateFn>,
+    /// The kinds of scheduled job it runs.
+    pub jobs: &'static [JobKind],
+    /// Its section of the digest.
+    pub digest: Option<digest::DigestSection>,
+    /// The ways it moves points (each has a `points-kind-NAME` label).
+    pub movements: &'static [MovementKind],
+    /// What it re-points when `/link` merges two members.
+    pub merge: Option<MergeHook>,
+}
+
+impl Feature {
+    /// A feature that has only an id and its prompts; the rest is filled in
+    /// with struct update syntax.
+    pub const fn new(id: FeatureId, prompts: PromptFile) -> Feature {
+        Feature {
+            id,
+            requires: &[],
+            commands: &[],
+            prompts,
+            observe: None,
+            due: None,
+            state: None,
+            jobs: &[],
+            digest: None,
+            movements: &[],
+            merge: None,
+        }
+    }
+
+    /// Its name (module, config section, prompts file, table prefix).
+    pub fn name(&self) -> &'static str {
+        self.id.name()
+    }
+}
+
+/// The command registry: every feature's commands, one group per feature in
+/// [`ALL`] order (a parsed command's group is its feature's place in `ALL`).
+pub fn registry() -> &'static Registry<Handler> {
+    static REGISTRY: LazyLock<Registry<Handler>> =
+        LazyLock::new(|| Registry::new(ALL.iter().map(|f| f.commands).collect()));
+    &REGISTRY
+}
+
+/// Every command, flattened, in help order.
+pub fn all_commands() -> impl Iterator<Item = &'static Command> {
+    registry().all()
+}
+
+/// The feature a parsed command's group stands for.
+pub fn feature_of_group(group: usize) -> Option<&'static Feature> {
+    ALL.get(group).copied()
+}
+
+/// The feature a command belongs to.
+pub fn feature_of(command: &Command) -> Option<&'static Feature> {
+    ALL.iter().copied().find(|f| f.commands.iter().any(|c| std::ptr::eq(c, command)))
+}
+
+/// Every prompts file as (name, zh text, en text): each feature's, then the
+/// adapters' own.
+pub fn prompt_files() -> Vec<(&'static str, &'static str, &'static str)> {
+    let mut files: Vec<_> = ALL.iter().map(|f| (f.name(), f.prompts.zh, f.prompts.en)).collect();
+    files.extend_from_slice(crate::i18n::PLATFORM_FILES);
+    files
+}
+
+/// Every way points move, across features.
+pub fn movement_kinds() -> impl Iterator<Item = &'static MovementKind> {
+    ALL.iter().flat_map(|f| f.movements.iter())
+}
+
+/// What `/link` runs in its merge transaction: the ledger's statements,
+/// then each feature's.
+pub fn merge_hooks() -> Vec<MergeHook> {
+    std::iter::once(crate::ledger::MERGE).chain(ALL.iter().filter_map(|f| f.merge)).collect()
+}
+
+/// Every prompts file loaded: what an engine speaks with.
+pub fn prompts() -> Result<crate::i18n::Prompts, crate::i18n::PromptError> {
+    crate::i18n::Prompts::load(&prompt_files())
+}

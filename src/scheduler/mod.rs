@@ -15,7 +15,7 @@ pub mod outbox;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::command::BoxFuture;
+use crate::BoxFuture;
 use crate::community::Community;
 use crate::engine::Engine;
 use crate::message::Outgoing;
@@ -48,8 +48,8 @@ pub enum JobError {
 /// What a job handler returns: the messages to send.
 pub type JobResult = Result<Vec<Outgoing>, JobError>;
 
-/// A registered kind of job. Features declare theirs in
-/// [`crate::features::JOB_KINDS`]; an embedding program may add its own with
+/// A registered kind of job. Features declare theirs in their
+/// [`crate::features::Feature::jobs`]; an embedding program may add its own with
 /// [`Engine::register_job_kind`].
 #[derive(Debug, Clone, Copy)]
 pub struct JobKind {
@@ -102,10 +102,10 @@ pub async fn tick(engine: &Engine, owner: &str) -> usize {
 
 /// Turns the fires of due schedules into jobs and moves each schedule on.
 pub async fn enqueue_fires(engine: &Engine, now: DateTime<Utc>) -> Result<usize, StoreError> {
-    let store = engine.store.as_ref();
+    let store = engine.store().jobs();
     let mut enqueued = 0;
     for s in store.due_schedules(now, SCHEDULES_PER_TICK).await? {
-        let Some(community) = engine.communities.get(&s.community) else {
+        let Some(community) = engine.communities().get(&s.community) else {
             tracing::warn!(schedule = s.id, community = %s.community, "schedule of a community no longer configured");
             continue;
         };
@@ -165,7 +165,7 @@ async fn enqueue_fire(
         due: at,
         max_attempts: kind.max_attempts,
     };
-    engine.store.enqueue(&job, now).await
+    engine.store().jobs().enqueue(&job, now).await
 }
 
 /// Claims and runs due jobs until none are left (or the tick's budget is
@@ -174,7 +174,7 @@ async fn enqueue_fire(
 /// instance died before completing runs again and its messages are stored
 /// once. Returns the number of jobs completed.
 pub async fn run_jobs(engine: &Engine, owner: &str, now: DateTime<Utc>) -> usize {
-    let store = engine.store.as_ref();
+    let store = engine.store().jobs();
     let mut completed = 0;
     for _ in 0..CLAIM_ROUNDS {
         let jobs = match store.claim(owner, now, now + Duration::seconds(LEASE_SECS), CLAIM_BATCH).await {
@@ -196,7 +196,7 @@ pub async fn run_jobs(engine: &Engine, owner: &str, now: DateTime<Utc>) -> usize
                 Ok(messages) => match store.complete_with(job.id, owner, &outbox_messages(&job, messages), now).await {
                     Ok(true) => {
                         completed += 1;
-                        engine.outbox_ready.notify_waiters();
+                        engine.notify_outbox();
                     }
                     Ok(false) => tracing::warn!(job = job.id, "lease lost before completion; output dropped"),
                     Err(e) => tracing::error!(job = job.id, error = %e, "could not complete job"),
@@ -239,7 +239,7 @@ mod tests {
 
     #[test]
     fn job_kinds_are_unique() {
-        let mut names: Vec<&str> = crate::features::JOB_KINDS.iter().map(|k| k.name).collect();
+        let mut names: Vec<&str> = crate::features::ALL.iter().flat_map(|f| f.jobs).map(|k| k.name).collect();
         let before = names.len();
         names.sort_unstable();
         names.dedup();

@@ -1,33 +1,55 @@
 //! Storage behind narrow async interfaces, one trait per concern, with a
 //! SQLite implementation (embedded default) and a PostgreSQL one (shared,
-//! several instances). Both run the same runtime SQL (see `sql.rs`);
-//! migrations live in `migrations/sqlite` and `migrations/postgres` and are
-//! applied when a store is opened.
+//! several instances).
+//!
+//! One SQL text per query serves both backends: a `*_sql.rs` file is plain
+//! Rust, compiled twice through `#[path]` (once inside [`sqlite`], once
+//! inside [`postgres`]), and takes what differs (the connection types, the
+//! statement that opens a write transaction, row locks) from its parent
+//! module, the backend's dialect. Features keep their storage in their own
+//! folder the same way. Migrations live in `migrations/sqlite` and
+//! `migrations/postgres` and are applied when a store is opened. This module
+//! knows nothing of configuration or features.
 
-pub mod economy;
-mod economy_sql;
-pub mod faq;
-mod faq_sql;
 pub mod jobs;
-mod jobs_sql;
-mod postgres;
+pub mod postgres;
 pub mod queue_admin;
 pub mod scratch;
-mod sql;
-mod sqlite;
+pub mod sqlite;
+
+/// The core SQL compiled for SQLite.
+#[path = "."]
+mod on_sqlite {
+    use super::sqlite as db;
+    #[path = "jobs_sql.rs"]
+    mod jobs;
+    #[path = "members_sql.rs"]
+    mod members;
+    #[path = "queue_admin_sql.rs"]
+    mod queue_admin;
+}
+
+/// The core SQL compiled for PostgreSQL.
+#[path = "."]
+mod on_postgres {
+    use super::postgres as db;
+    #[path = "jobs_sql.rs"]
+    mod jobs;
+    #[path = "members_sql.rs"]
+    mod members;
+    #[path = "queue_admin_sql.rs"]
+    mod queue_admin;
+}
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::config::DatabaseConfig;
+pub use crate::BoxFuture;
 use crate::i18n::Locale;
 use crate::message::Platform;
 use crate::secret::DbUrl;
-
-pub use postgres::PgStore;
-pub use sqlite::SqliteStore;
 
 /// A member's id: one per person per community, whatever platforms they use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -172,75 +194,184 @@ pub trait LinkStore: Send + Sync {
     ) -> Result<bool, StoreError>;
 
     /// Redeems a code for `redeemer`: in one transaction, every account and
-    /// all history of the redeemer move to the code's member; the code is
-    /// used up.
+    /// all history of the redeemer move to the code's member (`hooks` re-point
+    /// the ledger's and the features' tables); the code is used up.
     async fn redeem_link_code(
         &self,
         community: &str,
         code: &str,
         redeemer: MemberId,
         now: DateTime<Utc>,
+        hooks: &[MergeHook],
     ) -> Result<LinkOutcome, StoreError>;
 }
 
 /// Diagnostics for operators and the bench harness.
 #[async_trait]
 pub trait DiagStore: Send + Sync {
-    /// `sqlite` or `postgres`.
-    fn backend(&self) -> &'static str;
-
     /// Inserts `rows` rows, one commit each, into a scratch table and returns
     /// rows per second: the raw write speed of this database, so engine
     /// figures can be quoted as a ratio of it.
     async fn raw_insert_rate(&self, rows: u32) -> Result<f64, StoreError>;
-
-    /// Closes the pool, waiting for connections to finish.
-    async fn close(&self);
 }
 
-/// Everything the engine needs from storage.
-pub trait Store:
-    MemberStore
-    + LinkStore
-    + DiagStore
-    + economy::PointsStore
-    + economy::CheckinStore
-    + economy::ShopStore
-    + faq::FaqStore
-    + jobs::JobStore
-    + queue_admin::QueueAdminStore
-    + std::fmt::Debug
-{
+/// How a store connects: the parts of `[database]` that storage needs (the
+/// config module converts its section into this, so storage knows nothing of
+/// configuration files).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// Connections in the pool (SQLite: readers; writes go through one
+    /// writer connection of their own).
+    pub max_connections: u32,
+    /// How long a SQLite writer waits for a lock, in milliseconds.
+    pub busy_timeout_ms: u64,
+    /// How long to keep trying to reach PostgreSQL, in milliseconds.
+    pub connect_timeout_ms: u64,
 }
 
-impl<T> Store for T where
-    T: MemberStore
-        + LinkStore
-        + DiagStore
-        + economy::PointsStore
-        + economy::CheckinStore
-        + economy::ShopStore
-        + faq::FaqStore
-        + jobs::JobStore
-        + queue_admin::QueueAdminStore
-        + std::fmt::Debug
-{
+impl Default for StoreOptions {
+    fn default() -> StoreOptions {
+        StoreOptions { max_connections: 8, busy_timeout_ms: 5000, connect_timeout_ms: 10_000 }
+    }
+}
+
+/// A database's connections: `write` for transactions that change data (on
+/// SQLite the one writer connection), `read` for plain reads (on SQLite a
+/// pool of readers that see the last commit; on PostgreSQL the same pool).
+#[derive(Debug)]
+pub struct Pools<DB: sqlx::Database> {
+    /// Writes, and reads that belong to a write.
+    pub write: sqlx::Pool<DB>,
+    /// Plain reads.
+    pub read: sqlx::Pool<DB>,
+}
+
+impl<DB: sqlx::Database> Clone for Pools<DB> {
+    fn clone(&self) -> Pools<DB> {
+        Pools { write: self.write.clone(), read: self.read.clone() }
+    }
+}
+
+/// The database behind a [`Store`]. Each storage trait is implemented for
+/// both `Pools` types by one SQL text compiled once per backend (see
+/// [`sqlite`] and [`postgres`]); accessors such as [`Store::members`] pick
+/// the implementation of the backend at hand.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    /// The embedded SQLite file.
+    Sqlite(Pools<sqlx::Sqlite>),
+    /// A shared PostgreSQL database.
+    Postgres(Pools<sqlx::Postgres>),
+}
+
+/// Storage: an open, migrated database. Each concern has a narrow trait
+/// (members, links, the ledger, each feature's own…) reached through an
+/// accessor; features add their accessors next to their trait.
+#[derive(Debug, Clone)]
+pub struct Store {
+    backend: Backend,
+}
+
+impl Store {
+    /// A store over an open, migrated database.
+    pub fn new(backend: Backend) -> Store {
+        Store { backend }
+    }
+
+    /// The database, for a feature's accessor to pick its implementation.
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// Members and their platform accounts.
+    pub fn members(&self) -> &dyn MemberStore {
+        match &self.backend {
+            Backend::Sqlite(p) => p,
+            Backend::Postgres(p) => p,
+        }
+    }
+
+    /// Link codes and member merges.
+    pub fn links(&self) -> &dyn LinkStore {
+        match &self.backend {
+            Backend::Sqlite(p) => p,
+            Backend::Postgres(p) => p,
+        }
+    }
+
+    /// Diagnostics.
+    pub fn diag(&self) -> &dyn DiagStore {
+        match &self.backend {
+            Backend::Sqlite(p) => p,
+            Backend::Postgres(p) => p,
+        }
+    }
+
+    /// The job queue, schedules and the outbox.
+    pub fn jobs(&self) -> &dyn jobs::JobStore {
+        match &self.backend {
+            Backend::Sqlite(p) => p,
+            Backend::Postgres(p) => p,
+        }
+    }
+
+    /// The operators' view of the job queue.
+    pub fn queue_admin(&self) -> &dyn queue_admin::QueueAdminStore {
+        match &self.backend {
+            Backend::Sqlite(p) => p,
+            Backend::Postgres(p) => p,
+        }
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match &self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Closes the pools, waiting for connections to finish.
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite(p) => {
+                p.read.close().await;
+                p.write.close().await;
+            }
+            Backend::Postgres(p) => p.write.close().await,
+        }
+    }
+}
+
+/// What a feature re-points when `/link` merges member `gone` into member
+/// `kept`: statements run inside the merge's one transaction, one function
+/// per backend (the feature's SQL compiled for each).
+#[derive(Debug, Clone, Copy)]
+pub struct MergeHook {
+    /// The statements on SQLite.
+    pub sqlite: for<'c> fn(&'c mut sqlx::SqliteConnection, MemberId, MemberId) -> BoxFuture<'c, Result<(), StoreError>>,
+    /// The statements on PostgreSQL.
+    pub postgres: for<'c> fn(&'c mut sqlx::PgConnection, MemberId, MemberId) -> BoxFuture<'c, Result<(), StoreError>>,
 }
 
 /// Opens (creating if needed) and migrates the database at `url`: a
 /// `postgres://` URL selects PostgreSQL, anything else is a SQLite path.
-pub async fn open(url: &DbUrl, config: &DatabaseConfig) -> Result<Arc<dyn Store>, StoreError> {
-    if url.is_postgres() {
-        Ok(Arc::new(PgStore::open(url, config).await?))
+pub async fn open(url: &DbUrl, options: &StoreOptions) -> Result<Arc<Store>, StoreError> {
+    let backend = if url.is_postgres() {
+        Backend::Postgres(postgres::open(url, options).await?)
     } else {
-        Ok(Arc::new(SqliteStore::open(url, config).await?))
-    }
+        Backend::Sqlite(sqlite::open(url, options).await?)
+    };
+    Ok(Arc::new(Store::new(backend)))
 }
 
-fn ms(t: DateTime<Utc>) -> i64 {
+/// A time as stored: milliseconds since the epoch (both backends keep times
+/// as `*_ms` integers).
+pub fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
-fn from_ms(ms: i64) -> DateTime<Utc> {
+/// A stored time back (the epoch for a value out of range).
+pub fn from_ms(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }

@@ -1,49 +1,53 @@
-//! The PostgreSQL store, for shared deployments where several jixia instances
-//! use one database. Migrations take PostgreSQL's advisory lock, so instances
-//! starting together migrate once.
+//! The PostgreSQL dialect and opener, for shared deployments where several
+//! jixia instances use one database. The dialect is what a `*_sql.rs` file
+//! compiled for PostgreSQL takes from its parent (`use
+//! crate::store::postgres as db`). Migrations take PostgreSQL's advisory
+//! lock, so instances starting together migrate once.
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use crate::config::DatabaseConfig;
+use super::{MergeHook, StoreError, StoreOptions};
 use crate::secret::DbUrl;
 
-/// The PostgreSQL implementation of the store traits.
-#[derive(Debug, Clone)]
-pub struct PgStore {
-    pool: PgPool,
-    /// The same pool (PostgreSQL readers never wait for writers); named for
-    /// the queries the SQLite store sends to its readers.
-    read: PgPool,
+/// The database.
+pub type Db = sqlx::Postgres;
+/// One connection (inside a transaction: `&mut *tx`).
+pub type Conn = sqlx::PgConnection;
+/// One pool, named twice: PostgreSQL readers never wait for writers.
+pub type Pools = super::Pools<Db>;
+/// Opens a write transaction.
+pub const BEGIN: &str = "BEGIN";
+/// Row lock for a read followed by a write in the same transaction.
+pub const FOR_UPDATE: &str = " FOR UPDATE";
+/// Row lock that skips rows another transaction holds (job claims).
+pub const FOR_UPDATE_SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
+/// `postgres`.
+pub const NAME: &str = "postgres";
+
+/// A feature's merge statements for this backend.
+pub fn merge_fn(
+    hook: &MergeHook,
+) -> for<'c> fn(&'c mut Conn, super::MemberId, super::MemberId) -> super::BoxFuture<'c, Result<(), StoreError>> {
+    hook.postgres
 }
 
-impl PgStore {
-    /// Connects to and migrates a PostgreSQL database.
-    pub async fn open(url: &DbUrl, config: &DatabaseConfig) -> Result<PgStore, StoreError> {
-        let shown = url.redacted();
-        let options = PgConnectOptions::from_str(url.expose())
-            .map_err(|e| StoreError::Open { url: shown.clone(), reason: e.to_string() })?;
-        let pool = PgPoolOptions::new()
-            .max_connections(config.max_connections)
-            .acquire_timeout(Duration::from_millis(config.connect_timeout_ms))
-            .connect_with(options)
-            .await
-            .map_err(|e| StoreError::Open { url: shown.clone(), reason: e.to_string() })?;
-        sqlx::migrate!("migrations/postgres")
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Migrate { url: shown.clone(), reason: e.to_string() })?;
-        Ok(PgStore { read: pool.clone(), pool })
-    }
+/// Connects to and migrates a PostgreSQL database.
+pub async fn open(url: &DbUrl, config: &StoreOptions) -> Result<Pools, StoreError> {
+    let shown = url.redacted();
+    let options = PgConnectOptions::from_str(url.expose())
+        .map_err(|e| StoreError::Open { url: shown.clone(), reason: e.to_string() })?;
+    let pool = PgPoolOptions::new()
+        .max_connections(config.max_connections)
+        .acquire_timeout(Duration::from_millis(config.connect_timeout_ms))
+        .connect_with(options)
+        .await
+        .map_err(|e| StoreError::Open { url: shown.clone(), reason: e.to_string() })?;
+    sqlx::migrate!("migrations/postgres")
+        .run(&pool)
+        .await
+        .map_err(|e| StoreError::Migrate { url: shown.clone(), reason: e.to_string() })?;
+    Ok(Pools { read: pool.clone(), write: pool })
 }
-
-crate::store::sql::sql_store!(PgStore, "postgres", "BEGIN", "LEAST", "GREATEST");
-
-crate::store::economy_sql::economy_store!(PgStore, sqlx::Postgres, sqlx::PgConnection, "BEGIN", " FOR UPDATE");
-
-crate::store::faq_sql::faq_store!(PgStore, sqlx::Postgres, "BEGIN");
-crate::store::jobs_sql::jobs_store!(PgStore, sqlx::PgConnection, "BEGIN", " FOR UPDATE SKIP LOCKED");
-
-crate::store::queue_admin::queue_admin_store!(PgStore);

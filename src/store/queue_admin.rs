@@ -1,7 +1,7 @@
 //! The job queue as an operator sees it (`jixia jobs`): jobs of one state
 //! with when they last changed, and counts per state and kind. Read-only;
 //! retrying goes through [`crate::store::jobs::JobStore::retry_job`].
-//! Implemented for both backends by `queue_admin_store!`, the same SQL.
+//! Implemented for both backends by `queue_admin_sql.rs`, the same SQL.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -59,83 +59,3 @@ pub trait QueueAdminStore: Send + Sync {
     /// name order.
     async fn job_counts(&self) -> Result<Vec<JobCount>, StoreError>;
 }
-
-/// Implements [`QueueAdminStore`] for `$store` (which has a `pool` field).
-macro_rules! queue_admin_store {
-    ($store:ty) => {
-        mod queue_admin_impl {
-            use async_trait::async_trait;
-
-            use super::*;
-            use crate::store::jobs::JobState;
-            use crate::store::queue_admin::{JobCount, JobSummary, QueueAdminStore};
-            use crate::store::{StoreError, from_ms};
-
-            fn state(s: &str) -> Result<JobState, StoreError> {
-                JobState::parse(s).ok_or_else(|| StoreError::Corrupt(format!("job state {s}")))
-            }
-
-            type SummaryRow = (i64, String, String, String, i64, i64, Option<String>, i64, i64);
-
-            #[async_trait]
-            impl QueueAdminStore for $store {
-                async fn jobs_in_state(&self, which: JobState, limit: i64) -> Result<Vec<JobSummary>, StoreError> {
-                    let rows: Vec<SummaryRow> = sqlx::query_as(
-                        "SELECT id, kind, key, state, attempts, max_attempts, last_error, due_ms, updated_at_ms
-                         FROM jobs_queue WHERE state = $1 ORDER BY updated_at_ms DESC, id DESC LIMIT $2",
-                    )
-                    .bind(which.as_str())
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await?;
-                    rows.into_iter()
-                        .map(|r| {
-                            Ok(JobSummary {
-                                id: r.0,
-                                kind: r.1,
-                                key: r.2,
-                                state: state(&r.3)?,
-                                attempts: r.4,
-                                max_attempts: r.5,
-                                last_error: r.6,
-                                due: from_ms(r.7),
-                                changed: from_ms(r.8),
-                            })
-                        })
-                        .collect()
-                }
-
-                async fn job_counts(&self) -> Result<Vec<JobCount>, StoreError> {
-                    let rows: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
-                        "SELECT state, kind, COUNT(*), MIN(due_ms), MAX(updated_at_ms)
-                         FROM jobs_queue GROUP BY state, kind",
-                    )
-                    .fetch_all(&self.pool)
-                    .await?;
-                    let mut counts = rows
-                        .into_iter()
-                        .map(|r| {
-                            Ok(JobCount {
-                                state: state(&r.0)?,
-                                kind: r.1,
-                                jobs: r.2,
-                                oldest_due: from_ms(r.3),
-                                last_changed: from_ms(r.4),
-                            })
-                        })
-                        .collect::<Result<Vec<_>, StoreError>>()?;
-                    let rank = |s: JobState| match s {
-                        JobState::Pending => 0,
-                        JobState::Running => 1,
-                        JobState::Failed => 2,
-                        JobState::Done => 3,
-                    };
-                    counts.sort_by(|a, b| rank(a.state).cmp(&rank(b.state)).then_with(|| a.kind.cmp(&b.kind)));
-                    Ok(counts)
-                }
-            }
-        }
-    };
-}
-
-pub(crate) use queue_admin_store;

@@ -1,3 +1,7 @@
+//! The SQLite dialect and opener. The dialect is what a `*_sql.rs` file
+//! compiled for SQLite takes from its parent (`use crate::store::sqlite as
+//! db`): the connection types and how a write transaction starts.
+//!
 //! The embedded SQLite store: one file, WAL journal, a busy timeout, foreign
 //! keys on. SQLite has one writer at a time, so the store has one writer
 //! connection (write transactions queue for it in order, instead of sleeping
@@ -14,94 +18,105 @@ use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::config::DatabaseConfig;
+use super::{MergeHook, StoreError, StoreOptions};
 use crate::secret::DbUrl;
 
-/// The SQLite implementation of the store traits.
-#[derive(Debug, Clone)]
-pub struct SqliteStore {
-    /// The writer (one connection); also serves reads that belong to a
-    /// write, and whatever is not worth a reader.
-    pool: SqlitePool,
-    /// Readers (`database.max_connections` of them), for reads that need no
-    /// write lock. The same pool as `pool` for an in-memory database.
-    read: SqlitePool,
+/// The database.
+pub type Db = sqlx::Sqlite;
+/// One connection (inside a transaction: `&mut *tx`).
+pub type Conn = sqlx::SqliteConnection;
+/// The writer and the readers.
+pub type Pools = super::Pools<Db>;
+/// Opens a write transaction. `IMMEDIATE` takes the write lock at once, so
+/// a writer in another process is waited for (busy timeout) instead of
+/// failing on a lock upgrade.
+pub const BEGIN: &str = "BEGIN IMMEDIATE";
+/// Row lock for a read followed by a write: none needed, the write
+/// transaction already holds the database's one write lock.
+pub const FOR_UPDATE: &str = "";
+/// Row lock that skips rows another transaction holds: none (one writer).
+pub const FOR_UPDATE_SKIP_LOCKED: &str = "";
+/// `sqlite`.
+pub const NAME: &str = "sqlite";
+
+/// A feature's merge statements for this backend.
+pub fn merge_fn(
+    hook: &MergeHook,
+) -> for<'c> fn(&'c mut Conn, super::MemberId, super::MemberId) -> super::BoxFuture<'c, Result<(), StoreError>> {
+    hook.sqlite
 }
 
-impl SqliteStore {
-    /// Opens (creating if missing) and migrates a SQLite database. Accepts a
-    /// path, `sqlite://path`, `sqlite:path` or `sqlite::memory:`.
-    pub async fn open(url: &DbUrl, config: &DatabaseConfig) -> Result<SqliteStore, StoreError> {
-        let shown = url.redacted();
-        let raw = url.expose();
-        let path = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")).unwrap_or(raw);
-        let open_err = |reason: String| StoreError::Open { url: shown.clone(), reason };
-        let memory = path == ":memory:";
-        let base = if memory {
-            SqliteConnectOptions::from_str("sqlite::memory:").map_err(|e| open_err(e.to_string()))?
-        } else {
-            let file = Path::new(path.split('?').next().unwrap_or(path));
-            if path.is_empty() {
-                return Err(open_err("no file name given".into()));
-            }
-            if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
-                && !dir.is_dir()
-            {
-                return Err(open_err(format!("directory {} does not exist", dir.display())));
-            }
-            if file.is_dir() {
-                return Err(open_err("that is a directory, not a database file".into()));
-            }
-            // Checked by hand: SQLite itself happily writes a 0444 file when
-            // running as root, which would hide a deployment mistake.
-            if std::fs::metadata(file).map(|m| m.permissions().readonly()).unwrap_or(false) {
-                return Err(StoreError::ReadOnly { url: shown });
-            }
-            SqliteConnectOptions::new().filename(file)
-        };
-        let readers =
-            base.clone().busy_timeout(Duration::from_millis(config.busy_timeout_ms)).pragma("query_only", "ON");
-        let checkpointer = base.clone().busy_timeout(Duration::from_millis(config.busy_timeout_ms));
-        let options = base
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_millis(config.busy_timeout_ms))
-            .foreign_keys(true);
-        // Checkpoints (copying the WAL into the database, with its fsyncs)
-        // run in the background, not inside whichever commit crosses the
-        // threshold; the writer still checkpoints if the WAL grows past
-        // this many pages (40 MB) all the same.
-        let options = if memory { options } else { options.pragma("wal_autocheckpoint", WAL_SAFETY_PAGES) };
-        let pool =
-            SqlitePoolOptions::new().max_connections(1).connect_with(options).await.map_err(|e| classify(&shown, e))?;
-        sqlx::migrate!("migrations/sqlite").run(&pool).await.map_err(|e| {
-            let reason = e.to_string();
-            if reason.contains("readonly") || reason.contains("read-only") {
-                StoreError::ReadOnly { url: shown.clone() }
-            } else {
-                StoreError::Migrate { url: shown.clone(), reason }
-            }
-        })?;
-        let read = if memory {
-            pool.clone()
-        } else {
-            SqlitePoolOptions::new()
-                .max_connections(config.max_connections)
-                .connect_with(readers)
-                .await
-                .map_err(|e| classify(&shown, e))?
-        };
-        if !memory {
-            let ckpt = SqlitePoolOptions::new()
-                .max_connections(1)
-                .connect_with(checkpointer)
-                .await
-                .map_err(|e| classify(&shown, e))?;
-            tokio::spawn(checkpoints(ckpt, pool.clone()));
+/// Opens (creating if missing) and migrates a SQLite database. Accepts a
+/// path, `sqlite://path`, `sqlite:path` or `sqlite::memory:`.
+pub async fn open(url: &DbUrl, config: &StoreOptions) -> Result<Pools, StoreError> {
+    let shown = url.redacted();
+    let raw = url.expose();
+    let path = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")).unwrap_or(raw);
+    let open_err = |reason: String| StoreError::Open { url: shown.clone(), reason };
+    let memory = path == ":memory:";
+    let base = if memory {
+        SqliteConnectOptions::from_str("sqlite::memory:").map_err(|e| open_err(e.to_string()))?
+    } else {
+        let file = Path::new(path.split('?').next().unwrap_or(path));
+        if path.is_empty() {
+            return Err(open_err("no file name given".into()));
         }
-        Ok(SqliteStore { pool, read })
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.is_dir()
+        {
+            return Err(open_err(format!("directory {} does not exist", dir.display())));
+        }
+        if file.is_dir() {
+            return Err(open_err("that is a directory, not a database file".into()));
+        }
+        // Checked by hand: SQLite itself happily writes a 0444 file when
+        // running as root, which would hide a deployment mistake.
+        if std::fs::metadata(file).map(|m| m.permissions().readonly()).unwrap_or(false) {
+            return Err(StoreError::ReadOnly { url: shown });
+        }
+        SqliteConnectOptions::new().filename(file)
+    };
+    let readers = base.clone().busy_timeout(Duration::from_millis(config.busy_timeout_ms)).pragma("query_only", "ON");
+    let checkpointer = base.clone().busy_timeout(Duration::from_millis(config.busy_timeout_ms));
+    let options = base
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_millis(config.busy_timeout_ms))
+        .foreign_keys(true);
+    // Checkpoints (copying the WAL into the database, with its fsyncs)
+    // run in the background, not inside whichever commit crosses the
+    // threshold; the writer still checkpoints if the WAL grows past
+    // this many pages (40 MB) all the same.
+    let options = if memory { options } else { options.pragma("wal_autocheckpoint", WAL_SAFETY_PAGES) };
+    let pool =
+        SqlitePoolOptions::new().max_connections(1).connect_with(options).await.map_err(|e| classify(&shown, e))?;
+    sqlx::migrate!("migrations/sqlite").run(&pool).await.map_err(|e| {
+        let reason = e.to_string();
+        if reason.contains("readonly") || reason.contains("read-only") {
+            StoreError::ReadOnly { url: shown.clone() }
+        } else {
+            StoreError::Migrate { url: shown.clone(), reason }
+        }
+    })?;
+    let read = if memory {
+        pool.clone()
+    } else {
+        SqlitePoolOptions::new()
+            .max_connections(config.max_connections)
+            .connect_with(readers)
+            .await
+            .map_err(|e| classify(&shown, e))?
+    };
+    if !memory {
+        let ckpt = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(checkpointer)
+            .await
+            .map_err(|e| classify(&shown, e))?;
+        tokio::spawn(checkpoints(ckpt, pool.clone()));
     }
+    Ok(Pools { write: pool, read })
 }
 
 /// WAL pages past which the writer checkpoints by itself.
@@ -136,12 +151,3 @@ fn classify(shown: &str, e: sqlx::Error) -> StoreError {
         StoreError::Open { url: shown.to_owned(), reason }
     }
 }
-
-crate::store::sql::sql_store!(SqliteStore, "sqlite", "BEGIN IMMEDIATE", "MIN", "MAX");
-
-crate::store::economy_sql::economy_store!(SqliteStore, sqlx::Sqlite, sqlx::SqliteConnection, "BEGIN IMMEDIATE", "");
-
-crate::store::faq_sql::faq_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
-crate::store::jobs_sql::jobs_store!(SqliteStore, sqlx::SqliteConnection, "BEGIN IMMEDIATE", "");
-
-crate::store::queue_admin::queue_admin_store!(SqliteStore);

@@ -21,7 +21,7 @@ pub const PG_ENV: &str = "JIXIA_TEST_PG_URL";
 
 /// A fresh database for one test; removed when dropped.
 pub struct TestDb {
-    pub store: Arc<dyn Store>,
+    pub store: Arc<Store>,
     pub url: DbUrl,
     _file: Option<ScratchFile>,
     _pg: Option<ScratchDb>,

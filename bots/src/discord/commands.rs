@@ -7,7 +7,8 @@
 //! form of such a command (`/points [@MEMBER]` next to `/points history`)
 //! becomes the subcommand [`BARE_SUB`]; [`super::mapping`] turns it back.
 
-use jixia::command::{ArgKind, ArgSpec, CommandSpec, all_commands};
+use jixia::command::{ArgKind, ArgSpec};
+use jixia::features::{Command as CommandSpec, all_commands};
 use jixia::i18n::{Locale, Prompts};
 use serde_json::{Value, json};
 
@@ -131,7 +132,7 @@ mod tests {
 
     #[test]
     fn every_command_is_there_with_both_locales() {
-        let prompts = Prompts::load().unwrap_or_else(|e| panic!("{e}"));
+        let prompts = jixia::features::prompts().unwrap_or_else(|e| panic!("{e}"));
         let cmds = application_commands(&prompts);
         for c in all_commands() {
             let cmd = find(&cmds, c.name);
@@ -144,7 +145,7 @@ mod tests {
 
     #[test]
     fn subcommands_and_options_follow_the_specs() {
-        let prompts = Prompts::load().unwrap_or_else(|e| panic!("{e}"));
+        let prompts = jixia::features::prompts().unwrap_or_else(|e| panic!("{e}"));
         let cmds = application_commands(&prompts);
         let points = find(&cmds, "points");
         let subs: Vec<&str> =

@@ -11,7 +11,7 @@
 //! - Reactions map to nothing yet; [`map_reaction`] is where upvotes will go.
 
 use chrono::{DateTime, Utc};
-use jixia::command::{ArgKind, find};
+use jixia::command::ArgKind;
 use jixia::message::{Mention, ReplyTo};
 use jixia::{Chat, Incoming, Platform, Sender};
 use serenity::model::application::ComponentInteraction;
@@ -170,6 +170,7 @@ pub fn command_line(data: &CommandData) -> (String, Vec<Mention>) {
         }
         _ => (None, &data.options),
     };
+    let find = |name: &str, sub: Option<&str>| jixia::features::registry().find(name, sub).map(|(_, spec)| spec);
     let spec = match sub {
         Some(BARE_SUB) => find(&data.name, None).or_else(|| find(&data.name, Some(BARE_SUB))),
         Some(s) => find(&data.name, Some(s)),

@@ -4,7 +4,7 @@
 //! English (by the member's Telegram language) and the community's default
 //! language for everyone else.
 
-use jixia::command::{MenuEntry, Permission, menu};
+use jixia::command::{MenuEntry, Permission};
 use jixia::i18n::{Locale, Prompts};
 use teloxide::Bot;
 use teloxide::payloads::SetMyCommandsSetters;
@@ -33,7 +33,7 @@ pub fn calls(prompts: &Prompts, default_locale: Locale) -> Vec<MenuCall> {
         std::iter::once((None, default_locale)).chain(Locale::ALL.iter().map(|l| (Some(l.code()), *l))).collect();
     let mut out = Vec::new();
     for (code, locale) in languages {
-        let entries = menu(prompts, locale);
+        let entries = jixia::features::registry().menu(prompts, locale);
         for (scope, up_to) in [
             (BotCommandScope::AllPrivateChats, Permission::Member),
             (BotCommandScope::AllGroupChats, Permission::Member),
@@ -67,7 +67,7 @@ mod tests {
 
     #[test]
     fn moderators_see_more_in_the_administrators_scope() {
-        let prompts = Prompts::load().unwrap_or_else(|e| panic!("{e}"));
+        let prompts = jixia::features::prompts().unwrap_or_else(|e| panic!("{e}"));
         let calls = calls(&prompts, Locale::Zh);
         assert_eq!(calls.len(), 9);
         for (scope, _, commands) in &calls {

@@ -1,17 +1,15 @@
 //! The FAQ's section of a digest: entries added in the period, and the
 //! entries members were pointed to most in it.
 
-use crate::command::BoxFuture;
-use crate::features::digest::{DigestCtx, DigestSection, SectionResult};
+use crate::BoxFuture;
+use crate::features::digest::{DigestCtx, SectionResult};
 use crate::i18n::Args;
 use crate::rich::RichText;
 
-/// The section, for [`crate::features::DIGEST_SECTIONS`].
-pub const SECTION: DigestSection = DigestSection { feature: "faq", render };
-
-fn render<'a>(d: &'a DigestCtx<'a>) -> BoxFuture<'a, SectionResult> {
+/// The section.
+pub fn render<'a>(d: &'a DigestCtx<'a>) -> BoxFuture<'a, SectionResult> {
     Box::pin(async move {
-        let store = &d.engine.store;
+        let store = d.engine.store().faq();
         let new = store.faq_new_since(&d.community.id, d.since, d.top).await?;
         let top = store.faq_top_since(&d.community.id, d.since, d.top).await?;
         if new.is_empty() && top.is_empty() {

@@ -156,10 +156,9 @@ pub async fn eval_files(faq: &[u8], queries: &str, config: &FaqConfig) -> Result
     let store = crate::store::open(&url, &Default::default()).await?;
     let community = "eval";
     let now = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
-    let imported =
-        super::import::import_into(store.as_ref(), community, faq, super::import::FaqFormat::Jsonl, now).await;
+    let imported = super::import::import_into(&store, community, faq, super::import::FaqFormat::Jsonl, now).await;
     let entries = match imported {
-        Ok(_) => store.faq_entries(community).await,
+        Ok(_) => store.faq().faq_entries(community).await,
         Err(e) => {
             store.close().await;
             return Err(e.into());

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::normalize::tokenize;
+use super::store::{FaqEntry, ImportSummary};
 use crate::i18n::Locale;
-use crate::store::faq::FaqEntry;
 
 /// Largest FAQ file read (bytes).
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
@@ -603,12 +603,12 @@ pub enum ImportFailed {
 /// transaction, by id: new entries are added, changed ones updated, the
 /// rest reported unchanged. A file with any bad row imports nothing.
 pub async fn import_into(
-    store: &dyn crate::store::Store,
+    store: &crate::store::Store,
     community: &str,
     bytes: &[u8],
     format: FaqFormat,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<crate::store::faq::ImportSummary, ImportFailed> {
+) -> Result<ImportSummary, ImportFailed> {
     let entries = parse(bytes, format)?;
-    Ok(store.faq_import(community, &entries, now).await?)
+    Ok(store.faq().faq_import(community, &entries, now).await?)
 }

@@ -11,14 +11,15 @@ use std::sync::{Mutex, PoisonError};
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 
-use super::{PointsConfig, level_up};
-use crate::engine::{Ctx, Engine};
+use super::{ACTIVITY, PointsConfig, THANKS, level_up};
+use crate::engine::Engine;
+use crate::handler::Ctx;
+use crate::ledger::{MovementKind, Owner, Transfer, TransferOutcome};
 use crate::message::{ChatKind, Incoming, Outgoing};
 use crate::store::MemberId;
-use crate::store::economy::{MovementKind, Owner, Transfer, TransferOutcome};
 
 /// Words that thank someone, in the languages we speak.
-const THANKS: [&str; 9] = ["谢谢", "感谢", "多谢", "thanks", "thank you", "thx", "ty", "3q", "谢啦"];
+const THANKS_WORDS: [&str; 9] = ["谢谢", "感谢", "多谢", "thanks", "thank you", "thx", "ty", "3q", "谢啦"];
 
 /// Flush early when this many awards are waiting.
 const BATCH: usize = 256;
@@ -54,7 +55,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 pub fn is_thanks(text: &str) -> bool {
     let lower = text.to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    THANKS.iter().any(|t| {
+    THANKS_WORDS.iter().any(|t| {
         if t.is_ascii() {
             let wanted: Vec<&str> = t.split(' ').collect();
             words.windows(wanted.len()).any(|w| w == wanted.as_slice())
@@ -95,7 +96,7 @@ impl Activity {
                 let amount = rand::rng().random_range(lo..=hi);
                 if amount > 0 {
                     queued.push(Pending {
-                        transfer: award(ctx, MovementKind::Activity, "activity", me, amount),
+                        transfer: award(ctx, ACTIVITY, me, amount),
                         msg: msg.clone(),
                         name: msg.sender.name.clone(),
                     });
@@ -134,6 +135,7 @@ impl Activity {
         }
         let thanked = match ctx
             .store()
+            .members()
             .member_for_account(&ctx.community.id, ctx.msg.chat.platform, &author.id, &author.name, ctx.now)
             .await
         {
@@ -158,7 +160,7 @@ impl Activity {
             list.push_back(ctx.now);
         }
         Some(Pending {
-            transfer: award(ctx, MovementKind::Thanks, "thanks", thanked.id, config.thanks_bonus),
+            transfer: award(ctx, THANKS, thanked.id, config.thanks_bonus),
             msg: ctx.msg.clone(),
             name: author.name.clone(),
         })
@@ -167,11 +169,7 @@ impl Activity {
     /// Writes every waiting award in one transaction and returns the
     /// level-up announcements they caused. On a database error the awards
     /// stay queued for the next flush.
-    ///
-    /// The FAQ's unanswered questions, queued the same way, are written
-    /// first: this flush is the engine's periodic group commit.
     pub async fn flush(&self, engine: &Engine) -> Vec<Outgoing> {
-        engine.faq.flush_misses(engine.store.as_ref()).await;
         let one_at_a_time = self.flushing.lock().await;
         self.flush_locked(engine, one_at_a_time).await
     }
@@ -183,7 +181,7 @@ impl Activity {
             return Vec::new();
         }
         let transfers: Vec<Transfer> = batch.iter().map(|p| p.transfer.clone()).collect();
-        let outcomes = match engine.store.transfer_batch(&transfers).await {
+        let outcomes = match engine.store().ledger().transfer_batch(&transfers).await {
             Ok(o) => o,
             Err(e) => {
                 tracing::error!(error = %e, awards = batch.len(), "activity points not written yet; will retry");
@@ -200,7 +198,7 @@ impl Activity {
         let mut out = Vec::new();
         for (p, outcome) in batch.iter().zip(outcomes) {
             let TransferOutcome::Applied(balance) = outcome else { continue };
-            let community = engine.communities.for_chat(&p.msg.chat);
+            let community = engine.communities().for_chat(&p.msg.chat);
             let Owner::Member(member) = p.transfer.to else { continue };
             match level_up(
                 engine,
@@ -229,11 +227,11 @@ impl Activity {
 }
 
 /// A reward from the mint, keyed by the message that earned it.
-fn award(ctx: &Ctx<'_>, kind: MovementKind, what: &str, to: MemberId, amount: i64) -> Transfer {
+fn award(ctx: &Ctx<'_>, kind: MovementKind, to: MemberId, amount: i64) -> Transfer {
     let m = ctx.msg;
     Transfer {
         community: ctx.community.id.clone(),
-        key: format!("{what}:{}:{}:{}", m.chat.platform, m.chat.id, m.message_id),
+        key: format!("{}:{}:{}:{}", kind.as_str(), m.chat.platform, m.chat.id, m.message_id),
         kind,
         reason: String::new(),
         actor: Some(ctx.member.id),

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::store::economy::Standing;
+use super::store::Standing;
 use crate::store::{MemberId, Store, StoreError};
 
 /// How old a snapshot may be, in seconds, before the next request takes a
@@ -100,7 +100,7 @@ impl Boards {
     /// `None`), taken now if the last one is older than [`MAX_AGE_SECS`].
     pub async fn get(
         &self,
-        store: &dyn Store,
+        store: &Store,
         community: &str,
         since: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
@@ -114,7 +114,7 @@ impl Boards {
         if let Some(s) = self.cached(&key).filter(|s| fresh(s)) {
             return Ok(s);
         }
-        let snapshot = Arc::new(Snapshot::new(now, store.board_points(community, since).await?));
+        let snapshot = Arc::new(Snapshot::new(now, store.points().board_points(community, since).await?));
         let mut all = self.snapshots.lock().unwrap_or_else(PoisonError::into_inner);
         // Week and month boards of past periods are not asked for again.
         all.retain(|_, s| now - s.taken < Duration::hours(1));

@@ -1,116 +1,67 @@
-//! The rewards shop: a catalogue in config (salon tickets, recorded
-//! courses, T-shirts…), redeemed with points into a moderators' order queue;
-//! refunds return the points and the stock. Stock never goes below zero,
-//! whatever redemptions race.
-//!
-//! Grammar: `/shop` · `/redeem ITEM` · `/orders` · `/orders done ID` ·
-//! `/orders refund ID`
+//! The shop commands: `/shop` · `/redeem ITEM` · `/orders` ·
+//! `/orders done ID` · `/orders refund ID`.
 
-use serde::{Deserialize, Serialize};
-
-use crate::command::{ArgKind, ArgSpec, BoxFuture, CommandSpec, ParsedCommand, Permission};
-use crate::engine::{CommandError, CommandResult, Ctx};
+use super::store::{Order, RedeemOutcome, SettleOutcome};
+use super::{REDEEM, REFUND};
+use crate::BoxFuture;
+use crate::command::{ArgKind, ArgSpec, Permission};
+use crate::features::Command;
 use crate::features::points::levels::progress;
-use crate::i18n::{Args, Locale};
+use crate::handler::{CommandError, CommandResult, Ctx, Handler, ParsedCommand};
+use crate::i18n::Args;
+use crate::ledger::{Owner, Transfer};
 use crate::message::Outgoing;
 use crate::rich::RichText;
-use crate::store::economy::{MovementKind, Order, Owner, RedeemOutcome, SettleOutcome, Transfer};
 
-/// One thing in the catalogue.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ShopItem {
-    /// Short stable id members type (`/redeem tshirt`).
-    pub id: String,
-    /// Chinese name.
-    pub name: String,
-    /// English name (the Chinese one when empty).
-    #[serde(default)]
-    pub name_en: String,
-    /// Price in points.
-    pub price: i64,
-    /// How many there are; unlimited when absent.
-    #[serde(default)]
-    pub stock: Option<i64>,
-    /// Lowest level allowed to redeem it.
-    #[serde(default)]
-    pub min_level: i64,
-}
-
-impl ShopItem {
-    fn name(&self, locale: Locale) -> &str {
-        match locale {
-            Locale::En if !self.name_en.is_empty() => &self.name_en,
-            _ => &self.name,
-        }
-    }
-}
-
-/// `[features.shop]`
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ShopConfig {
-    /// The shop is open in this community.
-    pub enabled: bool,
-    /// The catalogue (`[[features.shop.items]]`).
-    pub items: Vec<ShopItem>,
-}
-
-impl Default for ShopConfig {
-    fn default() -> ShopConfig {
-        ShopConfig { enabled: true, items: Vec::new() }
-    }
-}
+/// The catalogue item to redeem.
+const ITEM: ArgSpec = ArgSpec::required("ITEM", ArgKind::Word);
+/// An order number.
+const ORDER: ArgSpec = ArgSpec::required("ID", ArgKind::Int { min: 1, max: i64::MAX });
 
 /// Orders listed by `/orders`.
 const ORDERS_SHOWN: i64 = 20;
 
 /// The shop commands.
-pub const COMMANDS: &[CommandSpec] = &[
-    CommandSpec {
-        feature: "shop",
+pub const COMMANDS: &[Command] = &[
+    Command {
         name: "shop",
         sub: None,
         aliases: &["商店", "商城"],
         permission: Permission::Member,
         args: &[],
-        run: list,
+        run: Handler(list),
     },
-    CommandSpec {
-        feature: "shop",
+    Command {
         name: "redeem",
         sub: None,
         aliases: &["兑换"],
         permission: Permission::Member,
-        args: &[ArgSpec::required("ITEM", ArgKind::Word)],
-        run: redeem,
+        args: &[ITEM],
+        run: Handler(redeem),
     },
-    CommandSpec {
-        feature: "shop",
+    Command {
         name: "orders",
         sub: None,
         aliases: &["订单"],
         permission: Permission::Moderator,
         args: &[],
-        run: orders,
+        run: Handler(orders),
     },
-    CommandSpec {
-        feature: "shop",
+    Command {
         name: "orders",
         sub: Some("done"),
         aliases: &[],
         permission: Permission::Moderator,
-        args: &[ArgSpec::required("ID", ArgKind::Int { min: 1, max: i64::MAX })],
-        run: done,
+        args: &[ORDER],
+        run: Handler(done),
     },
-    CommandSpec {
-        feature: "shop",
+    Command {
         name: "orders",
         sub: Some("refund"),
         aliases: &[],
         permission: Permission::Moderator,
-        args: &[ArgSpec::required("ID", ArgKind::Int { min: 1, max: i64::MAX })],
-        run: refund,
+        args: &[ORDER],
+        run: Handler(refund),
     },
 ];
 
@@ -125,7 +76,7 @@ fn list<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandR
             let mut line = format!("{} — {} — {}", item.id, item.name(ctx.locale), item.price);
             let extra = match item.stock {
                 Some(stock) => {
-                    let left = (stock - ctx.store().sold(&ctx.community.id, &item.id).await?).max(0);
+                    let left = (stock - ctx.store().shop().sold(&ctx.community.id, &item.id).await?).max(0);
                     ctx.text("shop-left", &Args::new().num("left", left)).to_plain()
                 }
                 None => ctx.text("shop-unlimited", &Args::new()).to_plain(),
@@ -147,12 +98,12 @@ fn list<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandR
 
 fn redeem<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
-        let wanted = cmd.text("ITEM").unwrap_or_default();
+        let wanted = cmd.required_text(&ITEM)?;
         let Some(item) = ctx.community.features.shop.items.iter().find(|i| i.id.eq_ignore_ascii_case(wanted)) else {
             return Err(CommandError::member("shop-no-item", Args::new().str("item", wanted)));
         };
         if item.min_level > 0 {
-            let b = ctx.store().balance(&ctx.community.id, ctx.member.id).await?;
+            let b = ctx.store().ledger().balance(&ctx.community.id, ctx.member.id).await?;
             let level = progress(ctx.community.features.points.level_curve, b.contribution).level;
             if level < item.min_level {
                 let args =
@@ -164,7 +115,7 @@ fn redeem<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, Command
         let payment = Transfer {
             community: ctx.community.id.clone(),
             key: format!("redeem:{}:{}:{}", m.chat.platform, m.chat.id, m.message_id),
-            kind: MovementKind::Redeem,
+            kind: REDEEM,
             reason: item.id.clone(),
             actor: Some(ctx.member.id),
             from: Owner::Member(ctx.member.id),
@@ -173,7 +124,7 @@ fn redeem<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, Command
             at: ctx.now,
         };
         let name = item.name(ctx.locale).to_owned();
-        match ctx.store().redeem(&ctx.community.id, ctx.member.id, &item.id, item.stock, &payment).await? {
+        match ctx.store().shop().redeem(&ctx.community.id, ctx.member.id, &item.id, item.stock, &payment).await? {
             RedeemOutcome::Ordered { order, balance } => Ok(vec![
                 ctx.reply(
                     "shop-ordered",
@@ -201,7 +152,7 @@ fn order_line(ctx: &Ctx<'_>, o: &Order) -> String {
 
 fn orders<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
-        let open = ctx.store().orders(&ctx.community.id, Some("open"), ORDERS_SHOWN).await?;
+        let open = ctx.store().shop().orders(&ctx.community.id, Some("open"), ORDERS_SHOWN).await?;
         if open.is_empty() {
             return Ok(vec![ctx.reply("shop-orders-none", &Args::new())]);
         }
@@ -213,14 +164,14 @@ fn orders<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, Comman
 }
 
 async fn settle(ctx: &Ctx<'_>, cmd: &ParsedCommand, refund: bool) -> CommandResult {
-    let id = cmd.int("ID").unwrap_or(0);
-    let Some(order) = ctx.store().order(&ctx.community.id, id).await? else {
+    let id = cmd.required_int(&ORDER)?;
+    let Some(order) = ctx.store().shop().order(&ctx.community.id, id).await? else {
         return Err(CommandError::member("shop-order-unknown", Args::new().num("order", id)));
     };
     let transfer = refund.then(|| Transfer {
         community: ctx.community.id.clone(),
         key: format!("refund:order:{id}"),
-        kind: MovementKind::Refund,
+        kind: REFUND,
         reason: order.item.clone(),
         actor: Some(ctx.member.id),
         from: Owner::Shop,
@@ -228,7 +179,7 @@ async fn settle(ctx: &Ctx<'_>, cmd: &ParsedCommand, refund: bool) -> CommandResu
         amount: order.price,
         at: ctx.now,
     });
-    match ctx.store().settle_order(&ctx.community.id, id, transfer.as_ref(), ctx.now).await? {
+    match ctx.store().shop().settle_order(&ctx.community.id, id, transfer.as_ref(), ctx.now).await? {
         SettleOutcome::Settled(o) => {
             let key = if refund { "shop-order-refunded" } else { "shop-order-done" };
             let args =
@@ -237,7 +188,7 @@ async fn settle(ctx: &Ctx<'_>, cmd: &ParsedCommand, refund: bool) -> CommandResu
         }
         SettleOutcome::NotFound => Err(CommandError::member("shop-order-unknown", Args::new().num("order", id))),
         SettleOutcome::AlreadySettled(o) => {
-            let state = ctx.engine.prompts.plain(ctx.locale, &format!("shop-state-{}", o.state));
+            let state = ctx.engine.prompts().plain(ctx.locale, &format!("shop-state-{}", o.state));
             Err(CommandError::member("shop-order-settled", Args::new().num("order", o.id).str("state", state)))
         }
     }

@@ -3,67 +3,76 @@
 //!
 //! Grammar: `/help [COMMAND]` · `/ping` · `/whoami` · `/lang [zh|en|default]`
 
-use crate::command::{ArgKind, ArgSpec, BoxFuture, CommandSpec, ParseError, ParsedCommand, Permission, all_commands};
-use crate::engine::{CommandError, CommandResult, Ctx};
+use crate::BoxFuture;
+use crate::command::{ArgKind, ArgSpec, ParseError, Permission};
+use crate::features::{Command, Feature, FeatureId, PromptFile, all_commands, feature_of};
+use crate::handler::{CommandError, CommandResult, Ctx, Handler, ParsedCommand};
 use crate::i18n::{Args, Locale};
 use crate::message::Outgoing;
 use crate::rich::RichText;
 use crate::store::Member;
 
+/// The core feature: always on.
+pub static FEATURE: Feature = Feature {
+    commands: COMMANDS,
+    ..Feature::new(
+        FeatureId::Core,
+        PromptFile {
+            zh: include_str!("../../../prompts/zh/core.ftl"),
+            en: include_str!("../../../prompts/en/core.ftl"),
+        },
+    )
+};
+
+/// A command to explain.
+const COMMAND: ArgSpec = ArgSpec::optional("COMMAND", ArgKind::Word);
+/// Whom to look up.
+const WHO: ArgSpec = ArgSpec::required("MEMBER", ArgKind::Member);
+/// The language to speak.
+const LANG: ArgSpec = ArgSpec::optional("LANG", ArgKind::Word);
+
 /// The core commands.
-pub const COMMANDS: &[CommandSpec] = &[
-    CommandSpec {
-        feature: "core",
+const COMMANDS: &[Command] = &[
+    Command {
         name: "help",
         sub: None,
         aliases: &["帮助", "h"],
         permission: Permission::Member,
-        args: &[ArgSpec::optional("COMMAND", ArgKind::Word)],
-        run: help,
+        args: &[COMMAND],
+        run: Handler(help),
     },
-    CommandSpec {
-        feature: "core",
-        name: "ping",
-        sub: None,
-        aliases: &[],
-        permission: Permission::Member,
-        args: &[],
-        run: ping,
-    },
-    CommandSpec {
-        feature: "core",
+    Command { name: "ping", sub: None, aliases: &[], permission: Permission::Member, args: &[], run: Handler(ping) },
+    Command {
         name: "whoami",
         sub: None,
         aliases: &["我"],
         permission: Permission::Member,
         args: &[],
-        run: whoami,
+        run: Handler(whoami),
     },
-    CommandSpec {
-        feature: "core",
+    Command {
         name: "whois",
         sub: None,
         aliases: &["查人"],
         permission: Permission::Moderator,
-        args: &[ArgSpec::required("MEMBER", ArgKind::Member)],
-        run: whois,
+        args: &[WHO],
+        run: Handler(whois),
     },
-    CommandSpec {
-        feature: "core",
+    Command {
         name: "lang",
         sub: None,
         aliases: &["语言", "language"],
         permission: Permission::Member,
-        args: &[ArgSpec::optional("LANG", ArgKind::Word)],
-        run: lang,
+        args: &[LANG],
+        run: Handler(lang),
     },
 ];
 
 fn help<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
-        if let Some(wanted) = cmd.text("COMMAND") {
+        if let Some(wanted) = cmd.text(&COMMAND)? {
             let wanted = wanted.trim_start_matches(['/', '!']).to_lowercase();
-            let matching: Vec<&CommandSpec> =
+            let matching: Vec<&Command> =
                 all_commands().filter(|c| c.name == wanted || c.aliases.contains(&wanted.as_str())).collect();
             if matching.is_empty() {
                 return Err(CommandError::member("help-no-such-command", Args::new().str("name", wanted)));
@@ -74,11 +83,11 @@ fn help<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
             }
             return Ok(vec![Outgoing::reply(ctx.msg, body)]);
         }
-        let role = ctx.engine.prompts.plain(ctx.locale, ctx.role.prompt_key());
+        let role = ctx.engine.prompts().plain(ctx.locale, ctx.role.prompt_key());
         let mut lines = String::new();
-        let on = |c: &&CommandSpec| crate::features::enabled(&ctx.community.features, c.feature);
+        let on = |c: &&Command| feature_of(c).is_some_and(|f| ctx.community.features.is_on(f.id));
         for c in all_commands().filter(|c| c.permission <= ctx.role).filter(on) {
-            let summary = ctx.engine.prompts.plain(ctx.locale, &c.summary_key());
+            let summary = ctx.engine.prompts().plain(ctx.locale, &c.summary_key());
             lines.push_str(&format!("- `{}` — {summary}\n", c.usage()));
         }
         let mut body = ctx.text("help-header", &Args::new().str("role", role));
@@ -90,7 +99,7 @@ fn help<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
 }
 
 /// `/help NAME` for one command: usage, what it does, aliases, who may use it.
-fn command_detail(ctx: &Ctx<'_>, c: &CommandSpec) -> RichText {
+fn command_detail(ctx: &Ctx<'_>, c: &Command) -> RichText {
     let aliases = if c.aliases.is_empty() {
         "—".to_owned()
     } else {
@@ -100,9 +109,9 @@ fn command_detail(ctx: &Ctx<'_>, c: &CommandSpec) -> RichText {
         "help-command",
         &Args::new()
             .str("usage", c.usage())
-            .str("summary", ctx.engine.prompts.plain(ctx.locale, &c.summary_key()))
+            .str("summary", ctx.engine.prompts().plain(ctx.locale, &c.summary_key()))
             .str("aliases", aliases)
-            .str("role", ctx.engine.prompts.plain(ctx.locale, c.permission.prompt_key())),
+            .str("role", ctx.engine.prompts().plain(ctx.locale, c.permission.prompt_key())),
     )
 }
 
@@ -112,7 +121,7 @@ fn ping<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandR
 
 fn whoami<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
-        let role = ctx.engine.prompts.plain(ctx.locale, ctx.role.prompt_key());
+        let role = ctx.engine.prompts().plain(ctx.locale, ctx.role.prompt_key());
         let body = profile(ctx, &ctx.member, &ctx.msg.sender.name, &role).await?;
         Ok(vec![Outgoing::reply(ctx.msg, body)])
     })
@@ -122,15 +131,14 @@ fn whoami<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, Comman
 /// every account linked to them.
 fn whois<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
-        let Some(mention) = cmd.member("MEMBER") else {
-            return Err(CommandError::member("error-internal", Args::new()));
-        };
-        let found = ctx.store().find_account(&ctx.community.id, ctx.msg.chat.platform, &mention.user_id).await?;
+        let mention = cmd.required_member(&WHO)?;
+        let found =
+            ctx.store().members().find_account(&ctx.community.id, ctx.msg.chat.platform, &mention.user_id).await?;
         let Some(member) = found else {
             return Err(CommandError::member("whois-unknown", Args::new().str("name", mention.name.clone())));
         };
         let role = ctx.community.role_for(ctx.msg.chat.platform, &mention.user_id, false);
-        let role = ctx.engine.prompts.plain(ctx.locale, role.prompt_key());
+        let role = ctx.engine.prompts().plain(ctx.locale, role.prompt_key());
         let body = profile(ctx, &member, &member.display_name, &role).await?;
         Ok(vec![Outgoing::reply(ctx.msg, body)])
     })
@@ -138,7 +146,7 @@ fn whois<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandR
 
 /// The profile card shared by `/whoami` and `/whois`.
 async fn profile(ctx: &Ctx<'_>, member: &Member, name: &str, role: &str) -> Result<RichText, CommandError> {
-    let accounts = ctx.store().accounts(member.id).await?;
+    let accounts = ctx.store().members().accounts(member.id).await?;
     let list: Vec<String> = accounts
         .iter()
         .map(|a| {
@@ -175,7 +183,7 @@ const LANG_DEFAULT_WORDS: [&str; 4] = ["default", "auto", "默认", "reset"];
 
 fn lang<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
-        let Some(wanted) = cmd.text("LANG") else {
+        let Some(wanted) = cmd.text(&LANG)? else {
             return Ok(vec![ctx.reply("lang-current", &Args::new().str("locale", ctx.locale.code()))]);
         };
         let chosen = if LANG_DEFAULT_WORDS.contains(&wanted.to_lowercase().as_str()) {
@@ -186,17 +194,17 @@ fn lang<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
                 None => return Err(CommandError::member("lang-unknown", Args::new().str("got", wanted))),
             }
         };
-        ctx.store().set_locale(ctx.member.id, chosen).await?;
+        ctx.store().members().set_locale(ctx.member.id, chosen).await?;
         ctx.engine.forget_members(&[ctx.member.id]);
         let now_speaking = chosen.unwrap_or(ctx.community.locale);
         let key = if chosen.is_some() { "lang-set" } else { "lang-reset" };
-        let body = ctx.engine.prompts.format(now_speaking, key, &Args::new().str("locale", now_speaking.code()));
+        let body = ctx.engine.prompts().format(now_speaking, key, &Args::new().str("locale", now_speaking.code()));
         Ok(vec![Outgoing::reply(ctx.msg, body)])
     })
 }
 
 /// The member-facing reply to a command line that did not parse.
-pub fn parse_error_text(ctx: &Ctx<'_>, e: &ParseError) -> RichText {
+pub fn parse_error_text(ctx: &Ctx<'_>, e: &ParseError<Handler>) -> RichText {
     let (key, args) = match e {
         ParseError::NotACommand => return RichText::default(),
         ParseError::Unknown { name, suggestion: Some(s) } => {

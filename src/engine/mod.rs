@@ -2,17 +2,21 @@
 //! community, runs the command or the passive features, and returns the
 //! [`Outgoing`] messages to send. It never sends anything itself.
 
+mod outbox;
+
+use std::any::{Any, TypeId};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use crate::clock::Clock;
-use crate::command::{self, ParseError, ParsedCommand, Permission};
-use crate::community::{Communities, Community};
+use crate::command::ParseError;
+use crate::community::Communities;
 use crate::config::Config;
-use crate::i18n::{Args, Locale, Prompt, PromptError, Prompts};
+use crate::features::{ALL, feature_of_group, registry};
+use crate::handler::{CommandError, Ctx, Internal, ParsedCommand};
+use crate::i18n::{Args, Locale, PromptError, Prompts};
 use crate::message::{ChatKind, Incoming, Outgoing};
-use crate::rich::RichText;
 use crate::store::{Member, Store, StoreError};
 
 /// Recently seen senders: (community, platform, user id) → (member, name,
@@ -29,99 +33,32 @@ const MEMBER_CACHE_MAX: usize = 200_000;
 /// not commands (a command reply says so) and are not scanned further.
 pub const MAX_TEXT_CHARS: usize = 4000;
 
-/// Why a command did not do what was asked.
-#[derive(Debug, thiserror::Error)]
-pub enum CommandError {
-    /// The member asked for something that cannot be done; they are told why
-    /// in their language.
-    #[error("member error: {}", .0.key)]
-    Member(Prompt),
-    /// Something broke on our side; logged, and the member gets an apology.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl CommandError {
-    /// A member-facing error from a prompt key.
-    pub fn member(key: &'static str, args: Args) -> CommandError {
-        CommandError::Member(Prompt::new(key, args))
-    }
-}
-
-/// What a command handler returns.
-pub type CommandResult = Result<Vec<Outgoing>, CommandError>;
-
-/// Everything a command handler may use: the engine's shared parts, the
-/// message, and who sent it where.
-#[derive(Debug)]
-pub struct Ctx<'a> {
-    /// The engine.
-    pub engine: &'a Engine,
-    /// The message being handled.
-    pub msg: &'a Incoming,
-    /// The community the chat belongs to.
-    pub community: &'a Community,
-    /// The sender, as a community member.
-    pub member: Member,
-    /// The sender's language.
-    pub locale: Locale,
-    /// The sender's permission level.
-    pub role: Permission,
-    /// The time the engine considers "now".
-    pub now: DateTime<Utc>,
-}
-
-impl Ctx<'_> {
-    /// Formats a prompt in the sender's language.
-    pub fn text(&self, key: &str, args: &Args) -> RichText {
-        self.engine.prompts.format(self.locale, key, args)
-    }
-
-    /// A reply to the message, from a prompt.
-    pub fn reply(&self, key: &str, args: &Args) -> Outgoing {
-        Outgoing::reply(self.msg, self.text(key, args))
-    }
-
-    /// The store.
-    pub fn store(&self) -> &dyn Store {
-        self.engine.store.as_ref()
-    }
-}
-
 /// The platform-free community engine. Share it behind an `Arc`; `handle` takes
 /// `&self` and may run concurrently.
 #[derive(Debug)]
 pub struct Engine {
-    pub(crate) config: Arc<Config>,
-    pub(crate) store: Arc<dyn Store>,
-    pub(crate) prompts: Prompts,
-    pub(crate) communities: Communities,
-    pub(crate) clock: Arc<dyn Clock>,
-    /// FAQ matchers per community, built on first use.
-    pub(crate) faq: crate::features::faq::FaqState,
-    /// Activity points waiting for their group commit.
-    pub(crate) activity: crate::features::points::Activity,
-    /// Leaderboard snapshots.
-    pub(crate) boards: crate::features::points::Boards,
-    /// Check-ins waiting for their group commit.
-    pub(crate) checkins: crate::features::checkin::Committer,
+    config: Arc<Config>,
+    store: Arc<Store>,
+    prompts: Prompts,
+    communities: Communities,
+    clock: Arc<dyn Clock>,
+    /// Each feature's in-memory state, by its type.
+    states: Vec<(TypeId, Arc<dyn Any + Send + Sync>)>,
     /// Recently seen senders.
     members: std::sync::Mutex<MemberCache>,
-    /// Recent wrong link codes per member.
-    pub(crate) link_guesses: crate::features::link::Guesses,
     /// Messages produced outside a request (level-ups found at a flush),
     /// stored in the outbox by [`Engine::due`].
     pending: std::sync::Mutex<Vec<Outgoing>>,
     /// The bot's own name, as members mention it.
     pub bot_name: String,
     /// This instance's name on job and outbox leases (unique per engine).
-    pub(crate) instance: String,
+    instance: String,
     /// The job kinds this engine runs: the features' plus any registered.
     job_kinds: Vec<crate::scheduler::JobKind>,
     /// When the scheduler last ticked (wall time, engine time).
     last_tick: std::sync::Mutex<Option<(std::time::Instant, DateTime<Utc>)>>,
     /// Woken when this instance stores messages in the outbox.
-    pub(crate) outbox_ready: tokio::sync::Notify,
+    outbox_ready: tokio::sync::Notify,
     /// Numbers this instance's announcements in the outbox.
     outbox_seq: std::sync::atomic::AtomicU64,
 }
@@ -143,29 +80,35 @@ pub enum EngineError {
 
 impl Engine {
     /// Builds an engine over a store (already migrated), with a clock.
-    pub fn new(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<Engine, EngineError> {
+    pub fn new(config: &Config, store: Arc<Store>, clock: Arc<dyn Clock>) -> Result<Engine, EngineError> {
         let communities = Communities::from_config(config);
-        if communities.all().any(|c| c.features.faq.enabled) {
-            // The segmenter takes 0.1 s to load: not on the first question,
-            // where it would stall a runtime thread and everything queued on it.
-            std::thread::spawn(crate::features::faq::normalize::warm_up);
+        let states = ALL
+            .iter()
+            .filter_map(|f| f.state)
+            .map(|make| {
+                let state = make(config);
+                ((*state).type_id(), state)
+            })
+            .collect();
+        let mut job_kinds = Vec::new();
+        for kind in ALL.iter().flat_map(|f| f.jobs) {
+            if job_kinds.iter().any(|k: &crate::scheduler::JobKind| k.name == kind.name) {
+                return Err(EngineError::DuplicateJobKind(kind.name));
+            }
+            job_kinds.push(*kind);
         }
         Ok(Engine {
             members: Default::default(),
-            link_guesses: Default::default(),
-            activity: Default::default(),
-            boards: Default::default(),
-            checkins: Default::default(),
-            faq: Default::default(),
+            states,
             pending: Default::default(),
             config: Arc::new(config.clone()),
             store,
-            prompts: Prompts::load()?,
+            prompts: crate::features::prompts()?,
             communities,
             clock,
             bot_name: config.bot.name.clone(),
             instance: format!("{}-{:016x}", std::process::id(), rand::random::<u64>()),
-            job_kinds: crate::features::JOB_KINDS.to_vec(),
+            job_kinds,
             last_tick: Default::default(),
             outbox_ready: Default::default(),
             outbox_seq: Default::default(),
@@ -191,9 +134,21 @@ impl Engine {
         &self.instance
     }
 
-    /// The prompts, for adapters that generate menus.
+    /// The prompts.
     pub fn prompts(&self) -> &Prompts {
         &self.prompts
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// A feature's in-memory state on this engine, by its type (see
+    /// [`crate::features::Feature::state`]).
+    pub fn state<T: Any + Send + Sync>(&self) -> Option<&T> {
+        let wanted = TypeId::of::<T>();
+        self.states.iter().find(|(id, _)| *id == wanted).and_then(|(_, s)| s.downcast_ref::<T>())
     }
 
     /// The communities, for adapters and the CLI.
@@ -237,31 +192,49 @@ impl Engine {
                 Vec::new()
             };
         }
-        match command::parse(msg, &self.bot_name) {
+        match registry().parse(msg, &self.bot_name) {
             Ok(cmd) => self.run(&ctx, &cmd).await,
-            Err(ParseError::NotACommand) => crate::features::observe(&ctx).await,
+            Err(ParseError::NotACommand) => self.observe(&ctx).await,
             Err(e) => vec![Outgoing::reply(msg, crate::features::core::parse_error_text(&ctx, &e))],
         }
     }
 
     async fn run(&self, ctx: &Ctx<'_>, cmd: &ParsedCommand) -> Vec<Outgoing> {
-        if !crate::features::enabled(&ctx.community.features, cmd.spec.feature) {
+        let on = feature_of_group(cmd.group).is_some_and(|f| ctx.community.features.is_on(f.id));
+        if !on {
             return vec![ctx.reply("error-feature-off", &Args::new().str("usage", cmd.spec.usage()))];
         }
         if ctx.role < cmd.spec.permission {
-            let needed = ctx.engine.prompts.plain(ctx.locale, cmd.spec.permission.prompt_key());
+            let needed = self.prompts.plain(ctx.locale, cmd.spec.permission.prompt_key());
             return vec![
                 ctx.reply("error-permission", &Args::new().str("usage", cmd.spec.usage()).str("role", needed)),
             ];
         }
-        match (cmd.spec.run)(ctx, cmd).await {
+        match (cmd.spec.run.0)(ctx, cmd).await {
             Ok(out) => out,
             Err(CommandError::Member(p)) => vec![Outgoing::reply(ctx.msg, self.prompts.render(ctx.locale, &p))],
-            Err(CommandError::Store(e)) => {
-                tracing::error!(error = %e, command = cmd.spec.usage(), "command failed");
+            Err(CommandError::Internal(e)) => {
+                match &e {
+                    Internal::Store(e) => tracing::error!(error = %e, command = cmd.spec.usage(), "command failed"),
+                    e => tracing::error!(error = %e, command = cmd.spec.usage(), "command failed: a bug"),
+                }
                 vec![ctx.reply("error-internal", &Args::new())]
             }
         }
+    }
+
+    /// Every passive hook of the features that are on here sees a message
+    /// that is not a command, in [`ALL`] order.
+    async fn observe(&self, ctx: &Ctx<'_>) -> Vec<Outgoing> {
+        let mut out = Vec::new();
+        for feature in ALL {
+            if let Some(observe) = feature.observe
+                && ctx.community.features.is_on(feature.id)
+            {
+                out.extend(observe(ctx).await);
+            }
+        }
+        out
     }
 
     fn apology_if_command(&self, msg: &Incoming, locale: Locale) -> Vec<Outgoing> {
@@ -287,8 +260,11 @@ impl Engine {
                 return Ok(member.clone());
             }
         }
-        let member =
-            self.store.member_for_account(community, msg.chat.platform, &msg.sender.id, &msg.sender.name, now).await?;
+        let member = self
+            .store
+            .members()
+            .member_for_account(community, msg.chat.platform, &msg.sender.id, &msg.sender.name, now)
+            .await?;
         let mut cache = self.members.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if cache.len() >= MEMBER_CACHE_MAX {
             cache.clear();
@@ -313,7 +289,7 @@ impl Engine {
     /// a second of wall time unless the engine's clock moved by a second or
     /// more. Returns the announcements stored.
     pub async fn due(&self) -> usize {
-        let mut out = self.activity.flush(self).await;
+        let mut out = self.flush_group_commits().await;
         out.splice(0..0, std::mem::take(&mut *self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner)));
         let stored = self.to_outbox(out).await;
         if self.tick_is_due() {
@@ -341,7 +317,7 @@ impl Engine {
                 max_attempts: crate::scheduler::outbox::MAX_ATTEMPTS,
             })
             .collect();
-        match self.store.outbox_push(&rows, self.now()).await {
+        match self.store.jobs().outbox_push(&rows, self.now()).await {
             Ok(stored) => {
                 self.outbox_ready.notify_waiters();
                 stored
@@ -352,6 +328,11 @@ impl Engine {
                 0
             }
         }
+    }
+
+    /// Wakes this instance's outbox pumps: messages were stored.
+    pub(crate) fn notify_outbox(&self) {
+        self.outbox_ready.notify_waiters();
     }
 
     fn tick_is_due(&self) -> bool {
@@ -367,10 +348,21 @@ impl Engine {
         due
     }
 
-    /// Writes waiting activity points now (before a command reads
-    /// balances); announcements it causes wait for [`Engine::due`].
-    pub(crate) async fn flush_activity_quietly(&self) {
-        let out = self.activity.flush(self).await;
+    /// Every feature's periodic work (group commits); returns the
+    /// announcements it caused.
+    async fn flush_group_commits(&self) -> Vec<Outgoing> {
+        let mut out = Vec::new();
+        for due in ALL.iter().filter_map(|f| f.due) {
+            out.extend(due(self).await);
+        }
+        out
+    }
+
+    /// Writes what group commits hold (activity points, unanswered
+    /// questions) now, before a command reads what they change;
+    /// announcements they cause wait for [`Engine::due`].
+    pub(crate) async fn flush_pending_writes(&self) {
+        let out = self.flush_group_commits().await;
         if !out.is_empty() {
             self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(out);
         }

@@ -10,9 +10,13 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::command::{ArgKind, ArgSpec, BoxFuture, CommandSpec, ParsedCommand, Permission};
+use crate::BoxFuture;
+use crate::command::{ArgKind, ArgSpec, Permission};
 use crate::community::Community;
-use crate::engine::{CommandError, CommandResult, Ctx, Engine};
+use crate::config::ConfigError;
+use crate::engine::Engine;
+use crate::features::{ALL, Command, Feature, FeatureConfig, FeatureId, PromptFile};
+use crate::handler::{CommandError, CommandResult, Ctx, Handler, ParsedCommand};
 use crate::i18n::{Args, Locale};
 use crate::message::{Chat, ChatKind, Outgoing, Platform};
 use crate::rich::RichText;
@@ -20,6 +24,22 @@ use crate::scheduler::cron::CronExpr;
 use crate::scheduler::{Fire, JobError, JobKind, JobResult};
 use crate::store::StoreError;
 use crate::store::jobs::{Job, Schedule};
+
+/// The digest feature.
+pub static FEATURE: Feature = Feature {
+    commands: COMMANDS,
+    jobs: &[JOB],
+    ..Feature::new(
+        FeatureId::Digest,
+        PromptFile {
+            zh: include_str!("../../../prompts/zh/digest.ftl"),
+            en: include_str!("../../../prompts/en/digest.ftl"),
+        },
+    )
+};
+
+/// The schedule, in 5-field Unix cron form.
+const CRON: ArgSpec = ArgSpec::required("CRON", ArgKind::Rest);
 
 /// `[features.digest]`
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -39,6 +59,16 @@ pub struct DigestConfig {
 impl Default for DigestConfig {
     fn default() -> DigestConfig {
         DigestConfig { enabled: true, catch_up_hours: 6, period_hours: 24, top: 5 }
+    }
+}
+
+impl FeatureConfig for DigestConfig {
+    fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    fn validate(&self, _prefix: &str) -> Result<(), ConfigError> {
+        Ok(())
     }
 }
 
@@ -62,21 +92,17 @@ pub struct DigestCtx<'a> {
 impl DigestCtx<'_> {
     /// A prompt in the digest's language.
     pub fn text(&self, key: &str, args: &Args) -> RichText {
-        self.engine.prompts.format(self.locale, key, args)
+        self.engine.prompts().format(self.locale, key, args)
     }
 }
 
 /// What a section renders: its text, or `None` when it has nothing to say.
 pub type SectionResult = Result<Option<RichText>, StoreError>;
 
-/// One feature's part of a digest: `None` when it has nothing to say.
-#[derive(Debug, Clone, Copy)]
-pub struct DigestSection {
-    /// The feature it belongs to; left out when that feature is off.
-    pub feature: &'static str,
-    /// Renders the section.
-    pub render: for<'a> fn(&'a DigestCtx<'a>) -> BoxFuture<'a, SectionResult>,
-}
+/// One feature's part of a digest (its [`Feature::digest`]): renders its
+/// text, or `None` when it has nothing to say. Left out when its feature is
+/// off; sections appear in [`ALL`] order.
+pub type DigestSection = for<'a> fn(&'a DigestCtx<'a>) -> BoxFuture<'a, SectionResult>;
 
 /// The digest job kind: one scheduled fire posts one digest.
 pub const JOB: JobKind = JobKind { name: "digest", max_attempts: 5, catch_up, run: run_fire };
@@ -86,51 +112,46 @@ fn catch_up(community: &Community) -> Duration {
 }
 
 /// The digest commands.
-pub const COMMANDS: &[CommandSpec] = &[
-    CommandSpec {
-        feature: "digest",
+const COMMANDS: &[Command] = &[
+    Command {
         name: "digest",
         sub: Some("schedule"),
         aliases: &["摘要", "日报"],
         permission: Permission::Moderator,
-        args: &[ArgSpec::required("CRON", ArgKind::Rest)],
-        run: schedule,
+        args: &[CRON],
+        run: Handler(schedule),
     },
-    CommandSpec {
-        feature: "digest",
+    Command {
         name: "digest",
         sub: Some("off"),
         aliases: &[],
         permission: Permission::Moderator,
         args: &[],
-        run: off,
+        run: Handler(off),
     },
-    CommandSpec {
-        feature: "digest",
+    Command {
         name: "digest",
         sub: Some("preview"),
         aliases: &[],
         permission: Permission::Moderator,
         args: &[],
-        run: preview,
+        run: Handler(preview),
     },
-    CommandSpec {
-        feature: "digest",
+    Command {
         name: "digest",
         sub: Some("now"),
         aliases: &[],
         permission: Permission::Moderator,
         args: &[],
-        run: now,
+        run: Handler(now),
     },
-    CommandSpec {
-        feature: "digest",
+    Command {
         name: "digest",
         sub: Some("status"),
         aliases: &[],
         permission: Permission::Member,
         args: &[],
-        run: status,
+        run: Handler(status),
     },
 ];
 
@@ -142,7 +163,7 @@ pub async fn render(
     locale: Locale,
     now: DateTime<Utc>,
 ) -> Result<Option<RichText>, StoreError> {
-    engine.flush_activity_quietly().await;
+    engine.flush_pending_writes().await;
     let config = &community.features.digest;
     let ctx = DigestCtx {
         engine,
@@ -153,9 +174,9 @@ pub async fn render(
         top: config.top.clamp(1, 30),
     };
     let mut sections = Vec::new();
-    for section in crate::features::DIGEST_SECTIONS {
-        if crate::features::enabled(&community.features, section.feature)
-            && let Some(text) = (section.render)(&ctx).await?
+    for feature in ALL.iter().filter(|f| community.features.is_on(f.id)) {
+        if let Some(section) = feature.digest
+            && let Some(text) = section(&ctx).await?
         {
             sections.push(text);
         }
@@ -175,13 +196,13 @@ fn run_fire<'a>(engine: &'a Engine, job: &'a Job) -> BoxFuture<'a, JobResult> {
     Box::pin(async move {
         let fire: Fire = serde_json::from_value(job.payload.clone())
             .map_err(|e| JobError::Invalid(format!("digest payload: {e}")))?;
-        let Some(community) = engine.communities.get(&fire.community) else {
+        let Some(community) = engine.communities().get(&fire.community) else {
             return Err(JobError::Invalid(format!("community {} is not configured", fire.community)));
         };
         let Some(platform) = Platform::parse(&fire.platform) else {
             return Err(JobError::Invalid(format!("unknown platform {}", fire.platform)));
         };
-        if !crate::features::enabled(&community.features, "digest") {
+        if !community.features.is_on(FeatureId::Digest) {
             return Ok(Vec::new());
         }
         let now = engine.now();
@@ -210,7 +231,7 @@ fn group_only(ctx: &Ctx<'_>) -> Result<(), CommandError> {
 fn schedule<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
         group_only(ctx)?;
-        let typed = cmd.text("CRON").unwrap_or_default();
+        let typed = cmd.required_text(&CRON)?;
         let expr = CronExpr::parse(typed).map_err(|e| {
             tracing::info!(error = %e, "refused a digest schedule");
             CommandError::member("digest-bad-cron", Args::new().str("got", typed.trim()))
@@ -230,7 +251,7 @@ fn schedule<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, Comma
             next,
             created_by: Some(ctx.member.id),
         };
-        ctx.store().put_schedule(&s, ctx.now).await?;
+        ctx.store().jobs().put_schedule(&s, ctx.now).await?;
         let args = Args::new().str("expr", expr.source).str("tz", ctx.community.tz.name()).str("next", when(ctx, next));
         Ok(vec![ctx.reply("digest-scheduled", &args)])
     })
@@ -239,7 +260,7 @@ fn schedule<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, Comma
 fn off<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
         let chat = &ctx.msg.chat;
-        let removed = ctx.store().delete_schedule(&ctx.community.id, chat.platform, &chat.id, JOB.name).await?;
+        let removed = ctx.store().jobs().delete_schedule(&ctx.community.id, chat.platform, &chat.id, JOB.name).await?;
         Ok(vec![ctx.reply(if removed { "digest-off" } else { "digest-off-none" }, &Args::new())])
     })
 }
@@ -247,7 +268,7 @@ fn off<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
 fn status<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
         let chat = &ctx.msg.chat;
-        Ok(vec![match ctx.store().schedule(&ctx.community.id, chat.platform, &chat.id, JOB.name).await? {
+        Ok(vec![match ctx.store().jobs().schedule(&ctx.community.id, chat.platform, &chat.id, JOB.name).await? {
             Some(s) => ctx.reply(
                 "digest-status",
                 &Args::new().str("expr", s.source).str("tz", ctx.community.tz.name()).str("next", when(ctx, s.next)),

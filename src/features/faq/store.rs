@@ -1,12 +1,13 @@
 //! Storage of the FAQ feature: entries with their aliases and negative
 //! examples, the redirects the bot made (cooldowns, feedback) and the
-//! questions nothing answered (FAQ gaps). Tables `faq_*`.
+//! questions nothing answered (FAQ gaps). Tables `faq_*`; implemented for
+//! both backends by `sql.rs`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::i18n::Locale;
-use crate::store::{MemberId, StoreError};
+use crate::store::{Backend, MemberId, Store, StoreError};
 
 /// One FAQ entry.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -198,4 +199,14 @@ pub trait FaqStore: Send + Sync {
         since: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<Miss>, StoreError>;
+}
+
+impl Store {
+    /// The FAQ.
+    pub fn faq(&self) -> &dyn FaqStore {
+        match self.backend() {
+            Backend::Sqlite(p) => p,
+            Backend::Postgres(p) => p,
+        }
+    }
 }

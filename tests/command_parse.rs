@@ -2,11 +2,49 @@
 //! parser made of it. Parsing is pure, so these cover the grammar in detail.
 
 use chrono::Utc;
+use jixia::command::{ArgKind, ArgSpec, CommandSpec, Permission, Registry, Value, Word, split_words};
+use jixia::message::{Chat, Incoming, Mention, Platform, Sender};
 
-use super::{Word, bind_args, parse, split_words};
-use crate::command::{ArgKind, ArgSpec, BoxFuture, CommandSpec, ParseError, ParsedCommand, Permission, Value};
-use crate::engine::{CommandResult, Ctx};
-use crate::message::{Chat, Incoming, Mention, Platform, Sender};
+type ParsedCommand = jixia::command::ParsedCommand<jixia::handler::Handler>;
+type ParseError = jixia::command::ParseError<jixia::handler::Handler>;
+
+fn parse(msg: &Incoming, bot_name: &str) -> Result<ParsedCommand, ParseError> {
+    jixia::features::registry().parse(msg, bot_name)
+}
+
+/// The text of argument `name` (tests look arguments up by name; handlers
+/// read them through their declarations).
+trait ByName {
+    fn arg_text(&self, name: &str) -> Option<&str>;
+    fn arg_int(&self, name: &str) -> Option<i64>;
+    fn arg_member(&self, name: &str) -> Option<&Mention>;
+}
+
+impl<R> ByName for jixia::command::ParsedCommand<R> {
+    fn arg_text(&self, name: &str) -> Option<&str> {
+        let i = self.spec.args.iter().position(|a| a.name == name)?;
+        match self.values.get(i)?.as_ref()? {
+            Value::Word(s) | Value::Rest(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn arg_int(&self, name: &str) -> Option<i64> {
+        let i = self.spec.args.iter().position(|a| a.name == name)?;
+        match self.values.get(i)?.as_ref()? {
+            Value::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    fn arg_member(&self, name: &str) -> Option<&Mention> {
+        let i = self.spec.args.iter().position(|a| a.name == name)?;
+        match self.values.get(i)?.as_ref()? {
+            Value::Member(m) => Some(m),
+            _ => None,
+        }
+    }
+}
 
 /// alice says `text` in the console group `general`.
 fn said(text: &str) -> Incoming {
@@ -61,14 +99,14 @@ fn help_without_an_argument_leaves_the_slot_empty() {
     let cmd = command(&said("/help"));
     assert_eq!(cmd.spec.name, "help");
     assert_eq!(cmd.values, vec![None]);
-    assert_eq!(cmd.text("COMMAND"), None);
+    assert_eq!(cmd.arg_text("COMMAND"), None);
 }
 
 #[test]
 fn help_with_a_command_name() {
     let cmd = command(&said("/help ping"));
     assert_eq!(cmd.spec.name, "help");
-    assert_eq!(cmd.text("COMMAND"), Some("ping"));
+    assert_eq!(cmd.arg_text("COMMAND"), Some("ping"));
 }
 
 #[test]
@@ -78,7 +116,7 @@ fn telegram_bot_suffix_is_dropped_from_the_name() {
     assert_eq!(cmd.values, vec![None]);
 
     let cmd = command(&said("/help@JIXIA lang"));
-    assert_eq!(cmd.text("COMMAND"), Some("lang"));
+    assert_eq!(cmd.arg_text("COMMAND"), Some("lang"));
 
     assert_eq!(command(&said("！ping@jixia")).spec.name, "ping");
 }
@@ -110,9 +148,9 @@ fn chinese_aliases_run_the_same_command() {
 
 #[test]
 fn aliases_take_the_same_arguments() {
-    assert_eq!(command(&said("/帮助 ping")).text("COMMAND"), Some("ping"));
-    assert_eq!(command(&said("/语言 en")).text("LANG"), Some("en"));
-    assert_eq!(command(&said("/绑定 K7M2QX")).text("CODE"), Some("K7M2QX"));
+    assert_eq!(command(&said("/帮助 ping")).arg_text("COMMAND"), Some("ping"));
+    assert_eq!(command(&said("/语言 en")).arg_text("LANG"), Some("en"));
+    assert_eq!(command(&said("/绑定 K7M2QX")).arg_text("CODE"), Some("K7M2QX"));
 }
 
 #[test]
@@ -123,7 +161,7 @@ fn command_names_are_case_insensitive_but_arguments_keep_their_case() {
     assert_eq!(command(&said("/WhoAmI")).spec.name, "whoami");
     let cmd = command(&said("/LANG EN"));
     assert_eq!(cmd.spec.name, "lang");
-    assert_eq!(cmd.text("LANG"), Some("EN"));
+    assert_eq!(cmd.arg_text("LANG"), Some("EN"));
 }
 
 #[test]
@@ -132,7 +170,7 @@ fn any_white_space_separates_the_name_from_its_arguments() {
     for line in ["/help　ping", "/help\tping", "/help\nping", "/help    ping   "] {
         let cmd = command(&said(line));
         assert_eq!(cmd.spec.name, "help", "{line:?}");
-        assert_eq!(cmd.text("COMMAND"), Some("ping"), "{line:?}");
+        assert_eq!(cmd.arg_text("COMMAND"), Some("ping"), "{line:?}");
     }
 }
 
@@ -146,10 +184,10 @@ fn a_mention_of_the_bot_makes_a_bare_name_a_command() {
     assert_eq!(cmd.values, vec![None]);
 
     let cmd = command(&said_to_bot("@jixia help ping"));
-    assert_eq!(cmd.text("COMMAND"), Some("ping"));
+    assert_eq!(cmd.arg_text("COMMAND"), Some("ping"));
 
     assert_eq!(command(&said_to_bot("@jixia 帮助")).spec.name, "help");
-    assert_eq!(command(&said_to_bot("@jixia   lang   en")).text("LANG"), Some("en"));
+    assert_eq!(command(&said_to_bot("@jixia   lang   en")).arg_text("LANG"), Some("en"));
     assert_eq!(command(&said_to_bot("@jixia　我")).spec.name, "whoami");
 }
 
@@ -158,7 +196,7 @@ fn a_mention_of_the_bot_before_a_prefixed_command() {
     let cmd = command(&said_to_bot("@jixia /help"));
     assert_eq!(cmd.spec.name, "help");
     assert_eq!(command(&said_to_bot("@jixia ！ping")).spec.name, "ping");
-    assert_eq!(command(&said_to_bot("@jixia /help@jixia whoami")).text("COMMAND"), Some("whoami"));
+    assert_eq!(command(&said_to_bot("@jixia /help@jixia whoami")).arg_text("COMMAND"), Some("whoami"));
 }
 
 #[test]
@@ -308,9 +346,9 @@ fn a_second_word_to_a_one_argument_command_is_extra() {
 fn quotes_group_words_into_one_argument() {
     for line in ["/help \"set up\"", "/help 'set up'", "/help “set up”", "/help ‘set up’", "/help 「set up」"]
     {
-        assert_eq!(command(&said(line)).text("COMMAND"), Some("set up"), "{line}");
+        assert_eq!(command(&said(line)).arg_text("COMMAND"), Some("set up"), "{line}");
     }
-    assert_eq!(command(&said("/帮助 「怎么 关联 账号」")).text("COMMAND"), Some("怎么 关联 账号"));
+    assert_eq!(command(&said("/帮助 「怎么 关联 账号」")).arg_text("COMMAND"), Some("怎么 关联 账号"));
 }
 
 #[test]
@@ -323,8 +361,8 @@ fn a_quoted_group_counts_as_one_word_when_checking_for_extras() {
 
 #[test]
 fn an_apostrophe_inside_a_word_is_not_a_quote() {
-    assert_eq!(command(&said("/help don't")).text("COMMAND"), Some("don't"));
-    assert_eq!(command(&said("/help it”s")).text("COMMAND"), Some("it”s"));
+    assert_eq!(command(&said("/help don't")).arg_text("COMMAND"), Some("don't"));
+    assert_eq!(command(&said("/help it”s")).arg_text("COMMAND"), Some("it”s"));
 }
 
 #[test]
@@ -374,11 +412,11 @@ fn whois_takes_a_mentioned_member() {
     for line in ["/whois @bob", "/查人 @bob", "/WHOIS @42", "/whois <@42>", "/whois <@!42>", "/whois 「@bob」"] {
         let cmd = command(&said_about_bob(line));
         assert_eq!(cmd.spec.name, "whois", "{line}");
-        assert_eq!(cmd.member("MEMBER"), Some(&bob()), "{line}");
+        assert_eq!(cmd.arg_member("MEMBER"), Some(&bob()), "{line}");
     }
     let mut msg = said_about_bob("@jixia whois @bob");
     msg.mentions_bot = true;
-    assert_eq!(command(&msg).member("MEMBER"), Some(&bob()));
+    assert_eq!(command(&msg).arg_member("MEMBER"), Some(&bob()));
 }
 
 #[test]
@@ -492,13 +530,12 @@ fn split_an_open_quote_is_an_error() {
 // ---------------------------------------------------------------------------
 // Argument kinds the built-in commands do not use yet, bound directly.
 
-fn no_op<'a>(_ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
-    Box::pin(async { Ok(Vec::new()) })
-}
+/// Parse errors of the commands declared here (no handlers: the parser
+/// never calls one).
+type UnitError = jixia::command::ParseError<()>;
 
 /// `/points grant @MEMBER AMOUNT [REASON…]`
-static GRANT: CommandSpec = CommandSpec {
-    feature: "points",
+static GRANT: CommandSpec<()> = CommandSpec {
     name: "points",
     sub: Some("grant"),
     aliases: &[],
@@ -508,12 +545,11 @@ static GRANT: CommandSpec = CommandSpec {
         ArgSpec::required("AMOUNT", ArgKind::Int { min: 1, max: 1000 }),
         ArgSpec::optional("REASON", ArgKind::Rest),
     ],
-    run: no_op,
+    run: (),
 };
 
 /// `/digest daily|weekly|off [HOUR]`
-static DIGEST: CommandSpec = CommandSpec {
-    feature: "digest",
+static DIGEST: CommandSpec<()> = CommandSpec {
     name: "digest",
     sub: None,
     aliases: &[],
@@ -522,34 +558,43 @@ static DIGEST: CommandSpec = CommandSpec {
         ArgSpec::required("WHEN", ArgKind::Choice(&["daily", "weekly", "off"])),
         ArgSpec::optional("HOUR", ArgKind::Int { min: 0, max: 23 }),
     ],
-    run: no_op,
+    run: (),
 };
 
 /// `/say TEXT…`
-static SAY: CommandSpec = CommandSpec {
-    feature: "say",
+static SAY: CommandSpec<()> = CommandSpec {
     name: "say",
     sub: None,
     aliases: &[],
     permission: Permission::Admin,
     args: &[ArgSpec::required("TEXT", ArgKind::Rest)],
-    run: no_op,
+    run: (),
 };
 
-/// Binds the arguments part of a line (after the name and subcommand).
-fn bind(spec: &'static CommandSpec, args: &str, mentions: &[Mention]) -> Result<ParsedCommand, ParseError> {
-    let Ok(words) = split_words(args) else { panic!("{args:?} should split") };
-    bind_args(spec, &words, args, mentions)
+/// Binds the arguments part of a line (after the name and subcommand), with
+/// a registry holding only `spec`.
+fn bind(
+    spec: &'static CommandSpec<()>,
+    args: &str,
+    mentions: &[Mention],
+) -> Result<jixia::command::ParsedCommand<()>, jixia::command::ParseError<()>> {
+    let line = match spec.sub {
+        Some(sub) => format!("/{} {sub} {args}", spec.name),
+        None => format!("/{} {args}", spec.name),
+    };
+    let mut msg = said(&line);
+    msg.mentions = mentions.to_vec();
+    Registry::new(vec![std::slice::from_ref(spec)]).parse(&msg, "jixia")
 }
 
-fn bound(spec: &'static CommandSpec, args: &str, mentions: &[Mention]) -> ParsedCommand {
+fn bound(spec: &'static CommandSpec<()>, args: &str, mentions: &[Mention]) -> jixia::command::ParsedCommand<()> {
     match bind(spec, args, mentions) {
         Ok(cmd) => cmd,
         Err(e) => panic!("{args:?} should bind to /{}, got {e:?}", spec.name),
     }
 }
 
-fn bind_error(spec: &'static CommandSpec, args: &str, mentions: &[Mention]) -> ParseError {
+fn bind_error(spec: &'static CommandSpec<()>, args: &str, mentions: &[Mention]) -> UnitError {
     match bind(spec, args, mentions) {
         Ok(cmd) => panic!("{args:?} should not bind, got {:?}", cmd.values),
         Err(e) => e,
@@ -559,69 +604,69 @@ fn bind_error(spec: &'static CommandSpec, args: &str, mentions: &[Mention]) -> P
 #[test]
 fn grant_points_to_a_mentioned_member_with_a_reason() {
     let cmd = bound(&GRANT, " @bob 50 for fixing the \"docs\"\n  thanks!  ", &[bob()]);
-    assert_eq!(cmd.member("MEMBER"), Some(&bob()));
-    assert_eq!(cmd.int("AMOUNT"), Some(50));
+    assert_eq!(cmd.arg_member("MEMBER"), Some(&bob()));
+    assert_eq!(cmd.arg_int("AMOUNT"), Some(50));
     // The rest is verbatim: quotes, inner spaces and newlines kept, trailing
     // white space dropped.
-    assert_eq!(cmd.text("REASON"), Some("for fixing the \"docs\"\n  thanks!"));
+    assert_eq!(cmd.arg_text("REASON"), Some("for fixing the \"docs\"\n  thanks!"));
 }
 
 #[test]
 fn the_rest_may_start_with_a_quote_and_keeps_it() {
     let cmd = bound(&GRANT, "@bob 5 「好文章」 谢谢", &[bob()]);
-    assert_eq!(cmd.text("REASON"), Some("「好文章」 谢谢"));
+    assert_eq!(cmd.arg_text("REASON"), Some("「好文章」 谢谢"));
     let cmd = bound(&SAY, "  \"hello\"   world ", &[]);
-    assert_eq!(cmd.text("TEXT"), Some("\"hello\"   world"));
+    assert_eq!(cmd.arg_text("TEXT"), Some("\"hello\"   world"));
 }
 
 #[test]
 fn an_optional_rest_left_out_is_none() {
     let cmd = bound(&GRANT, "@bob 50", &[bob()]);
     assert_eq!(cmd.values.len(), 3);
-    assert_eq!(cmd.text("REASON"), None);
+    assert_eq!(cmd.arg_text("REASON"), None);
     assert_eq!(cmd.values[2], None);
 }
 
 #[test]
 fn a_member_may_be_named_by_user_id() {
-    assert_eq!(bound(&GRANT, "@42 1", &[bob()]).member("MEMBER"), Some(&bob()));
+    assert_eq!(bound(&GRANT, "@42 1", &[bob()]).arg_member("MEMBER"), Some(&bob()));
 }
 
 #[test]
 fn a_member_may_be_a_discord_mention() {
-    assert_eq!(bound(&GRANT, "<@42> 1", &[bob()]).member("MEMBER"), Some(&bob()));
-    assert_eq!(bound(&GRANT, "<@!42> 1", &[bob()]).member("MEMBER"), Some(&bob()));
+    assert_eq!(bound(&GRANT, "<@42> 1", &[bob()]).arg_member("MEMBER"), Some(&bob()));
+    assert_eq!(bound(&GRANT, "<@!42> 1", &[bob()]).arg_member("MEMBER"), Some(&bob()));
 }
 
 #[test]
 fn a_member_must_be_written_as_a_mention() {
     let e = bind_error(&GRANT, "bob 50", &[bob()]);
-    assert_eq!(e, ParseError::BadMember { spec: &GRANT, arg: "MEMBER", got: "bob".into() });
+    assert_eq!(e, UnitError::BadMember { spec: &GRANT, arg: "MEMBER", got: "bob".into() });
 }
 
 #[test]
 fn a_member_must_be_one_the_platform_resolved() {
     // "@carol" typed, but the adapter found no such member.
     let e = bind_error(&GRANT, "@carol 50", &[bob()]);
-    assert_eq!(e, ParseError::BadMember { spec: &GRANT, arg: "MEMBER", got: "@carol".into() });
+    assert_eq!(e, UnitError::BadMember { spec: &GRANT, arg: "MEMBER", got: "@carol".into() });
     let e = bind_error(&GRANT, "<@43> 50", &[bob()]);
-    assert_eq!(e, ParseError::BadMember { spec: &GRANT, arg: "MEMBER", got: "<@43>".into() });
+    assert_eq!(e, UnitError::BadMember { spec: &GRANT, arg: "MEMBER", got: "<@43>".into() });
 }
 
 #[test]
 fn missing_required_arguments_are_named_in_order() {
-    assert_eq!(bind_error(&GRANT, "", &[]), ParseError::Missing { spec: &GRANT, arg: "MEMBER" });
-    assert_eq!(bind_error(&GRANT, "@bob", &[bob()]), ParseError::Missing { spec: &GRANT, arg: "AMOUNT" });
-    assert_eq!(bind_error(&SAY, "   ", &[]), ParseError::Missing { spec: &SAY, arg: "TEXT" });
+    assert_eq!(bind_error(&GRANT, "", &[]), UnitError::Missing { spec: &GRANT, arg: "MEMBER" });
+    assert_eq!(bind_error(&GRANT, "@bob", &[bob()]), UnitError::Missing { spec: &GRANT, arg: "AMOUNT" });
+    assert_eq!(bind_error(&SAY, "   ", &[]), UnitError::Missing { spec: &SAY, arg: "TEXT" });
 }
 
 #[test]
 fn numbers_are_checked_against_their_bounds() {
-    assert_eq!(bound(&GRANT, "@bob 1", &[bob()]).int("AMOUNT"), Some(1));
-    assert_eq!(bound(&GRANT, "@bob 1000", &[bob()]).int("AMOUNT"), Some(1000));
+    assert_eq!(bound(&GRANT, "@bob 1", &[bob()]).arg_int("AMOUNT"), Some(1));
+    assert_eq!(bound(&GRANT, "@bob 1000", &[bob()]).arg_int("AMOUNT"), Some(1000));
     for got in ["0", "1001", "-5", "lots", "五十", "1.5", "99999999999999999999"] {
         let e = bind_error(&GRANT, &format!("@bob {got}"), &[bob()]);
-        assert_eq!(e, ParseError::BadInt { spec: &GRANT, arg: "AMOUNT", got: got.into(), min: 1, max: 1000 }, "{got}");
+        assert_eq!(e, UnitError::BadInt { spec: &GRANT, arg: "AMOUNT", got: got.into(), min: 1, max: 1000 }, "{got}");
     }
 }
 
@@ -629,28 +674,28 @@ fn numbers_are_checked_against_their_bounds() {
 fn choices_match_any_case_and_come_back_lower_case() {
     let cmd = bound(&DIGEST, "WEEKLY 9", &[]);
     assert_eq!(cmd.values, vec![word("weekly"), Some(Value::Int(9))]);
-    assert_eq!(cmd.text("WHEN"), Some("weekly"));
-    assert_eq!(cmd.int("HOUR"), Some(9));
+    assert_eq!(cmd.arg_text("WHEN"), Some("weekly"));
+    assert_eq!(cmd.arg_int("HOUR"), Some(9));
     assert_eq!(bound(&DIGEST, "off", &[]).values, vec![word("off"), None]);
 }
 
 #[test]
 fn a_word_not_among_the_choices_is_rejected_as_typed() {
     let e = bind_error(&DIGEST, "Monthly", &[]);
-    assert_eq!(e, ParseError::BadChoice { spec: &DIGEST, arg: "WHEN", got: "Monthly".into() });
+    assert_eq!(e, UnitError::BadChoice { spec: &DIGEST, arg: "WHEN", got: "Monthly".into() });
 }
 
 #[test]
 fn extra_words_after_the_last_argument() {
     let e = bind_error(&DIGEST, "daily 9 please", &[]);
-    assert_eq!(e, ParseError::Extra { spec: &DIGEST, got: "please".into() });
+    assert_eq!(e, UnitError::Extra { spec: &DIGEST, got: "please".into() });
 }
 
 #[test]
 fn accessors_of_the_wrong_kind_or_name_are_none() {
     let cmd = bound(&GRANT, "@bob 50 thanks", &[bob()]);
-    assert_eq!(cmd.int("MEMBER"), None);
-    assert_eq!(cmd.text("AMOUNT"), None);
-    assert_eq!(cmd.member("REASON"), None);
-    assert_eq!(cmd.text("NOPE"), None);
+    assert_eq!(cmd.arg_int("MEMBER"), None);
+    assert_eq!(cmd.arg_text("AMOUNT"), None);
+    assert_eq!(cmd.arg_member("REASON"), None);
+    assert_eq!(cmd.arg_text("NOPE"), None);
 }

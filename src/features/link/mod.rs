@@ -9,11 +9,31 @@
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 
-use crate::command::{ArgKind, ArgSpec, BoxFuture, CommandSpec, ParsedCommand, Permission};
-use crate::engine::{CommandError, CommandResult, Ctx};
+use std::sync::Arc;
+
+use crate::BoxFuture;
+use crate::command::{ArgKind, ArgSpec, Permission};
+use crate::features::{Command, Feature, FeatureId, PromptFile, merge_hooks};
+use crate::handler::{CommandError, CommandResult, Ctx, Handler, ParsedCommand};
 use crate::i18n::Args;
 use crate::message::{ChatKind, Outgoing};
 use crate::store::LinkOutcome;
+
+/// The link feature: always on.
+pub static FEATURE: Feature = Feature {
+    commands: COMMANDS,
+    state: Some(|_| Arc::new(Guesses::default())),
+    ..Feature::new(
+        FeatureId::Link,
+        PromptFile {
+            zh: include_str!("../../../prompts/zh/link.ftl"),
+            en: include_str!("../../../prompts/en/link.ftl"),
+        },
+    )
+};
+
+/// A code from the other account.
+const CODE: ArgSpec = ArgSpec::optional("CODE", ArgKind::Word);
 
 /// How long a code stays valid.
 pub const CODE_TTL_MINUTES: i64 = 10;
@@ -59,14 +79,13 @@ impl Guesses {
 }
 
 /// The link commands.
-pub const COMMANDS: &[CommandSpec] = &[CommandSpec {
-    feature: "link",
+const COMMANDS: &[Command] = &[Command {
     name: "link",
     sub: None,
     aliases: &["关联", "绑定"],
     permission: Permission::Member,
-    args: &[ArgSpec::optional("CODE", ArgKind::Word)],
-    run: link,
+    args: &[CODE],
+    run: Handler(link),
 }];
 
 fn new_code() -> String {
@@ -76,7 +95,7 @@ fn new_code() -> String {
 
 fn link<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
-        match cmd.text("CODE") {
+        match cmd.text(&CODE)? {
             None => issue(ctx).await,
             Some(code) => redeem(ctx, code).await,
         }
@@ -87,10 +106,10 @@ async fn issue(ctx: &Ctx<'_>) -> CommandResult {
     let expires = ctx.now + Duration::minutes(CODE_TTL_MINUTES);
     let mut code = new_code();
     let mut tries = 0;
-    while !ctx.store().put_link_code(&ctx.community.id, &code, ctx.member.id, ctx.now, expires).await? {
+    while !ctx.store().links().put_link_code(&ctx.community.id, &code, ctx.member.id, ctx.now, expires).await? {
         tries += 1;
         if tries > 5 {
-            return Err(CommandError::member("error-internal", Args::new()));
+            return Err(CommandError::internal("six link codes in a row were already taken"));
         }
         code = new_code();
     }
@@ -110,19 +129,20 @@ async fn redeem(ctx: &Ctx<'_>, code: &str) -> CommandResult {
     if code.chars().count() != CODE_LEN || !code.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
         return Err(CommandError::member("link-bad-code", Args::new().str("code", typed)));
     }
-    let guesses = &ctx.engine.link_guesses;
+    let guesses = ctx.state::<Guesses>()?;
     if let Some(until) = guesses.blocked_until(ctx.member.id, ctx.now) {
         let minutes = ((until - ctx.now).num_seconds() + 59) / 60;
         return Err(CommandError::member("link-too-many-codes", Args::new().num("minutes", minutes.max(1))));
     }
-    let outcome = ctx.store().redeem_link_code(&ctx.community.id, &code, ctx.member.id, ctx.now).await?;
+    let outcome =
+        ctx.store().links().redeem_link_code(&ctx.community.id, &code, ctx.member.id, ctx.now, &merge_hooks()).await?;
     if matches!(outcome, LinkOutcome::Unknown | LinkOutcome::Expired) {
         guesses.record(ctx.member.id, ctx.now);
     }
     match outcome {
         LinkOutcome::Linked { kept, merged } => {
             ctx.engine.forget_members(&[kept, merged]);
-            let accounts = ctx.store().accounts(kept).await?;
+            let accounts = ctx.store().members().accounts(kept).await?;
             let list: Vec<String> = accounts.iter().map(|a| format!("{}: {}", a.platform, a.display_name)).collect();
             Ok(vec![ctx.reply(
                 "link-done",

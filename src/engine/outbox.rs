@@ -1,0 +1,134 @@
+//! The engine's side of the outbox: claiming a platform's due messages for
+//! this instance, settling each by its delivery's outcome, and the pump an
+//! adapter runs to keep its sender fed.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use super::Engine;
+use crate::message::{Outgoing, Platform};
+use crate::scheduler::outbox::{Delivery, LEASE_SECS, POLL, Receipt, WINDOW, retry_delay};
+use crate::store::StoreError;
+use crate::store::jobs::OutboxState;
+
+impl Engine {
+    /// Claims up to `limit` outbox messages of `platform` that are due, for
+    /// this instance.
+    pub async fn outbox_claim(&self, platform: Platform, limit: usize) -> Result<Vec<Delivery>, StoreError> {
+        let now = self.now();
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self
+            .store
+            .jobs()
+            .claim_outbox(platform, &self.instance, now, now + Duration::seconds(LEASE_SECS), limit)
+            .await?;
+        Ok(rows.into_iter().map(|r| Delivery { id: r.id, message: r.message, attempt: r.attempts }).collect())
+    }
+
+    /// Records how a claimed message's delivery ended: sent, or back in the
+    /// queue with backoff, or failed after its last attempt.
+    pub async fn outbox_settle(&self, delivery: &Delivery, outcome: Result<(), String>) -> Result<(), StoreError> {
+        let now = self.now();
+        match outcome {
+            Ok(()) => {
+                if !self.store.jobs().outbox_sent(delivery.id, &self.instance, now).await? {
+                    tracing::warn!(
+                        outbox = delivery.id,
+                        "sent after the lease ran out; another instance may resend it"
+                    );
+                }
+            }
+            Err(error) => {
+                let retry_at = now + retry_delay(delivery.attempt);
+                match self.store.jobs().outbox_unsent(delivery.id, &self.instance, &error, Some(retry_at), now).await? {
+                    Some(OutboxState::Failed) => {
+                        tracing::error!(outbox = delivery.id, error, "message not delivered after its last attempt")
+                    }
+                    Some(_) => {
+                        tracing::warn!(outbox = delivery.id, error, %retry_at, "message not delivered; will retry")
+                    }
+                    None => tracing::warn!(outbox = delivery.id, "delivery failed after the lease ran out"),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs until `stop` turns true: keeps up to [`WINDOW`] outbox messages
+    /// of `platform` in `hand` (the adapter's sender) and settles each by
+    /// its receipt. Messages still in hand at stop keep their lease and are
+    /// sent again after it (at most those few are sent twice).
+    pub async fn pump_outbox<F>(self: Arc<Self>, platform: Platform, mut hand: F, mut stop: watch::Receiver<bool>)
+    where
+        F: FnMut(Outgoing, Receipt) + Send,
+    {
+        let mut in_hand: JoinSet<(Delivery, Result<(), String>)> = JoinSet::new();
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            // Claim in batches (half a window at least), not one row per
+            // settled message.
+            let room = WINDOW.saturating_sub(in_hand.len());
+            let claimed = if room >= WINDOW / 2 {
+                match self.outbox_claim(platform, room).await {
+                    Ok(claimed) => claimed,
+                    Err(e) => {
+                        tracing::error!(%platform, error = %e, "could not claim outbox messages");
+                        Vec::new()
+                    }
+                }
+            } else {
+                Vec::new()
+            };
+            let got = claimed.len();
+            for delivery in claimed {
+                let (receipt, rx) = Receipt::new();
+                hand(delivery.message.clone(), receipt);
+                in_hand.spawn(async move {
+                    let outcome = rx.await.unwrap_or_else(|_| Err("the sender stopped".to_owned()));
+                    (delivery, outcome)
+                });
+            }
+            if got == room && room >= WINDOW / 2 {
+                // More may be waiting: settle what is done and claim again.
+                while let Some(done) = in_hand.try_join_next() {
+                    self.settle_joined(done).await;
+                }
+                if in_hand.len() < WINDOW {
+                    continue;
+                }
+            }
+            let ready = self.outbox_ready.notified();
+            tokio::select! {
+                Some(done) = in_hand.join_next(), if !in_hand.is_empty() => self.settle_joined(done).await,
+                () = ready => {}
+                () = tokio::time::sleep(POLL) => {}
+                _ = stop.changed() => {}
+            }
+        }
+        // Let what is in hand finish briefly, so a normal stop marks it.
+        let deadline = tokio::time::sleep(std::time::Duration::from_secs(5));
+        tokio::pin!(deadline);
+        while !in_hand.is_empty() {
+            tokio::select! {
+                Some(done) = in_hand.join_next() => self.settle_joined(done).await,
+                () = &mut deadline => break,
+            }
+        }
+    }
+
+    async fn settle_joined(&self, done: Result<(Delivery, Result<(), String>), tokio::task::JoinError>) {
+        match done {
+            Ok((delivery, outcome)) => {
+                if let Err(e) = self.outbox_settle(&delivery, outcome).await {
+                    tracing::error!(outbox = delivery.id, error = %e, "could not record a delivery");
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "outbox receipt task failed"),
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! `[features.checkin]`: the reward, streak bonus, milestones and make-up
+//! cards.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::ConfigError;
+use crate::features::FeatureConfig;
+
+/// A reward for reaching a streak length.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Milestone {
+    /// Streak length in days.
+    pub days: i64,
+    /// Extra points on that day.
+    pub reward: i64,
+}
+
+/// `[features.checkin]`
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckinConfig {
+    /// Check-ins are on in this community.
+    pub enabled: bool,
+    /// Points for a check-in.
+    pub base: i64,
+    /// Bonus per streak day after the first, in percent of `base`.
+    pub streak_bonus_percent: i64,
+    /// Largest streak bonus, in percent of `base`.
+    pub streak_bonus_cap_percent: i64,
+    /// Milestones (`{ days, reward }`), announced in the chat.
+    pub milestones: Vec<Milestone>,
+    /// Price of a make-up card.
+    pub makeup_price: i64,
+    /// How many days back a make-up card may reach.
+    pub makeup_window_days: i64,
+    /// Make-up cards a member may use per calendar month.
+    pub makeup_per_month: i64,
+}
+
+impl Default for CheckinConfig {
+    fn default() -> CheckinConfig {
+        CheckinConfig {
+            enabled: true,
+            base: 10,
+            streak_bonus_percent: 10,
+            streak_bonus_cap_percent: 50,
+            milestones: vec![
+                Milestone { days: 7, reward: 50 },
+                Milestone { days: 30, reward: 200 },
+                Milestone { days: 100, reward: 1000 },
+            ],
+            makeup_price: 50,
+            makeup_window_days: 7,
+            makeup_per_month: 3,
+        }
+    }
+}
+
+impl CheckinConfig {
+    /// Today's reward for a streak of `streak` days.
+    pub fn reward(&self, streak: i64) -> i64 {
+        let bonus = (self.streak_bonus_percent * (streak - 1).max(0)).min(self.streak_bonus_cap_percent).max(0);
+        self.base * (100 + bonus) / 100
+    }
+}
+
+impl FeatureConfig for CheckinConfig {
+    fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    fn validate(&self, _prefix: &str) -> Result<(), ConfigError> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reward_grows_ten_percent_a_day_up_to_half_again() {
+        let c = CheckinConfig::default();
+        let rewards: Vec<i64> = (1..=8).map(|s| c.reward(s)).collect();
+        assert_eq!(rewards, [10, 11, 12, 13, 14, 15, 15, 15]);
+    }
+}

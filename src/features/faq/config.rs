@@ -1,0 +1,75 @@
+//! `[features.faq]`: per-language thresholds, cooldowns and the size of a
+//! redirect.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::ConfigError;
+use crate::features::FeatureConfig;
+use crate::i18n::Locale;
+
+/// `[features.faq]`
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FaqConfig {
+    /// Redirect questions automatically (moderator redirects and the
+    /// commands work either way).
+    pub enabled: bool,
+    /// Confidence (0–1) a Chinese question needs for an automatic redirect.
+    pub threshold_zh: f64,
+    /// Confidence (0–1) an English question needs for an automatic redirect.
+    pub threshold_en: f64,
+    /// The same entry is pointed to at most once per chat in this many minutes.
+    pub entry_cooldown_minutes: i64,
+    /// At most this many automatic redirects per chat per hour.
+    pub max_redirects_per_hour: i64,
+    /// How much of the answer a redirect shows (characters).
+    pub preview_chars: usize,
+    /// How far back `/faq gaps` looks (days).
+    pub gaps_days: i64,
+}
+
+impl Default for FaqConfig {
+    fn default() -> FaqConfig {
+        FaqConfig {
+            enabled: true,
+            threshold_zh: 0.34,
+            threshold_en: 0.46,
+            entry_cooldown_minutes: 10,
+            max_redirects_per_hour: 6,
+            preview_chars: 120,
+            gaps_days: 30,
+        }
+    }
+}
+
+impl FaqConfig {
+    /// The operating threshold for a language.
+    pub fn threshold(&self, lang: Locale) -> f64 {
+        match lang {
+            Locale::Zh => self.threshold_zh,
+            Locale::En => self.threshold_en,
+        }
+    }
+}
+
+impl FeatureConfig for FaqConfig {
+    fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    fn validate(&self, _prefix: &str) -> Result<(), ConfigError> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_are_per_language() {
+        let c = FaqConfig::default();
+        assert!(c.threshold(Locale::Zh) < c.threshold(Locale::En));
+        assert!((0.0..1.0).contains(&c.threshold(Locale::Zh)));
+    }
+}

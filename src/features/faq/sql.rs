@@ -1,0 +1,508 @@
+//! The FAQ's SQL, compiled once per backend (`db` is the backend's
+//! dialect): entries with their aliases and negative examples, redirects,
+//! unanswered questions, and what the digest reads.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::db;
+use crate::features::faq::store::{FaqCounter, FaqEntry, FaqStore, ImportSummary, Miss, Redirect};
+use crate::i18n::Locale;
+use crate::store::{MemberId, StoreError, from_ms, ms};
+
+/// An entry as stored (tags one per line).
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: String,
+    lang: String,
+    question: String,
+    answer: String,
+    link: Option<String>,
+    tags: String,
+    hits: i64,
+    helpful: i64,
+    unhelpful: i64,
+}
+
+const ENTRY_COLUMNS: &str = "id, lang, question, answer, link, tags, hits, helpful, unhelpful";
+
+fn entry_from_row(r: EntryRow) -> Result<FaqEntry, StoreError> {
+    let lang = Locale::parse(&r.lang).ok_or_else(|| StoreError::Corrupt(format!("faq lang {:?}", r.lang)))?;
+    Ok(FaqEntry {
+        id: r.id,
+        lang,
+        question: r.question,
+        answer: r.answer,
+        link: r.link,
+        tags: r.tags.split('\n').filter(|t| !t.is_empty()).map(str::to_owned).collect(),
+        aliases: Vec::new(),
+        negatives: Vec::new(),
+        hits: r.hits,
+        helpful: r.helpful,
+        unhelpful: r.unhelpful,
+    })
+}
+
+/// An alias or a negative example of an entry.
+#[derive(sqlx::FromRow)]
+struct WordingRow {
+    entry_id: String,
+    text: String,
+}
+
+/// A redirect as stored.
+#[derive(sqlx::FromRow)]
+struct RedirectRow {
+    entry_id: String,
+    asker_id: Option<i64>,
+    query: String,
+    automatic: bool,
+    at_ms: i64,
+}
+
+/// An unanswered question as stored.
+#[derive(sqlx::FromRow)]
+struct MissRow {
+    chat: String,
+    text: String,
+    at_ms: i64,
+}
+
+/// An entry's id and question.
+#[derive(sqlx::FromRow)]
+struct TitleRow {
+    id: String,
+    question: String,
+}
+
+/// An entry pointed to `n` times.
+#[derive(sqlx::FromRow)]
+struct TopRow {
+    id: String,
+    question: String,
+    n: i64,
+}
+
+fn tags_text(tags: &[String]) -> String {
+    tags.join("\n")
+}
+
+async fn insert_entry<'c, E>(conn: E, community: &str, e: &FaqEntry, now: DateTime<Utc>) -> Result<bool, StoreError>
+where
+    E: sqlx::Executor<'c, Database = db::Db>,
+{
+    let done = sqlx::query(
+        "INSERT INTO faq_entries (community_id, id, lang, question, answer, link, tags, created_at_ms, updated_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING",
+    )
+    .bind(community)
+    .bind(&e.id)
+    .bind(e.lang.code())
+    .bind(&e.question)
+    .bind(&e.answer)
+    .bind(&e.link)
+    .bind(tags_text(&e.tags))
+    .bind(ms(now))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+async fn insert_alias<'c, E>(
+    conn: E,
+    community: &str,
+    id: &str,
+    alias: &str,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError>
+where
+    E: sqlx::Executor<'c, Database = db::Db>,
+{
+    let done = sqlx::query(
+        "INSERT INTO faq_aliases (community_id, entry_id, text, source, added_at_ms)
+         SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM faq_entries WHERE community_id = $1 AND id = $2)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(community)
+    .bind(id)
+    .bind(alias)
+    .bind(source)
+    .bind(ms(now))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[async_trait]
+impl FaqStore for db::Pools {
+    async fn faq_entries(&self, community: &str) -> Result<Vec<FaqEntry>, StoreError> {
+        let rows: Vec<EntryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM faq_entries WHERE community_id = $1 ORDER BY id"
+        )))
+        .bind(community)
+        .fetch_all(&self.read)
+        .await?;
+        let mut entries: Vec<FaqEntry> = rows.into_iter().map(entry_from_row).collect::<Result<_, _>>()?;
+        let aliases: Vec<WordingRow> = sqlx::query_as(
+            "SELECT entry_id, text FROM faq_aliases WHERE community_id = $1 ORDER BY entry_id, added_at_ms, text",
+        )
+        .bind(community)
+        .fetch_all(&self.read)
+        .await?;
+        let negatives: Vec<WordingRow> = sqlx::query_as(
+            "SELECT entry_id, text FROM faq_negatives WHERE community_id = $1 ORDER BY entry_id, added_at_ms, text",
+        )
+        .bind(community)
+        .fetch_all(&self.read)
+        .await?;
+        let index: std::collections::HashMap<String, usize> =
+            entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+        for r in aliases {
+            if let Some(&i) = index.get(&r.entry_id) {
+                entries[i].aliases.push(r.text);
+            }
+        }
+        for r in negatives {
+            if let Some(&i) = index.get(&r.entry_id) {
+                entries[i].negatives.push(r.text);
+            }
+        }
+        Ok(entries)
+    }
+
+    async fn faq_entry(&self, community: &str, id: &str) -> Result<Option<FaqEntry>, StoreError> {
+        let row: Option<EntryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM faq_entries WHERE community_id = $1 AND id = $2"
+        )))
+        .bind(community)
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut entry = entry_from_row(row)?;
+        let aliases: Vec<String> = sqlx::query_scalar(
+            "SELECT text FROM faq_aliases WHERE community_id = $1 AND entry_id = $2 ORDER BY added_at_ms, text",
+        )
+        .bind(community)
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        entry.aliases = aliases;
+        let negatives: Vec<String> = sqlx::query_scalar(
+            "SELECT text FROM faq_negatives WHERE community_id = $1 AND entry_id = $2 ORDER BY added_at_ms, text",
+        )
+        .bind(community)
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        entry.negatives = negatives;
+        Ok(Some(entry))
+    }
+
+    async fn faq_insert(&self, community: &str, entry: &FaqEntry, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let mut tx = self.write.begin_with(db::BEGIN).await?;
+        if !insert_entry(&mut *tx, community, entry, now).await? {
+            return Ok(false);
+        }
+        for alias in &entry.aliases {
+            insert_alias(&mut *tx, community, &entry.id, alias, "import", now).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn faq_update(
+        &self,
+        community: &str,
+        id: &str,
+        question: &str,
+        answer: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE faq_entries SET question = $1, answer = $2, updated_at_ms = $3 WHERE community_id = $4 AND id = $5",
+        )
+        .bind(question)
+        .bind(answer)
+        .bind(ms(now))
+        .bind(community)
+        .bind(id)
+        .execute(&self.write)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn faq_remove(&self, community: &str, id: &str) -> Result<bool, StoreError> {
+        let mut tx = self.write.begin_with(db::BEGIN).await?;
+        for sql in [
+            "DELETE FROM faq_aliases WHERE community_id = $1 AND entry_id = $2",
+            "DELETE FROM faq_negatives WHERE community_id = $1 AND entry_id = $2",
+        ] {
+            sqlx::query(sql).bind(community).bind(id).execute(&mut *tx).await?;
+        }
+        let done = sqlx::query("DELETE FROM faq_entries WHERE community_id = $1 AND id = $2")
+            .bind(community)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn faq_import(
+        &self,
+        community: &str,
+        entries: &[FaqEntry],
+        now: DateTime<Utc>,
+    ) -> Result<ImportSummary, StoreError> {
+        let mut summary = ImportSummary::default();
+        let mut tx = self.write.begin_with(db::BEGIN).await?;
+        for e in entries {
+            let row: Option<EntryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {ENTRY_COLUMNS} FROM faq_entries WHERE community_id = $1 AND id = $2"
+            )))
+            .bind(community)
+            .bind(&e.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let mut new_alias = false;
+            match row {
+                None => {
+                    insert_entry(&mut *tx, community, e, now).await?;
+                    summary.added.push(e.id.clone());
+                }
+                Some(row) => {
+                    let old = entry_from_row(row)?;
+                    let same = old.question == e.question
+                        && old.answer == e.answer
+                        && old.link == e.link
+                        && old.tags == e.tags
+                        && old.lang == e.lang;
+                    if !same {
+                        sqlx::query(
+                            "UPDATE faq_entries SET lang = $1, question = $2, answer = $3, link = $4, tags = $5,
+                             updated_at_ms = $6 WHERE community_id = $7 AND id = $8",
+                        )
+                        .bind(e.lang.code())
+                        .bind(&e.question)
+                        .bind(&e.answer)
+                        .bind(&e.link)
+                        .bind(tags_text(&e.tags))
+                        .bind(ms(now))
+                        .bind(community)
+                        .bind(&e.id)
+                        .execute(&mut *tx)
+                        .await?;
+                        summary.changed.push(e.id.clone());
+                    } else {
+                        new_alias = true;
+                    }
+                }
+            }
+            let mut added_alias = false;
+            for alias in &e.aliases {
+                added_alias |= insert_alias(&mut *tx, community, &e.id, alias, "import", now).await?;
+            }
+            if new_alias {
+                if added_alias {
+                    summary.changed.push(e.id.clone());
+                } else {
+                    summary.unchanged.push(e.id.clone());
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    async fn faq_add_alias(
+        &self,
+        community: &str,
+        id: &str,
+        alias: &str,
+        source: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        insert_alias(&self.write, community, id, alias, source, now).await
+    }
+
+    async fn faq_add_negative(
+        &self,
+        community: &str,
+        id: &str,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO faq_negatives (community_id, entry_id, text, added_at_ms)
+             SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM faq_entries WHERE community_id = $1 AND id = $2)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(community)
+        .bind(id)
+        .bind(text)
+        .bind(ms(now))
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn faq_count(&self, community: &str, id: &str, counter: FaqCounter) -> Result<(), StoreError> {
+        let sql = match counter {
+            FaqCounter::Hit => "UPDATE faq_entries SET hits = hits + 1 WHERE community_id = $1 AND id = $2",
+            FaqCounter::Helpful => "UPDATE faq_entries SET helpful = helpful + 1 WHERE community_id = $1 AND id = $2",
+            FaqCounter::Unhelpful => {
+                "UPDATE faq_entries SET unhelpful = unhelpful + 1 WHERE community_id = $1 AND id = $2"
+            }
+        };
+        sqlx::query(sql).bind(community).bind(id).execute(&self.write).await?;
+        Ok(())
+    }
+
+    async fn faq_record_redirect(&self, community: &str, r: &Redirect) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO faq_redirects (community_id, chat, entry_id, asker_id, query, automatic, at_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(community)
+        .bind(&r.chat)
+        .bind(&r.entry_id)
+        .bind(r.asker.map(|m| m.0))
+        .bind(&r.query)
+        .bind(r.automatic)
+        .bind(ms(r.at))
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    async fn faq_redirects_since(
+        &self,
+        community: &str,
+        chat: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<Redirect>, StoreError> {
+        let rows: Vec<RedirectRow> = sqlx::query_as(
+            "SELECT entry_id, asker_id, query, automatic, at_ms FROM faq_redirects
+             WHERE community_id = $1 AND chat = $2 AND at_ms >= $3 ORDER BY at_ms DESC, id DESC",
+        )
+        .bind(community)
+        .bind(chat)
+        .bind(ms(since))
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Redirect {
+                chat: chat.to_owned(),
+                entry_id: r.entry_id,
+                asker: r.asker_id.map(MemberId),
+                query: r.query,
+                automatic: r.automatic,
+                at: from_ms(r.at_ms),
+            })
+            .collect())
+    }
+
+    async fn faq_record_miss(&self, community: &str, miss: &Miss) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO faq_misses (community_id, chat, text, at_ms) VALUES ($1, $2, $3, $4)")
+            .bind(community)
+            .bind(&miss.chat)
+            .bind(&miss.text)
+            .bind(ms(miss.at))
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    async fn faq_record_misses(&self, misses: &[(String, Miss)]) -> Result<(), StoreError> {
+        if misses.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.write.begin_with(db::BEGIN).await?;
+        // 200 rows (800 binds) per statement: PostgreSQL slows
+        // down past that.
+        for chunk in misses.chunks(200) {
+            let mut qb = sqlx::QueryBuilder::<db::Db>::new("INSERT INTO faq_misses (community_id, chat, text, at_ms) ");
+            qb.push_values(chunk, |mut b, (community, miss)| {
+                b.push_bind(community.clone())
+                    .push_bind(miss.chat.clone())
+                    .push_bind(miss.text.clone())
+                    .push_bind(ms(miss.at));
+            });
+            qb.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn faq_misses_since(
+        &self,
+        community: &str,
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Miss>, StoreError> {
+        let rows: Vec<MissRow> = sqlx::query_as(
+            "SELECT chat, text, at_ms FROM faq_misses WHERE community_id = $1 AND at_ms >= $2
+             ORDER BY at_ms DESC, id DESC LIMIT $3",
+        )
+        .bind(community)
+        .bind(ms(since))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(|r| Miss { chat: r.chat, text: r.text, at: from_ms(r.at_ms) }).collect())
+    }
+
+    async fn faq_new_since(
+        &self,
+        community: &str,
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let rows: Vec<TitleRow> = sqlx::query_as(
+            "SELECT id, question FROM faq_entries WHERE community_id = $1 AND created_at_ms >= $2
+             ORDER BY created_at_ms, id LIMIT $3",
+        )
+        .bind(community)
+        .bind(ms(since))
+        .bind(limit)
+        .fetch_all(&self.write)
+        .await?;
+        Ok(rows.into_iter().map(|r| (r.id, r.question)).collect())
+    }
+
+    async fn faq_top_since(
+        &self,
+        community: &str,
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<(String, String, i64)>, StoreError> {
+        let rows: Vec<TopRow> = sqlx::query_as(
+            "SELECT e.id, e.question, COUNT(*) AS n FROM faq_redirects r
+             JOIN faq_entries e ON e.community_id = r.community_id AND e.id = r.entry_id
+             WHERE r.community_id = $1 AND r.at_ms >= $2
+             GROUP BY e.id, e.question ORDER BY n DESC, e.id LIMIT $3",
+        )
+        .bind(community)
+        .bind(ms(since))
+        .bind(limit)
+        .fetch_all(&self.write)
+        .await?;
+        Ok(rows.into_iter().map(|r| (r.id, r.question, r.n)).collect())
+    }
+}
+
+/// Redirects asked by the merged member become the kept member's (so their
+/// feedback still finds them).
+pub fn merge(conn: &mut db::Conn, kept: MemberId, gone: MemberId) -> crate::BoxFuture<'_, Result<(), StoreError>> {
+    Box::pin(async move {
+        sqlx::query("UPDATE faq_redirects SET asker_id = $1 WHERE asker_id = $2")
+            .bind(kept.0)
+            .bind(gone.0)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    })
+}
