@@ -223,15 +223,19 @@ impl Engine {
         }
     }
 
-    /// Every passive hook of the features that are on here sees a message
-    /// that is not a command, in [`ALL`] order.
+    /// The passive hooks of the features that are on here see a message
+    /// that is not a command, in [`ALL`] order, until one handles it.
     async fn observe(&self, ctx: &Ctx<'_>) -> Vec<Outgoing> {
         let mut out = Vec::new();
         for feature in ALL {
             if let Some(observe) = feature.observe
                 && ctx.community.features.is_on(feature.id)
             {
-                out.extend(observe(ctx).await);
+                let seen = observe(ctx).await;
+                out.extend(seen.out);
+                if seen.handled {
+                    break;
+                }
             }
         }
         out

@@ -136,9 +136,32 @@ pub trait FeatureConfig {
 }
 
 /// A passive hook: sees every message of a community that is not a command
-/// and returns what to send (usually nothing). It must cost nothing
-/// measurable when it has nothing to do.
-pub type Observer = for<'a> fn(&'a Ctx<'a>) -> BoxFuture<'a, Vec<Outgoing>>;
+/// and says what to send (usually nothing). It must cost nothing measurable
+/// when it has nothing to do. Hooks run in [`ALL`] order.
+pub type Observer = for<'a> fn(&'a Ctx<'a>) -> BoxFuture<'a, Observed>;
+
+/// What a passive hook made of a message.
+#[derive(Debug, Default)]
+pub struct Observed {
+    /// What to send.
+    pub out: Vec<Outgoing>,
+    /// The message was meant for this feature (an answer to a running quiz,
+    /// an answer to a bounty): the hooks after it in [`ALL`] do not see it,
+    /// so the FAQ does not redirect it.
+    pub handled: bool,
+}
+
+impl Observed {
+    /// Something to send; later hooks still see the message.
+    pub fn pass(out: Vec<Outgoing>) -> Observed {
+        Observed { out, handled: false }
+    }
+
+    /// The message was this feature's; later hooks do not see it.
+    pub fn handled(out: Vec<Outgoing>) -> Observed {
+        Observed { out, handled: true }
+    }
+}
 
 /// Periodic work (a group commit's flush): called by [`Engine::due`];
 /// returns announcements, which go to the outbox.

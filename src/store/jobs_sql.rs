@@ -82,9 +82,14 @@ fn outbox_message(r: OutboxRow) -> Result<OutboxMessage, StoreError> {
     })
 }
 
-/// Stores messages in the outbox, skipping keys already stored;
-/// returns how many were new.
-async fn insert_outbox(conn: &mut db::Conn, out: &[NewOutboxMessage], now: DateTime<Utc>) -> Result<usize, StoreError> {
+/// Stores messages in the outbox on `conn` (inside the caller's
+/// transaction, so a feature's direct messages commit with its change),
+/// skipping keys already stored; returns how many were new.
+pub async fn insert_outbox(
+    conn: &mut db::Conn,
+    out: &[NewOutboxMessage],
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
     let mut stored = 0;
     for m in out {
         let (platform, destination) = outbox_route(&m.message);
@@ -149,22 +154,32 @@ fn schedule(r: ScheduleRow) -> Result<Schedule, StoreError> {
     })
 }
 
+/// Enqueues a job on `conn`, inside the caller's transaction when it has one:
+/// a feature that must do something later enqueues the job in the same
+/// transaction as the change that needs it (a bounty's expiry with the
+/// bounty), so neither exists without the other. `false` when the key is
+/// already queued.
+pub async fn enqueue_in(conn: &mut db::Conn, j: &NewJob, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "INSERT INTO jobs_queue (kind, key, payload, due_ms, max_attempts, created_at_ms, updated_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(&j.kind)
+    .bind(&j.key)
+    .bind(j.payload.to_string())
+    .bind(ms(j.due))
+    .bind(j.max_attempts.max(1))
+    .bind(ms(now))
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 #[async_trait]
 impl JobStore for db::Pools {
     async fn enqueue(&self, j: &NewJob, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO jobs_queue (kind, key, payload, due_ms, max_attempts, created_at_ms, updated_at_ms)
-             VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (key) DO NOTHING",
-        )
-        .bind(&j.kind)
-        .bind(&j.key)
-        .bind(j.payload.to_string())
-        .bind(ms(j.due))
-        .bind(j.max_attempts.max(1))
-        .bind(ms(now))
-        .execute(&self.write)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let mut conn = self.write.acquire().await?;
+        enqueue_in(&mut conn, j, now).await
     }
 
     async fn claim(

@@ -17,12 +17,13 @@ pub mod queue_admin;
 pub mod scratch;
 pub mod sqlite;
 
-/// The core SQL compiled for SQLite.
+/// The core SQL compiled for SQLite. Features use `jobs::enqueue_in` and
+/// `jobs::insert_outbox` inside their own transactions.
 #[path = "."]
-mod on_sqlite {
+pub(crate) mod on_sqlite {
     use super::sqlite as db;
     #[path = "jobs_sql.rs"]
-    mod jobs;
+    pub(crate) mod jobs;
     #[path = "members_sql.rs"]
     mod members;
     #[path = "queue_admin_sql.rs"]
@@ -31,10 +32,10 @@ mod on_sqlite {
 
 /// The core SQL compiled for PostgreSQL.
 #[path = "."]
-mod on_postgres {
+pub(crate) mod on_postgres {
     use super::postgres as db;
     #[path = "jobs_sql.rs"]
-    mod jobs;
+    pub(crate) mod jobs;
     #[path = "members_sql.rs"]
     mod members;
     #[path = "queue_admin_sql.rs"]

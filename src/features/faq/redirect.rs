@@ -10,6 +10,7 @@ use super::normalize::{fold, looks_like_question, tokenize};
 use super::state::FaqState;
 use super::store::{FaqCounter, FaqEntry, Miss, Redirect};
 use crate::BoxFuture;
+use crate::features::Observed;
 use crate::handler::Ctx;
 use crate::i18n::{Args, Locale};
 use crate::message::Outgoing;
@@ -52,14 +53,14 @@ pub(super) fn redirect_text(ctx: &Ctx<'_>, entry: &FaqEntry) -> RichText {
 /// Passive redirection: every message that is not a command. Store errors
 /// are logged; a member never sees an error for a message that was not a
 /// command.
-pub fn observe<'a>(ctx: &'a Ctx<'a>) -> BoxFuture<'a, Vec<Outgoing>> {
+pub fn observe<'a>(ctx: &'a Ctx<'a>) -> BoxFuture<'a, Observed> {
     Box::pin(async move {
-        let Some(state) = ctx.engine.state::<FaqState>() else { return Vec::new() };
+        let Some(state) = ctx.engine.state::<FaqState>() else { return Observed::default() };
         match redirect_or_feedback(ctx, state).await {
-            Ok(out) => out,
+            Ok(out) => Observed::pass(out),
             Err(e) => {
                 tracing::error!(error = %e, chat = %ctx.msg.chat.key(), "faq redirection failed");
-                Vec::new()
+                Observed::default()
             }
         }
     })

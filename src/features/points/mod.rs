@@ -25,7 +25,7 @@ use std::sync::Arc;
 use crate::BoxFuture;
 use crate::community::Community;
 use crate::engine::Engine;
-use crate::features::{Feature, FeatureId, PromptFile};
+use crate::features::{Feature, FeatureId, Observed, PromptFile};
 use crate::handler::Ctx;
 use crate::i18n::Args;
 use crate::ledger::MovementKind;
@@ -91,11 +91,11 @@ pub struct PointsState {
     pub boards: Boards,
 }
 
-fn observe<'a>(ctx: &'a Ctx<'a>) -> BoxFuture<'a, Vec<Outgoing>> {
+fn observe<'a>(ctx: &'a Ctx<'a>) -> BoxFuture<'a, Observed> {
     Box::pin(async move {
         match ctx.engine.state::<PointsState>() {
-            Some(state) => state.activity.observe(ctx, &ctx.community.features.points).await,
-            None => Vec::new(),
+            Some(state) => Observed::pass(state.activity.observe(ctx, &ctx.community.features.points).await),
+            None => Observed::default(),
         }
     })
 }
