@@ -162,3 +162,72 @@ fn computed_prompt_keys_exist() {
         }
     }
 }
+
+/// Both backends have the same migrations, by name and order.
+#[test]
+fn migrations_have_the_same_names_on_both_backends() {
+    let names = |dir: &str| -> Vec<String> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let mut names: Vec<String> = std::fs::read_dir(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let (sqlite, postgres) = (names("migrations/sqlite"), names("migrations/postgres"));
+    assert!(sqlite.len() >= 5, "{sqlite:?}");
+    assert_eq!(sqlite, postgres, "migrations/sqlite and migrations/postgres must hold the same files");
+}
+
+/// The README's command table names every command of the registry, and
+/// nothing else: `/name` (or an alias) for each command name.
+#[test]
+fn readme_command_table_matches_the_registry() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .unwrap_or_else(|e| panic!("README.md: {e}"));
+    let table: Vec<&str> = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("| command | who | what |"))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert!(table.len() > 10, "README.md has the command table");
+    // The first cell of each row: the commands it documents, as `/name …`.
+    let mut documented = BTreeSet::new();
+    for row in &table[2..] {
+        let first = row.split('|').nth(1).unwrap_or_default();
+        for piece in first.split('`').skip(1).step_by(2) {
+            if let Some(name) = piece.strip_prefix('/').and_then(|p| p.split_whitespace().next()) {
+                documented.insert(name.to_owned());
+            }
+        }
+    }
+    let names: BTreeSet<String> = all_commands().map(|c| c.name.to_owned()).collect();
+    let words: BTreeSet<String> = all_commands()
+        .flat_map(|c| std::iter::once(c.name).chain(c.aliases.iter().copied()))
+        .map(str::to_owned)
+        .collect();
+    let missing: Vec<&String> = names.iter().filter(|n| !documented.contains(*n)).collect();
+    let unknown: Vec<&String> = documented.iter().filter(|d| !words.contains(*d)).collect();
+    assert!(missing.is_empty(), "commands missing from the README's command table: {missing:?}");
+    assert!(unknown.is_empty(), "the README's command table names commands that do not exist: {unknown:?}");
+}
+
+/// A feature's member-facing text lives in its own prompts file: the labels
+/// of the ways it moves points included.
+#[test]
+fn each_feature_labels_its_own_movements() {
+    for feature in jixia::features::ALL {
+        let keys: BTreeSet<String> = keys_of(feature.prompts.zh).into_iter().collect();
+        for kind in feature.movements {
+            assert!(
+                keys.contains(&kind.label_key()),
+                "{} is a movement of {}: its label belongs in prompts/*/{}.ftl",
+                kind.label_key(),
+                feature.name(),
+                feature.name()
+            );
+        }
+    }
+}

@@ -251,7 +251,7 @@ async fn import_is_idempotent_and_all_or_nothing(db: TestDb) {
 /// issue 4 at the default thresholds.
 #[tokio::test]
 async fn dev_set_meets_the_targets() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/faq-eval");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/faq-eval");
     let faq = std::fs::read(dir.join("faq.jsonl")).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let queries = std::fs::read_to_string(dir.join("dev-queries.jsonl")).unwrap_or_else(|e| panic!("{e}"));
     let report = eval_files(&faq, &queries, &FaqConfig::default()).await.unwrap_or_else(|e| panic!("{e}"));

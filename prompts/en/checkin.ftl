@@ -20,3 +20,12 @@ checkin-makeup-done = ✅ Made up { $date }: paid { $price }, earned { $reward }
         [one] card
        *[other] cards
     } left this month.
+
+# Names in points histories:
+points-kind-checkin = check-in
+points-kind-milestone = streak reward
+points-kind-makeup = make-up card
+
+# Its section of the digest:
+digest-streaks = Check-in streaks:
+digest-streak-line = { $name } — { $days } days in a row

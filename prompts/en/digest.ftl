@@ -7,14 +7,6 @@ cmd-digest-now = Post the digest to this chat now (moderators)
 cmd-digest-status = Show this chat's digest schedule
 
 digest-title = **📰 { $community } digest** · { $date }
-digest-top = Top contributors, last { $hours } hours:
-digest-top-line = #{ $rank } { $name } — { $points } points
-digest-streaks = Check-in streaks:
-digest-streak-line = { $name } — { $days } days in a row
-digest-faq-new = New FAQ entries ({ $count }):
-digest-faq-line = { $id }: { $question }
-digest-faq-top = FAQ entries pointed to most:
-digest-faq-top-line = { $id }: { $question } ({ $times } times)
 
 digest-scheduled = ✅ Digest scheduled: `{ $expr }` ({ $tz }), next at { $next }.
 digest-bad-cron = I can't read the schedule "{ $got }". Use five cron fields: minute hour day month weekday, e.g. `/digest schedule "0 9 * * *"` (every day at 09:00) or `"0 9 * * MON"` (Mondays at 09:00).

@@ -39,3 +39,9 @@ faq-removed = Removed { $id }.
 faq-gaps-none = No unanswered question came up more than once in the last { $days } days.
 faq-gaps = Asked more than once in the last { $days } days and not in the FAQ ({ $count } groups); candidates for new entries:
 faq-feedback-noted = Thanks, and sorry it did not help. Noted ({ $id }); a moderator will look at it, and other members may answer.
+
+# Its section of the digest:
+digest-faq-new = New FAQ entries ({ $count }):
+digest-faq-line = { $id }: { $question }
+digest-faq-top = FAQ entries pointed to most:
+digest-faq-top-line = { $id }: { $question } ({ $times } times)

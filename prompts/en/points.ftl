@@ -31,11 +31,6 @@ points-kind-activity = chatting
 points-kind-thanks = thanked
 points-kind-grant = moderator grant
 points-kind-deduct = moderator deduction
-points-kind-checkin = check-in
-points-kind-milestone = streak reward
-points-kind-makeup = make-up card
-points-kind-redeem = redeemed
-points-kind-refund = refund
 
 points-period-week = this week
 points-period-month = this month
@@ -44,3 +39,7 @@ points-top = **Top contributors · { $period }**
 points-top-empty = Nobody has earned contribution { $period } yet.
 points-top-you = You are #{ $rank } ({ $points } points).
 points-top-you-none = You have no contribution on this board yet: chatting, checking in and answering questions all count.
+
+# Its section of the digest:
+digest-top = Top contributors, last { $hours } hours:
+digest-top-line = #{ $rank } { $name } — { $points } points

@@ -26,3 +26,7 @@ shop-order-settled = Order #{ $order } is already { $state }.
 shop-state-open = open
 shop-state-done = done
 shop-state-refunded = refunded
+
+# Names in points histories:
+points-kind-redeem = redeemed
+points-kind-refund = refund

@@ -14,3 +14,12 @@ checkin-makeup-already = { $date } 已经签到过了，不用补签。
 checkin-makeup-limit = 这个月的补签卡已经用完了（每月 { $limit } 张）。
 checkin-makeup-insufficient = 补签卡要 { $price } 分，你现在只有 { $balance } 分。
 checkin-makeup-done = ✅ 已补签 { $date }：花费 { $price } 分，获得 { $reward } 分，现在连续 { $streak } 天，可用 { $balance } 分。本月还能补签 { $left } 次。
+
+# 积分记录里的名称：
+points-kind-checkin = 签到
+points-kind-milestone = 连续签到奖励
+points-kind-makeup = 补签卡
+
+# 摘要里的一节：
+digest-streaks = 连续签到榜：
+digest-streak-line = { $name } — 连续 { $days } 天

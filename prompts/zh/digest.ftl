@@ -7,14 +7,6 @@ cmd-digest-now = 现在就把摘要发到本群（版主）
 cmd-digest-status = 查看本群的摘要时间表
 
 digest-title = **📰 { $community } 社区摘要** · { $date }
-digest-top = 最近 { $hours } 小时贡献榜：
-digest-top-line = #{ $rank } { $name } — { $points } 分
-digest-streaks = 连续签到榜：
-digest-streak-line = { $name } — 连续 { $days } 天
-digest-faq-new = 新增 FAQ（{ $count } 条）：
-digest-faq-line = { $id }：{ $question }
-digest-faq-top = 最常被引用的 FAQ：
-digest-faq-top-line = { $id }：{ $question }（{ $times } 次）
 
 digest-scheduled = ✅ 已设置摘要：`{ $expr }`（{ $tz }），下一次在 { $next }。
 digest-bad-cron = 看不懂这个时间表：“{ $got }”。请用五段 cron：分 时 日 月 周，例如 `/digest schedule "0 9 * * *"`（每天 9:00）或 `"0 9 * * MON"`（每周一 9:00）。

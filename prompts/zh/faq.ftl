@@ -39,3 +39,9 @@ faq-removed = 已删除 { $id }。
 faq-gaps-none = 最近 { $days } 天没有反复出现却没有答案的问题。
 faq-gaps = 最近 { $days } 天反复有人问、常见问题里还没有的（{ $count } 组），可以考虑加成条目：
 faq-feedback-noted = 收到，抱歉没帮上忙。已记下（{ $id }），版主会看看；也可以等其他成员回答。
+
+# 摘要里的一节：
+digest-faq-new = 新增 FAQ（{ $count } 条）：
+digest-faq-line = { $id }：{ $question }
+digest-faq-top = 最常被引用的 FAQ：
+digest-faq-top-line = { $id }：{ $question }（{ $times } 次）

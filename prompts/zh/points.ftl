@@ -28,11 +28,6 @@ points-kind-activity = 发言
 points-kind-thanks = 被感谢
 points-kind-grant = 版主加分
 points-kind-deduct = 版主扣分
-points-kind-checkin = 签到
-points-kind-milestone = 连续签到奖励
-points-kind-makeup = 补签卡
-points-kind-redeem = 兑换
-points-kind-refund = 退款
 
 points-period-week = 本周
 points-period-month = 本月
@@ -41,3 +36,7 @@ points-top = **贡献排行 · { $period }**
 points-top-empty = { $period }还没有人获得贡献值。
 points-top-you = 你排第 { $rank } 名（{ $points } 分）。
 points-top-you-none = 你在这个榜上还没有贡献值，发言、签到、回答问题都能获得。
+
+# 摘要里的一节：
+digest-top = 最近 { $hours } 小时贡献榜：
+digest-top-line = #{ $rank } { $name } — { $points } 分

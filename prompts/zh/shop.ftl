@@ -26,3 +26,7 @@ shop-order-settled = 订单 #{ $order } 已经是“{ $state }”状态，不能
 shop-state-open = 待处理
 shop-state-done = 已完成
 shop-state-refunded = 已退款
+
+# 积分记录里的名称：
+points-kind-redeem = 兑换
+points-kind-refund = 退款
