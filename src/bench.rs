@@ -198,7 +198,10 @@ pub fn synthetic_stream(opts: &BenchOptions) -> Vec<Incoming> {
 /// message of the minute earns activity points, written by group commit in
 /// the background.
 pub async fn run(store: Arc<Store>, opts: BenchOptions) -> Result<BenchReport, BenchError> {
-    let engine = Arc::new(Engine::new(&Config::default(), store.clone(), Arc::new(SystemClock))?);
+    // The bench's group chats are the community's, listed as an operator would.
+    let mut config = Config::default();
+    config.default_community_mut().chats = (0..opts.chats.max(1)).map(|c| format!("telegram:-100{c}")).collect();
+    let engine = Arc::new(Engine::new(&config, store.clone(), Arc::new(SystemClock))?);
     let warmup: Vec<Incoming> = (0..opts.members)
         .map(|m| {
             Incoming::text(

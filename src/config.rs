@@ -56,12 +56,28 @@ pub struct BotConfig {
     /// direct chats. Default: the only configured community, or an implicit
     /// `default` community when none is configured. Required when several are.
     pub default_community: Option<String>,
+    /// Group chats on Telegram and Discord that no community lists in its
+    /// `chats` or registered with `/community add`.
+    pub unknown_chats: UnknownChats,
 }
 
 impl Default for BotConfig {
     fn default() -> BotConfig {
-        BotConfig { name: "jixia".into(), default_community: None }
+        BotConfig { name: "jixia".into(), default_community: None, unknown_chats: UnknownChats::Ignore }
     }
+}
+
+/// What the bot does in a group chat that belongs to no community.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownChats {
+    /// Nothing, but say once how the chat can join a community (listing it
+    /// in the config, or `/community add CODE` from one of its admins).
+    #[default]
+    Ignore,
+    /// Each such chat is a community of its own, with its own ledger; its
+    /// platform admins are its moderators.
+    Own,
 }
 
 /// `[database]`

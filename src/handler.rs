@@ -97,7 +97,7 @@ pub struct Ctx<'a> {
     /// The message being handled.
     pub msg: &'a Incoming,
     /// The community the chat belongs to.
-    pub community: &'a Community,
+    pub community: &'a std::sync::Arc<Community>,
     /// The sender, as a community member.
     pub member: Member,
     /// The sender's language.

@@ -7,10 +7,9 @@
 
 mod common;
 
-use common::{TestChat, TestDb, Who, texts};
-use jixia::command::ArgKind;
+use common::{TestChat, TestDb, Who, command_line, texts};
 use jixia::config::{CommunityConfig, Config};
-use jixia::features::{Command, all_commands};
+use jixia::features::all_commands;
 use jixia::i18n::Locale;
 use jixia::{Chat, Platform};
 
@@ -27,23 +26,6 @@ fn config() -> Config {
     c
 }
 
-/// A command line for `c` with every argument filled in (`all`) or only the
-/// required ones, with values of the declared kinds.
-fn line(c: &Command, all: bool) -> String {
-    let mut words = vec![format!("/{}", c.name)];
-    words.extend(c.sub.map(str::to_owned));
-    for arg in c.args.iter().filter(|a| all || a.required) {
-        words.push(match arg.kind {
-            ArgKind::Word => "x1".to_owned(),
-            ArgKind::Int { min, max } => min.max(1).min(max).to_string(),
-            ArgKind::Choice(options) => options.first().map_or("x", |o| *o).to_owned(),
-            ArgKind::Member => "@Bob".to_owned(),
-            ArgKind::Rest => "something to say\nand a second line".to_owned(),
-        });
-    }
-    words.join(" ")
-}
-
 async fn no_command_ends_in_an_internal_error(db: TestDb) {
     let mut chat = TestChat::new(db, &config());
     let admin = Who::telegram("1", "Ada");
@@ -55,7 +37,7 @@ async fn no_command_ends_in_an_internal_error(db: TestDb) {
     let mut ran = 0;
     for c in all_commands() {
         for all in [false, true] {
-            let text = line(c, all);
+            let text = command_line(c, all);
             for place in [group.clone(), admin.dm()] {
                 let out = chat.say_mentioning(&place, &admin, &text, &[&bob]).await;
                 ran += 1;

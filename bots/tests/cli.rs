@@ -485,8 +485,9 @@ fn config_with_an_unknown_key() -> TestResult {
     let sb = Sandbox::new("badkey")?;
     let config = sb.write("jixia.toml", "[bot]\nname = \"jixia\"\ncolour = \"red\"\n")?;
     let db = sb.db();
-    sb.jixia(&["console", "--db", &db, "--config", &config], "/ping\n")?
-        .assert_fails_with("config key `bot.colour`: unknown field `colour`, expected `name` or `default_community`");
+    sb.jixia(&["console", "--db", &db, "--config", &config], "/ping\n")?.assert_fails_with(
+        "config key `bot.colour`: unknown field `colour`, expected one of `name`, `default_community`, `unknown_chats`",
+    );
     Ok(())
 }
 

@@ -248,6 +248,8 @@ impl TestDiscord {
         config.discord.token = Some(Secret::new(TOKEN));
         config.discord.api_url = Some(format!("http://{api_addr}"));
         config.discord.guild_id = Some(GUILD.into());
+        // The channel the conversations happen in belongs to the community.
+        config.default_community_mut().chats.push(format!("discord:{CHANNEL}"));
         adjust(&mut config);
         let store = jixia::store::open(db.url(), &config.database.store_options()).await?;
         let engine = Arc::new(Engine::new(&config, store, Arc::new(SystemClock))?);
@@ -455,6 +457,7 @@ async fn jixia_run_answers_a_scripted_conversation_and_stops_on_sigterm() -> Tes
         .env("JIXIA__DISCORD__TOKEN", TOKEN)
         .env("JIXIA__DISCORD__API_URL", &api_url)
         .env("JIXIA__DISCORD__GUILD_ID", GUILD)
+        .env("JIXIA__COMMUNITIES__DEFAULT__CHATS", format!("[\"discord:{CHANNEL}\"]"))
         .env("RUST_LOG", "info")
         .env_remove("JIXIA_CONFIG")
         .stdout(std::process::Stdio::piped())

@@ -74,6 +74,8 @@ fn config(url: &str) -> Config {
     config.telegram.global_per_second = 1000;
     config.telegram.group_per_minute = 100_000;
     config.telegram.chat_per_second = 1000;
+    // The group the conversations happen in belongs to the community.
+    config.default_community_mut().chats.push(format!("telegram:{GROUP}"));
     config
 }
 
@@ -515,8 +517,14 @@ async fn jixia_run_answers_a_conversation_and_stops_on_ctrl_c() {
     let dir = std::env::temp_dir().join(format!("jixia-tg-run-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let config = dir.join("jixia.toml");
-    std::fs::write(&config, format!("[telegram]\nenabled = true\napi_url = \"{}\"\n", fake.url))
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        &config,
+        format!(
+            "[telegram]\nenabled = true\napi_url = \"{}\"\n\n[communities.default]\nchats = [\"telegram:{GROUP}\"]\n",
+            fake.url
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_jixia"));
     cmd.arg("run").arg("--config").arg(&config).arg("--db").arg(dir.join("jixia.db")).current_dir(&dir);
     for (name, _) in std::env::vars_os() {

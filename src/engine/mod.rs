@@ -2,7 +2,10 @@
 //! community, runs the command or the passive features, and returns the
 //! [`Outgoing`] messages to send. It never sends anything itself.
 
+mod chats;
 mod outbox;
+
+pub use chats::CACHE_SECS as REGISTRATION_CACHE_SECS;
 
 use std::any::{Any, TypeId};
 use std::sync::Arc;
@@ -46,6 +49,8 @@ pub struct Engine {
     states: Vec<(TypeId, Arc<dyn Any + Send + Sync>)>,
     /// Recently seen senders.
     members: std::sync::Mutex<MemberCache>,
+    /// Chats registered into communities, as looked up.
+    registrations: chats::Registrations,
     /// Messages produced outside a request (level-ups found at a flush),
     /// stored in the outbox by [`Engine::due`].
     pending: std::sync::Mutex<Vec<Outgoing>>,
@@ -99,6 +104,7 @@ impl Engine {
         }
         Ok(Engine {
             members: Default::default(),
+            registrations: Default::default(),
             states,
             pending: Default::default(),
             config: Arc::new(config.clone()),
@@ -173,7 +179,14 @@ impl Engine {
         if msg.sender.is_bot || msg.text.trim().is_empty() {
             return Vec::new();
         }
-        let community = self.communities.for_chat(&msg.chat);
+        let community = match self.community_of(&msg.chat).await {
+            Ok(Some(c)) => c,
+            Ok(None) => return self.unbound(msg).await,
+            Err(e) => {
+                tracing::error!(error = %e, chat = %msg.chat.key(), "could not tell the chat's community");
+                return self.apology_if_command(msg, self.chat_locale(&msg.chat));
+            }
+        };
         let now = self.clock.now();
         let member = match self.member_of(&community.id, msg, now).await {
             Ok(m) => m,
@@ -184,7 +197,7 @@ impl Engine {
         };
         let locale = member.locale.unwrap_or(community.locale);
         let role = community.role_of(msg);
-        let ctx = Ctx { engine: self, msg, community, member, locale, role, now };
+        let ctx = Ctx { engine: self, msg, community: &community, member, locale, role, now };
         if msg.text.chars().nth(MAX_TEXT_CHARS).is_some() {
             return if looks_like_command(&msg.text) {
                 vec![ctx.reply("error-too-long", &Args::new().num("max", MAX_TEXT_CHARS as i64))]
@@ -221,6 +234,17 @@ impl Engine {
                 vec![ctx.reply("error-internal", &Args::new())]
             }
         }
+    }
+
+    /// A message in a group chat that belongs to no community: only the
+    /// features' `unbound` hooks see it (registering the chat, saying once
+    /// how to); nothing else runs, no member is created, no points move.
+    async fn unbound(&self, msg: &Incoming) -> Vec<Outgoing> {
+        let mut out = Vec::new();
+        for hook in ALL.iter().filter_map(|f| f.unbound) {
+            out.extend(hook(self, msg).await);
+        }
+        out
     }
 
     /// The passive hooks of the features that are on here see a message

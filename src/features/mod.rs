@@ -7,6 +7,7 @@
 //! nothing else keeps a list of features.
 
 pub mod checkin;
+pub mod community;
 pub mod core;
 pub mod digest;
 pub mod faq;
@@ -110,6 +111,7 @@ macro_rules! features {
 features! {
     Core => core,
     Link => link,
+    Community => community,
     Points => points: points::PointsConfig,
     Checkin => checkin: checkin::CheckinConfig,
     Shop => shop: shop::ShopConfig,
@@ -167,6 +169,10 @@ impl Observed {
 /// returns announcements, which go to the outbox.
 pub type DueHook = for<'a> fn(&'a Engine) -> BoxFuture<'a, Vec<Outgoing>>;
 
+/// Sees a message in a group chat that belongs to no community (see
+/// [`crate::community`]); returns what to send.
+pub type UnboundHook = for<'a> fn(&'a Engine, &'a crate::message::Incoming) -> BoxFuture<'a, Vec<Outgoing>>;
+
 /// Builds a feature's in-memory state for one engine (caches, group-commit
 /// queues), reached with [`Engine::state`] by its type.
 pub type StateFn = fn(&Config) -> Arc<dyn Any + Send + Sync>;
@@ -207,6 +213,8 @@ pub struct Feature {
     pub movements: &'static [MovementKind],
     /// What it re-points when `/link` merges two members.
     pub merge: Option<MergeHook>,
+    /// Its hook on messages in chats of no community.
+    pub unbound: Option<UnboundHook>,
 }
 
 impl Feature {
@@ -225,6 +233,7 @@ impl Feature {
             digest: None,
             movements: &[],
             merge: None,
+            unbound: None,
         }
     }
 

@@ -120,10 +120,10 @@ pub async fn enqueue_fires(engine: &Engine, now: DateTime<Utc>) -> Result<usize,
             tracing::error!(schedule = s.id, kind = %s.kind, "schedule of an unknown job kind; left alone");
             continue;
         };
-        let oldest = now - (kind.catch_up)(community);
+        let oldest = now - (kind.catch_up)(&community);
         if s.next < oldest {
             tracing::warn!(
-                schedule = s.id, kind = %s.kind, missed_since = %s.next, max_age = %(kind.catch_up)(community),
+                schedule = s.id, kind = %s.kind, missed_since = %s.next, max_age = %(kind.catch_up)(&community),
                 "missed fires older than the catch-up age are skipped"
             );
         }

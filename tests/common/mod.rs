@@ -133,8 +133,32 @@ pub fn t0() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-12-01T09:00:00+08:00").map(|t| t.to_utc()).unwrap_or_default()
 }
 
+/// The group chats the tests talk in. As an operator's config would, the
+/// harness lists them in the default community (unless a test's config puts
+/// them elsewhere): a group chat belongs to a community only when listed or
+/// registered.
+pub const TEST_CHATS: &[&str] =
+    &["telegram:-1001", "telegram:-1002", "telegram:-100", "discord:5", "discord:555", "discord:501"];
+
+/// `config` with the [`TEST_CHATS`] no community lists added to the default
+/// community.
+pub fn with_test_chats(config: &Config) -> Config {
+    let mut config = config.clone();
+    let placed: Vec<String> = config.communities.values().flat_map(|c| c.chats.clone()).collect();
+    let missing: Vec<String> = TEST_CHATS.iter().map(|c| c.to_string()).filter(|c| !placed.contains(c)).collect();
+    config.default_community_mut().chats.extend(missing);
+    config
+}
+
 impl TestChat {
+    /// An engine on `config` with the test chats listed (see [`TEST_CHATS`]).
     pub fn new(db: TestDb, config: &Config) -> TestChat {
+        TestChat::exactly(db, &with_test_chats(config))
+    }
+
+    /// An engine on `config` as it is: only the chats it lists belong to a
+    /// community.
+    pub fn exactly(db: TestDb, config: &Config) -> TestChat {
         let clock = ManualClock::frozen(t0());
         let engine =
             Engine::new(config, db.store.clone(), Arc::new(clock.clone())).unwrap_or_else(|e| panic!("engine: {e}"));
@@ -227,4 +251,23 @@ pub async fn due_and_sent(engine: &Engine) -> Vec<Outgoing> {
         }
     }
     out
+}
+
+/// A command line for `c` with every argument filled in (`all`) or only the
+/// required ones, with values of the declared kinds; a member argument is
+/// `@Bob`.
+pub fn command_line(c: &jixia::features::Command, all: bool) -> String {
+    use jixia::command::ArgKind;
+    let mut words = vec![format!("/{}", c.name)];
+    words.extend(c.sub.map(str::to_owned));
+    for arg in c.args.iter().filter(|a| all || a.required) {
+        words.push(match arg.kind {
+            ArgKind::Word => "x1".to_owned(),
+            ArgKind::Int { min, max } => min.max(1).min(max).to_string(),
+            ArgKind::Choice(options) => options.first().map_or("x", |o| *o).to_owned(),
+            ArgKind::Member => "@Bob".to_owned(),
+            ArgKind::Rest => "something to say\nand a second line".to_owned(),
+        });
+    }
+    words.join(" ")
 }

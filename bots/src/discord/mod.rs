@@ -237,7 +237,7 @@ pub async fn run(
 }
 
 fn default_locale(engine: &Engine, chat: &Chat) -> Locale {
-    engine.communities().for_chat(chat).locale
+    engine.chat_locale(chat)
 }
 
 /// Permissions of a member in a guild, from the cached roles: the guild's

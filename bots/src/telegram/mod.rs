@@ -390,7 +390,7 @@ impl Handler {
     }
 
     fn community_locale(&self, chat: &Chat) -> Locale {
-        self.engine.communities().for_chat(chat).locale
+        self.engine.chat_locale(chat)
     }
 
     async fn press(&self, press: Press) {

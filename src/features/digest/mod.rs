@@ -206,7 +206,7 @@ fn run_fire<'a>(engine: &'a Engine, job: &'a Job) -> BoxFuture<'a, JobResult> {
             return Ok(Vec::new());
         }
         let now = engine.now();
-        match render(engine, community, community.locale, now).await? {
+        match render(engine, &community, community.locale, now).await? {
             Some(body) => Ok(vec![Outgoing::post(Chat::group(platform, fire.chat_id), body)]),
             None => {
                 tracing::info!(schedule = fire.schedule, "digest had nothing to say; not sent");

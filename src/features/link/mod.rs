@@ -6,10 +6,11 @@
 //!
 //! Grammar: `/link` · `/link CODE`
 
-use chrono::{DateTime, Duration, Utc};
-use rand::Rng;
+pub mod codes;
 
 use std::sync::Arc;
+
+use chrono::Duration;
 
 use crate::BoxFuture;
 use crate::command::{ArgKind, ArgSpec, Permission};
@@ -17,12 +18,12 @@ use crate::features::{Command, Feature, FeatureId, PromptFile, merge_hooks};
 use crate::handler::{CommandError, CommandResult, Ctx, Handler, ParsedCommand};
 use crate::i18n::Args;
 use crate::message::{ChatKind, Outgoing};
-use crate::store::LinkOutcome;
+use crate::store::{LinkOutcome, MemberId};
 
 /// The link feature: always on.
 pub static FEATURE: Feature = Feature {
     commands: COMMANDS,
-    state: Some(|_| Arc::new(Guesses::default())),
+    state: Some(|_| Arc::new(Guesses::<MemberId>::default())),
     ..Feature::new(
         FeatureId::Link,
         PromptFile {
@@ -35,48 +36,8 @@ pub static FEATURE: Feature = Feature {
 /// A code from the other account.
 const CODE: ArgSpec = ArgSpec::optional("CODE", ArgKind::Word);
 
-/// How long a code stays valid.
-pub const CODE_TTL_MINUTES: i64 = 10;
-
-/// Letters and digits that cannot be confused with each other when copied
-/// by hand (no 0/O, 1/I/L).
-const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-const CODE_LEN: usize = 6;
-
-/// Wrong codes a member may try within [`GUESS_WINDOW_MINUTES`].
-pub const MAX_WRONG_CODES: usize = 5;
-/// The window for [`MAX_WRONG_CODES`].
-pub const GUESS_WINDOW_MINUTES: i64 = 10;
-
-/// Recent wrong codes per member, on this instance. Six characters from 31
-/// give 887 million codes; five tries per ten minutes (a code's life) make
-/// guessing one hopeless even across several instances and accounts.
-#[derive(Debug, Default)]
-pub struct Guesses(std::sync::Mutex<std::collections::HashMap<crate::store::MemberId, Vec<DateTime<Utc>>>>);
-
-impl Guesses {
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<crate::store::MemberId, Vec<DateTime<Utc>>>> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// When `member` may try again, if they have used up their tries.
-    fn blocked_until(&self, member: crate::store::MemberId, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let window = Duration::minutes(GUESS_WINDOW_MINUTES);
-        let mut map = self.lock();
-        let tries = map.get_mut(&member)?;
-        tries.retain(|t| *t + window > now && *t <= now);
-        (tries.len() >= MAX_WRONG_CODES).then(|| tries.iter().min().map_or(now, |t| *t + window))
-    }
-
-    fn record(&self, member: crate::store::MemberId, now: DateTime<Utc>) {
-        let mut map = self.lock();
-        if map.len() > 100_000 {
-            let window = Duration::minutes(GUESS_WINDOW_MINUTES);
-            map.retain(|_, tries| tries.iter().any(|t| *t + window > now));
-        }
-        map.entry(member).or_default().push(now);
-    }
-}
+pub use codes::{CODE_TTL_MINUTES, GUESS_WINDOW_MINUTES, MAX_WRONG_CODES};
+use codes::{Guesses, new_code};
 
 /// The link commands.
 const COMMANDS: &[Command] = &[Command {
@@ -87,11 +48,6 @@ const COMMANDS: &[Command] = &[Command {
     args: &[CODE],
     run: Handler(link),
 }];
-
-fn new_code() -> String {
-    let mut rng = rand::rng();
-    (0..CODE_LEN).map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())])).collect()
-}
 
 fn link<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
@@ -126,18 +82,18 @@ async fn issue(ctx: &Ctx<'_>) -> CommandResult {
 async fn redeem(ctx: &Ctx<'_>, code: &str) -> CommandResult {
     let typed = code.trim();
     let code = typed.to_uppercase();
-    if code.chars().count() != CODE_LEN || !code.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
+    if !codes::looks_like_code(&code) {
         return Err(CommandError::member("link-bad-code", Args::new().str("code", typed)));
     }
-    let guesses = ctx.state::<Guesses>()?;
-    if let Some(until) = guesses.blocked_until(ctx.member.id, ctx.now) {
+    let guesses = ctx.state::<Guesses<MemberId>>()?;
+    if let Some(until) = guesses.blocked_until(&ctx.member.id, ctx.now) {
         let minutes = ((until - ctx.now).num_seconds() + 59) / 60;
         return Err(CommandError::member("link-too-many-codes", Args::new().num("minutes", minutes.max(1))));
     }
     let outcome =
         ctx.store().links().redeem_link_code(&ctx.community.id, &code, ctx.member.id, ctx.now, &merge_hooks()).await?;
     if matches!(outcome, LinkOutcome::Unknown | LinkOutcome::Expired) {
-        guesses.record(ctx.member.id, ctx.now);
+        guesses.record(&ctx.member.id, ctx.now);
     }
     match outcome {
         LinkOutcome::Linked { kept, merged } => {

@@ -6,12 +6,13 @@
 //! window of activity points. Command points never take this path.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 
 use super::{ACTIVITY, PointsConfig, THANKS, level_up};
+use crate::community::Community;
 use crate::engine::Engine;
 use crate::handler::Ctx;
 use crate::ledger::{MovementKind, Owner, Transfer, TransferOutcome};
@@ -32,6 +33,7 @@ struct Pending {
     transfer: Transfer,
     msg: Incoming,
     name: String,
+    community: Arc<Community>,
 }
 
 /// When each member (by community) last thanked someone for a bonus.
@@ -99,6 +101,7 @@ impl Activity {
                         transfer: award(ctx, ACTIVITY, me, amount),
                         msg: msg.clone(),
                         name: msg.sender.name.clone(),
+                        community: ctx.community.clone(),
                     });
                 }
             }
@@ -163,6 +166,7 @@ impl Activity {
             transfer: award(ctx, THANKS, thanked.id, config.thanks_bonus),
             msg: ctx.msg.clone(),
             name: author.name.clone(),
+            community: ctx.community.clone(),
         })
     }
 
@@ -198,7 +202,7 @@ impl Activity {
         let mut out = Vec::new();
         for (p, outcome) in batch.iter().zip(outcomes) {
             let TransferOutcome::Applied(balance) = outcome else { continue };
-            let community = engine.communities().for_chat(&p.msg.chat);
+            let community = &p.community;
             let Owner::Member(member) = p.transfer.to else { continue };
             match level_up(
                 engine,
