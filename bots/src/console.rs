@@ -5,7 +5,9 @@
 //!
 //! Every message, typed or sent by the bot, gets an id from one counter and is
 //! printed as `[CHAT] NAME #ID: text`; continuation lines are indented by two
-//! spaces. Lines starting with `:` steer the console (see [`HELP`]); its own
+//! spaces. The engine sees `SESSION#ID` as the platform's message id, with a
+//! random session prefix per run: ledger keys come from message ids, so `#1`
+//! of today's run must not be `#1` of yesterday's on the same database. Lines starting with `:` steer the console (see [`HELP`]); its own
 //! notices start with `-- `.
 
 use std::collections::{HashMap, HashSet};
@@ -64,6 +66,8 @@ pub struct Console {
     sender: String,
     place: Place,
     admins: HashSet<String>,
+    /// This run's prefix of platform message ids (see the module doc).
+    session: String,
     next_id: u64,
     seen: HashMap<u64, Seen>,
     /// Echo typed messages (pipe mode), so the output is a full transcript.
@@ -82,6 +86,7 @@ impl Console {
             sender: sender.to_owned(),
             place: Place::Group(chat.to_owned()),
             admins: HashSet::new(),
+            session: format!("{:016x}", rand::random::<u64>()),
             next_id: 1,
             seen: HashMap::new(),
             echo,
@@ -106,6 +111,12 @@ impl Console {
             ChatKind::Group => chat.id.clone(),
             ChatKind::Private => format!("dm:{}", chat.id),
         }
+    }
+
+    /// The platform message id of console message `#id`: unique across
+    /// runs on one database, where the printed `#id` starts again at 1.
+    fn platform_id(&self, id: u64) -> String {
+        format!("{}#{id}", self.session)
     }
 
     fn take_id(&mut self) -> u64 {
@@ -221,11 +232,11 @@ impl Console {
         let msg = Incoming {
             chat: chat.clone(),
             sender: author.clone(),
-            message_id: id.to_string(),
+            message_id: self.platform_id(id),
             text: text.to_owned(),
             reply_to: reply_to.and_then(|rid| {
                 self.seen.get(&rid).map(|s| ReplyTo {
-                    message_id: rid.to_string(),
+                    message_id: self.platform_id(rid),
                     author: Some(s.author.clone()),
                     text: Some(s.text.clone()),
                 })

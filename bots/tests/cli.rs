@@ -434,6 +434,56 @@ fn data_survives_a_restart() -> TestResult {
     Ok(())
 }
 
+/// Two console runs on one database, the same lines in each: every run
+/// numbers its messages from #1 again, yet bob's chatting earns activity
+/// points and alice's grant is applied in both runs, not answered "already
+/// done" or silently dropped as a repeat of the first run's #1 and #2.
+fn second_session_is_not_a_redelivery(sb: &Sandbox, db: &str) -> TestResult {
+    let script = ":time 2026-12-01T09:00:00+08:00\n:as bob\nhello everyone, glad to be here\n:as alice\n\
+                  /points grant @bob 25 first\n/points @bob\n";
+    let steady = [("JIXIA__FEATURES__POINTS__ACTIVITY_MIN", "20"), ("JIXIA__FEATURES__POINTS__ACTIVITY_MAX", "20")];
+    let session = || sb.jixia_env(&["console", "--db", db, "--as", "alice", "--moderator", "alice"], script, &steady);
+    let first = session()?;
+    first.assert_clean();
+    first.assert_lines_in_order(&[
+        "[general] bob #1: hello everyone, glad to be here",
+        "[general] alice #2: /points grant @bob 25 first",
+        "[general] jixia #3: 已给 bob 加 25 分（first），现在可用 45 分。",
+        "[general] alice #4: /points @bob",
+        "  可用积分：45 · 累计贡献：45",
+    ]);
+    let second = session()?;
+    second.assert_clean();
+    second.assert_lines_in_order(&[
+        "[general] bob #1: hello everyone, glad to be here",
+        "[general] alice #2: /points grant @bob 25 first",
+        "[general] jixia #3: 已给 bob 加 25 分（first），现在可用 90 分。",
+        "[general] alice #4: /points @bob",
+        "  可用积分：90 · 累计贡献：90",
+    ]);
+    Ok(())
+}
+
+#[test]
+fn console_sessions_on_one_sqlite_database_are_new_messages() -> TestResult {
+    let sb = Sandbox::new("sessions")?;
+    second_session_is_not_a_redelivery(&sb, &sb.db())
+}
+
+#[test]
+fn console_sessions_on_one_postgres_database_are_new_messages() -> TestResult {
+    let Ok(server) = std::env::var("JIXIA_TEST_PG_URL") else {
+        writeln!(std::io::stderr(), "postgres cases skipped: JIXIA_TEST_PG_URL is not set")?;
+        return Ok(());
+    };
+    let rt = tokio::runtime::Runtime::new()?;
+    let scratch = rt.block_on(ScratchDb::create(&DbUrl::new(server)))?;
+    let sb = Sandbox::new("sessions-pg")?;
+    second_session_is_not_a_redelivery(&sb, scratch.url().expose())?;
+    rt.block_on(scratch.drop_db())?;
+    Ok(())
+}
+
 /// Without `--db` the console uses `./jixia.db` in the working directory.
 #[test]
 fn default_database_is_in_the_working_directory() -> TestResult {
