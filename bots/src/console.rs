@@ -193,21 +193,20 @@ impl Console {
                 }
                 None => notice(out, "usage: :press ID N")?,
             },
-            "time" => match DateTime::parse_from_rfc3339(rest) {
-                Ok(t) => {
-                    self.clock.set(t.to_utc());
+            "time" => match DateTime::parse_from_rfc3339(rest).map(|t| (t, self.clock.try_set(t.to_utc()))) {
+                Ok((t, Ok(()))) => {
                     notice(out, &format!("time is now {}", t.format("%Y-%m-%d %H:%M:%S %:z")))?;
                     self.deliver_due(out).await?;
                 }
+                Ok((_, Err(e))) => notice(out, &format!("cannot set the time to {rest}: {e}"))?,
                 Err(_) => notice(out, "usage: :time 2026-12-01T09:00:00+08:00 (RFC 3339, with an offset)")?,
             },
-            "advance" => match parse_duration(rest) {
-                Some(d) => {
-                    self.clock.advance(d);
-                    let now = self.clock.now();
+            "advance" => match parse_duration(rest).map(|d| self.clock.try_advance(d)) {
+                Some(Ok(now)) => {
                     notice(out, &format!("time is now {}", now.format("%Y-%m-%d %H:%M:%S UTC")))?;
                     self.deliver_due(out).await?;
                 }
+                Some(Err(e)) => notice(out, &format!("cannot advance by {rest}: {e}"))?,
                 None => notice(out, "usage: :advance 90m | 25h | 3d (s, m, h, d or w)")?,
             },
             _ => notice(out, &format!("unknown console command :{directive} (try :help)"))?,
@@ -384,7 +383,7 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
         }
         let n: i64 = digits.parse().ok()?;
         digits.clear();
-        total += match c {
+        let part = match c {
             's' => Duration::try_seconds(n)?,
             'm' => Duration::try_minutes(n)?,
             'h' => Duration::try_hours(n)?,
@@ -392,6 +391,7 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
             'w' => Duration::try_weeks(n)?,
             _ => return None,
         };
+        total = total.checked_add(&part)?;
         any = true;
     }
     (any && digits.is_empty()).then_some(total)
@@ -411,5 +411,6 @@ mod tests {
         assert_eq!(parse_duration("10"), None);
         assert_eq!(parse_duration("5y"), None);
         assert_eq!(parse_duration("99999999999999999999d"), None);
+        assert_eq!(parse_duration("15250284452w15250284452w"), None, "each part fits, the sum does not");
     }
 }

@@ -363,6 +363,25 @@ fn link_code(line: &str) -> Option<String> {
     (valid && rest[code.len()..].starts_with("（10 分钟内有效，只能用一次）")).then_some(code)
 }
 
+/// The console's clock keeps to 1970-9999: a move beyond is refused with a
+/// notice (it used to panic in clock.rs), the time stays, and the console
+/// goes on.
+#[test]
+fn clock_moves_out_of_range_are_refused() -> TestResult {
+    let sb = Sandbox::new("clock")?;
+    let script = ":time 2026-12-01T09:00:00+08:00\n:advance 100000000w\n:advance 15250284452w15250284452w\n\
+                  :time 0001-01-01T00:00:00Z\n/ping\n";
+    console(&sb, &[], script)?.assert_transcript(&[
+        "-- time is now 2026-12-01 09:00:00 +08:00",
+        "-- cannot advance by 100000000w: the clock stays between 1970-01-01 and 9999-12-31 (UTC)",
+        "-- usage: :advance 90m | 25h | 3d (s, m, h, d or w)",
+        "-- cannot set the time to 0001-01-01T00:00:00Z: the clock stays between 1970-01-01 and 9999-12-31 (UTC)",
+        "[general] me #1: /ping",
+        "[general] jixia #2: pong 🏓",
+    ]);
+    Ok(())
+}
+
 /// `/whois` is for moderators: alice is refused as a member, and allowed as
 /// a configured moderator or as a platform admin of the chat.
 #[test]
