@@ -252,8 +252,8 @@ impl Console {
         self.deliver_due(out).await
     }
 
-    /// `@NAME` words: the bot's own name addresses the bot, others mention
-    /// console members of that name.
+    /// `@NAME` words: the bot's own name (in any case, as on Telegram)
+    /// addresses the bot, others mention console members of that name.
     fn mentions(&self, text: &str) -> (Vec<Mention>, bool) {
         let mut mentions = Vec::new();
         let mut bot = false;
@@ -263,7 +263,7 @@ impl Console {
             if name.is_empty() {
                 continue;
             }
-            if name == self.bot_name {
+            if name.to_lowercase() == self.bot_name.to_lowercase() {
                 bot = true;
             } else {
                 mentions.push(Mention { user_id: name.to_owned(), name: name.to_owned() });

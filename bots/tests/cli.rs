@@ -382,6 +382,25 @@ fn clock_moves_out_of_range_are_refused() -> TestResult {
     Ok(())
 }
 
+/// `/ping` with a zero-width space after it (some clients append one) and
+/// the bot's name in capitals are answered like `/ping` and `@jixia …`;
+/// both used to get no reply at all.
+#[test]
+fn invisible_spaces_and_the_bot_name_in_capitals_are_folded() -> TestResult {
+    let sb = Sandbox::new("fold")?;
+    let run = console(&sb, &[], "/ping\u{200B}\n@JIXIA /points\n@Jixia ping\n")?;
+    run.assert_clean();
+    run.assert_lines_in_order(&[
+        "[general] me #1: /ping\u{200B}",
+        "[general] jixia #2: pong 🏓",
+        "[general] me #3: @JIXIA /points",
+        "[general] jixia #4: me · 0 级「新手」",
+        "[general] me #5: @Jixia ping",
+        "[general] jixia #6: pong 🏓",
+    ]);
+    Ok(())
+}
+
 /// `/whois` is for moderators: alice is refused as a member, and allowed as
 /// a configured moderator or as a platform admin of the chat.
 #[test]
