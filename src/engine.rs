@@ -213,8 +213,10 @@ impl Engine {
 
     /// Handles one message and returns what to send. Never fails: internal
     /// errors are logged and answered with an apology when a command was
-    /// asked for.
+    /// asked for. The message is cleaned first ([`Incoming::cleaned`]).
     pub async fn handle(&self, msg: &Incoming) -> Vec<Outgoing> {
+        let cleaned = msg.cleaned();
+        let msg: &Incoming = &cleaned;
         if msg.sender.is_bot || msg.text.trim().is_empty() {
             return Vec::new();
         }

@@ -6,13 +6,16 @@
 //!
 //! Parsing checks the whole file first and reports every bad row with its
 //! line number; the store then imports all entries in one transaction, so
-//! a bad file changes nothing.
+//! a bad file changes nothing. Text is cleaned like chat messages
+//! ([`crate::message::clean_text`]): NUL, control characters and
+//! non-characters, raw or written as JSON escapes (`\u0000`), are dropped.
 
 use std::collections::HashMap;
 use std::fmt;
 
 use super::normalize::tokenize;
 use crate::i18n::Locale;
+use crate::message::clean_text;
 use crate::store::faq::FaqEntry;
 
 /// Largest FAQ file read (bytes).
@@ -198,9 +201,10 @@ pub fn parse(bytes: &[u8], format: FaqFormat) -> Result<Vec<FaqEntry>, ImportErr
 fn check_rows(rows: Vec<Row>, errors: &mut Vec<ImportError>) -> Vec<FaqEntry> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
+    let clean = |s: &str| clean_text(s.trim()).trim().to_owned();
     for row in rows {
-        let question = row.question.trim().to_owned();
-        let answer = row.answer.trim().to_owned();
+        let question = clean(&row.question);
+        let answer = clean(&row.answer);
         if question.is_empty() {
             errors.push(ImportError::line(row.line, "the entry has no question"));
             continue;
@@ -251,10 +255,10 @@ fn check_rows(rows: Vec<Row>, errors: &mut Vec<ImportError>) -> Vec<FaqEntry> {
             id,
             question,
             answer,
-            link: row.link.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()),
-            tags: row.tags.into_iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect(),
+            link: row.link.map(|l| clean(&l)).filter(|l| !l.is_empty()),
+            tags: row.tags.iter().map(|t| clean(t)).filter(|t| !t.is_empty()).collect(),
             lang,
-            aliases: row.aliases.into_iter().map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect(),
+            aliases: row.aliases.iter().map(|a| clean(a)).filter(|a| !a.is_empty()).collect(),
             ..FaqEntry::default()
         });
     }
