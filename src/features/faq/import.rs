@@ -25,6 +25,23 @@ pub const MAX_QUESTION_CHARS: usize = 500;
 /// Longest answer (characters).
 pub const MAX_ANSWER_CHARS: usize = 4000;
 
+/// Reads a FAQ file, at most [`MAX_FILE_BYTES`]: an input that goes on
+/// past the limit is refused as soon as it does, without reading the rest
+/// (`faq import /dev/zero` stops at once instead of growing without bound).
+pub fn read_limited(reader: impl std::io::Read) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(MAX_FILE_BYTES).unwrap_or(u64::MAX);
+    reader.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!("larger than {} MB ({MAX_FILE_BYTES} bytes), the limit for a FAQ file", MAX_FILE_BYTES >> 20),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// A file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaqFormat {
