@@ -139,11 +139,16 @@ pub enum EngineError {
     /// Two job kinds share a name.
     #[error("job kind {0} is registered twice")]
     DuplicateJobKind(&'static str),
+    /// A feature setting is out of its range (`Config::load` checks this
+    /// too; an embedder may build a `Config` by hand).
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
 }
 
 impl Engine {
     /// Builds an engine over a store (already migrated), with a clock.
     pub fn new(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<Engine, EngineError> {
+        config.validate_features()?;
         let communities = Communities::from_config(config);
         if communities.all().any(|c| c.features.faq.enabled) {
             // The segmenter takes 0.1 s to load: not on the first question,

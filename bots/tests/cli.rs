@@ -657,6 +657,21 @@ fn run_with_an_unreachable_telegram() -> TestResult {
     run_with_an_unreachable("telegram", "123456:tg-token-sekrit", "cannot reach the Telegram Bot API")
 }
 
+/// `config check` refuses a setting outside its documented range, naming
+/// the key; `console` refuses to start with it. Both used to accept it and
+/// panic on the first message.
+#[test]
+fn config_check_refuses_an_out_of_range_setting() -> TestResult {
+    let sb = Sandbox::new("range")?;
+    let config = sb.write("jixia.toml", "[features.points]\nactivity_cooldown_secs = 9223372036854775807\n")?;
+    let message = "config key `features.points.activity_cooldown_secs`: must be between 1 and 86400; \
+                   got 9223372036854775807";
+    sb.jixia(&["config", "check", "--config", &config], "")?.assert_fails_with(message);
+    let db = sb.db();
+    sb.jixia(&["console", "--db", &db, "--config", &config], "hello everyone\n")?.assert_fails_with(message);
+    Ok(())
+}
+
 #[test]
 fn config_check_prints_a_summary_without_secrets() -> TestResult {
     let sb = Sandbox::new("check")?;

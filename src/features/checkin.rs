@@ -69,10 +69,12 @@ impl Default for CheckinConfig {
 }
 
 impl CheckinConfig {
-    /// Today's reward for a streak of `streak` days.
+    /// Today's reward for a streak of `streak` days. Saturating, so no
+    /// setting can make it overflow (validated settings keep it far below).
     pub fn reward(&self, streak: i64) -> i64 {
-        let bonus = (self.streak_bonus_percent * (streak - 1).max(0)).min(self.streak_bonus_cap_percent).max(0);
-        self.base * (100 + bonus) / 100
+        let days = streak.saturating_sub(1).max(0);
+        let bonus = self.streak_bonus_percent.saturating_mul(days).min(self.streak_bonus_cap_percent).max(0);
+        self.base.saturating_mul(bonus.saturating_add(100)) / 100
     }
 }
 
@@ -239,7 +241,7 @@ fn checkin<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, Comma
             }
             CheckinOutcome::Insufficient { .. } => return Err(CommandError::member("error-internal", Args::new())),
         };
-        let earned: i64 = rewards.iter().map(|r| r.amount).sum();
+        let earned = rewards.iter().fold(0_i64, |sum, r| sum.saturating_add(r.amount));
         let mut args = Args::new().num("reward", amount).num("streak", streak).num("balance", balance.balance);
         let key = match next_milestone(config, streak) {
             Some((days, left)) => {
@@ -262,7 +264,7 @@ fn checkin<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, Comma
             ctx.community,
             ctx.member.id,
             &name,
-            balance.contribution - earned,
+            balance.contribution.saturating_sub(earned),
             balance.contribution,
         )
         .await?
@@ -333,7 +335,7 @@ fn makeup<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, Command
                     .num("reward", config.base)
                     .num("streak", streak_ending(&all, end))
                     .num("balance", b.balance)
-                    .num("left", config.makeup_per_month - used - 1);
+                    .num("left", config.makeup_per_month.saturating_sub(used).saturating_sub(1).max(0));
                 Ok(vec![ctx.reply("checkin-makeup-done", &args)])
             }
             CheckinOutcome::AlreadyDone => {
@@ -387,6 +389,26 @@ fn digest_streaks<'a>(
     })
 }
 
+impl CheckinConfig {
+    /// The ranges of `[features.checkin]` (`prefix` names the section).
+    /// Rewards stay at most [`crate::config::MAX_POINTS`] times 11 (base
+    /// plus a capped bonus of at most 1000 %).
+    pub fn validate(&self, prefix: &str) -> Result<(), crate::config::ConfigError> {
+        use crate::config::{MAX_POINTS, check_range};
+        check_range(prefix, "base", self.base, 1..=MAX_POINTS)?;
+        check_range(prefix, "streak_bonus_percent", self.streak_bonus_percent, 0..=1000)?;
+        check_range(prefix, "streak_bonus_cap_percent", self.streak_bonus_cap_percent, 0..=1000)?;
+        for (i, m) in self.milestones.iter().enumerate() {
+            // Streaks are counted up to STREAK_HORIZON days.
+            check_range(prefix, &format!("milestones[{i}].days"), m.days, 1..=STREAK_HORIZON)?;
+            check_range(prefix, &format!("milestones[{i}].reward"), m.reward, 0..=MAX_POINTS)?;
+        }
+        check_range(prefix, "makeup_price", self.makeup_price, 0..=MAX_POINTS)?;
+        check_range(prefix, "makeup_window_days", self.makeup_window_days, 0..=365)?;
+        check_range(prefix, "makeup_per_month", self.makeup_per_month, 0..=31)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,5 +432,17 @@ mod tests {
         let c = CheckinConfig::default();
         let rewards: Vec<i64> = (1..=8).map(|s| c.reward(s)).collect();
         assert_eq!(rewards, [10, 11, 12, 13, 14, 15, 15, 15]);
+    }
+
+    #[test]
+    fn reward_arithmetic_saturates_instead_of_overflowing() {
+        let c = CheckinConfig {
+            base: i64::MAX,
+            streak_bonus_percent: i64::MAX,
+            streak_bonus_cap_percent: i64::MAX,
+            ..CheckinConfig::default()
+        };
+        assert_eq!(c.reward(i64::MAX), i64::MAX / 100);
+        assert_eq!(c.reward(i64::MIN), i64::MAX / 100);
     }
 }

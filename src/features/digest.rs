@@ -281,3 +281,13 @@ fn now<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
         }
     })
 }
+
+impl DigestConfig {
+    /// The ranges of `[features.digest]` (`prefix` names the section).
+    pub fn validate(&self, prefix: &str) -> Result<(), crate::config::ConfigError> {
+        use crate::config::check_range;
+        check_range(prefix, "catch_up_hours", self.catch_up_hours, 0..=168)?;
+        check_range(prefix, "period_hours", self.period_hours, 1..=8784)?;
+        check_range(prefix, "top", self.top, 1..=30)
+    }
+}

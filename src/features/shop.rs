@@ -125,7 +125,7 @@ fn list<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandR
             let mut line = format!("{} — {} — {}", item.id, item.name(ctx.locale), item.price);
             let extra = match item.stock {
                 Some(stock) => {
-                    let left = (stock - ctx.store().sold(&ctx.community.id, &item.id).await?).max(0);
+                    let left = stock.saturating_sub(ctx.store().sold(&ctx.community.id, &item.id).await?).max(0);
                     ctx.text("shop-left", &Args::new().num("left", left)).to_plain()
                 }
                 None => ctx.text("shop-unlimited", &Args::new()).to_plain(),
@@ -249,4 +249,21 @@ fn done<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
 
 fn refund<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(settle(ctx, cmd, true))
+}
+
+impl ShopConfig {
+    /// The ranges of `[features.shop]` (`prefix` names the section): every
+    /// item costs something, and its stock and level are bounded.
+    pub fn validate(&self, prefix: &str) -> Result<(), crate::config::ConfigError> {
+        use crate::config::{MAX_POINTS, check_range};
+        for (i, item) in self.items.iter().enumerate() {
+            let item_prefix = format!("{prefix}.items[{i}]");
+            check_range(&item_prefix, "price", item.price, 1..=MAX_POINTS)?;
+            if let Some(stock) = item.stock {
+                check_range(&item_prefix, "stock", stock, 0..=1_000_000)?;
+            }
+            check_range(&item_prefix, "min_level", item.min_level, 0..=crate::features::points::levels::MAX_LEVEL)?;
+        }
+        Ok(())
+    }
 }

@@ -711,6 +711,19 @@ async fn feedback(ctx: &Ctx<'_>, kind: FaqCounter) -> Result<Vec<Outgoing>, Stor
     Ok(vec![ctx.reply("faq-feedback-noted", &Args::new().str("id", redirect.entry_id.clone()))])
 }
 
+impl FaqConfig {
+    /// The ranges of `[features.faq]` (`prefix` names the section).
+    pub fn validate(&self, prefix: &str) -> Result<(), crate::config::ConfigError> {
+        use crate::config::check_range;
+        check_range(prefix, "threshold_zh", self.threshold_zh, 0.0..=1.0)?;
+        check_range(prefix, "threshold_en", self.threshold_en, 0.0..=1.0)?;
+        check_range(prefix, "entry_cooldown_minutes", self.entry_cooldown_minutes, 0..=10_080)?;
+        check_range(prefix, "max_redirects_per_hour", self.max_redirects_per_hour, 0..=1000)?;
+        check_range(prefix, "preview_chars", self.preview_chars, 0..=import::MAX_ANSWER_CHARS)?;
+        check_range(prefix, "gaps_days", self.gaps_days, 1..=366)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

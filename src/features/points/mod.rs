@@ -260,8 +260,15 @@ async fn correct(ctx: &Ctx<'_>, cmd: &ParsedCommand, kind: MovementKind) -> Comm
             let key = if kind == MovementKind::Deduct { "points-deducted" } else { "points-granted" };
             let mut out = vec![ctx.reply(key, &args.num("balance", b.balance))];
             if kind == MovementKind::Grant
-                && let Some(text) =
-                    level_up(ctx.engine, ctx.community, member, &name, b.contribution - amount, b.contribution).await?
+                && let Some(text) = level_up(
+                    ctx.engine,
+                    ctx.community,
+                    member,
+                    &name,
+                    b.contribution.saturating_sub(amount),
+                    b.contribution,
+                )
+                .await?
             {
                 out.push(Outgoing::post(m.chat.clone(), text));
             }
@@ -354,4 +361,30 @@ fn digest_top<'a>(
         body.append(RichText::list(&lines));
         Ok(Some(body))
     })
+}
+
+impl PointsConfig {
+    /// The ranges of `[features.points]` (`prefix` names the section).
+    pub fn validate(&self, prefix: &str) -> Result<(), crate::config::ConfigError> {
+        use crate::config::{MAX_POINTS, check_range};
+        check_range(prefix, "activity_min", self.activity_min, 0..=MAX_POINTS)?;
+        check_range(prefix, "activity_max", self.activity_max, 0..=MAX_POINTS)?;
+        if self.activity_min > self.activity_max {
+            return Err(crate::config::ConfigError::Key {
+                key: format!("{prefix}.activity_min"),
+                message: format!("must not be above activity_max ({}); got {}", self.activity_max, self.activity_min),
+            });
+        }
+        check_range(prefix, "activity_cooldown_secs", self.activity_cooldown_secs, 1..=86_400)?;
+        check_range(prefix, "min_chars", self.min_chars, 0..=crate::engine::MAX_TEXT_CHARS)?;
+        check_range(prefix, "thanks_bonus", self.thanks_bonus, 0..=MAX_POINTS)?;
+        check_range(prefix, "thanks_per_hour", self.thanks_per_hour, 0..=1000)?;
+        for (i, n) in self.level_curve.iter().enumerate() {
+            check_range(prefix, &format!("level_curve[{i}]"), *n, 0..=MAX_POINTS)?;
+        }
+        for (i, t) in self.titles.iter().enumerate() {
+            check_range(prefix, &format!("titles[{i}].level"), t.level, 0..=levels::MAX_LEVEL)?;
+        }
+        check_range(prefix, "flush_ms", self.flush_ms, 1..=60_000)
+    }
 }
