@@ -9,6 +9,8 @@
 //! from that file (`JIXIA__TELEGRAM__TOKEN_FILE=/run/secrets/tg`).
 
 use std::collections::BTreeMap;
+use std::fmt::Display;
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -45,6 +47,30 @@ pub struct Config {
 }
 
 pub use crate::features::FeaturesConfig;
+
+/// The largest number of points any one configured amount may be (an
+/// award, a reward, a price), as a moderator's largest grant: far from
+/// anything a community gives at once, and far enough below `i64::MAX`
+/// that balances built from such amounts cannot overflow.
+pub const MAX_POINTS: i64 = 1_000_000;
+
+/// Checks one numeric setting, `PREFIX.NAME`, against its documented range
+/// (`config/jixia.example.toml` states each one). The error names the key
+/// and the range.
+pub fn check_range<T: PartialOrd + Display>(
+    prefix: &str,
+    name: &str,
+    value: T,
+    range: RangeInclusive<T>,
+) -> Result<(), ConfigError> {
+    if range.contains(&value) {
+        return Ok(());
+    }
+    Err(ConfigError::Key {
+        key: format!("{prefix}.{name}"),
+        message: format!("must be between {} and {}; got {value}", range.start(), range.end()),
+    })
+}
 
 /// `[bot]`
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -244,19 +270,24 @@ impl Default for TelegramConfig {
     }
 }
 
+impl DatabaseConfig {
+    /// The ranges of the `[database]` section.
+    fn validate(&self) -> Result<(), ConfigError> {
+        check_range("database", "max_connections", self.max_connections, 1..=1000)?;
+        check_range("database", "busy_timeout_ms", self.busy_timeout_ms, 0..=600_000)?;
+        check_range("database", "connect_timeout_ms", self.connect_timeout_ms, 100..=600_000)
+    }
+}
+
 impl TelegramConfig {
     /// The checks of the `[telegram]` section that serde cannot do.
     fn validate(&self) -> Result<(), ConfigError> {
         let key_err = |key: &str, message: String| ConfigError::Key { key: format!("telegram.{key}"), message };
-        for (key, value) in [
-            ("global_per_second", self.global_per_second),
-            ("group_per_minute", self.group_per_minute),
-            ("chat_per_second", self.chat_per_second),
-        ] {
-            if value == 0 {
-                return Err(key_err(key, "must be at least 1".into()));
-            }
-        }
+        check_range("telegram", "admin_cache_seconds", self.admin_cache_seconds, 0..=86_400)?;
+        check_range("telegram", "button_ttl_seconds", self.button_ttl_seconds, 60..=2_592_000)?;
+        check_range("telegram", "global_per_second", self.global_per_second, 1..=1000)?;
+        check_range("telegram", "group_per_minute", self.group_per_minute, 1..=1000)?;
+        check_range("telegram", "chat_per_second", self.chat_per_second, 1..=100)?;
         if let Some(url) = &self.api_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
@@ -402,10 +433,8 @@ impl DiscordConfig {
                 return Err(key_err(key, format!("`{v}` is not a Discord id (a number)")));
             }
         }
-        if self.global_per_second == 0 {
-            return Err(key_err("global_per_second", "must be at least 1".into()));
-        }
-        Ok(())
+        check_range("discord", "global_per_second", self.global_per_second, 1..=1000)?;
+        check_range("discord", "button_ttl_seconds", self.button_ttl_seconds, 60..=2_592_000)
     }
 }
 
@@ -480,9 +509,8 @@ impl Config {
         if self.bot.name.trim().is_empty() {
             return Err(key_err("bot.name".into(), "must not be empty".into()));
         }
-        if self.database.max_connections == 0 {
-            return Err(key_err("database.max_connections".into(), "must be at least 1".into()));
-        }
+        self.database.validate()?;
+        self.validate_features()?;
         let known: Vec<&str> = self.communities.keys().map(String::as_str).collect();
         match &self.bot.default_community {
             Some(id) if !self.communities.is_empty() && !self.communities.contains_key(id) => {
@@ -540,12 +568,6 @@ impl Config {
                 }
             }
         }
-        self.features.validate("features")?;
-        for (id, c) in &self.communities {
-            if let Some(features) = &c.features {
-                features.validate(&format!("communities.{id}.features"))?;
-            }
-        }
         self.telegram.validate()?;
         self.discord.validate()?;
         for (section, enabled, token) in [
@@ -557,6 +579,18 @@ impl Config {
                     format!("{section}.token"),
                     format!("{section} is enabled but has no token; set JIXIA__{}__TOKEN", section.to_uppercase()),
                 ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The feature sections' checks: the top-level `[features]` and each
+    /// community's own. [`crate::Engine::new`] runs them too.
+    pub fn validate_features(&self) -> Result<(), ConfigError> {
+        self.features.validate("features")?;
+        for (id, c) in &self.communities {
+            if let Some(features) = &c.features {
+                features.validate(&format!("communities.{id}.features"))?;
             }
         }
         Ok(())

@@ -1,6 +1,12 @@
 //! The platform-free message model: what adapters hand to the engine
 //! (`Incoming`) and what the engine hands back to be sent (`Outgoing`).
+//!
+//! Text from outside is cleaned at this boundary ([`clean_text`],
+//! [`Incoming::cleaned`]): NUL and other control characters, and Unicode
+//! non-characters, never reach a feature or the store. PostgreSQL refuses
+//! NUL in text, so one such byte used to fail every write it rode in.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -154,7 +160,8 @@ pub struct Incoming {
 }
 
 impl Incoming {
-    /// A plain text message with no reply or mentions.
+    /// A plain text message with no reply or mentions, cleaned
+    /// ([`Incoming::cleaned`]).
     pub fn text(
         chat: Chat,
         sender: Sender,
@@ -172,7 +179,88 @@ impl Incoming {
             mentions_bot: false,
             at,
         }
+        .cleaned()
+        .into_owned()
     }
+
+    /// The message with [`clean_text`] applied to every text it carries:
+    /// chat id and title, sender id and name, message id, text, the reply's
+    /// ids, author and text, and the mentions. Borrowed when nothing needs
+    /// cleaning, which is almost always. [`crate::Engine::handle`] cleans
+    /// every message it is given, so no adapter can forget.
+    pub fn cleaned(&self) -> Cow<'_, Incoming> {
+        if self.texts().all(|t| !t.chars().any(unwanted)) {
+            return Cow::Borrowed(self);
+        }
+        let mut m = self.clone();
+        let clean = |s: &mut String| {
+            if let Cow::Owned(c) = clean_text(s) {
+                *s = c;
+            }
+        };
+        clean(&mut m.chat.id);
+        if let Some(t) = &mut m.chat.title {
+            clean(t);
+        }
+        clean(&mut m.sender.id);
+        clean(&mut m.sender.name);
+        clean(&mut m.message_id);
+        clean(&mut m.text);
+        if let Some(r) = &mut m.reply_to {
+            clean(&mut r.message_id);
+            if let Some(a) = &mut r.author {
+                clean(&mut a.id);
+                clean(&mut a.name);
+            }
+            if let Some(t) = &mut r.text {
+                clean(t);
+            }
+        }
+        for mention in &mut m.mentions {
+            clean(&mut mention.user_id);
+            clean(&mut mention.name);
+        }
+        Cow::Owned(m)
+    }
+
+    /// Every text field, for [`Incoming::cleaned`]'s check.
+    fn texts(&self) -> impl Iterator<Item = &str> {
+        let reply = self.reply_to.iter().flat_map(|r| {
+            [Some(r.message_id.as_str()), r.text.as_deref()]
+                .into_iter()
+                .chain(r.author.iter().flat_map(|a| [Some(a.id.as_str()), Some(a.name.as_str())]))
+                .flatten()
+        });
+        let mentions = self.mentions.iter().flat_map(|m| [m.user_id.as_str(), m.name.as_str()]);
+        [
+            Some(self.chat.id.as_str()),
+            self.chat.title.as_deref(),
+            Some(self.sender.id.as_str()),
+            Some(self.sender.name.as_str()),
+            Some(self.message_id.as_str()),
+            Some(self.text.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .chain(reply)
+        .chain(mentions)
+    }
+}
+
+/// A character jixia does not keep from outside text: NUL and the other C0
+/// and C1 control characters except tab, line feed and carriage return;
+/// DEL; and the Unicode non-characters (U+FDD0–U+FDEF and the last two code
+/// points of every plane, such as U+FFFE and U+FFFF).
+fn unwanted(c: char) -> bool {
+    let n = u32::from(c);
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
+}
+
+/// `s` without the characters jixia does not keep (see [`unwanted`]); they
+/// are dropped, not replaced, since none of them shows as anything. Used
+/// for messages ([`Incoming::cleaned`]) and for imported files.
+pub fn clean_text(s: &str) -> Cow<'_, str> {
+    if s.chars().any(unwanted) { Cow::Owned(s.chars().filter(|c| !unwanted(*c)).collect()) } else { Cow::Borrowed(s) }
 }
 
 /// Where an outgoing message goes.
@@ -258,5 +346,45 @@ impl Outgoing {
     pub fn with_buttons(mut self, buttons: Vec<Button>) -> Outgoing {
         self.buttons = buttons;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_and_non_characters_are_dropped_and_the_rest_kept() {
+        assert_eq!(clean_text("a\0b\u{1}c\u{7f}d\u{85}e\u{9f}f"), "abcdef");
+        assert_eq!(clean_text("x\u{FFFE}\u{FFFF}\u{FDD0}\u{FDEF}\u{1FFFE}\u{10FFFF}y"), "xy");
+        let kept = "tab\there\nline\r\n👨‍👩‍👧 稷下 \u{200B}\u{FFFD}\u{E000}\u{FDCF}\u{FDF0}\u{FFFD}";
+        assert!(matches!(clean_text(kept), Cow::Borrowed(_)), "nothing to clean, nothing copied");
+        assert_eq!(clean_text(kept), kept);
+    }
+
+    #[test]
+    fn every_text_of_a_message_is_cleaned() {
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let mut m = Incoming::text(Chat::group(Platform::Console, "g"), Sender::member("a", "A"), "1", "hi", at);
+        assert!(matches!(m.cleaned(), Cow::Borrowed(_)));
+        m.chat = Chat { title: Some("T\0".into()), ..Chat::group(Platform::Console, "g\0") };
+        m.sender = Sender::member("a\0", "A\u{FFFF}");
+        m.message_id = "1\0".into();
+        m.text = "h\0i".into();
+        m.reply_to = Some(ReplyTo {
+            message_id: "0\0".into(),
+            author: Some(Sender::member("b\0", "B\0")),
+            text: Some("q\0".into()),
+        });
+        m.mentions = vec![Mention { user_id: "c\0".into(), name: "C\0".into() }];
+        let c = m.cleaned();
+        assert_eq!((c.chat.id.as_str(), c.chat.title.as_deref()), ("g", Some("T")));
+        assert_eq!((c.sender.id.as_str(), c.sender.name.as_str(), c.message_id.as_str()), ("a", "A", "1"));
+        assert_eq!(c.text, "hi");
+        let r = c.reply_to.as_ref().map(|r| {
+            (r.message_id.as_str(), r.author.as_ref().map(|a| (a.id.as_str(), a.name.as_str())), r.text.as_deref())
+        });
+        assert_eq!(r, Some(("0", Some(("b", "B")), Some("q"))));
+        assert_eq!((c.mentions[0].user_id.as_str(), c.mentions[0].name.as_str()), ("c", "C"));
     }
 }

@@ -174,6 +174,20 @@ fn any_white_space_separates_the_name_from_its_arguments() {
     }
 }
 
+#[test]
+fn invisible_characters_around_and_inside_a_name_are_folded() {
+    // A zero-width space after the name (some clients append one), before
+    // the prefix, or between words; a joiner or a bidi mark in the name.
+    for line in ["/ping\u{200B}", "\u{FEFF}/ping", "/ping\u{2060}", "/pi\u{200D}ng", "\u{200E}/ping\u{200F}"] {
+        assert_eq!(command(&said(line)).spec.name, "ping", "{line:?}");
+    }
+    let cmd = command(&said("/help\u{200B}ping"));
+    assert_eq!(cmd.arg_text("COMMAND"), Some("ping"));
+    assert_eq!(command(&said_to_bot("@jixia\u{200B}help")).spec.name, "help");
+    // Still a separate word, so still one word too many.
+    assert!(matches!(rejected(&said("/ping\u{200B}x")), ParseError::Extra { .. }));
+}
+
 // ---------------------------------------------------------------------------
 // Addressing the bot by mention
 
@@ -197,6 +211,13 @@ fn a_mention_of_the_bot_before_a_prefixed_command() {
     assert_eq!(cmd.spec.name, "help");
     assert_eq!(command(&said_to_bot("@jixia ！ping")).spec.name, "ping");
     assert_eq!(command(&said_to_bot("@jixia /help@jixia whoami")).arg_text("COMMAND"), Some("whoami"));
+}
+
+#[test]
+fn the_bot_name_matches_in_any_case() {
+    assert_eq!(command(&said_to_bot("@JIXIA /points")).spec.name, "points");
+    assert_eq!(command(&said_to_bot("@Jixia help")).spec.name, "help");
+    assert_eq!(command(&said("/ping@JIXIA")).spec.name, "ping");
 }
 
 #[test]

@@ -498,3 +498,219 @@ fn webhook_mode_needs_a_url_and_a_well_formed_secret() {
     let (key, _) = key_error(Some("[telegram]\nglobal_per_second = 0\n"), &[]);
     assert_eq!(key, "telegram.global_per_second");
 }
+
+// ---------------------------------------------------------------------------
+// Ranges: every numeric setting has one, named in the error with its key
+
+/// The loaded key error for one TOML document, as `(key, message)`.
+fn range_error(toml: &str) -> (String, String) {
+    key_error(Some(toml), &[])
+}
+
+/// Values that used to pass `config check` and then panic, overflow or
+/// answer nonsense at run time.
+#[test]
+fn settings_that_crashed_at_run_time_are_refused_by_key() {
+    let max = i64::MAX;
+    for (toml, key, message) in [
+        (
+            format!("[features.points]\nactivity_cooldown_secs = {max}\n"),
+            "features.points.activity_cooldown_secs",
+            format!("must be between 1 and 86400; got {max}"),
+        ),
+        (format!("[features.checkin]\nbase = {max}\n"), "features.checkin.base", format!("must be between 1 and 1000000; got {max}")),
+        (format!("[features.faq]\ngaps_days = {max}\n"), "features.faq.gaps_days", format!("must be between 1 and 366; got {max}")),
+        (
+            format!("[features.faq]\nentry_cooldown_minutes = {max}\n"),
+            "features.faq.entry_cooldown_minutes",
+            format!("must be between 0 and 10080; got {max}"),
+        ),
+        (
+            format!("[features.digest]\nperiod_hours = {max}\n"),
+            "features.digest.period_hours",
+            format!("must be between 1 and 8784; got {max}"),
+        ),
+        (
+            format!("[features.digest]\ncatch_up_hours = {max}\n"),
+            "features.digest.catch_up_hours",
+            format!("must be between 0 and 168; got {max}"),
+        ),
+        (
+            "[database]\nmax_connections = 4294967295\n".into(),
+            "database.max_connections",
+            "must be between 1 and 1000; got 4294967295".into(),
+        ),
+        (
+            format!("[features.points]\nactivity_max = {max}\n"),
+            "features.points.activity_max",
+            format!("must be between 0 and 1000000; got {max}"),
+        ),
+        (
+            "[features.shop]\nitems = [{ id = \"tshirt\", name = \"T 恤\", price = 0 }]\n".into(),
+            "features.shop.items[0].price",
+            "must be between 1 and 1000000; got 0".into(),
+        ),
+        (
+            "[features.shop]\nitems = [{ id = \"a\", name = \"A\", price = 5 }, { id = \"b\", name = \"B\", price = -5 }]\n"
+                .into(),
+            "features.shop.items[1].price",
+            "must be between 1 and 1000000; got -5".into(),
+        ),
+        ("[features.checkin]\nbase = 0\n".into(), "features.checkin.base", "must be between 1 and 1000000; got 0".into()),
+        ("[features.checkin]\nbase = -10\n".into(), "features.checkin.base", "must be between 1 and 1000000; got -10".into()),
+        (
+            "[features.checkin]\nmakeup_price = -50\n".into(),
+            "features.checkin.makeup_price",
+            "must be between 0 and 1000000; got -50".into(),
+        ),
+    ] {
+        assert_eq!(range_error(&toml), (key.to_owned(), message), "{toml}");
+    }
+}
+
+/// Every numeric key, just outside each end of its range: refused, naming
+/// the key. Each end itself loads.
+#[test]
+fn every_numeric_setting_is_checked_at_both_ends() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // (section, key, lowest allowed, highest allowed)
+        ("database", "max_connections", "1", "1000"),
+        ("database", "busy_timeout_ms", "0", "600000"),
+        ("database", "connect_timeout_ms", "100", "600000"),
+        ("telegram", "admin_cache_seconds", "0", "86400"),
+        ("telegram", "button_ttl_seconds", "60", "2592000"),
+        ("telegram", "global_per_second", "1", "1000"),
+        ("telegram", "group_per_minute", "1", "1000"),
+        ("telegram", "chat_per_second", "1", "100"),
+        ("discord", "global_per_second", "1", "1000"),
+        ("discord", "button_ttl_seconds", "60", "2592000"),
+        ("features.points", "activity_cooldown_secs", "1", "86400"),
+        ("features.points", "min_chars", "0", "4000"),
+        ("features.points", "thanks_bonus", "0", "1000000"),
+        ("features.points", "thanks_per_hour", "0", "1000"),
+        ("features.points", "flush_ms", "1", "60000"),
+        ("features.checkin", "base", "1", "1000000"),
+        ("features.checkin", "streak_bonus_percent", "0", "1000"),
+        ("features.checkin", "streak_bonus_cap_percent", "0", "1000"),
+        ("features.checkin", "makeup_price", "0", "1000000"),
+        ("features.checkin", "makeup_window_days", "0", "365"),
+        ("features.checkin", "makeup_per_month", "0", "31"),
+        ("features.faq", "threshold_zh", "0.0", "1.0"),
+        ("features.faq", "threshold_en", "0.0", "1.0"),
+        ("features.faq", "entry_cooldown_minutes", "0", "10080"),
+        ("features.faq", "max_redirects_per_hour", "0", "1000"),
+        ("features.faq", "preview_chars", "0", "4000"),
+        ("features.faq", "gaps_days", "1", "366"),
+        ("features.digest", "catch_up_hours", "0", "168"),
+        ("features.digest", "period_hours", "1", "8784"),
+        ("features.digest", "top", "1", "30"),
+    ];
+    for (section, key, low, high) in cases {
+        let doc = |v: &str| format!("[{section}]\n{key} = {v}\n");
+        for ok in [low, high] {
+            if let Err(e) = load(Some(&doc(ok)), &[]) {
+                panic!("{section}.{key} = {ok} should load: {e}");
+            }
+        }
+        let (below, above) = if low.contains('.') {
+            ("-0.01".to_owned(), "1.01".to_owned())
+        } else {
+            let (low, high): (i64, i64) = (low.parse().unwrap_or_default(), high.parse().unwrap_or_default());
+            ((low - 1).to_string(), (high + 1).to_string())
+        };
+        for bad in [below, above] {
+            // Below zero an unsigned key is refused by its type, still by key.
+            let (k, message) = range_error(&doc(&bad));
+            assert_eq!(k, format!("{section}.{key}"), "{section}.{key} = {bad}: {message}");
+        }
+    }
+}
+
+/// The activity award is a range itself: each end is bounded, and the
+/// lower one may not pass the upper one.
+#[test]
+fn activity_points_are_a_range_within_the_limit() {
+    let doc = |min: i64, max: i64| format!("[features.points]\nactivity_min = {min}\nactivity_max = {max}\n");
+    for (min, max) in [(0, 0), (20, 20), (0, 1_000_000), (1_000_000, 1_000_000)] {
+        if let Err(e) = load(Some(&doc(min, max)), &[]) {
+            panic!("{min}..{max} should load: {e}");
+        }
+    }
+    let cases = [
+        ((-1, 25), "features.points.activity_min", "must be between 0 and 1000000; got -1"),
+        ((15, 1_000_001), "features.points.activity_max", "must be between 0 and 1000000; got 1000001"),
+        ((26, 25), "features.points.activity_min", "must not be above activity_max (25); got 26"),
+        ((15, 14), "features.points.activity_min", "must not be above activity_max (14); got 15"),
+    ];
+    for ((min, max), key, message) in cases {
+        assert_eq!(range_error(&doc(min, max)), (key.to_owned(), message.to_owned()));
+    }
+}
+
+/// Settings inside lists are named by their position.
+#[test]
+fn settings_in_lists_are_named_by_position() {
+    for (toml, key) in [
+        ("[features.points]\nlevel_curve = [5, 50, -1]\n", "features.points.level_curve[2]"),
+        (
+            "[features.points]\ntitles = [{ level = 0, zh = \"新手\", en = \"Newcomer\" }, { level = 1001, zh = \"神\", en = \"God\" }]\n",
+            "features.points.titles[1].level",
+        ),
+        (
+            "[features.checkin]\nmilestones = [{ days = 7, reward = 50 }, { days = 1001, reward = 1 }]\n",
+            "features.checkin.milestones[1].days",
+        ),
+        ("[features.checkin]\nmilestones = [{ days = 7, reward = -1 }]\n", "features.checkin.milestones[0].reward"),
+        (
+            "[features.shop]\nitems = [{ id = \"a\", name = \"A\", price = 5, stock = -1 }]\n",
+            "features.shop.items[0].stock",
+        ),
+        (
+            "[features.shop]\nitems = [{ id = \"a\", name = \"A\", price = 5, min_level = 1001 }]\n",
+            "features.shop.items[0].min_level",
+        ),
+    ] {
+        assert_eq!(range_error(toml).0, key, "{toml}");
+    }
+    assert_eq!(
+        range_error("[features.faq]\nthreshold_en = nan\n"),
+        ("features.faq.threshold_en".to_owned(), "must be between 0 and 1; got NaN".to_owned())
+    );
+}
+
+/// A community's own feature sections are checked under their own keys,
+/// and values from the environment like any other.
+#[test]
+fn a_community_s_features_and_the_environment_are_checked_too() {
+    let toml = "[bot]\ndefault_community = \"pgcn\"\n[communities.pgcn.features.points]\nactivity_cooldown_secs = 0\n";
+    assert_eq!(
+        range_error(toml),
+        (
+            "communities.pgcn.features.points.activity_cooldown_secs".to_owned(),
+            "must be between 1 and 86400; got 0".to_owned()
+        )
+    );
+    let (key, message) = key_error(None, &[("JIXIA__FEATURES__POINTS__ACTIVITY_COOLDOWN_SECS", "9223372036854775807")]);
+    assert_eq!(key, "features.points.activity_cooldown_secs");
+    assert_eq!(message, "must be between 1 and 86400; got 9223372036854775807");
+}
+
+/// An engine built from a hand-made configuration (an embedder's, not
+/// loaded from a file) checks the feature ranges too.
+#[tokio::test]
+async fn an_engine_refuses_out_of_range_features() {
+    let file = jixia::store::scratch::ScratchFile::new().unwrap_or_else(|e| panic!("{e}"));
+    let store = jixia::store::open(file.url(), &Default::default()).await.unwrap_or_else(|e| panic!("{e}"));
+    let clock = std::sync::Arc::new(jixia::clock::SystemClock);
+    let mut config = Config::default();
+    config.features.checkin.makeup_price = -50;
+    match jixia::Engine::new(&config, store.clone(), clock.clone()) {
+        Err(e) => assert_eq!(
+            e.to_string(),
+            "config key `features.checkin.makeup_price`: must be between 0 and 1000000; got -50"
+        ),
+        Ok(_) => panic!("a negative make-up price was accepted"),
+    }
+    assert!(jixia::Engine::new(&Config::default(), store.clone(), clock).is_ok());
+    store.close().await;
+}

@@ -295,6 +295,31 @@ fn sunday_is_zero_or_seven_and_names_work() {
     assert_eq!(fires("0 9 * * 1-5", tz, "2026-12-04T10:00:00+08:00", 1), vec![at("2026-12-07T09:00:00+08:00")]);
 }
 
+/// `0 0 29 2 MON` is "Mondays in February, and 29 February" in Unix cron,
+/// not "29 February when it is a Monday" (next in 2044).
+#[test]
+fn day_of_month_or_day_of_week_fires_on_either() {
+    let tz = chrono_tz::Asia::Shanghai;
+    assert_eq!(
+        fires("0 0 29 2 MON", tz, "2026-12-01T09:00:00+08:00", 2),
+        vec![at("2027-02-01T00:00:00+08:00"), at("2027-02-08T00:00:00+08:00")],
+        "the first Mondays of February 2027"
+    );
+    // 2028-02-28 is a Monday, 2028-02-29 a Tuesday: both fire, then the
+    // first Monday of the next February.
+    assert_eq!(
+        fires("0 0 29 2 MON", tz, "2028-02-27T12:00:00+08:00", 3),
+        vec![at("2028-02-28T00:00:00+08:00"), at("2028-02-29T00:00:00+08:00"), at("2029-02-05T00:00:00+08:00")]
+    );
+    // As the scheduler re-reads it from the store, and from a row stored
+    // before the OR rule (the crate's AND form).
+    let typed = CronExpr::parse("0 0 29 2 MON").unwrap_or_else(|e| panic!("{e}"));
+    for expr in [typed.expr.as_str(), "0 0 0 29 2 MON"] {
+        let stored = CronExpr::stored(expr, &typed.source).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(stored.next_after(tz, at("2026-12-01T09:00:00+08:00")), Some(at("2027-02-01T00:00:00+08:00")));
+    }
+}
+
 #[test]
 fn spring_forward_moves_a_missing_time_to_the_next_valid_one() {
     let ny = chrono_tz::America::New_York;

@@ -5,7 +5,9 @@
 //!
 //! Every message, typed or sent by the bot, gets an id from one counter and is
 //! printed as `[CHAT] NAME #ID: text`; continuation lines are indented by two
-//! spaces. Lines starting with `:` steer the console (see [`HELP`]); its own
+//! spaces. The engine sees `SESSION#ID` as the platform's message id, with a
+//! random session prefix per run: ledger keys come from message ids, so `#1`
+//! of today's run must not be `#1` of yesterday's on the same database. Lines starting with `:` steer the console (see [`HELP`]); its own
 //! notices start with `-- `.
 
 use std::collections::{HashMap, HashSet};
@@ -64,6 +66,8 @@ pub struct Console {
     sender: String,
     place: Place,
     admins: HashSet<String>,
+    /// This run's prefix of platform message ids (see the module doc).
+    session: String,
     next_id: u64,
     seen: HashMap<u64, Seen>,
     /// Echo typed messages (pipe mode), so the output is a full transcript.
@@ -82,6 +86,7 @@ impl Console {
             sender: sender.to_owned(),
             place: Place::Group(chat.to_owned()),
             admins: HashSet::new(),
+            session: format!("{:016x}", rand::random::<u64>()),
             next_id: 1,
             seen: HashMap::new(),
             echo,
@@ -106,6 +111,12 @@ impl Console {
             ChatKind::Group => chat.id.clone(),
             ChatKind::Private => format!("dm:{}", chat.id),
         }
+    }
+
+    /// The platform message id of console message `#id`: unique across
+    /// runs on one database, where the printed `#id` starts again at 1.
+    fn platform_id(&self, id: u64) -> String {
+        format!("{}#{id}", self.session)
     }
 
     fn take_id(&mut self) -> u64 {
@@ -182,21 +193,20 @@ impl Console {
                 }
                 None => notice(out, "usage: :press ID N")?,
             },
-            "time" => match DateTime::parse_from_rfc3339(rest) {
-                Ok(t) => {
-                    self.clock.set(t.to_utc());
+            "time" => match DateTime::parse_from_rfc3339(rest).map(|t| (t, self.clock.try_set(t.to_utc()))) {
+                Ok((t, Ok(()))) => {
                     notice(out, &format!("time is now {}", t.format("%Y-%m-%d %H:%M:%S %:z")))?;
                     self.deliver_due(out).await?;
                 }
+                Ok((_, Err(e))) => notice(out, &format!("cannot set the time to {rest}: {e}"))?,
                 Err(_) => notice(out, "usage: :time 2026-12-01T09:00:00+08:00 (RFC 3339, with an offset)")?,
             },
-            "advance" => match parse_duration(rest) {
-                Some(d) => {
-                    self.clock.advance(d);
-                    let now = self.clock.now();
+            "advance" => match parse_duration(rest).map(|d| self.clock.try_advance(d)) {
+                Some(Ok(now)) => {
                     notice(out, &format!("time is now {}", now.format("%Y-%m-%d %H:%M:%S UTC")))?;
                     self.deliver_due(out).await?;
                 }
+                Some(Err(e)) => notice(out, &format!("cannot advance by {rest}: {e}"))?,
                 None => notice(out, "usage: :advance 90m | 25h | 3d (s, m, h, d or w)")?,
             },
             _ => notice(out, &format!("unknown console command :{directive} (try :help)"))?,
@@ -221,11 +231,11 @@ impl Console {
         let msg = Incoming {
             chat: chat.clone(),
             sender: author.clone(),
-            message_id: id.to_string(),
+            message_id: self.platform_id(id),
             text: text.to_owned(),
             reply_to: reply_to.and_then(|rid| {
                 self.seen.get(&rid).map(|s| ReplyTo {
-                    message_id: rid.to_string(),
+                    message_id: self.platform_id(rid),
                     author: Some(s.author.clone()),
                     text: Some(s.text.clone()),
                 })
@@ -242,8 +252,8 @@ impl Console {
         self.deliver_due(out).await
     }
 
-    /// `@NAME` words: the bot's own name addresses the bot, others mention
-    /// console members of that name.
+    /// `@NAME` words: the bot's own name (in any case, as on Telegram)
+    /// addresses the bot, others mention console members of that name.
     fn mentions(&self, text: &str) -> (Vec<Mention>, bool) {
         let mut mentions = Vec::new();
         let mut bot = false;
@@ -253,7 +263,7 @@ impl Console {
             if name.is_empty() {
                 continue;
             }
-            if name == self.bot_name {
+            if name.to_lowercase() == self.bot_name.to_lowercase() {
                 bot = true;
             } else {
                 mentions.push(Mention { user_id: name.to_owned(), name: name.to_owned() });
@@ -373,7 +383,7 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
         }
         let n: i64 = digits.parse().ok()?;
         digits.clear();
-        total += match c {
+        let part = match c {
             's' => Duration::try_seconds(n)?,
             'm' => Duration::try_minutes(n)?,
             'h' => Duration::try_hours(n)?,
@@ -381,6 +391,7 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
             'w' => Duration::try_weeks(n)?,
             _ => return None,
         };
+        total = total.checked_add(&part)?;
         any = true;
     }
     (any && digits.is_empty()).then_some(total)
@@ -400,5 +411,6 @@ mod tests {
         assert_eq!(parse_duration("10"), None);
         assert_eq!(parse_duration("5y"), None);
         assert_eq!(parse_duration("99999999999999999999d"), None);
+        assert_eq!(parse_duration("15250284452w15250284452w"), None, "each part fits, the sum does not");
     }
 }

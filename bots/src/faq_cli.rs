@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use jixia::features::faq::eval::{EvalFailed, eval_files};
-use jixia::features::faq::import::{FaqFormat, ImportFailed, export, import_into};
+use jixia::features::faq::import::{FaqFormat, ImportFailed, export, import_into, read_limited};
 use jixia::store;
 
 use super::{ConfigArgs, DataArgs, db_url, load_config};
@@ -63,6 +63,24 @@ pub struct EvalArgs {
     config: ConfigArgs,
 }
 
+/// Ids listed after a count; a large import shows these and how many more.
+const IDS_SHOWN: usize = 5;
+
+/// `2 (a, b)`, or for many `30000 (a, b, c, d, e and 29995 more)`: a
+/// summary line, not one id per entry imported.
+fn count_and_ids(ids: &[String]) -> String {
+    match ids.len() {
+        0 => "0".into(),
+        n if n <= IDS_SHOWN => format!("{n} ({})", ids.join(", ")),
+        n => format!("{n} ({} and {} more)", ids[..IDS_SHOWN].join(", "), n - IDS_SHOWN),
+    }
+}
+
+/// A file read with the FAQ size limit checked while reading.
+fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
+    std::fs::File::open(path).and_then(read_limited).with_context(|| format!("cannot read {}", path.display()))
+}
+
 fn format_of(name: &str) -> Result<FaqFormat> {
     FaqFormat::parse(name).with_context(|| format!("unknown format {name:?}: use jsonl, csv or md"))
 }
@@ -87,9 +105,8 @@ pub fn run(command: FaqCommand, rt: &tokio::runtime::Runtime) -> Result<ExitCode
         }
         FaqCommand::Eval(args) => {
             let config = load_config(&args.config)?;
-            let faq = std::fs::read(&args.faq).with_context(|| format!("cannot read {}", args.faq.display()))?;
-            let queries =
-                std::fs::read(&args.queries).with_context(|| format!("cannot read {}", args.queries.display()))?;
+            let faq = read_file(&args.faq)?;
+            let queries = read_file(&args.queries)?;
             let queries = String::from_utf8_lossy(&queries);
             let report = match rt.block_on(eval_files(&faq, &queries, &config.features.faq)) {
                 Ok(r) => r,
@@ -111,7 +128,7 @@ fn import(args: ImportArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
         None => FaqFormat::from_path(&shown)
             .with_context(|| format!("{shown}: cannot tell the format from the name; add --format jsonl|csv|md"))?,
     };
-    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {shown}"))?;
+    let bytes = read_file(&args.file)?;
     let community = args.community.unwrap_or_else(|| config.default_community_id());
     let url = db_url(&args.data, &config);
     let result = rt.block_on(async {
@@ -128,12 +145,7 @@ fn import(args: ImportArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
             for (what, ids) in
                 [("added", &summary.added), ("changed", &summary.changed), ("unchanged", &summary.unchanged)]
             {
-                writeln!(
-                    out,
-                    "  {what}: {}{}",
-                    ids.len(),
-                    if ids.is_empty() { String::new() } else { format!(" ({})", ids.join(", ")) }
-                )?;
+                writeln!(out, "  {what}: {}", count_and_ids(ids))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -146,5 +158,19 @@ fn import(args: ImportArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
         Err(ImportFailed::Store(e)) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_and_ids;
+
+    #[test]
+    fn a_summary_names_a_few_ids_and_counts_the_rest() {
+        let ids = |n: usize| (1..=n).map(|i| format!("q{i}")).collect::<Vec<_>>();
+        assert_eq!(count_and_ids(&[]), "0");
+        assert_eq!(count_and_ids(&ids(2)), "2 (q1, q2)");
+        assert_eq!(count_and_ids(&ids(5)), "5 (q1, q2, q3, q4, q5)");
+        assert_eq!(count_and_ids(&ids(30_000)), "30000 (q1, q2, q3, q4, q5 and 29995 more)");
     }
 }

@@ -363,6 +363,44 @@ fn link_code(line: &str) -> Option<String> {
     (valid && rest[code.len()..].starts_with("（10 分钟内有效，只能用一次）")).then_some(code)
 }
 
+/// The console's clock keeps to 1970-9999: a move beyond is refused with a
+/// notice (it used to panic in clock.rs), the time stays, and the console
+/// goes on.
+#[test]
+fn clock_moves_out_of_range_are_refused() -> TestResult {
+    let sb = Sandbox::new("clock")?;
+    let script = ":time 2026-12-01T09:00:00+08:00\n:advance 100000000w\n:advance 15250284452w15250284452w\n\
+                  :time 0001-01-01T00:00:00Z\n/ping\n";
+    console(&sb, &[], script)?.assert_transcript(&[
+        "-- time is now 2026-12-01 09:00:00 +08:00",
+        "-- cannot advance by 100000000w: the clock stays between 1970-01-01 and 9999-12-31 (UTC)",
+        "-- usage: :advance 90m | 25h | 3d (s, m, h, d or w)",
+        "-- cannot set the time to 0001-01-01T00:00:00Z: the clock stays between 1970-01-01 and 9999-12-31 (UTC)",
+        "[general] me #1: /ping",
+        "[general] jixia #2: pong 🏓",
+    ]);
+    Ok(())
+}
+
+/// `/ping` with a zero-width space after it (some clients append one) and
+/// the bot's name in capitals are answered like `/ping` and `@jixia …`;
+/// both used to get no reply at all.
+#[test]
+fn invisible_spaces_and_the_bot_name_in_capitals_are_folded() -> TestResult {
+    let sb = Sandbox::new("fold")?;
+    let run = console(&sb, &[], "/ping\u{200B}\n@JIXIA /points\n@Jixia ping\n")?;
+    run.assert_clean();
+    run.assert_lines_in_order(&[
+        "[general] me #1: /ping\u{200B}",
+        "[general] jixia #2: pong 🏓",
+        "[general] me #3: @JIXIA /points",
+        "[general] jixia #4: me · 0 级「新手」",
+        "[general] me #5: @Jixia ping",
+        "[general] jixia #6: pong 🏓",
+    ]);
+    Ok(())
+}
+
 /// `/whois` is for moderators: alice is refused as a member, and allowed as
 /// a configured moderator or as a platform admin of the chat.
 #[test]
@@ -431,6 +469,56 @@ fn data_survives_a_restart() -> TestResult {
         "[general] jixia #2: Unexpected \"x\". Put text with spaces in quotes.",
         "  Usage: /ping",
     ]);
+    Ok(())
+}
+
+/// Two console runs on one database, the same lines in each: every run
+/// numbers its messages from #1 again, yet bob's chatting earns activity
+/// points and alice's grant is applied in both runs, not answered "already
+/// done" or silently dropped as a repeat of the first run's #1 and #2.
+fn second_session_is_not_a_redelivery(sb: &Sandbox, db: &str) -> TestResult {
+    let script = ":time 2026-12-01T09:00:00+08:00\n:as bob\nhello everyone, glad to be here\n:as alice\n\
+                  /points grant @bob 25 first\n/points @bob\n";
+    let steady = [("JIXIA__FEATURES__POINTS__ACTIVITY_MIN", "20"), ("JIXIA__FEATURES__POINTS__ACTIVITY_MAX", "20")];
+    let session = || sb.jixia_env(&["console", "--db", db, "--as", "alice", "--moderator", "alice"], script, &steady);
+    let first = session()?;
+    first.assert_clean();
+    first.assert_lines_in_order(&[
+        "[general] bob #1: hello everyone, glad to be here",
+        "[general] alice #2: /points grant @bob 25 first",
+        "[general] jixia #3: 已给 bob 加 25 分（first），现在可用 45 分。",
+        "[general] alice #4: /points @bob",
+        "  可用积分：45 · 累计贡献：45",
+    ]);
+    let second = session()?;
+    second.assert_clean();
+    second.assert_lines_in_order(&[
+        "[general] bob #1: hello everyone, glad to be here",
+        "[general] alice #2: /points grant @bob 25 first",
+        "[general] jixia #3: 已给 bob 加 25 分（first），现在可用 90 分。",
+        "[general] alice #4: /points @bob",
+        "  可用积分：90 · 累计贡献：90",
+    ]);
+    Ok(())
+}
+
+#[test]
+fn console_sessions_on_one_sqlite_database_are_new_messages() -> TestResult {
+    let sb = Sandbox::new("sessions")?;
+    second_session_is_not_a_redelivery(&sb, &sb.db())
+}
+
+#[test]
+fn console_sessions_on_one_postgres_database_are_new_messages() -> TestResult {
+    let Ok(server) = std::env::var("JIXIA_TEST_PG_URL") else {
+        writeln!(std::io::stderr(), "postgres cases skipped: JIXIA_TEST_PG_URL is not set")?;
+        return Ok(());
+    };
+    let rt = tokio::runtime::Runtime::new()?;
+    let scratch = rt.block_on(ScratchDb::create(&DbUrl::new(server)))?;
+    let sb = Sandbox::new("sessions-pg")?;
+    second_session_is_not_a_redelivery(&sb, scratch.url().expose())?;
+    rt.block_on(scratch.drop_db())?;
     Ok(())
 }
 
@@ -568,6 +656,21 @@ fn run_with_an_unreachable_discord() -> TestResult {
 #[test]
 fn run_with_an_unreachable_telegram() -> TestResult {
     run_with_an_unreachable("telegram", "123456:tg-token-sekrit", "cannot reach the Telegram Bot API")
+}
+
+/// `config check` refuses a setting outside its documented range, naming
+/// the key; `console` refuses to start with it. Both used to accept it and
+/// panic on the first message.
+#[test]
+fn config_check_refuses_an_out_of_range_setting() -> TestResult {
+    let sb = Sandbox::new("range")?;
+    let config = sb.write("jixia.toml", "[features.points]\nactivity_cooldown_secs = 9223372036854775807\n")?;
+    let message = "config key `features.points.activity_cooldown_secs`: must be between 1 and 86400; \
+                   got 9223372036854775807";
+    sb.jixia(&["config", "check", "--config", &config], "")?.assert_fails_with(message);
+    let db = sb.db();
+    sb.jixia(&["console", "--db", &db, "--config", &config], "hello everyone\n")?.assert_fails_with(message);
+    Ok(())
 }
 
 #[test]

@@ -6,6 +6,7 @@ use std::error::Error;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 type TestResult = Result<(), Box<dyn Error>>;
 
@@ -32,8 +33,8 @@ impl Sandbox {
         self.dir.join("jixia.db").display().to_string()
     }
 
-    /// Runs `jixia ARGS` here with `stdin`; (exit code, stdout, stderr).
-    fn jixia(&self, args: &[&str], stdin: &str) -> Result<(Option<i32>, String, String), Box<dyn Error>> {
+    /// `jixia ARGS` here, without the host's JIXIA* and RUST_LOG.
+    fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixia"));
         cmd.args(args).current_dir(&self.dir).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         for (k, _) in std::env::vars() {
@@ -41,7 +42,12 @@ impl Sandbox {
                 cmd.env_remove(k);
             }
         }
-        let mut child = cmd.spawn()?;
+        cmd
+    }
+
+    /// Runs `jixia ARGS` here with `stdin`; (exit code, stdout, stderr).
+    fn jixia(&self, args: &[&str], stdin: &str) -> Result<(Option<i32>, String, String), Box<dyn Error>> {
+        let mut child = self.command(args).spawn()?;
         if let Some(mut input) = child.stdin.take() {
             input.write_all(stdin.as_bytes())?;
         }
@@ -51,6 +57,31 @@ impl Sandbox {
             String::from_utf8_lossy(&out.stdout).into(),
             String::from_utf8_lossy(&out.stderr).into(),
         ))
+    }
+}
+
+impl Sandbox {
+    /// As [`Sandbox::jixia`] with no input, but a run still going after
+    /// `limit` is killed and fails the test instead of hanging it. Output
+    /// goes to files, so a chatty run cannot block on a full pipe.
+    fn jixia_within(&self, args: &[&str], limit: Duration) -> Result<(Option<i32>, String, String), Box<dyn Error>> {
+        let (out, err) = (self.dir.join("stdout"), self.dir.join("stderr"));
+        let mut cmd = self.command(args);
+        cmd.stdin(Stdio::null()).stdout(std::fs::File::create(&out)?).stderr(std::fs::File::create(&err)?);
+        let mut child = cmd.spawn()?;
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait()? {
+                break status;
+            }
+            if started.elapsed() > limit {
+                child.kill()?;
+                child.wait()?;
+                return Err(format!("jixia {args:?} still running after {limit:?}; killed").into());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        Ok((status.code(), std::fs::read_to_string(out)?, std::fs::read_to_string(err)?))
     }
 }
 
@@ -110,6 +141,51 @@ fn bad_files_import_nothing_and_name_the_lines() -> TestResult {
     let (code, _, err) = sb.jixia(&["faq", "import", &odd, "--db", &db], "")?;
     assert_eq!(code, Some(1));
     assert!(err.contains("--format jsonl|csv|md"), "{err}");
+    Ok(())
+}
+
+/// `faq import /dev/zero` stops at the 8 MB limit with a clear error (it
+/// used to read without end before checking); so does `faq eval`.
+#[test]
+fn endless_input_stops_at_the_size_limit() -> TestResult {
+    let sb = Sandbox::new("zero")?;
+    let db = sb.db();
+    let limit = Duration::from_secs(30);
+    let (code, out, err) = sb.jixia_within(&["faq", "import", "/dev/zero", "--format", "jsonl", "--db", &db], limit)?;
+    assert_eq!(code, Some(1), "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(
+        err, "jixia: cannot read /dev/zero: larger than 8 MB (8388608 bytes), the limit for a FAQ file\n",
+        "one clear line"
+    );
+    let (code, _, err) = sb.jixia_within(&["faq", "eval", "--faq", "/dev/zero", "--queries", "/dev/zero"], limit)?;
+    assert_eq!(code, Some(1));
+    assert!(err.contains("cannot read /dev/zero: larger than 8 MB"), "{err}");
+    Ok(())
+}
+
+/// A 30 000-entry import says how many were added and names the first
+/// few, in a few lines (it used to print every id on one 220 KB line).
+#[test]
+fn a_big_import_is_summarized() -> TestResult {
+    let sb = Sandbox::new("big")?;
+    let db = sb.db();
+    let file: String = (1..=30_000)
+        .map(|i| {
+            format!(
+                "{{\"id\":\"q{i:05}\",\"question\":\"第 {i} 个问题？\",\"answer\":\"答案 {i}。\",\"lang\":\"zh\"}}\n"
+            )
+        })
+        .collect();
+    let file = sb.write("big.jsonl", file.as_bytes())?;
+    let (code, out, err) = sb.jixia(&["faq", "import", &file, "--db", &db], "")?;
+    assert_eq!(code, Some(0), "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[1..],
+        ["  added: 30000 (q00001, q00002, q00003, q00004, q00005 and 29995 more)", "  changed: 0", "  unchanged: 0"]
+    );
+    assert!(out.len() < 300, "{} bytes", out.len());
     Ok(())
 }
 

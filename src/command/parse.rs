@@ -1,5 +1,11 @@
 //! Turns a message's text into a [`ParsedCommand`] or a precise
 //! [`ParseError`]. Pure: no store, no clock, so it is tested exhaustively.
+//!
+//! Invisible characters are folded here, where words are cut: a zero-width
+//! space or a word joiner separates words like a space (a client that
+//! appends one to `/ping` still gets a pong), and zero-width joiners, bidi
+//! marks and soft hyphens inside a command name are dropped. The bot's own
+//! name matches in any case (`@JIXIA`).
 
 use super::{ArgKind, CommandSpec, ParsedCommand, Registry, Value};
 use crate::message::{Incoming, Mention};
@@ -114,6 +120,30 @@ pub struct Word {
     pub start: usize,
 }
 
+/// Zero-width characters that separate words as a space would: zero-width
+/// space, word joiner, zero-width no-break space (BOM), Mongolian vowel
+/// separator.
+fn is_invisible_space(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}')
+}
+
+/// What separates words: white space or an invisible space.
+fn is_gap(c: char) -> bool {
+    c.is_whitespace() || is_invisible_space(c)
+}
+
+/// Format characters that may sit inside a typed word without showing:
+/// soft hyphen, zero-width (non-)joiners, bidi marks, embeddings and
+/// isolates, invisible operators. No command name contains them.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200C}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2061}'..='\u{2069}')
+}
+
+/// Whether `written` is the bot's name, in any case.
+fn is_bot_name(written: &str, bot_name: &str) -> bool {
+    written == bot_name || written.to_lowercase() == bot_name.to_lowercase()
+}
+
 /// Splits on white space, keeping quoted groups together. `Err(())` when a
 /// quote is left open.
 #[expect(clippy::result_unit_err, reason = "the only error is an open quote; callers add the context")]
@@ -121,7 +151,7 @@ pub fn split_words(line: &str) -> Result<Vec<Word>, ()> {
     let mut words = Vec::new();
     let mut chars = line.char_indices().peekable();
     while let Some(&(start, c)) = chars.peek() {
-        if c.is_whitespace() {
+        if is_gap(c) {
             chars.next();
             continue;
         }
@@ -144,7 +174,7 @@ pub fn split_words(line: &str) -> Result<Vec<Word>, ()> {
         }
         let mut text = String::new();
         while let Some(&(_, c)) = chars.peek() {
-            if c.is_whitespace() {
+            if is_gap(c) {
                 break;
             }
             text.push(c);
@@ -164,19 +194,20 @@ fn is_command_name(s: &str) -> bool {
 /// adapters write the platform's mention of the bot as `@bot_name`, and a
 /// `/command@other_bot` is left to the other bot.
 pub fn parse<R>(registry: &Registry<R>, msg: &Incoming, bot_name: &str) -> Result<ParsedCommand<R>, ParseError<R>> {
-    let mut line = msg.text.trim_start();
+    let blank = |c: char| is_gap(c) || is_invisible_format(c);
+    let mut line = msg.text.trim_start_matches(blank);
     let mut addressed = false;
     // "@jixia /help" or "@jixia help": drop the leading mention of the bot
     // (and only of the bot: "@bob help me @jixia" is not a command).
     if msg.mentions_bot
         && let Some(after) = line.strip_prefix('@')
-        && let Some(end) = after.find(char::is_whitespace)
-        && after[..end].eq_ignore_ascii_case(bot_name)
+        && let Some(end) = after.find(is_gap)
+        && is_bot_name(&after[..end], bot_name)
     {
-        line = after[end..].trim_start();
+        line = after[end..].trim_start_matches(blank);
         addressed = true;
     }
-    let (head, rest) = match line.find(char::is_whitespace) {
+    let (head, rest) = match line.find(is_gap) {
         Some(i) => (&line[..i], &line[i..]),
         None => (line, ""),
     };
@@ -184,11 +215,12 @@ pub fn parse<R>(registry: &Registry<R>, msg: &Incoming, bot_name: &str) -> Resul
         Some(name) => (true, name),
         None => (false, head),
     };
+    let name: String = name.chars().filter(|c| !is_invisible_format(*c)).collect();
     // "/help@jixia": Telegram's way of addressing one bot in a group.
     let name = match name.split_once('@') {
-        Some((n, to)) if to.eq_ignore_ascii_case(bot_name) => n,
+        Some((n, to)) if is_bot_name(to, bot_name) => n,
         Some(_) => return Err(ParseError::NotACommand),
-        None => name,
+        None => name.as_str(),
     };
     if !is_command_name(name) || !(prefixed || addressed) {
         return Err(ParseError::NotACommand);
@@ -276,7 +308,7 @@ fn bind_args<R>(
             }
             ArgKind::Rest => {
                 next = words.len();
-                Value::Rest(line[word.start..].trim_end().to_owned())
+                Value::Rest(line[word.start..].trim_end_matches(is_gap).to_owned())
             }
         };
         values.push(Some(value));

@@ -81,11 +81,16 @@ pub enum EngineError {
     /// Two job kinds share a name.
     #[error("job kind {0} is registered twice")]
     DuplicateJobKind(&'static str),
+    /// A feature setting is out of its range (`Config::load` checks this
+    /// too; an embedder may build a `Config` by hand).
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
 }
 
 impl Engine {
     /// Builds an engine over a store (already migrated), with a clock.
     pub fn new(config: &Config, store: Arc<Store>, clock: Arc<dyn Clock>) -> Result<Engine, EngineError> {
+        config.validate_features()?;
         let communities = Communities::from_config(config);
         let states = ALL
             .iter()
@@ -174,8 +179,10 @@ impl Engine {
 
     /// Handles one message and returns what to send. Never fails: internal
     /// errors are logged and answered with an apology when a command was
-    /// asked for.
+    /// asked for. The message is cleaned first ([`Incoming::cleaned`]).
     pub async fn handle(&self, msg: &Incoming) -> Vec<Outgoing> {
+        let cleaned = msg.cleaned();
+        let msg: &Incoming = &cleaned;
         if msg.sender.is_bot || msg.text.trim().is_empty() {
             return Vec::new();
         }

@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate, TimeZone};
 
-use super::config::CheckinConfig;
+use super::config::{CheckinConfig, STREAK_HORIZON};
 use super::store::{CheckinDay, CheckinOutcome, CheckinRequest};
 use super::{CHECKIN, Committer, MAKEUP, MILESTONE};
 use crate::BoxFuture;
@@ -16,9 +16,6 @@ use crate::message::Outgoing;
 
 /// The missed day a make-up card fills.
 const DATE: ArgSpec = ArgSpec::required("DATE", ArgKind::Word);
-
-/// Days of history read to compute a streak; longer streaks show as this.
-const STREAK_HORIZON: i64 = 1000;
 
 /// The check-in commands.
 pub const COMMANDS: &[Command] = &[
@@ -116,7 +113,7 @@ fn checkin<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, Comma
                 return Err(CommandError::internal("a check-in that costs nothing was refused for its cost"));
             }
         };
-        let earned: i64 = rewards.iter().map(|r| r.amount).sum();
+        let earned = rewards.iter().fold(0_i64, |sum, r| sum.saturating_add(r.amount));
         let mut args = Args::new().num("reward", amount).num("streak", streak).num("balance", balance.balance);
         let key = match next_milestone(config, streak) {
             Some((days, left)) => {
@@ -139,7 +136,7 @@ fn checkin<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, Comma
             ctx.community,
             ctx.member.id,
             &name,
-            balance.contribution - earned,
+            balance.contribution.saturating_sub(earned),
             balance.contribution,
         )
         .await?
@@ -215,7 +212,7 @@ fn makeup<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, Command
                     .num("reward", config.base)
                     .num("streak", streak_ending(&all, end))
                     .num("balance", b.balance)
-                    .num("left", config.makeup_per_month - used - 1);
+                    .num("left", config.makeup_per_month.saturating_sub(used).saturating_sub(1).max(0));
                 Ok(vec![ctx.reply("checkin-makeup-done", &args)])
             }
             CheckinOutcome::AlreadyDone => {

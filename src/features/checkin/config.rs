@@ -3,8 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::ConfigError;
+use crate::config::{ConfigError, MAX_POINTS, check_range};
 use crate::features::FeatureConfig;
+
+/// Days of history read to compute a streak; longer streaks show as this.
+pub const STREAK_HORIZON: i64 = 1000;
 
 /// A reward for reaching a streak length.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -58,10 +61,12 @@ impl Default for CheckinConfig {
 }
 
 impl CheckinConfig {
-    /// Today's reward for a streak of `streak` days.
+    /// Today's reward for a streak of `streak` days. Saturating, so no
+    /// setting can make it overflow (validated settings keep it far below).
     pub fn reward(&self, streak: i64) -> i64 {
-        let bonus = (self.streak_bonus_percent * (streak - 1).max(0)).min(self.streak_bonus_cap_percent).max(0);
-        self.base * (100 + bonus) / 100
+        let days = streak.saturating_sub(1).max(0);
+        let bonus = self.streak_bonus_percent.saturating_mul(days).min(self.streak_bonus_cap_percent).max(0);
+        self.base.saturating_mul(bonus.saturating_add(100)) / 100
     }
 }
 
@@ -70,8 +75,20 @@ impl FeatureConfig for CheckinConfig {
         self.enabled
     }
 
-    fn validate(&self, _prefix: &str) -> Result<(), ConfigError> {
-        Ok(())
+    /// Rewards stay at most [`MAX_POINTS`] times 11 (base plus a capped
+    /// bonus of at most 1000 %).
+    fn validate(&self, prefix: &str) -> Result<(), ConfigError> {
+        check_range(prefix, "base", self.base, 1..=MAX_POINTS)?;
+        check_range(prefix, "streak_bonus_percent", self.streak_bonus_percent, 0..=1000)?;
+        check_range(prefix, "streak_bonus_cap_percent", self.streak_bonus_cap_percent, 0..=1000)?;
+        for (i, m) in self.milestones.iter().enumerate() {
+            // Streaks are counted up to STREAK_HORIZON days.
+            check_range(prefix, &format!("milestones[{i}].days"), m.days, 1..=STREAK_HORIZON)?;
+            check_range(prefix, &format!("milestones[{i}].reward"), m.reward, 0..=MAX_POINTS)?;
+        }
+        check_range(prefix, "makeup_price", self.makeup_price, 0..=MAX_POINTS)?;
+        check_range(prefix, "makeup_window_days", self.makeup_window_days, 0..=365)?;
+        check_range(prefix, "makeup_per_month", self.makeup_per_month, 0..=31)
     }
 }
 
@@ -84,5 +101,17 @@ mod tests {
         let c = CheckinConfig::default();
         let rewards: Vec<i64> = (1..=8).map(|s| c.reward(s)).collect();
         assert_eq!(rewards, [10, 11, 12, 13, 14, 15, 15, 15]);
+    }
+
+    #[test]
+    fn reward_arithmetic_saturates_instead_of_overflowing() {
+        let c = CheckinConfig {
+            base: i64::MAX,
+            streak_bonus_percent: i64::MAX,
+            streak_bonus_cap_percent: i64::MAX,
+            ..CheckinConfig::default()
+        };
+        assert_eq!(c.reward(i64::MAX), i64::MAX / 100);
+        assert_eq!(c.reward(i64::MIN), i64::MAX / 100);
     }
 }

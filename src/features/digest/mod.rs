@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::BoxFuture;
 use crate::command::{ArgKind, ArgSpec, Permission};
 use crate::community::Community;
-use crate::config::ConfigError;
+use crate::config::{ConfigError, check_range};
 use crate::engine::Engine;
 use crate::features::{ALL, Command, Feature, FeatureConfig, FeatureId, PromptFile};
 use crate::handler::{CommandError, CommandResult, Ctx, Handler, ParsedCommand};
@@ -67,8 +67,10 @@ impl FeatureConfig for DigestConfig {
         self.enabled
     }
 
-    fn validate(&self, _prefix: &str) -> Result<(), ConfigError> {
-        Ok(())
+    fn validate(&self, prefix: &str) -> Result<(), ConfigError> {
+        check_range(prefix, "catch_up_hours", self.catch_up_hours, 0..=168)?;
+        check_range(prefix, "period_hours", self.period_hours, 1..=8784)?;
+        check_range(prefix, "top", self.top, 1..=30)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::ConfigError;
+use crate::config::{ConfigError, check_range};
 use crate::features::FeatureConfig;
 use crate::i18n::Locale;
 
@@ -57,8 +57,13 @@ impl FeatureConfig for FaqConfig {
         self.enabled
     }
 
-    fn validate(&self, _prefix: &str) -> Result<(), ConfigError> {
-        Ok(())
+    fn validate(&self, prefix: &str) -> Result<(), ConfigError> {
+        check_range(prefix, "threshold_zh", self.threshold_zh, 0.0..=1.0)?;
+        check_range(prefix, "threshold_en", self.threshold_en, 0.0..=1.0)?;
+        check_range(prefix, "entry_cooldown_minutes", self.entry_cooldown_minutes, 0..=10_080)?;
+        check_range(prefix, "max_redirects_per_hour", self.max_redirects_per_hour, 0..=1000)?;
+        check_range(prefix, "preview_chars", self.preview_chars, 0..=super::import::MAX_ANSWER_CHARS)?;
+        check_range(prefix, "gaps_days", self.gaps_days, 1..=366)
     }
 }
 

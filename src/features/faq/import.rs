@@ -6,7 +6,9 @@
 //!
 //! Parsing checks the whole file first and reports every bad row with its
 //! line number; the store then imports all entries in one transaction, so
-//! a bad file changes nothing.
+//! a bad file changes nothing. Text is cleaned like chat messages
+//! ([`crate::message::clean_text`]): NUL, control characters and
+//! non-characters, raw or written as JSON escapes (`\u0000`), are dropped.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -14,6 +16,7 @@ use std::fmt;
 use super::normalize::tokenize;
 use super::store::{FaqEntry, ImportSummary};
 use crate::i18n::Locale;
+use crate::message::clean_text;
 
 /// Largest FAQ file read (bytes).
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
@@ -21,6 +24,23 @@ pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
 pub const MAX_QUESTION_CHARS: usize = 500;
 /// Longest answer (characters).
 pub const MAX_ANSWER_CHARS: usize = 4000;
+
+/// Reads a FAQ file, at most [`MAX_FILE_BYTES`]: an input that goes on
+/// past the limit is refused as soon as it does, without reading the rest
+/// (`faq import /dev/zero` stops at once instead of growing without bound).
+pub fn read_limited(reader: impl std::io::Read) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(MAX_FILE_BYTES).unwrap_or(u64::MAX);
+    reader.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!("larger than {} MB ({MAX_FILE_BYTES} bytes), the limit for a FAQ file", MAX_FILE_BYTES >> 20),
+        ));
+    }
+    Ok(bytes)
+}
 
 /// A file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,9 +218,10 @@ pub fn parse(bytes: &[u8], format: FaqFormat) -> Result<Vec<FaqEntry>, ImportErr
 fn check_rows(rows: Vec<Row>, errors: &mut Vec<ImportError>) -> Vec<FaqEntry> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
+    let clean = |s: &str| clean_text(s.trim()).trim().to_owned();
     for row in rows {
-        let question = row.question.trim().to_owned();
-        let answer = row.answer.trim().to_owned();
+        let question = clean(&row.question);
+        let answer = clean(&row.answer);
         if question.is_empty() {
             errors.push(ImportError::line(row.line, "the entry has no question"));
             continue;
@@ -251,10 +272,10 @@ fn check_rows(rows: Vec<Row>, errors: &mut Vec<ImportError>) -> Vec<FaqEntry> {
             id,
             question,
             answer,
-            link: row.link.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()),
-            tags: row.tags.into_iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect(),
+            link: row.link.map(|l| clean(&l)).filter(|l| !l.is_empty()),
+            tags: row.tags.iter().map(|t| clean(t)).filter(|t| !t.is_empty()).collect(),
             lang,
-            aliases: row.aliases.into_iter().map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect(),
+            aliases: row.aliases.iter().map(|a| clean(a)).filter(|a| !a.is_empty()).collect(),
             ..FaqEntry::default()
         });
     }

@@ -80,7 +80,7 @@ impl Activity {
         let me = ctx.member.id;
         let mut queued = Vec::new();
         if msg.text.trim().chars().count() >= config.min_chars {
-            let cooldown = Duration::seconds(config.activity_cooldown_secs);
+            let cooldown = Duration::try_seconds(config.activity_cooldown_secs).unwrap_or(Duration::MAX);
             let due = {
                 let mut last = lock(&self.last_award);
                 let key = (community.clone(), me);
@@ -209,7 +209,7 @@ impl Activity {
                 community,
                 member,
                 &p.name,
-                balance.contribution - p.transfer.amount,
+                balance.contribution.saturating_sub(p.transfer.amount),
                 balance.contribution,
             )
             .await

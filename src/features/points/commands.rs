@@ -176,8 +176,15 @@ async fn correct(ctx: &Ctx<'_>, cmd: &ParsedCommand, kind: MovementKind) -> Comm
             let key = if kind == DEDUCT { "points-deducted" } else { "points-granted" };
             let mut out = vec![ctx.reply(key, &args.num("balance", b.balance))];
             if kind == GRANT
-                && let Some(text) =
-                    level_up(ctx.engine, ctx.community, member, &name, b.contribution - amount, b.contribution).await?
+                && let Some(text) = level_up(
+                    ctx.engine,
+                    ctx.community,
+                    member,
+                    &name,
+                    b.contribution.saturating_sub(amount),
+                    b.contribution,
+                )
+                .await?
             {
                 out.push(Outgoing::post(m.chat.clone(), text));
             }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::levels::{self, Title};
-use crate::config::ConfigError;
+use crate::config::{ConfigError, MAX_POINTS, check_range};
 use crate::features::FeatureConfig;
 
 /// `[features.points]`
@@ -58,7 +58,25 @@ impl FeatureConfig for PointsConfig {
         self.enabled
     }
 
-    fn validate(&self, _prefix: &str) -> Result<(), ConfigError> {
-        Ok(())
+    fn validate(&self, prefix: &str) -> Result<(), ConfigError> {
+        check_range(prefix, "activity_min", self.activity_min, 0..=MAX_POINTS)?;
+        check_range(prefix, "activity_max", self.activity_max, 0..=MAX_POINTS)?;
+        if self.activity_min > self.activity_max {
+            return Err(ConfigError::Key {
+                key: format!("{prefix}.activity_min"),
+                message: format!("must not be above activity_max ({}); got {}", self.activity_max, self.activity_min),
+            });
+        }
+        check_range(prefix, "activity_cooldown_secs", self.activity_cooldown_secs, 1..=86_400)?;
+        check_range(prefix, "min_chars", self.min_chars, 0..=crate::engine::MAX_TEXT_CHARS)?;
+        check_range(prefix, "thanks_bonus", self.thanks_bonus, 0..=MAX_POINTS)?;
+        check_range(prefix, "thanks_per_hour", self.thanks_per_hour, 0..=1000)?;
+        for (i, n) in self.level_curve.iter().enumerate() {
+            check_range(prefix, &format!("level_curve[{i}]"), *n, 0..=MAX_POINTS)?;
+        }
+        for (i, t) in self.titles.iter().enumerate() {
+            check_range(prefix, &format!("titles[{i}].level"), t.level, 0..=levels::MAX_LEVEL)?;
+        }
+        check_range(prefix, "flush_ms", self.flush_ms, 1..=60_000)
     }
 }

@@ -56,7 +56,7 @@ pub struct Progress {
 }
 
 /// The highest level levels reach; keeps loops bounded whatever the config.
-const MAX_LEVEL: i64 = 1000;
+pub const MAX_LEVEL: i64 = 1000;
 
 /// Points needed to go from `level` to `level + 1`, at least 1.
 pub fn step(curve: [i64; 3], level: i64) -> i64 {

@@ -76,7 +76,7 @@ fn list<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandR
             let mut line = format!("{} — {} — {}", item.id, item.name(ctx.locale), item.price);
             let extra = match item.stock {
                 Some(stock) => {
-                    let left = (stock - ctx.store().shop().sold(&ctx.community.id, &item.id).await?).max(0);
+                    let left = stock.saturating_sub(ctx.store().shop().sold(&ctx.community.id, &item.id).await?).max(0);
                     ctx.text("shop-left", &Args::new().num("left", left)).to_plain()
                 }
                 None => ctx.text("shop-unlimited", &Args::new()).to_plain(),

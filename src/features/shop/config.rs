@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::ConfigError;
+use crate::config::{ConfigError, MAX_POINTS, check_range};
 use crate::features::FeatureConfig;
 use crate::i18n::Locale;
 
@@ -58,7 +58,16 @@ impl FeatureConfig for ShopConfig {
         self.enabled
     }
 
-    fn validate(&self, _prefix: &str) -> Result<(), ConfigError> {
+    /// Every item costs something, and its stock and level are bounded.
+    fn validate(&self, prefix: &str) -> Result<(), ConfigError> {
+        for (i, item) in self.items.iter().enumerate() {
+            let item_prefix = format!("{prefix}.items[{i}]");
+            check_range(&item_prefix, "price", item.price, 1..=MAX_POINTS)?;
+            if let Some(stock) = item.stock {
+                check_range(&item_prefix, "stock", stock, 0..=1_000_000)?;
+            }
+            check_range(&item_prefix, "min_level", item.min_level, 0..=crate::features::points::levels::MAX_LEVEL)?;
+        }
         Ok(())
     }
 }
