@@ -186,10 +186,15 @@ impl Engine {
         if msg.sender.is_bot || msg.text.trim().is_empty() {
             return Vec::new();
         }
+        if self.store.is_down() {
+            // Known to be unreachable: the apology now, not after a timeout.
+            return self.apology_if_command(msg, self.chat_locale(&msg.chat));
+        }
         let community = match self.community_of(&msg.chat).await {
             Ok(Some(c)) => c,
             Ok(None) => return self.unbound(msg).await,
             Err(e) => {
+                self.store.note_failure(&e);
                 tracing::error!(error = %e, chat = %msg.chat.key(), "could not tell the chat's community");
                 return self.apology_if_command(msg, self.chat_locale(&msg.chat));
             }
@@ -198,6 +203,7 @@ impl Engine {
         let member = match self.member_of(&community.id, msg, now).await {
             Ok(m) => m,
             Err(e) => {
+                self.store.note_failure(&e);
                 tracing::error!(error = %e, chat = %msg.chat.key(), "could not resolve the sender");
                 return self.apology_if_command(msg, community.locale);
             }
@@ -235,7 +241,10 @@ impl Engine {
             Err(CommandError::Member(p)) => vec![Outgoing::reply(ctx.msg, self.prompts.render(ctx.locale, &p))],
             Err(CommandError::Internal(e)) => {
                 match &e {
-                    Internal::Store(e) => tracing::error!(error = %e, command = cmd.spec.usage(), "command failed"),
+                    Internal::Store(e) => {
+                        self.store.note_failure(e);
+                        tracing::error!(error = %e, command = cmd.spec.usage(), "command failed")
+                    }
                     e => tracing::error!(error = %e, command = cmd.spec.usage(), "command failed: a bug"),
                 }
                 vec![ctx.reply("error-internal", &Args::new())]
@@ -327,7 +336,7 @@ impl Engine {
         let mut out = self.flush_group_commits().await;
         out.splice(0..0, std::mem::take(&mut *self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner)));
         let stored = self.to_outbox(out).await;
-        if self.tick_is_due() {
+        if self.tick_is_due() && !self.store.is_down() {
             crate::scheduler::tick(self, &self.instance).await;
         }
         stored

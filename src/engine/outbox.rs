@@ -73,10 +73,11 @@ impl Engine {
             // Claim in batches (half a window at least), not one row per
             // settled message.
             let room = WINDOW.saturating_sub(in_hand.len());
-            let claimed = if room >= WINDOW / 2 {
+            let claimed = if room >= WINDOW / 2 && !self.store.is_down() {
                 match self.outbox_claim(platform, room).await {
                     Ok(claimed) => claimed,
                     Err(e) => {
+                        self.store.note_failure(&e);
                         tracing::error!(%platform, error = %e, "could not claim outbox messages");
                         Vec::new()
                     }

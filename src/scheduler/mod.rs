@@ -95,6 +95,7 @@ pub fn backoff(attempts: i64) -> Duration {
 pub async fn tick(engine: &Engine, owner: &str) -> usize {
     let now = engine.now();
     if let Err(e) = enqueue_fires(engine, now).await {
+        engine.store().note_failure(&e);
         tracing::error!(error = %e, "could not enqueue scheduled fires");
     }
     run_jobs(engine, owner, now).await
@@ -180,6 +181,7 @@ pub async fn run_jobs(engine: &Engine, owner: &str, now: DateTime<Utc>) -> usize
         let jobs = match store.claim(owner, now, now + Duration::seconds(LEASE_SECS), CLAIM_BATCH).await {
             Ok(jobs) => jobs,
             Err(e) => {
+                engine.store().note_failure(&e);
                 tracing::error!(error = %e, "could not claim jobs");
                 break;
             }

@@ -11,6 +11,7 @@
 //! `migrations/postgres` and are applied when a store is opened. This module
 //! knows nothing of configuration or features.
 
+mod health;
 pub mod jobs;
 pub mod postgres;
 pub mod queue_admin;
@@ -271,12 +272,13 @@ pub enum Backend {
 #[derive(Debug, Clone)]
 pub struct Store {
     backend: Backend,
+    health: Arc<health::Health>,
 }
 
 impl Store {
     /// A store over an open, migrated database.
     pub fn new(backend: Backend) -> Store {
-        Store { backend }
+        Store { backend, health: Arc::default() }
     }
 
     /// The database, for a feature's accessor to pick its implementation.

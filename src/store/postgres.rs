@@ -34,17 +34,35 @@ pub fn merge_fn(
     hook.postgres
 }
 
+/// How long a query waits for a connection from the pool.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+/// How often start-up tries to reach the server again.
+const RETRY_EVERY: Duration = Duration::from_millis(250);
+
 /// Connects to and migrates a PostgreSQL database.
 pub async fn open(url: &DbUrl, config: &StoreOptions) -> Result<Pools, StoreError> {
     let shown = url.redacted();
     let options = PgConnectOptions::from_str(url.expose())
         .map_err(|e| StoreError::Open { url: shown.clone(), reason: e.to_string() })?;
-    let pool = PgPoolOptions::new()
-        .max_connections(config.max_connections)
-        .acquire_timeout(Duration::from_millis(config.connect_timeout_ms))
-        .connect_with(options)
-        .await
-        .map_err(|e| StoreError::Open { url: shown.clone(), reason: e.to_string() })?;
+    // Start-up waits up to `connect_timeout_ms` for the server; once running,
+    // a query waits at most ACQUIRE_TIMEOUT for a connection, so an outage
+    // costs one short wait before the store is known to be down.
+    let deadline = std::time::Instant::now() + Duration::from_millis(config.connect_timeout_ms);
+    let acquire = ACQUIRE_TIMEOUT.min(Duration::from_millis(config.connect_timeout_ms.max(1)));
+    let pool = loop {
+        let attempt = PgPoolOptions::new()
+            .max_connections(config.max_connections)
+            .acquire_timeout(acquire)
+            .connect_with(options.clone())
+            .await;
+        match attempt {
+            Ok(pool) => break pool,
+            Err(e) if std::time::Instant::now() + RETRY_EVERY >= deadline => {
+                return Err(StoreError::Open { url: shown.clone(), reason: e.to_string() });
+            }
+            Err(_) => tokio::time::sleep(RETRY_EVERY).await,
+        }
+    };
     sqlx::migrate!("migrations/postgres")
         .run(&pool)
         .await
