@@ -574,11 +574,24 @@ impl Config {
             ("telegram", self.telegram.enabled, &self.telegram.token),
             ("discord", self.discord.enabled, &self.discord.token),
         ] {
-            if enabled && token.as_ref().is_none_or(|t| t.expose().trim().is_empty()) {
-                return Err(key_err(
-                    format!("{section}.token"),
-                    format!("{section} is enabled but has no token; set JIXIA__{}__TOKEN", section.to_uppercase()),
-                ));
+            if !enabled {
+                continue;
+            }
+            let var = format!("JIXIA__{}__TOKEN", section.to_uppercase());
+            match token.as_ref().map(|t| t.expose().trim()) {
+                None | Some("") => {
+                    return Err(key_err(
+                        format!("{section}.token"),
+                        format!("{section} is enabled but has no token; set {var}"),
+                    ));
+                }
+                Some(t) if is_placeholder_token(t) => {
+                    return Err(key_err(
+                        format!("{section}.token"),
+                        format!("{section} is enabled but its token is a placeholder, not a real token; set {var}"),
+                    ));
+                }
+                Some(_) => {}
             }
         }
         Ok(())
@@ -622,6 +635,17 @@ fn syntax_message(text: &str, e: &toml::de::Error) -> String {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     format!("line {line}, column {column}: {}", e.message())
+}
+
+/// Whether a token is a placeholder copied from an example (`***`,
+/// `<token>`, `YOUR_TOKEN`…) rather than a real one: real Telegram and
+/// Discord tokens are letters, digits, `:`, `_`, `-` and `.` only. The value
+/// is never shown.
+fn is_placeholder_token(token: &str) -> bool {
+    let lower = token.to_lowercase();
+    let words = ["changeme", "change-me", "your_token", "your-token", "yourtoken", "token", "xxx", "example"];
+    !token.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-' | '.'))
+        || words.iter().any(|w| lower == *w || lower.starts_with("your"))
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -677,6 +701,14 @@ fn env_value(raw: &str) -> toml::Value {
         && n.to_string() == raw
     {
         return toml::Value::Integer(n);
+    }
+    // A decimal (`0.5`), on the same terms.
+    if raw.contains('.')
+        && let Ok(x) = raw.parse::<f64>()
+        && x.is_finite()
+        && x.to_string() == raw
+    {
+        return toml::Value::Float(x);
     }
     if raw.starts_with('[')
         && let Ok(mut t) = toml::from_str::<toml::Table>(&format!("v = {raw}"))

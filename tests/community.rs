@@ -156,3 +156,24 @@ async fn the_notice_is_said_once_and_registrations_are_shared(db: TestDb) {
 }
 
 both_backends!(the_notice_is_said_once_and_registrations_are_shared);
+
+/// `/whereami` tells an operator what to put in the config: in a group of no
+/// community (its own admins may ask), and in a community's chat.
+async fn whereami_names_the_chat_and_the_account(db: TestDb) {
+    let mut chat = TestChat::exactly(db, &config());
+    let owner = Who::telegram("77", "Olga").as_admin();
+    chat.say(&new_group(), &owner, "hello").await;
+    let out = chat.say(&new_group(), &owner, "/whereami").await;
+    let card = only(&out);
+    assert!(card.contains("telegram:-2002") && card.contains("不属于任何社区"), "{card}");
+    assert!(card.contains("telegram:77"), "{card}");
+    // A member of the community may not in a group, but may in a direct chat.
+    let bob = Who::telegram("20", "Bob");
+    assert!(only(&chat.say(&home(), &bob, "/whereami").await).contains("版主"));
+    let card = only(&chat.say(&bob.dm(), &bob, "/whereami").await);
+    assert!(card.contains("私聊") && card.contains("telegram:20") && card.contains("PG 中文社区 (pg)"), "{card}");
+    let card = only(&chat.say(&home(), &ada(), "/whereami").await);
+    assert!(card.contains("telegram:-1001") && card.contains("PG 中文社区 (pg)"), "{card}");
+}
+
+both_backends!(whereami_names_the_chat_and_the_account);

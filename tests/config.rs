@@ -311,6 +311,20 @@ fn an_enabled_adapter_needs_a_token() {
     assert!(message.contains("JIXIA__DISCORD__TOKEN"), "{message}");
 }
 
+/// The example config's `token = "***"`, copied as it is, is not a token.
+#[test]
+fn a_placeholder_token_is_refused_without_being_shown() {
+    for placeholder in ["***", "<your token>", "YOUR_TOKEN", "changeme", "token here"] {
+        let file = format!("[telegram]\nenabled = true\ntoken = \"{placeholder}\"\n");
+        let (key, message) = key_error(Some(&file), &[]);
+        assert_eq!(key, "telegram.token", "{placeholder}");
+        assert!(message.contains("placeholder") && message.contains("JIXIA__TELEGRAM__TOKEN"), "{message}");
+        assert!(!message.contains(placeholder), "the value is not shown: {message}");
+    }
+    let (key, _) = key_error(None, &[("JIXIA__DISCORD__ENABLED", "true"), ("JIXIA__DISCORD__TOKEN", "***")]);
+    assert_eq!(key, "discord.token");
+}
+
 #[test]
 fn a_disabled_adapter_needs_no_token() {
     let config = loads(Some("[telegram]\nenabled = false\n"), &[]);
@@ -325,6 +339,18 @@ fn the_environment_enables_telegram_with_a_digits_only_token() {
     let config = loads(None, &[("JIXIA__TELEGRAM__TOKEN", "123456"), ("JIXIA__TELEGRAM__ENABLED", "true")]);
     assert!(config.telegram.enabled);
     assert_eq!(config.telegram.token.as_ref().map(|t| t.expose()), Some("123456"));
+}
+
+/// Every kind of setting can come from the environment: decimals too.
+#[test]
+fn decimals_come_from_the_environment() {
+    let config =
+        loads(None, &[("JIXIA__FEATURES__FAQ__THRESHOLD_ZH", "0.5"), ("JIXIA__FEATURES__FAQ__THRESHOLD_EN", "1")]);
+    assert_eq!(config.features.faq.threshold_zh, 0.5);
+    assert_eq!(config.features.faq.threshold_en, 1.0);
+    // A word with a dot stays text.
+    let config = loads(None, &[("JIXIA__BOT__NAME", "jixia.bot")]);
+    assert_eq!(config.bot.name, "jixia.bot");
 }
 
 #[test]

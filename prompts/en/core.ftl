@@ -7,6 +7,7 @@ role-admin = admin
 cmd-help = List the commands, or show how to use one
 cmd-ping = Check that the bot is alive
 cmd-whoami = Show your member profile and linked accounts
+cmd-whereami = This chat's id and community, and your account id (moderators; anyone in a DM)
 cmd-whois = Show a member's profile and linked accounts (moderators)
 cmd-lang = Show or set your language (zh / en / default)
 
@@ -63,3 +64,13 @@ error-bad-member =
 error-unclosed-quote =
     A quote was opened and never closed.
     Usage: `{ $usage }`
+
+whereami =
+    This is a { $kind }: `{ $chat }` ({ $title })
+    Community: { $community }
+    Your account: `{ $you }`
+    To list this chat in the config, put it in `chats = [...]`; to make you a moderator, put your account in `moderators = [...]`.
+whereami-group = group
+whereami-private = direct chat
+whereami-no-community = none
+whereami-moderators = In a group only { $role }s can use `/whereami`; in a direct chat with the bot anyone can.

@@ -7,6 +7,7 @@ role-admin = 管理员
 cmd-help = 显示命令列表，或某个命令的用法
 cmd-ping = 检查机器人是否在线
 cmd-whoami = 查看你的成员信息和已关联的账号
+cmd-whereami = 这是哪个群、属于哪个社区，以及你的账号 id（群里版主可用，私聊都可用）
 cmd-whois = 查看某位成员的资料和已关联的账号（版主）
 cmd-lang = 查看或设置你的语言（zh / en / default）
 
@@ -60,3 +61,13 @@ error-bad-member =
 error-unclosed-quote =
     引号没有闭合。
     用法：`{ $usage }`
+
+whereami =
+    这里是{ $kind }：`{ $chat }`（{ $title }）
+    所属社区：{ $community }
+    你的账号：`{ $you }`
+    要把这里列进配置，写进 `chats = [...]`；要让你当版主，把你的账号写进 `moderators = [...]`。
+whereami-group = 群
+whereami-private = 私聊
+whereami-no-community = 不属于任何社区
+whereami-moderators = 在群里只有{ $role }能用 `/whereami`；私聊机器人谁都可以用。

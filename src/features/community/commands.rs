@@ -11,6 +11,7 @@ use super::store::RegisterOutcome;
 use crate::BoxFuture;
 use crate::command::{ArgKind, ArgSpec, ParseError, Permission};
 use crate::engine::Engine;
+use crate::features::core::where_text;
 use crate::features::link::codes::{self, CODE_TTL_MINUTES, Guesses};
 use crate::features::{Command, registry};
 use crate::handler::{CommandError, CommandResult, Ctx, Handler, ParsedCommand};
@@ -161,6 +162,10 @@ pub(super) fn unbound<'a>(engine: &'a Engine, msg: &'a Incoming) -> BoxFuture<'a
                 Ok(code) => add_here(engine, msg, code, locale).await,
                 Err(e) => Err(StoreError::Corrupt(e.to_string())),
             },
+            // The group's own admins may learn its id, to list it in the config.
+            Ok(cmd) if cmd.spec.name == "whereami" && msg.sender.is_platform_admin => {
+                Ok(vec![Outgoing::reply(msg, where_text(engine.prompts(), locale, msg, None))])
+            }
             // Plain chat: told once, ever.
             Err(ParseError::NotACommand) => notice(engine, msg, false)
                 .await
@@ -205,6 +210,10 @@ async fn notice(engine: &Engine, msg: &Incoming, command: bool) -> Result<bool, 
             _ => {
                 if noticed.len() > 100_000 {
                     noticed.clear();
+                }
+                if !noticed.contains_key(&key) {
+                    let title = msg.chat.title.as_deref().unwrap_or("");
+                    tracing::info!(chat = %key, title, "a message in a group chat that belongs to no community");
                 }
                 noticed.insert(key, now);
             }

@@ -8,7 +8,7 @@ use crate::command::{ArgKind, ArgSpec, ParseError, Permission};
 use crate::features::{Command, Feature, FeatureId, PromptFile, all_commands, feature_of};
 use crate::handler::{CommandError, CommandResult, Ctx, Handler, ParsedCommand};
 use crate::i18n::{Args, Locale};
-use crate::message::Outgoing;
+use crate::message::{ChatKind, Incoming, Outgoing};
 use crate::rich::RichText;
 use crate::store::Member;
 
@@ -49,6 +49,14 @@ const COMMANDS: &[Command] = &[
         permission: Permission::Member,
         args: &[],
         run: Handler(whoami),
+    },
+    Command {
+        name: "whereami",
+        sub: None,
+        aliases: &["这是哪"],
+        permission: Permission::Member,
+        args: &[],
+        run: Handler(whereami),
     },
     Command {
         name: "whois",
@@ -142,6 +150,39 @@ fn whois<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandR
         let body = profile(ctx, &member, &member.display_name, &role).await?;
         Ok(vec![Outgoing::reply(ctx.msg, body)])
     })
+}
+
+/// `/whereami`: what an operator needs to list this chat and this person in
+/// the config. Moderators in a group (anyone in a direct chat).
+fn whereami<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
+    Box::pin(async move {
+        let chat = &ctx.msg.chat;
+        if chat.kind == ChatKind::Group && ctx.role < Permission::Moderator {
+            let role = ctx.engine.prompts().plain(ctx.locale, Permission::Moderator.prompt_key());
+            return Err(CommandError::member("whereami-moderators", Args::new().str("role", role)));
+        }
+        let community = format!("{} ({})", ctx.community.name, ctx.community.id);
+        Ok(vec![Outgoing::reply(ctx.msg, where_text(ctx.engine.prompts(), ctx.locale, ctx.msg, Some(&community)))])
+    })
+}
+
+/// The `/whereami` card: the chat as `platform:chat_id` (what `chats = [...]`
+/// takes), its title, its community (or none), and the sender as
+/// `platform:user_id` (what `moderators = [...]` takes).
+pub fn where_text(prompts: &crate::i18n::Prompts, locale: Locale, msg: &Incoming, community: Option<&str>) -> RichText {
+    let title = msg.chat.title.clone().unwrap_or_else(|| "—".to_owned());
+    let kind = if msg.chat.kind == ChatKind::Group { "whereami-group" } else { "whereami-private" };
+    let community = match community {
+        Some(c) => c.to_owned(),
+        None => prompts.plain(locale, "whereami-no-community"),
+    };
+    let args = Args::new()
+        .str("kind", prompts.plain(locale, kind))
+        .str("chat", msg.chat.key())
+        .str("title", title)
+        .str("community", community)
+        .str("you", format!("{}:{}", msg.chat.platform, msg.sender.id));
+    prompts.format(locale, "whereami", &args)
 }
 
 /// The profile card shared by `/whoami` and `/whois`.
