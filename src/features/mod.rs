@@ -12,6 +12,7 @@ pub mod digest;
 pub mod faq;
 pub mod link;
 pub mod points;
+pub mod quiz;
 pub mod shop;
 
 use std::any::Any;
@@ -113,6 +114,7 @@ features! {
     Points => points: points::PointsConfig,
     Checkin => checkin: checkin::CheckinConfig,
     Shop => shop: shop::ShopConfig,
+    Quiz => quiz: quiz::QuizConfig,
     Faq => faq: faq::FaqConfig,
     Digest => digest: digest::DigestConfig,
 }
