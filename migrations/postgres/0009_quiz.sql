@@ -2,7 +2,7 @@
 -- and the daily question. Times are BIGINT milliseconds since the epoch (the `*_ms` columns;
 -- SQLite's INTEGER is 64-bit, PostgreSQL's is not, as in the other migrations).
 -- Timers are not here: they are durable jobs in jobs_queue (kinds
--- quiz-close, quiz-exam-close, quiz-daily) keyed by round/exam/step.
+-- quiz_close, quiz_exam_close, quiz_daily) keyed by round/exam/step.
 
 -- One imported file. Re-importing the same id replaces its questions in one
 -- transaction; questions it no longer has are retired, never deleted
@@ -81,6 +81,7 @@ CREATE TABLE quiz_round_questions (
     closes_at_ms   BIGINT,
     closed_at_ms   BIGINT,
     winner_id      BIGINT  REFERENCES members (id),
+    close_reason   TEXT,                        -- answered | timeout | stopped | cancelled
     PRIMARY KEY (round_id, seq)
 );
 

@@ -1,7 +1,7 @@
 -- 0009_quiz.sql (SQLite): question banks, group rounds, the 段位 assessment
 -- and the daily question. Times are INTEGER milliseconds since the epoch.
 -- Timers are not here: they are durable jobs in jobs_queue (kinds
--- quiz-close, quiz-exam-close, quiz-daily) keyed by round/exam/step.
+-- quiz_close, quiz_exam_close, quiz_daily) keyed by round/exam/step.
 
 -- One imported file. Re-importing the same id replaces its questions in one
 -- transaction; questions it no longer has are retired, never deleted
@@ -80,6 +80,7 @@ CREATE TABLE quiz_round_questions (
     closes_at_ms   INTEGER,
     closed_at_ms   INTEGER,
     winner_id      INTEGER REFERENCES members (id),
+    close_reason   TEXT,                        -- answered | timeout | stopped | cancelled
     PRIMARY KEY (round_id, seq)
 );
 

@@ -1,20 +1,19 @@
-# Quizzes: group rounds, the private level assessment, the daily question (draft of prompts/en/quiz.ftl).
+# Quizzes: group rounds, the private level assessment, the daily question.
 
 cmd-quiz-start = Start a quiz round in this chat, with a topic and a number of questions (moderators; communities may open it to members)
 cmd-quiz-stop = End this chat's round early (whoever started it, or a moderator)
 cmd-quiz-answer = Answer the current question (typing the answer in the chat works too)
 cmd-quiz-pick = Pick an option of a multiple-choice question (the buttons send this)
 cmd-quiz-topics = List the quiz topics and their questions
-cmd-quiz-daily = Show today's question, or answer it
-cmd-quiz-schedule = Post the daily question here every day at a time such as 09:00, or off (moderators)
-cmd-exam = Take the level assessment in a direct message: 10 questions, harder after a right answer, easier after a wrong one
+cmd-quiz = Quiz rounds in the group, topics and the question of the day
+cmd-quiz-daily = Today's question; answer it in a DM. Moderators: here [09:00] posts it daily, off stops
+cmd-exam = Level assessment in a DM: harder after a right answer, easier after a wrong one
 cmd-exam-result = Your levels and past assessments
 cmd-exam-stop = End the assessment in progress
 cmd-exam-announce = Whether a new level is announced in the group: on or off
 
 quiz-lang-zh = Chinese
 quiz-lang-en = English
-quiz-stars = { $stars }
 
 ## Group rounds
 
@@ -36,6 +35,7 @@ quiz-end-all-asked = every question was asked.
 quiz-end-max-score = { $name } reached { $score } points.
 quiz-end-stopped = { $name } ended the round.
 quiz-end-idle = nobody has answered for a while.
+quiz-end-restart = the bot was down too long.
 quiz-scoreboard-line = #{ $rank } { $name } — { $score }
 quiz-scoreboard-empty = Nobody answered right this round.
 quiz-paid = { $points } points per right answer, paid to { $count ->
@@ -59,6 +59,7 @@ quiz-topic-no-lang = Topic "{ $topic }" has no questions in { $lang } (it has: {
 quiz-start-moderators-only = Only moderators can start a quiz in this community.
 quiz-stop-not-yours = Only { $name }, who started this round, or a moderator can end it.
 quiz-too-many = A round has at most { $max } questions.
+quiz-group-only = Quiz rounds run in a group chat.
 quiz-bad-pick = "{ $got }" is not an option. Press a button under the question, or type A–{ $last }.
 
 ## Level assessment (direct message)
@@ -99,7 +100,7 @@ quiz-duration = { $hours ->
 
 quiz-daily-post = 📅 **Question of the day** · { $date } · { $stars }
     { $text }
-quiz-daily-how = Answer with `/quiz daily ANSWER` (best in a direct message to me, no spoilers); your first right answer earns { $points } points. The answer comes tomorrow.
+quiz-daily-how = Answer with `/quiz daily ANSWER` in a direct message to me (no spoilers); your first right answer earns { $points } points. The answer comes tomorrow.
 quiz-daily-yesterday = Yesterday's ({ $date }) answer: **{ $answer }**; { $solvers ->
         [one] one member
        *[other] { $solvers } members
@@ -118,12 +119,13 @@ quiz-schedule-set = ✅ The question of the day will be posted here every day at
 quiz-schedule-off = The question of the day is no longer posted here.
 quiz-schedule-none = The question of the day is not posted in this chat.
 quiz-schedule-bad-time = "{ $got }" is not a time: write `09:00`, or `off` to stop.
-quiz-schedule-group-only = The question of the day is set up in a group chat.
+quiz-daily-dm-only = Answer the question of the day in a direct message to { $bot }, so nobody gets spoiled.
 
 ## Points history and digest
 
-quiz-kind-round = quiz round
-quiz-kind-daily = question of the day
+points-kind-quiz_round = quiz round
+points-kind-quiz_daily = question of the day
+points-kind-quiz_promotion = level promotion
 digest-quiz-daily = Question of the day: { $count ->
         [one] one solver
        *[other] { $count } solvers

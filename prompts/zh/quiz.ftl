@@ -1,20 +1,19 @@
-# 答题：群内抢答、私聊段位测评、每日一题（prompts/zh/quiz.ftl 草稿）。
+# 答题：群内抢答、私聊段位测评、每日一题。
 
 cmd-quiz-start = 在本群开一轮抢答：可指定题库和题数（默认版主可用，社区可开放给成员）
 cmd-quiz-stop = 提前结束本群的答题（开题的人或版主）
 cmd-quiz-answer = 回答当前题目（也可以直接在群里发答案）
 cmd-quiz-pick = 选择题作答（题目下的按钮就是这条命令）
 cmd-quiz-topics = 查看可用的题库和题数
-cmd-quiz-daily = 查看今天的每日一题，或带上答案作答
-cmd-quiz-schedule = 每天定时在本群发布每日一题，写时间如 09:00，或 off 关闭（版主）
-cmd-exam = 私聊进行段位测评：10 题，答对更难、答错更易
+cmd-quiz = 群内抢答、题库和每日一题
+cmd-quiz-daily = 查看每日一题，私聊带上答案作答；版主：here [09:00] 每天在本群发布，off 关闭
+cmd-exam = 私聊进行段位测评：答对更难、答错更易
 cmd-exam-result = 查看你的段位和测评记录
 cmd-exam-stop = 提前结束正在进行的测评
 cmd-exam-announce = 升段时是否在群里公布：on 或 off
 
 quiz-lang-zh = 中文
 quiz-lang-en = 英文
-quiz-stars = { $stars }
 
 ## 群内抢答
 
@@ -36,6 +35,7 @@ quiz-end-all-asked = 题目都出完了。
 quiz-end-max-score = { $name } 先拿到了 { $score } 分。
 quiz-end-stopped = { $name } 结束了本轮。
 quiz-end-idle = 太久没人作答，先到这里。
+quiz-end-restart = 机器人重启中断太久。
 quiz-scoreboard-line = #{ $rank } { $name } — { $score } 分
 quiz-scoreboard-empty = 这一轮没有人答对。
 quiz-paid = 每答对一题 { $points } 积分，已发给 { $count } 位答对的成员。
@@ -56,6 +56,7 @@ quiz-topic-no-lang = 题库“{ $topic }”没有{ $lang }题目（它有：{ $l
 quiz-start-moderators-only = 本社区只有版主可以开始答题。
 quiz-stop-not-yours = 只有开这一轮的 { $name } 或版主可以结束它。
 quiz-too-many = 一轮最多 { $max } 题。
+quiz-group-only = 抢答在群里进行。
 quiz-bad-pick = 看不懂这个选项：“{ $got }”。请点题目下的按钮，或发送 A–{ $last }。
 
 ## 段位测评（私聊）
@@ -96,7 +97,7 @@ quiz-duration = { $hours ->
 
 quiz-daily-post = 📅 **每日一题** · { $date } · { $stars }
     { $text }
-quiz-daily-how = 发送 `/quiz daily 答案` 作答（建议私聊我，免得剧透），第一次答对得 { $points } 积分。答案明天公布。
+quiz-daily-how = 私聊我发送 `/quiz daily 答案` 作答（免得剧透），第一次答对得 { $points } 积分。答案明天公布。
 quiz-daily-yesterday = 昨天（{ $date }）的答案：**{ $answer }**，{ $solvers } 人答对。
 quiz-daily-right = ✅ 答对了！+{ $points } 积分。
 quiz-daily-right-no-reward = ✅ 答对了！
@@ -109,12 +110,13 @@ quiz-schedule-set = ✅ 以后每天 { $time }（{ $tz }）在本群发布每日
 quiz-schedule-off = 已停止在本群发布每日一题。
 quiz-schedule-none = 本群没有设置每日一题。
 quiz-schedule-bad-time = 看不懂时间“{ $got }”：请写成 `09:00`，或写 `off` 关闭。
-quiz-schedule-group-only = 每日一题只能在群里设置。
+quiz-daily-dm-only = 每日一题请私聊 { $bot } 作答，别在群里剧透哦。
 
 ## 积分记录和摘要
 
-quiz-kind-round = 答题
-quiz-kind-daily = 每日一题
+points-kind-quiz_round = 答题
+points-kind-quiz_daily = 每日一题
+points-kind-quiz_promotion = 段位晋升
 digest-quiz-daily = 每日一题：{ $count } 人答对
 digest-quiz-daily-line = { $name }
 digest-quiz-promotions = 本周段位晋升：

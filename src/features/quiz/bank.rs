@@ -4,7 +4,7 @@
 //!
 //! ```toml
 //! [bank]                      # optional
-//! id = "pg-starter"           # default: the file name without extension
+//! id = "postgres"             # default: the file name without extension
 //! title = "PostgreSQL 入门"
 //! author = "jixia"
 //! lang = "zh"                 # language of each question's own text (default zh)
@@ -18,7 +18,7 @@
 //! question_secs = 20
 //!
 //! [[question]]
-//! id = "pg-default-port"
+//! id = "pg_default_port"
 //! difficulty = 1
 //! text = "PostgreSQL 默认监听哪个 TCP 端口？"
 //! answers = ["5432"]          # free answer …
@@ -28,7 +28,7 @@
 //! answers = ["5432"]
 //!
 //! [[question]]
-//! id = "pg-vacuum-full"
+//! id = "pg_vacuum_full"
 //! difficulty = 2
 //! text = "哪个命令会重写整张表并归还磁盘空间？"
 //! options = ["VACUUM", "VACUUM FULL", "ANALYZE"]   # … or multiple choice
@@ -679,7 +679,7 @@ text = "Default port of PostgreSQL?"
 answers = ["5432", "five four three two"]
 
 [[question]]
-id = "vacuum-full"
+id = "vacuum_full"
 difficulty = 2
 text = "哪个命令重写整张表？"
 options = ["VACUUM", "VACUUM FULL", "ANALYZE"]
@@ -708,8 +708,8 @@ correct = ["count", "sum"]
 
     #[test]
     fn a_good_bank_parses() {
-        let bank = parse("config/quizzes/Test Bank.toml", GOOD).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(bank.id, "test-bank");
+        let bank = parse("config/quizzes/Test Bank 2.toml", GOOD).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(bank.id, "test-bank-2");
         assert_eq!(bank.title.as_deref(), Some("测试"));
         assert_eq!(bank.round.question_ms, Some(15_000));
         assert_eq!(bank.round.max_score, Some(5));
@@ -896,7 +896,7 @@ correct = ["count", "sum"]
         let bank = parse("a.toml", GOOD).unwrap_or_else(|e| panic!("{e}"));
         let mut existing = Existing::default();
         existing.ids.insert("port".into(), "other".into());
-        existing.ids.insert("vacuum-full".into(), "a".into());
+        existing.ids.insert("vacuum_full".into(), "a".into());
         existing.round_defaults.insert("sql".into(), ("other".into(), RoundDefaults::default()));
         let Err(Report(errors)) = check_against(&bank, "a.toml", &existing) else { panic!("accepted") };
         assert_eq!(
