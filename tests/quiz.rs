@@ -147,6 +147,13 @@ async fn a_round_pays_each_right_answer_when_three_took_part(db: TestDb) {
     assert!(question.contains("第 1/3 题"), "{question}");
     // Chat that answers nothing is just chat: no reply, nothing recorded.
     assert!(chat.say(&group(), &carol(), "大家好，这题我不会").await.is_empty());
+    // The bot never answers its own questions (a bot's message is ignored).
+    let (right, _) = answer_for(&question);
+    let mut from_bot = chat.message(&group(), &Who::telegram("777", "jixia"), &right);
+    from_bot.sender.is_bot = true;
+    assert!(chat.engine.handle(&from_bot).await.is_empty());
+    // The right answer said in another chat scores nothing there.
+    assert!(chat.say(&other_group(), &alice(), &right).await.is_empty());
     for (who, seq) in [(alice(), 2), (bob(), 3)] {
         let out = answer_right(&mut chat, &who, &question).await;
         assert!(texts(&out)[0].contains(&format!("{} 答对了", who.name)), "{:?}", texts(&out));

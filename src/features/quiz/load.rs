@@ -115,7 +115,7 @@ pub fn bank_files(dir: &Path) -> Vec<PathBuf> {
 async fn load_dir(dir: &Path, store: Option<&Store>, now: DateTime<Utc>) -> Result<Vec<String>, LoadError> {
     let files = bank_files(dir);
     if files.is_empty() {
-        return Ok(vec![format!("quiz banks: none in {}", dir.display())]);
+        return Ok(Vec::new());
     }
     let red = RedOptions::default();
     let mut problems = Vec::new();
