@@ -267,8 +267,26 @@ async fn answers_match_like_red_and_in_chinese(db: TestDb) {
 
 async fn the_first_right_answer_wins_a_race(db: TestDb) {
     let mut chat = quiz_chat(db, &config()).await;
-    let out = chat.say(&group(), &moderator(), "/quiz start pg 1").await;
-    let (right, _) = answer_for(&last(&out));
+    // Five starts at once (say, five moderators): one round.
+    let mut starts = Vec::new();
+    for _ in 0..5 {
+        let msg = chat.message(&group(), &moderator(), "/quiz start pg 1");
+        let engine: Arc<Engine> = chat.engine.clone();
+        starts.push(tokio::spawn(async move { engine.handle(&msg).await }));
+    }
+    let mut question = String::new();
+    let mut started = 0;
+    for t in starts {
+        let out = t.await.unwrap_or_else(|e| panic!("{e}"));
+        if texts(&out)[0].contains("抢答开始") {
+            started += 1;
+            question = last(&out);
+        } else {
+            assert!(texts(&out)[0].contains("已经在答题了"), "{:?}", texts(&out));
+        }
+    }
+    assert_eq!(started, 1, "one round per chat");
+    let (right, _) = answer_for(&question);
     let players: Vec<Who> = (10..20).map(|i| Who::telegram(&i.to_string(), &format!("P{i}"))).collect();
     let mut tasks = Vec::new();
     for who in &players {
@@ -372,6 +390,20 @@ async fn a_round_survives_a_restart_or_is_cancelled(db: TestDb) {
     assert_eq!(balance(&chat, &alice()).await, 0);
     let out = chat.say(&group(), &moderator(), "/quiz start pg 1").await;
     assert!(texts(&out)[0].contains("抢答开始"), "a new round can start: {:?}", texts(&out));
+    // Its timer's job gives up (an instance took it and failed for good):
+    // the round is not stuck, the next start cancels it with a message.
+    chat.clock.advance(Duration::seconds(21));
+    let now = jixia::clock::Clock::now(&chat.clock);
+    let jobs = chat.db.store.jobs();
+    for job in jobs.claim("dead", now, now + Duration::minutes(5), 10).await.unwrap_or_else(|e| panic!("{e}")) {
+        jobs.fail(job.id, "dead", "gave up", now + Duration::days(365), now).await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    chat.clock.advance(Duration::minutes(10));
+    assert!(due_and_sent(&chat.engine).await.is_empty());
+    let out = chat.say(&group(), &moderator(), "/quiz start pg 1").await;
+    assert!(texts(&out)[0].contains("抢答开始"), "{:?}", texts(&out));
+    let posted = due_and_sent(&chat.engine).await;
+    assert!(texts(&posted).iter().any(|t| t.contains("本轮已取消")), "{:?}", texts(&posted));
 }
 
 async fn the_assessment_adapts_levels_and_cools_down(db: TestDb) {

@@ -23,7 +23,7 @@ use crate::i18n::{Args, Locale};
 use crate::ledger::{Owner, Transfer};
 use crate::message::{Button, Chat, ChatKind, Outgoing, Platform};
 use crate::rich::RichText;
-use crate::scheduler::{JobError, JobResult};
+use crate::scheduler::{JobError, JobResult, LEASE_SECS};
 use crate::store::jobs::Job;
 use crate::store::{Member, StoreError, from_ms};
 
@@ -78,11 +78,17 @@ pub(super) async fn start(ctx: &Ctx<'_>, topic: Option<&str>) -> Result<Vec<Outg
         ));
     }
     let quiz = ctx.store().quiz();
-    if let Some((exam, steps)) = quiz.exam_running(&ctx.community.id, ctx.member.id).await? {
-        state.mark_exam(&ctx.community.id, ctx.member.id, true);
-        return Err(running_error(&exam, &steps));
-    }
     let now_ms = ctx.now.timestamp_millis();
+    if let Some((exam, steps)) = quiz.exam_running(&ctx.community.id, ctx.member.id).await? {
+        // One whose timer never ran (its job gave up) is not left stuck:
+        // past the grace and a job lease it is cancelled, uncounted.
+        let grace = i64::from(config.resume_grace_secs) * 1000;
+        let stuck = open_step(&steps).is_some_and(|s| now_ms > s.closes_at_ms + grace + LEASE_SECS * 1000);
+        if !stuck || !quiz.exam_cancel(exam.id, now_ms, None).await? {
+            state.mark_exam(&ctx.community.id, ctx.member.id, true);
+            return Err(running_error(&exam, &steps));
+        }
+    }
     let cooldown_ms = i64::from(config.exam_cooldown_hours) * 3_600_000;
     if let Some(at) =
         walk::retake_at(quiz.exam_last_counted(&ctx.community.id, ctx.member.id, &topic).await?, cooldown_ms)

@@ -21,7 +21,7 @@ use crate::handler::{CommandError, Ctx};
 use crate::i18n::{Args, Locale};
 use crate::message::{Chat, ChatKind, Outgoing};
 use crate::rich::RichText;
-use crate::scheduler::{JobError, JobResult};
+use crate::scheduler::{JobError, JobResult, LEASE_SECS};
 use crate::store::jobs::Job;
 
 /// Rounds of a chat whose questions a new round avoids.
@@ -151,7 +151,16 @@ pub(super) async fn start(ctx: &Ctx<'_>, topic: Option<&str>, n: Option<i64>) ->
     let chat = &ctx.msg.chat;
     let running = ctx.store().quiz().round_running(&ctx.community.id, chat.platform, &chat.id).await?;
     if let Some((round, slot)) = running {
-        return Err(running_error(&round, slot.as_ref()));
+        // A round whose timer never ran (its job gave up) is not left stuck:
+        // past the grace and a job lease, it is cancelled like after a restart.
+        let grace = i64::from(config.resume_grace_secs) * 1000;
+        let now_ms = ctx.now.timestamp_millis();
+        let stuck = slot.as_ref().filter(|s| now_ms > s.closes_at_ms + grace + LEASE_SECS * 1000);
+        let Some(slot) = stuck else { return Err(running_error(&round, slot.as_ref())) };
+        let render = |(round, outcome): &(Round, CloseOutcome)| close_messages(ctx.engine, &banks, round, outcome);
+        let key = format!("quiz_stuck:{}:{}", round.id, slot.seq);
+        ctx.store().quiz().round_close(round.id, slot.seq, now_ms, grace, &key, &render).await?;
+        ctx.engine.notify_outbox();
     }
     let lang = render::lang(ctx.locale);
     let start_key = format!("{}:{}:{}", chat.platform, chat.id, ctx.msg.message_id);
