@@ -17,6 +17,7 @@ use jixia_bots::logging;
 
 mod faq_cli;
 mod jobs_cli;
+mod quiz_cli;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -28,6 +29,8 @@ Examples:
   jixia config check --config jixia.toml
   jixia faq import faq.jsonl                 import FAQ entries (also .csv, .md)
   jixia faq eval --faq faq.jsonl --queries q.jsonl
+  jixia quiz import computers.yaml           import a bank (ours: .toml; Red-DiscordBot lists: .yaml)
+  jixia quiz list                            topics, questions per difficulty and language
   jixia jobs failed --limit 50               jobs that gave up, with their last error
   jixia jobs retry 42                        put failed job 42 back in the queue
   jixia jobs counts                          jobs per state and kind
@@ -63,6 +66,11 @@ enum Command {
     Faq {
         #[command(subcommand)]
         command: faq_cli::FaqCommand,
+    },
+    /// Quiz banks: import (ours or Red-DiscordBot lists), export, list.
+    Quiz {
+        #[command(subcommand)]
+        command: quiz_cli::QuizCommand,
     },
     /// The job queue: list failed jobs, retry one, count jobs per state and kind.
     Jobs {
@@ -209,9 +217,19 @@ fn dispatch(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
             logging::init(jixia::config::LogFormat::Human, "warn");
             jobs_cli::run(command, rt)
         }
+        Command::Quiz { command } => {
+            logging::init(jixia::config::LogFormat::Human, "warn");
+            quiz_cli::run(command, rt)
+        }
         Command::Config { command: ConfigCommand::Check(args) } => {
             let config = load_config(&args)?;
-            print_config_summary(&config, &mut std::io::stdout().lock())?;
+            // Files the features read at start (quiz banks) are checked too.
+            let files = rt.block_on(jixia::features::load(&config, None, SystemClock.now()))?;
+            let mut out = std::io::stdout().lock();
+            print_config_summary(&config, &mut out)?;
+            for line in files {
+                writeln!(out, "{line}")?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(args) => {
@@ -262,6 +280,10 @@ fn console(args: ConsoleArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> 
     let url = db_url(&args.data, &config);
     let clock = ManualClock::running(SystemClock.now());
     let store = rt.block_on(store::open(&url, &config.database.store_options()))?;
+    if let Err(e) = rt.block_on(jixia::features::load(&config, Some(&store), clock.now())) {
+        rt.block_on(store.close());
+        return Err(e.into());
+    }
     let engine = Arc::new(Engine::new(&config, store.clone(), Arc::new(clock.clone()))?);
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
@@ -323,6 +345,10 @@ fn run(config: &Config, args: &DataArgs, rt: &tokio::runtime::Runtime) -> Result
     let url = db_url(args, config);
     rt.block_on(async {
         let store = store::open(&url, &config.database.store_options()).await?;
+        // Files the features read (quiz banks): a broken one stops the start.
+        for line in jixia::features::load(config, Some(&store), SystemClock.now()).await? {
+            tracing::info!("{line}");
+        }
         let engine = Arc::new(Engine::new(config, store.clone(), Arc::new(SystemClock))?);
         let result = run_adapters(engine, config, shutdown_signal()).await;
         store.close().await;

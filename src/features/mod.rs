@@ -13,12 +13,15 @@ pub mod digest;
 pub mod faq;
 pub mod link;
 pub mod points;
+pub mod quiz;
 pub mod shop;
 
 use std::any::Any;
 use std::sync::{Arc, LazyLock};
 
 use serde::{Deserialize, Serialize};
+
+use chrono::{DateTime, Utc};
 
 use crate::BoxFuture;
 use crate::command::Registry;
@@ -28,8 +31,9 @@ use crate::handler::Ctx;
 pub use crate::handler::{Command, Handler};
 use crate::ledger::MovementKind;
 use crate::message::Outgoing;
+use crate::rich::RichText;
 use crate::scheduler::JobKind;
-use crate::store::MergeHook;
+use crate::store::{Member, MergeHook, Store, StoreError};
 
 /// Declares the features, in `/help` order: each line is `Id => module` for
 /// a feature without settings, or `Id => module: ConfigType` for one with a
@@ -115,6 +119,7 @@ features! {
     Points => points: points::PointsConfig,
     Checkin => checkin: checkin::CheckinConfig,
     Shop => shop: shop::ShopConfig,
+    Quiz => quiz: quiz::QuizConfig,
     Faq => faq: faq::FaqConfig,
     Digest => digest: digest::DigestConfig,
 }
@@ -177,6 +182,28 @@ pub type UnboundHook = for<'a> fn(&'a Engine, &'a crate::message::Incoming) -> B
 /// queues), reached with [`Engine::state`] by its type.
 pub type StateFn = fn(&Config) -> Arc<dyn Any + Send + Sync>;
 
+/// Lines a feature adds under a member's profile card (`/whoami`,
+/// `/whois`): `None` when it has nothing to say about them.
+pub type ProfileHook = for<'a> fn(&'a Ctx<'a>, &'a Member) -> BoxFuture<'a, Result<Option<RichText>, StoreError>>;
+
+/// Files a feature reads at start (quiz banks under `bank_dir`), before an
+/// engine serves: with a store, what they hold is loaded into it; without
+/// one (`jixia config check`) they are only checked. An error stops the
+/// start, like a bad config. Returns lines for the operator.
+pub type LoadHook =
+    for<'a> fn(&'a Config, Option<&'a Store>, DateTime<Utc>) -> BoxFuture<'a, Result<Vec<String>, LoadError>>;
+
+/// Why a feature's files could not be loaded at start.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A file is wrong: every problem as `file:line: reason`.
+    #[error("{0}")]
+    Files(String),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// A feature's prompts file, both languages, compiled in.
 #[derive(Debug, Clone, Copy)]
 pub struct PromptFile {
@@ -215,6 +242,10 @@ pub struct Feature {
     pub merge: Option<MergeHook>,
     /// Its hook on messages in chats of no community.
     pub unbound: Option<UnboundHook>,
+    /// Its lines under a member's profile card.
+    pub profile: Option<ProfileHook>,
+    /// The files it reads at start.
+    pub load: Option<LoadHook>,
 }
 
 impl Feature {
@@ -234,6 +265,8 @@ impl Feature {
             movements: &[],
             merge: None,
             unbound: None,
+            profile: None,
+            load: None,
         }
     }
 
@@ -288,4 +321,15 @@ pub fn merge_hooks() -> Vec<MergeHook> {
 /// Every prompts file loaded: what an engine speaks with.
 pub fn prompts() -> Result<crate::i18n::Prompts, crate::i18n::PromptError> {
     crate::i18n::Prompts::load(&prompt_files())
+}
+
+/// Every feature's start-up files ([`Feature::load`]): checked, and with a
+/// store loaded into it. Call before an engine serves; an error stops the
+/// start. Returns lines for the operator.
+pub async fn load(config: &Config, store: Option<&Store>, now: DateTime<Utc>) -> Result<Vec<String>, LoadError> {
+    let mut lines = Vec::new();
+    for load in ALL.iter().filter_map(|f| f.load) {
+        lines.extend(load(config, store, now).await?);
+    }
+    Ok(lines)
 }

@@ -138,7 +138,7 @@ pub fn t0() -> DateTime<Utc> {
 /// them elsewhere): a group chat belongs to a community only when listed or
 /// registered.
 pub const TEST_CHATS: &[&str] =
-    &["telegram:-1001", "telegram:-1002", "telegram:-100", "discord:5", "discord:555", "discord:501"];
+    &["telegram:-1001", "telegram:-1002", "telegram:-100", "telegram:-200", "discord:5", "discord:555", "discord:501"];
 
 /// `config` with the [`TEST_CHATS`] no community lists added to the default
 /// community.

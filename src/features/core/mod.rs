@@ -217,6 +217,13 @@ async fn profile(ctx: &Ctx<'_>, member: &Member, name: &str, role: &str) -> Resu
     );
     // Account names are members' own text: plain, never markup.
     body.append(RichText::list(&list));
+    for feature in crate::features::ALL.iter().filter(|f| ctx.community.features.is_on(f.id)) {
+        if let Some(lines) = feature.profile
+            && let Some(text) = lines(ctx, member).await?
+        {
+            body.append(text);
+        }
+    }
     Ok(body)
 }
 
