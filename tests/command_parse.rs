@@ -407,6 +407,42 @@ fn an_unclosed_quote_names_the_command() {
 }
 
 #[test]
+fn an_unclosed_quote_inside_the_text_of_a_rest_argument_is_text() {
+    // A job post's description, a rejection's reason: the rest of the line
+    // is taken as typed, quotes and all.
+    let post = "/job post 职位: DBA\n描述: “双十一大促\n联系方式: hr@example.com";
+    let cmd = command(&said(post));
+    assert_eq!((cmd.spec.name, cmd.spec.sub), ("job", Some("post")));
+    assert_eq!(cmd.arg_text("TEXT"), Some("职位: DBA\n描述: “双十一大促\n联系方式: hr@example.com"));
+    let cmd = command(&said("/job reject J1 the 'senior' title is missing 'a"));
+    assert_eq!(cmd.arg_text("ID"), Some("J1"));
+    assert_eq!(cmd.arg_text("REASON"), Some("the 'senior' title is missing 'a"));
+    // The Rest argument may start with the open quote itself.
+    let cmd = command(&said("/job reject J1 \"too vague"));
+    assert_eq!(cmd.arg_text("REASON"), Some("\"too vague"));
+    let cmd = command(&said("/jobs search “数据 平台"));
+    assert_eq!(cmd.arg_text("WORDS"), Some("“数据 平台"));
+}
+
+#[test]
+fn a_quote_opened_before_the_rest_argument_starts_is_still_an_error() {
+    for (line, name, sub) in [
+        ("/job reject \"J1 too vague", "job", Some("reject")),
+        ("/job \"J1", "job", None),
+        ("/jobs \"2", "jobs", None),
+        ("/jobs unsubscribe 'S1", "jobs", Some("unsubscribe")),
+    ] {
+        let ParseError::UnclosedQuote { spec } = rejected(&said(line)) else {
+            panic!("{line:?} should be UnclosedQuote")
+        };
+        assert_eq!((spec.name, spec.sub), (name, sub), "{line:?}");
+    }
+    // A closed quote before the Rest argument is fine, an open one after it is text.
+    let cmd = command(&said("/job reject \"J1\" it's 'odd"));
+    assert_eq!((cmd.arg_text("ID"), cmd.arg_text("REASON")), (Some("J1"), Some("it's 'odd")));
+}
+
+#[test]
 fn an_unclosed_quote_in_a_question_to_the_bot_is_still_reported() {
     let ParseError::UnclosedQuote { spec } = rejected(&said_to_bot("@jixia help \"oops")) else {
         panic!("should be UnclosedQuote")

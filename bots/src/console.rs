@@ -7,8 +7,11 @@
 //! printed as `[CHAT] NAME #ID: text`; continuation lines are indented by two
 //! spaces. The engine sees `SESSION#ID` as the platform's message id, with a
 //! random session prefix per run: ledger keys come from message ids, so `#1`
-//! of today's run must not be `#1` of yesterday's on the same database. Lines starting with `:` steer the console (see [`HELP`]); its own
-//! notices start with `-- `.
+//! of today's run must not be `#1` of yesterday's on the same database.
+//! Lines starting with `:` steer the console (see [`HELP`]); its own notices
+//! start with `-- `. A line ending in a backslash continues the message on
+//! the next line ([`Continuation`]), so multi-line commands (`/job post`,
+//! `/faq add`) can be typed.
 
 use std::collections::{HashMap, HashSet};
 use std::io::{self, BufRead, Write};
@@ -31,7 +34,75 @@ console commands:
   :time RFC3339         set the clock, e.g. :time 2026-12-01T09:00:00+08:00
   :advance 90m|25h|3d   move the clock forward
   :help                 this list
-  :quit                 leave";
+  :quit                 leave
+  TEXT \\                a line ending in \\ continues the message on the next line";
+
+/// The interactive prompt while a message is being continued.
+pub const CONTINUATION_PROMPT: &str = "... ";
+
+/// Collects continued lines into one message: a line that ends in a
+/// backslash continues the message on the next line, and the backslash is
+/// dropped.
+///
+/// - Only a single trailing backslash continues (spaces or tabs after it are
+///   ignored, so an invisible trailing space does not change the meaning);
+///   two backslashes at the end are kept as typed and do not continue.
+/// - A backslash alone on a line adds an empty line.
+/// - Lines after the first are never console commands: `:advance` on a
+///   continued line is text. A console command may itself be continued
+///   (`:reply 12 first line\` then `second line`).
+/// - Input that ends inside a message sends what was collected
+///   ([`Continuation::finish`]); Ctrl-C discards it ([`Continuation::discard`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Continuation {
+    pending: Option<String>,
+}
+
+/// The line without its continuing backslash, if it continues.
+fn continues(line: &str) -> Option<&str> {
+    let body = line.trim_end_matches([' ', '\t']).strip_suffix('\\')?;
+    (!body.ends_with('\\')).then_some(body)
+}
+
+impl Continuation {
+    /// Feeds one input line (its line terminator may be included). Returns
+    /// the whole message when this line ends it, `None` while it continues.
+    pub fn feed(&mut self, line: &str) -> Option<String> {
+        let line = line.trim_end_matches(['\r', '\n']);
+        match (continues(line), self.pending.as_mut()) {
+            (Some(body), Some(buf)) => {
+                buf.push('\n');
+                buf.push_str(body);
+                None
+            }
+            (Some(body), None) => {
+                self.pending = Some(body.to_owned());
+                None
+            }
+            (None, Some(buf)) => {
+                buf.push('\n');
+                buf.push_str(line);
+                self.pending.take()
+            }
+            (None, None) => Some(line.to_owned()),
+        }
+    }
+
+    /// Whether a message is being continued.
+    pub fn is_pending(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// At the end of input: what was collected, if anything.
+    pub fn finish(&mut self) -> Option<String> {
+        self.pending.take()
+    }
+
+    /// Ctrl-C: drops what was collected; `true` if there was something.
+    pub fn discard(&mut self) -> bool {
+        self.pending.take().is_some()
+    }
+}
 
 /// Where the current member is talking.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +143,8 @@ pub struct Console {
     seen: HashMap<u64, Seen>,
     /// Echo typed messages (pipe mode), so the output is a full transcript.
     echo: bool,
+    /// A message being continued over several lines.
+    lines: Continuation,
 }
 
 impl Console {
@@ -90,13 +163,36 @@ impl Console {
             next_id: 1,
             seen: HashMap::new(),
             echo,
+            lines: Continuation::default(),
         }
     }
 
     /// The prompt for interactive mode: where you are, who you are, and the
-    /// id your next message will get.
+    /// id your next message will get; [`CONTINUATION_PROMPT`] while a
+    /// message is being continued.
     pub fn prompt(&self) -> String {
+        if self.lines.is_pending() {
+            return CONTINUATION_PROMPT.to_owned();
+        }
         format!("[{}] {} #{}> ", self.label(&self.current_chat()), self.sender, self.next_id)
+    }
+
+    /// Ctrl-C: drops a message being continued, with a notice; `false` when
+    /// there was none (then Ctrl-C leaves).
+    pub fn interrupt(&mut self, out: &mut dyn Write) -> io::Result<bool> {
+        if self.lines.discard() {
+            notice(out, "message discarded")?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// End of input: sends a message still being continued.
+    pub async fn finish(&mut self, out: &mut dyn Write) -> io::Result<Flow> {
+        match self.lines.finish() {
+            Some(message) => self.message(&message, out).await,
+            None => Ok(Flow::Continue),
+        }
     }
 
     fn current_chat(&self) -> Chat {
@@ -125,9 +221,17 @@ impl Console {
         id
     }
 
-    /// Handles one input line, writing the transcript to `out`.
+    /// Handles one input line, writing the transcript to `out`: a whole
+    /// message, or part of one that continues (see [`Continuation`]).
     pub async fn line(&mut self, line: &str, out: &mut dyn Write) -> io::Result<Flow> {
-        let line = line.trim_end_matches(['\r', '\n']);
+        match self.lines.feed(line) {
+            Some(message) => self.message(&message, out).await,
+            None => Ok(Flow::Continue),
+        }
+    }
+
+    /// Handles one whole message: a console command or something said.
+    async fn message(&mut self, line: &str, out: &mut dyn Write) -> io::Result<Flow> {
         if line.trim().is_empty() {
             return Ok(Flow::Continue);
         }
@@ -272,11 +376,16 @@ impl Console {
         (mentions, bot)
     }
 
-    /// Moves the engine on ([`Engine::due`]), then drains the console's
-    /// outbox (level-ups, scheduled posts): each message is marked sent once
-    /// it is printed.
+    /// Moves the engine on ([`Engine::due`]) and runs the jobs that are due
+    /// now (a job post's deliveries, a bundle), then drains the console's
+    /// outbox (level-ups, scheduled posts, direct messages): each message is
+    /// marked sent once it is printed.
     async fn deliver_due(&mut self, out: &mut dyn Write) -> io::Result<()> {
         self.engine.due().await;
+        // The console has no background scheduler and its messages come
+        // faster than the engine's once-a-second tick: what a command made
+        // due is run and shown right after it, in order.
+        jixia::scheduler::tick(&self.engine, self.engine.instance()).await;
         loop {
             let batch = match self.engine.outbox_claim(Platform::Console, 100).await {
                 Ok(batch) => batch,
@@ -326,14 +435,15 @@ impl Console {
         out.flush()
     }
 
-    /// Pipe mode: one message per line from `input` until end of input or
-    /// `:quit`. Bytes that are not UTF-8 are replaced, never fatal.
+    /// Pipe mode: one message per line (or per continued lines) from
+    /// `input` until end of input or `:quit`. Bytes that are not UTF-8 are
+    /// replaced, never fatal.
     pub async fn run_script(&mut self, mut input: impl BufRead, out: &mut dyn Write) -> io::Result<()> {
         let mut buf = Vec::new();
         loop {
             buf.clear();
             if input.read_until(b'\n', &mut buf)? == 0 {
-                return Ok(());
+                return self.finish(out).await.map(|_| ());
             }
             let line = String::from_utf8_lossy(&buf);
             if self.line(&line, out).await? == Flow::Quit {
@@ -400,6 +510,68 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn feed_all(lines: &[&str]) -> (Vec<String>, Option<String>) {
+        let mut c = Continuation::default();
+        let out = lines.iter().filter_map(|l| c.feed(l)).collect();
+        (out, c.finish())
+    }
+
+    #[test]
+    fn one_line_is_one_message() {
+        assert_eq!(feed_all(&["/ping", "/help\n"]), (vec!["/ping".to_owned(), "/help".to_owned()], None));
+        assert_eq!(feed_all(&["hello\r\n"]).0, vec!["hello"]);
+    }
+
+    #[test]
+    fn a_backslash_continues_and_is_dropped() {
+        let (out, rest) = feed_all(&["/job post \\", "职位: PostgreSQL DBA\\", "联系方式: hr@example.com", "/jobs"]);
+        assert_eq!(out, vec!["/job post \n职位: PostgreSQL DBA\n联系方式: hr@example.com", "/jobs"]);
+        assert_eq!(rest, None);
+    }
+
+    #[test]
+    fn trailing_blanks_after_the_backslash_are_ignored() {
+        assert_eq!(feed_all(&["a\\  \t", "b"]).0, vec!["a\nb"]);
+        assert_eq!(feed_all(&["a\\\r\n", "b\r\n"]).0, vec!["a\nb"]);
+    }
+
+    #[test]
+    fn a_lone_backslash_is_an_empty_line() {
+        assert_eq!(feed_all(&["描述: 第一段\\", "\\", "第二段"]).0, vec!["描述: 第一段\n\n第二段"]);
+    }
+
+    #[test]
+    fn two_backslashes_are_kept_and_end_the_line() {
+        assert_eq!(feed_all(&["C:\\dir\\\\", "next"]).0, vec!["C:\\dir\\\\", "next"]);
+        assert_eq!(feed_all(&["a \\ b"]).0, vec!["a \\ b"], "a backslash inside a line is text");
+    }
+
+    #[test]
+    fn continued_lines_are_never_directives_and_directives_may_continue() {
+        let (out, _) = feed_all(&["描述: 第一行\\", ":advance 3d", ":reply 12 一\\", "二"]);
+        assert_eq!(out, vec!["描述: 第一行\n:advance 3d", ":reply 12 一\n二"]);
+    }
+
+    #[test]
+    fn end_of_input_inside_a_message_keeps_it() {
+        let (out, rest) = feed_all(&["/job post \\", "职位: DBA \\"]);
+        assert!(out.is_empty());
+        assert_eq!(rest.as_deref(), Some("/job post \n职位: DBA "));
+    }
+
+    #[test]
+    fn pending_and_discard() {
+        let mut c = Continuation::default();
+        assert!(!c.is_pending());
+        assert_eq!(c.feed("a\\"), None);
+        assert!(c.is_pending());
+        assert!(c.discard());
+        assert!(!c.is_pending());
+        assert!(!c.discard());
+        assert_eq!(c.feed("b"), Some("b".into()));
+        assert!(HELP.contains("continues the message on the next line"));
+    }
 
     #[test]
     fn durations() {

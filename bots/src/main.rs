@@ -324,7 +324,17 @@ fn interactive_console(
                     break;
                 }
             }
-            Err(rustyline::error::ReadlineError::Interrupted | rustyline::error::ReadlineError::Eof) => break,
+            // Ctrl-C drops a message being continued; otherwise it leaves.
+            Err(rustyline::error::ReadlineError::Interrupted) => {
+                if !console.interrupt(out)? {
+                    break;
+                }
+            }
+            // Ctrl-D sends a message being continued, then leaves.
+            Err(rustyline::error::ReadlineError::Eof) => {
+                rt.block_on(console.finish(out))?;
+                break;
+            }
             Err(e) => bail!("reading the terminal: {e}"),
         }
     }

@@ -341,7 +341,12 @@ fn link_code_by_dm_and_console_directives() -> TestResult {
             "-- console commands:",
         ]
     );
-    assert!(lines[14..].iter().all(|l| l.starts_with("--   :")), "{}", run.stdout);
+    assert!(lines[14..].iter().all(|l| l.starts_with("--   :") || l.starts_with("--   TEXT \\")), "{}", run.stdout);
+    assert!(
+        lines.contains(&"--   TEXT \\                a line ending in \\ continues the message on the next line"),
+        "{}",
+        run.stdout
+    );
     assert!(lines.contains(&"--   :quit                 leave"), "{}", run.stdout);
 
     // The code works once, from another account: bob becomes part of `me`.
@@ -864,6 +869,117 @@ fn digest_arrives_at_nine_with_advance() -> TestResult {
         run.stdout
     );
     assert!(run.stdout.contains("bob"), "{}", run.stdout);
+    Ok(())
+}
+
+/// Job posts in the console with several members: a recruiter types a
+/// multi-line `/job post` (lines ending in `\\` continue), the moderator
+/// is told and approves, a member subscribes and gets the next post by
+/// direct message, the daily cap bundles the one after into the next
+/// morning's message, and after 31 days the posts have expired (the poster
+/// was told the day before).
+#[test]
+fn console_job_posts_with_multi_line_messages() -> TestResult {
+    let sb = Sandbox::new("hiring")?;
+    let config = sb.write("jixia.toml", "[features.hiring]\nrecruiters = [\"console:hr_li\"]\ndm_per_day = 1\n")?;
+    let script = "\
+:time 2026-12-01T10:00:00+08:00
+:as hr_li
+/job post \\
+职位: 高级 PostgreSQL DBA \\
+公司: 示例科技 \\
+城市: 杭州 / 远程 \\
+薪资: 30-50k·14薪 \\
+描述: 负责核心数据库的高可用架构。\\
+\\
+  熟悉流复制。\\
+联系方式: hr@example.com
+:as mo
+/jobs pending
+/job approve J1
+:as alice
+/订阅职位 postgres 杭州
+:as hr_li
+/job post \\
+职位: PostgreSQL 运维 \\
+城市: Hangzhou \\
+联系方式: ops@example.com
+/job post \\
+职位: Postgres 内核开发 \\
+城市: 杭州 \\
+联系方式: dev@example.com
+:as mo
+/job approve J2
+/job approve J3
+:advance 1d
+:as alice
+/jobs
+:advance 29d
+:advance 1d
+/jobs
+";
+    let run = console(&sb, &["--config", &config, "--moderator", "mo"], script)?;
+    run.assert_clean();
+    run.assert_lines_in_order(&[
+        "[general] hr_li #1: /job post ",
+        "  职位: 高级 PostgreSQL DBA ",
+        "  ",
+        "    熟悉流复制。",
+        "  联系方式: hr@example.com",
+        "[general] jixia #2: 📝 已收到 J1「高级 PostgreSQL DBA」，等待版主审核；通过后会上架并推送给订阅者。",
+        "  我理解的是：高级 PostgreSQL DBA · 示例科技 · 杭州 / 远程 · ¥30k–50k/月 · 14薪 · 上架后 30 天 · hr@example.com",
+        "[dm:mo] jixia #3: 🔔 有新职位等待审核：J1「高级 PostgreSQL DBA」（发布者 hr_li）。发送 /jobs pending 查看。",
+        "  • J1 · 高级 PostgreSQL DBA · 示例科技 · 杭州 / 远程 · ¥30k–50k/月 · 14薪 — hr_li",
+        "  [1] 通过 J1",
+        "[general] jixia #7: ✅ 已通过 J1「高级 PostgreSQL DBA」：已上架，匹配的订阅者会收到私信。",
+        "[dm:hr_li] jixia #8: ✅ 你发布的职位 J1「高级 PostgreSQL DBA」已通过审核并上架，有效期至 2026-12-31。",
+        "[general] jixia #10: ✅ 已订阅 S1：postgres · 城市 杭州",
+        "[general] jixia #18: ✅ 已通过 J2「PostgreSQL 运维」：已上架，匹配的订阅者会收到私信。",
+        "[dm:alice] jixia #20: 📮 有新职位匹配你的订阅 S1（postgres · 城市 杭州）：",
+        "  📞 联系方式：ops@example.com",
+        "  详情：/job J2 · 退订：/jobs unsubscribe S1",
+        "[general] jixia #22: ✅ 已通过 J3「Postgres 内核开发」：已上架，匹配的订阅者会收到私信。",
+        "[dm:alice] jixia #24: 📮 昨天还有 1 个新职位匹配你的订阅（每天最多单独推送 1 条，其余在这里汇总）：",
+        "  • J3 · Postgres 内核开发 · 杭州 · 📞 dev@example.com",
+        "[general] jixia #26: 最新职位（共 3 个）",
+        "[dm:hr_li] jixia #27: ⏰ 你发布的职位 J1「高级 PostgreSQL DBA」将在明天（2027-01-01 00:00）到期下架。如果还在招，到期后用 /job post 重新发布；已经招到了可以用 /job close J1 提前关闭。",
+        "[general] jixia #31: 现在没有在招的职位。有了新职位想第一时间知道？试试 /jobs subscribe postgres city:杭州。",
+    ]);
+    // The clock moved between them (it runs on from `:time`).
+    let times: Vec<&str> = run.lines().into_iter().filter(|l| l.starts_with("-- time is now ")).collect();
+    assert!(
+        times[1].starts_with("-- time is now 2026-12-02 02:00")
+            && times[3].starts_with("-- time is now 2027-01-01 02:00")
+    );
+    // J3 came in the bundle, never by itself; nobody else got alice's messages.
+    assert_eq!(run.stdout.matches("[dm:alice]").count(), 2, "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("[general] jixia #26: 最新职位（共 3 个）\n  • J3 · Postgres 内核开发 · 杭州 · 📞"),
+        "lists have no contact"
+    );
+    Ok(())
+}
+
+/// The continuation rules: a continued `:advance` is text, `\\\\` at the
+/// end is kept and does not continue, and input that ends inside a message
+/// still sends it.
+#[test]
+fn console_continuation_rules() -> TestResult {
+    let sb = Sandbox::new("continuation")?;
+    let run = console(&sb, &[], "/ping \\\n:advance 3d\nC:\\dir\\\\\n/ping\n/ping \\\nnow \\")?;
+    run.assert_transcript(&[
+        "[general] me #1: /ping ",
+        "  :advance 3d",
+        "[general] jixia #2: 多余的参数“:advance”。有空格的内容请用引号括起来。",
+        "  用法：/ping",
+        "[general] me #3: C:\\dir\\\\",
+        "[general] me #4: /ping",
+        "[general] jixia #5: pong 🏓",
+        "[general] me #6: /ping ",
+        "  now ",
+        "[general] jixia #7: 多余的参数“now”。有空格的内容请用引号括起来。",
+        "  用法：/ping",
+    ]);
     Ok(())
 }
 

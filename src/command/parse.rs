@@ -148,6 +148,16 @@ fn is_bot_name(written: &str, bot_name: &str) -> bool {
 /// quote is left open.
 #[expect(clippy::result_unit_err, reason = "the only error is an open quote; callers add the context")]
 pub fn split_words(line: &str) -> Result<Vec<Word>, ()> {
+    match split_until_open_quote(line) {
+        (words, None) => Ok(words),
+        (_, Some(_)) => Err(()),
+    }
+}
+
+/// The words of `line` up to a quote left open, and where that quote
+/// starts (byte offset), if one is: a `Rest` argument that starts before it
+/// takes it as text (`描述: “双十一` in a job post), anything else is an error.
+fn split_until_open_quote(line: &str) -> (Vec<Word>, Option<usize>) {
     let mut words = Vec::new();
     let mut chars = line.char_indices().peekable();
     while let Some(&(start, c)) = chars.peek() {
@@ -167,7 +177,7 @@ pub fn split_words(line: &str) -> Result<Vec<Word>, ()> {
                 text.push(c);
             }
             if !closed {
-                return Err(());
+                return (words, Some(start));
             }
             words.push(Word { text, start });
             continue;
@@ -182,7 +192,7 @@ pub fn split_words(line: &str) -> Result<Vec<Word>, ()> {
         }
         words.push(Word { text, start });
     }
-    Ok(words)
+    (words, None)
 }
 
 /// A command name is letters, digits, `_` and `-` (any script, so `签到`).
@@ -226,15 +236,17 @@ pub fn parse<R>(registry: &Registry<R>, msg: &Incoming, bot_name: &str) -> Resul
         return Err(ParseError::NotACommand);
     }
     let name = name.to_lowercase();
-    let words = split_words(rest).map_err(|()| match first_spec(registry, &name) {
+    let (words, open_quote) = split_until_open_quote(rest);
+    let unclosed = || match first_spec(registry, &name) {
         Some(spec) => ParseError::UnclosedQuote { spec },
         None => unknown(registry, &name),
-    })?;
+    };
     let sub = words.first().map(|w| w.text.to_lowercase());
     let ((group, spec), skip) =
         match (sub.as_deref().and_then(|s| registry.find(&name, Some(s))), registry.find(&name, None)) {
             (Some(found), _) => (found, 1),
             (None, Some(found)) => (found, 0),
+            (None, None) if open_quote.is_some() => return Err(unclosed()),
             (None, None) => {
                 let subs: Vec<&'static str> = registry.all().filter(|c| c.name == name).filter_map(|c| c.sub).collect();
                 if subs.is_empty() {
@@ -246,7 +258,7 @@ pub fn parse<R>(registry: &Registry<R>, msg: &Incoming, bot_name: &str) -> Resul
                 return Err(ParseError::NeedsSub { name: spec.name, subs });
             }
         };
-    bind_args(spec, group, &words[skip..], rest, &msg.mentions)
+    bind_args(spec, group, &words[skip..], rest, open_quote, &msg.mentions)
 }
 
 fn first_spec<R>(registry: &Registry<R>, name: &str) -> Option<&'static CommandSpec<R>> {
@@ -269,12 +281,24 @@ fn bind_args<R>(
     group: usize,
     words: &[Word],
     line: &str,
+    open_quote: Option<usize>,
     mentions: &[Mention],
 ) -> Result<ParsedCommand<R>, ParseError<R>> {
     let mut values = Vec::with_capacity(spec.args.len());
     let mut next = 0;
+    // A quote left open is text inside a `Rest` argument that starts at or
+    // before it, and an error anywhere else.
+    let mut quote_taken = open_quote.is_none();
     for arg in spec.args {
         let Some(word) = words.get(next) else {
+            if let Some(at) = open_quote {
+                if arg.kind != ArgKind::Rest {
+                    return Err(ParseError::UnclosedQuote { spec });
+                }
+                values.push(Some(Value::Rest(line[at..].trim_end_matches(is_gap).to_owned())));
+                quote_taken = true;
+                continue;
+            }
             if arg.required {
                 return Err(ParseError::Missing { spec, arg: arg.name });
             }
@@ -308,6 +332,7 @@ fn bind_args<R>(
             }
             ArgKind::Rest => {
                 next = words.len();
+                quote_taken = true;
                 Value::Rest(line[word.start..].trim_end_matches(is_gap).to_owned())
             }
         };
@@ -315,6 +340,9 @@ fn bind_args<R>(
     }
     if let Some(extra) = words.get(next) {
         return Err(ParseError::Extra { spec, got: extra.text.clone() });
+    }
+    if !quote_taken {
+        return Err(ParseError::UnclosedQuote { spec });
     }
     Ok(ParsedCommand { spec, group, values })
 }

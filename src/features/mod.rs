@@ -11,6 +11,7 @@ pub mod community;
 pub mod core;
 pub mod digest;
 pub mod faq;
+pub mod hiring;
 pub mod link;
 pub mod points;
 pub mod quiz;
@@ -121,6 +122,7 @@ features! {
     Shop => shop: shop::ShopConfig,
     Quiz => quiz: quiz::QuizConfig,
     Faq => faq: faq::FaqConfig,
+    Hiring => hiring: hiring::HiringConfig,
     Digest => digest: digest::DigestConfig,
 }
 
