@@ -135,7 +135,15 @@ impl DatabaseConfig {
             max_connections: self.max_connections,
             busy_timeout_ms: self.busy_timeout_ms,
             connect_timeout_ms: self.connect_timeout_ms,
+            must_exist: false,
         }
+    }
+
+    /// The same for a command that only reads or repairs (`doctor`,
+    /// exports, `jobs`): a SQLite file that is not there is an error, not a
+    /// new empty database.
+    pub fn existing_store_options(&self) -> crate::store::StoreOptions {
+        crate::store::StoreOptions { must_exist: true, ..self.store_options() }
     }
 }
 

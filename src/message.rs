@@ -312,6 +312,12 @@ pub struct Outgoing {
     pub buttons: Vec<Button>,
     /// Files attached.
     pub attachments: Vec<Attachment>,
+    /// Sent only after this message was delivered, and dropped if it was
+    /// not: a group's "the code is in your direct messages" follows the
+    /// direct message itself, so a member the bot cannot message privately
+    /// hears only how to start the bot, never both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then: Option<Box<Outgoing>>,
 }
 
 impl Outgoing {
@@ -323,12 +329,20 @@ impl Outgoing {
             reply_to: Some(msg.message_id.clone()),
             buttons: Vec::new(),
             attachments: Vec::new(),
+            then: None,
         }
     }
 
     /// A new message posted to a chat, not replying to anything.
     pub fn post(chat: Chat, body: RichText) -> Outgoing {
-        Outgoing { to: Destination::Chat(chat), body, reply_to: None, buttons: Vec::new(), attachments: Vec::new() }
+        Outgoing {
+            to: Destination::Chat(chat),
+            body,
+            reply_to: None,
+            buttons: Vec::new(),
+            attachments: Vec::new(),
+            then: None,
+        }
     }
 
     /// A direct message to a member's account.
@@ -339,6 +353,7 @@ impl Outgoing {
             reply_to: None,
             buttons: Vec::new(),
             attachments: Vec::new(),
+            then: None,
         }
     }
 
@@ -346,6 +361,18 @@ impl Outgoing {
     pub fn with_buttons(mut self, buttons: Vec<Button>) -> Outgoing {
         self.buttons = buttons;
         self
+    }
+
+    /// Sends `next` once this message was delivered, and never if it was
+    /// not (see [`Outgoing::then`]).
+    pub fn and_then(mut self, next: Outgoing) -> Outgoing {
+        self.then = Some(Box::new(next));
+        self
+    }
+
+    /// Takes off the message to send after this one, if any.
+    pub fn take_then(&mut self) -> Option<Outgoing> {
+        self.then.take().map(|b| *b)
     }
 }
 

@@ -80,6 +80,16 @@ impl DbUrl {
         self.0.starts_with("postgres://") || self.0.starts_with("postgresql://")
     }
 
+    /// The scheme of a URL that names neither SQLite nor PostgreSQL
+    /// (`mysql` for `mysql://x`): such a value is not a file path either.
+    pub fn other_scheme(&self) -> Option<&str> {
+        let (scheme, _) = self.0.split_once("://")?;
+        let known = ["sqlite", "postgres", "postgresql"];
+        let looks_like_scheme =
+            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        (looks_like_scheme && !known.contains(&scheme.to_ascii_lowercase().as_str())).then_some(scheme)
+    }
+
     /// The value with any password replaced by `***`.
     pub fn redacted(&self) -> String {
         let Some((scheme, rest)) = self.0.split_once("://") else {

@@ -677,6 +677,21 @@ fn the_rest_may_start_with_a_quote_and_keeps_it() {
 }
 
 #[test]
+fn a_rest_that_is_one_quoted_phrase_is_the_phrase() {
+    // `/points grant @bob 25 "组织 活动"`: the reason is 组织 活动, not
+    // 「"组织 活动"」 with its quote marks.
+    for (line, reason) in [
+        ("@bob 25 \"组织 活动\"", "组织 活动"),
+        ("@bob 25 “组织 活动”", "组织 活动"),
+        ("@bob 25 「组织 活动」", "组织 活动"),
+        ("@bob 25 \"组织\" 活动", "\"组织\" 活动"),
+        ("@bob 25 \"a\" \"b\"", "\"a\" \"b\""),
+    ] {
+        assert_eq!(bound(&GRANT, line, &[bob()]).arg_text("REASON"), Some(reason), "{line}");
+    }
+}
+
+#[test]
 fn an_optional_rest_left_out_is_none() {
     let cmd = bound(&GRANT, "@bob 50", &[bob()]);
     assert_eq!(cmd.values.len(), 3);

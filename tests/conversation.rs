@@ -42,12 +42,12 @@ async fn ping_and_help(db: TestDb) {
     assert!(chat.say(&tg_group(), &alice, "/ping@rose_bot").await.is_empty(), "another bot's command");
     let help = only(&chat.say(&tg_group(), &alice, "/帮助").await);
     assert!(help.starts_with("可用命令（你的角色：成员）"), "{help}");
-    for cmd in ["/help [COMMAND]", "/ping", "/whoami", "/lang [LANG]", "/link [CODE]"] {
+    for cmd in ["/help [命令]", "/ping", "/whoami", "/lang [语言]", "/link [代码]"] {
         assert!(help.contains(cmd), "help lists {cmd}: {help}");
     }
     assert!(!help.contains("/whois"), "members are not shown moderator commands: {help}");
     let mod_help = only(&chat.say(&tg_group(), &alice.as_admin(), "/help").await);
-    assert!(mod_help.contains("/whois @MEMBER"), "{mod_help}");
+    assert!(mod_help.contains("/whois @成员"), "{mod_help}");
     // The reply answers the message it was asked in.
     let out = chat.say(&tg_group(), &alice, "/ping").await;
     assert_eq!(out[0].to, jixia::message::Destination::Chat(tg_group()));
@@ -58,9 +58,9 @@ async fn help_for_one_command(db: TestDb) {
     let mut chat = TestChat::with_defaults(db);
     let alice = Who::discord("7", "alice");
     let detail = only(&chat.say(&dc_channel(), &alice, "/help link").await);
-    assert!(detail.contains("/link [CODE]") && detail.contains("/关联") && detail.contains("成员"), "{detail}");
+    assert!(detail.contains("/link [代码]") && detail.contains("/关联") && detail.contains("成员"), "{detail}");
     let by_alias = only(&chat.say(&dc_channel(), &alice, "/help 帮助").await);
-    assert!(by_alias.contains("/help [COMMAND]"), "{by_alias}");
+    assert!(by_alias.contains("/help [命令]"), "{by_alias}");
     let none = only(&chat.say(&dc_channel(), &alice, "/help nope").await);
     assert!(none.contains("没有叫 nope 的命令"), "{none}");
 }
@@ -80,9 +80,9 @@ async fn unknown_commands_and_wrong_arguments(db: TestDb) {
     );
     let mod_alice = alice.as_admin();
     let missing = only(&chat.say(&g, &mod_alice, "/whois").await);
-    assert_eq!(missing, "缺少参数 MEMBER。\n用法：/whois @MEMBER");
+    assert_eq!(missing, "缺少参数「成员」。\n用法：/whois @成员");
     let not_mention = only(&chat.say(&g, &mod_alice, "/whois bob").await);
-    assert!(not_mention.starts_with("MEMBER 应该是 @某人，收到的是“bob”"), "{not_mention}");
+    assert!(not_mention.starts_with("「成员」应该是 @某人，收到的是“bob”"), "{not_mention}");
     let open_quote = only(&chat.say(&g, &alice, "/lang \"en").await);
     assert!(open_quote.starts_with("引号没有闭合"), "{open_quote}");
     // Chat that merely starts with a slash is not a command.
@@ -240,7 +240,7 @@ async fn moderators_from_config_and_platform_admin(db: TestDb) {
     let admin = Who::telegram("3003", "Ada");
     chat.say(&g, &member, "大家好，我是新来的").await;
     let denied = only(&chat.say_mentioning(&g, &member, "/whois @Mo", &[&moderator]).await);
-    assert_eq!(denied, "/whois @MEMBER 需要版主权限。");
+    assert_eq!(denied, "/whois @成员 需要版主权限。");
     let shown = only(&chat.say_mentioning(&g, &moderator, "/whois @Alice", &[&member]).await);
     assert!(shown.starts_with("Alice · 成员 #1") && shown.contains("角色：成员"), "{shown}");
     let by_admin = only(&chat.say_mentioning(&g, &admin, "/whois @Mo", &[&moderator]).await);
@@ -252,6 +252,12 @@ async fn moderators_from_config_and_platform_admin(db: TestDb) {
     assert_eq!(unknown, "还不认识 Nobody：TA 需要先在这里说过话。");
     let me = only(&chat.say(&g, &admin, "/whoami").await);
     assert!(me.contains("角色：管理员"), "{me}");
+    // Alice chose English: she sees "your choice", a moderator "their choice".
+    chat.say(&g, &member, "/lang en").await;
+    let hers = only(&chat.say(&g, &member, "/whoami").await);
+    assert!(hers.contains("en (your choice)"), "{hers}");
+    let theirs = only(&chat.say_mentioning(&g, &moderator, "/whois @Alice", &[&member]).await);
+    assert!(theirs.contains("en（本人设置的）") && !theirs.contains("你自己"), "{theirs}");
 }
 
 async fn bad_input_never_panics(db: TestDb) {
@@ -273,7 +279,16 @@ async fn bad_input_never_panics(db: TestDb) {
     let mut msg = chat.message(&g, &alice, "@jixia ping");
     msg.mentions_bot = true;
     assert_eq!(only(&chat.engine.handle(&msg).await), "pong 🏓");
-    assert!(chat.say(&g, &alice, "@jixia 你好呀").await.is_empty(), "a greeting is not an unknown command");
+    // A mention with nothing else for the bot is greeted (not taken for an
+    // unknown command), once per chat in ten minutes.
+    let hello = only(&chat.say(&g, &alice, "@jixia 你好呀").await);
+    assert_eq!(hello, "👋 我在。发送 /help 看看我能做什么。");
+    assert!(chat.say(&g, &Who::telegram("1002", "Bob"), "@jixia").await.is_empty(), "not again so soon");
+    assert!(chat.say(&g, &alice, "你好呀").await.is_empty(), "no mention, no greeting");
+    let elsewhere = chat.say(&Chat::group(Platform::Discord, "555"), &Who::discord("7", "alice"), "@jixia hi").await;
+    assert_eq!(only(&elsewhere), "👋 我在。发送 /help 看看我能做什么。", "another chat has its own limit");
+    chat.clock.advance(Duration::minutes(10));
+    assert_eq!(only(&chat.say(&g, &alice, "@jixia").await), hello, "ten minutes later");
 }
 
 async fn bots_are_ignored(db: TestDb) {

@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
+use jixia::command::Permission;
 use jixia::features::{all_commands, prompt_files};
 use jixia::i18n::{Locale, keys_of};
 
@@ -212,6 +213,42 @@ fn readme_command_table_matches_the_registry() {
     let unknown: Vec<&String> = documented.iter().filter(|d| !words.contains(*d)).collect();
     assert!(missing.is_empty(), "commands missing from the README's command table: {missing:?}");
     assert!(unknown.is_empty(), "the README's command table names commands that do not exist: {unknown:?}");
+
+    // The "who" column says what the registry enforces: "moderators" and
+    // "admins" rows hold only commands of that level; every other row
+    // (everyone, the poster, moderators with an exception in parentheses…)
+    // holds commands any member may send, whose handlers check the rest.
+    let mut wrong = Vec::new();
+    for row in &table[2..] {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let (first, who) = (cells.get(1).copied().unwrap_or_default(), cells.get(2).copied().unwrap_or_default());
+        let level = match who {
+            "moderators" => Permission::Moderator,
+            "admins" => Permission::Admin,
+            _ => Permission::Member,
+        };
+        for piece in first.split('`').skip(1).step_by(2) {
+            let words: Vec<&str> = piece.strip_prefix('/').unwrap_or_default().split_whitespace().collect();
+            let Some(name) = words.first().copied() else { continue };
+            let sub = words.get(1).copied();
+            // `/quiz daily here`: an action inside one command's text, which
+            // its handler allows or refuses (the permission matrix test
+            // checks those); the registry cannot say.
+            let literal = |w: &&str| w.chars().all(|c| c.is_ascii_lowercase());
+            if words.get(2).is_some_and(literal) {
+                continue;
+            }
+            let spec = all_commands()
+                .find(|c| (c.name == name || c.aliases.contains(&name)) && c.sub.is_some() && c.sub == sub)
+                .or_else(|| all_commands().find(|c| (c.name == name || c.aliases.contains(&name)) && c.sub.is_none()));
+            if let Some(spec) = spec
+                && spec.permission != level
+            {
+                wrong.push(format!("`{piece}`: README says {who:?}, the registry {:?}", spec.permission));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "the README's who column disagrees with the registry:\n{}", wrong.join("\n"));
 }
 
 /// A feature's member-facing text lives in its own prompts file: the labels

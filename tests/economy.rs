@@ -85,6 +85,8 @@ both_backends!(
     moderators_grant_and_deduct_with_reasons,
     a_level_up_is_announced_once,
     leaderboards_rank_ties_and_show_your_place,
+    top_and_points_agree_right_after_a_change,
+    lines_after_a_members_command_speak_their_language,
     check_in_streaks_and_milestones,
     check_in_follows_the_community_calendar,
     make_up_cards,
@@ -157,11 +159,11 @@ async fn moderators_grant_and_deduct_with_reasons(db: TestDb) {
     let alice = Who::telegram("1", "Alice");
     chat.say(&group(), &alice, "hi").await;
     let denied = only(&chat.say_mentioning(&group(), &alice, "/points grant @Alice 100 自己给自己", &[&alice]).await);
-    assert_eq!(denied, "/points grant @MEMBER N REASON… 需要版主权限。");
+    assert_eq!(denied, "/points grant @成员 数量 原因… 需要版主权限。");
     let no_reason = only(&chat.say_mentioning(&group(), &moderator(), "/points grant @Alice 100", &[&alice]).await);
-    assert!(no_reason.starts_with("缺少参数 REASON"), "{no_reason}");
+    assert!(no_reason.starts_with("缺少参数「原因」"), "{no_reason}");
     let too_big = only(&chat.say_mentioning(&group(), &moderator(), "/points grant @Alice 0 零分", &[&alice]).await);
-    assert!(too_big.starts_with("N 应该是 1 到 1000000 之间的整数"), "{too_big}");
+    assert!(too_big.starts_with("「数量」应该是 1 到 1000000 之间的整数"), "{too_big}");
     let msg = {
         let mut m = chat.message(&group(), &moderator(), "/加分 @Alice 120 分享了 pg_stat_statements 的用法");
         m.mentions = vec![alice.mention()];
@@ -199,7 +201,7 @@ async fn a_level_up_is_announced_once(db: TestDb) {
     let out = chat.say_mentioning(&group(), &moderator(), "/points grant @Alice 99 差一点", &[&alice]).await;
     assert_eq!(out.len(), 1, "99 points is still level 0");
     let out = chat.say_mentioning(&group(), &moderator(), "/points grant @Alice 1 升级", &[&alice]).await;
-    assert_eq!(texts(&out)[1], "🎉 恭喜 Alice 升到 1 级，获得头衔「新手」！");
+    assert_eq!(texts(&out)[1], "🎉 恭喜 Alice 升到 1 级！");
     assert_eq!(out[1].to, jixia::message::Destination::Chat(group()));
     assert!(out[1].reply_to.is_none(), "announced to the chat, not as a reply");
     chat.say_mentioning(&group(), &moderator(), "/points deduct @Alice 50 纠正", &[&alice]).await;
@@ -209,7 +211,7 @@ async fn a_level_up_is_announced_once(db: TestDb) {
     chat.say_mentioning(&group(), &moderator(), "/points grant @Alice 150 快到 2 级", &[&alice]).await;
     chat.say(&group(), &alice, "再聊几句就升级了吧").await;
     let due = texts(&chat.due().await);
-    assert_eq!(due, ["🎉 恭喜 Alice 升到 2 级，获得头衔「新手」！"]);
+    assert_eq!(due, ["🎉 恭喜 Alice 升到 2 级！"], "the title did not change, so none is named");
 }
 
 async fn leaderboards_rank_ties_and_show_your_place(db: TestDb) {
@@ -235,7 +237,50 @@ async fn leaderboards_rank_ties_and_show_your_place(db: TestDb) {
     let month = only(&chat.say(&group(), &people[0], "/排行 月").await);
     assert!(month.starts_with("贡献排行 · 本月"), "{month}");
     let bad = only(&chat.say(&group(), &people[0], "/top year").await);
-    assert!(bad.starts_with("PERIOD 不能是“year”"), "{bad}");
+    assert!(bad.starts_with("「时段」不能是“year”"), "{bad}");
+}
+
+/// Right after a check-in or a grant, `/top` and `/points` tell the same
+/// story: the board is not allowed to lag behind what the member was just
+/// told.
+async fn top_and_points_agree_right_after_a_change(db: TestDb) {
+    let mut chat = chat_with(db);
+    let (alice, bob) = (Who::telegram("1", "Alice"), Who::telegram("2", "Bob"));
+    let empty = only(&chat.say(&group(), &bob, "/top").await);
+    assert!(empty.starts_with("总榜还没有人获得贡献值"), "{empty}");
+    // The board above is cached; Alice's own figure is fresher than it.
+    only(&chat.say(&group(), &alice, "/签到").await);
+    let top = only(&chat.say(&group(), &alice, "/top").await);
+    assert_eq!(top, "贡献排行 · 总榜\n• #1 Alice — 10");
+    let points = only(&chat.say(&group(), &alice, "/points").await);
+    assert!(points.contains("第 1 名"), "{points}");
+    // A moderator's grant shows on the next board at once.
+    grant(&mut chat, &bob, 600).await;
+    let top = only(&chat.say(&group(), &moderator(), "/top").await);
+    assert!(top.starts_with("贡献排行 · 总榜\n• #1 Bob — 600\n• #2 Alice — 10"), "{top}");
+    let bobs = only(&chat.say(&group(), &bob, "/points").await);
+    assert!(bobs.contains("第 1 名"), "{bobs}");
+    let alices = only(&chat.say(&group(), &alice, "/points").await);
+    assert!(alices.contains("第 2 名"), "{alices}");
+}
+
+/// After `/lang en`, everything that answers Alice's check-in is English,
+/// the level-up that follows it included; a level reached by chatting,
+/// which nobody asked about, is announced in the community's language.
+async fn lines_after_a_members_command_speak_their_language(db: TestDb) {
+    let mut chat = chat_with(db);
+    let alice = Who::telegram("1", "Alice");
+    chat.say(&group(), &alice, "/lang en").await;
+    grant(&mut chat, &alice, 95).await;
+    let out = texts(&chat.say(&group(), &alice, "/checkin").await);
+    assert_eq!(out.len(), 2, "{out:?}");
+    assert!(out[0].starts_with("✅ Checked in"), "{out:?}");
+    assert_eq!(out[1], "🎉 Congratulations Alice, you reached level 1!", "{out:?}");
+    // 105 now; level 2 takes 255. The grant stops short, chatting crosses it.
+    grant(&mut chat, &alice, 140).await;
+    chat.say(&group(), &alice, "chatting on until the next level comes").await;
+    let due = texts(&chat.due().await);
+    assert_eq!(due, ["🎉 恭喜 Alice 升到 2 级！"], "nobody asked: the community's language");
 }
 
 async fn check_in_streaks_and_milestones(db: TestDb) {
@@ -252,7 +297,7 @@ async fn check_in_streaks_and_milestones(db: TestDb) {
     }
     assert_eq!(last[0], "✅ 签到成功！+15 分，已连续 7 天，可用 140 分。再坚持 23 天就到 30 天里程碑。");
     assert_eq!(last[1], "🏅 Alice 连续签到 7 天，额外奖励 50 分！");
-    assert_eq!(last[2], "🎉 恭喜 Alice 升到 1 级，获得头衔「新手」！");
+    assert_eq!(last[2], "🎉 恭喜 Alice 升到 1 级！");
     chat.clock.advance(Duration::days(2));
     let reset = only(&chat.say(&group(), &alice, "/checkin").await);
     assert!(reset.starts_with("✅ 签到成功！+10 分，已连续 1 天"), "a missed day resets the streak: {reset}");
@@ -305,7 +350,7 @@ async fn make_up_cards(db: TestDb) {
         ("/checkin makeup 2026-12-04", "只能补签过去的日子，2026-12-04 还没过去。今天请直接 `/checkin`。"),
         ("/checkin makeup 2026-11-20", "2026-11-20 太久了：补签卡只能补最近 7 天。"),
         ("/checkin makeup 12/03", "“12/03”不是日期。请用 `/checkin makeup 2026-12-01` 这样的格式。"),
-        ("/checkin makeup", "缺少参数 DATE。\n用法：/checkin makeup DATE"),
+        ("/checkin makeup", "缺少参数「日期」。\n用法：/checkin makeup 日期"),
     ] {
         assert_eq!(only(&chat.say(&group(), &alice, line).await), want.replace('`', ""), "{line}");
     }

@@ -364,7 +364,7 @@ async fn a_rejected_poster_is_told_why(db: TestDb) {
     assert_eq!(dms_to(&out, &hr()).iter().filter(|d| d.contains("J2")).count(), 1, "told once");
     // A reason is required.
     let missing = ask(&mut chat, &mo(), "/job reject J2").await;
-    assert!(missing.contains("REASON"), "{missing}");
+    assert!(missing.starts_with("缺少参数「原因」"), "{missing}");
 }
 
 async fn moderation_needs_a_moderator(db: TestDb) {
@@ -418,7 +418,7 @@ async fn paging(db: TestDb) {
     assert!(last.contains("J2 · DBA 2") && last.contains("J1 · DBA 1") && last.contains("第 3/3 页"), "{last}");
     assert_eq!(ask(&mut chat, &bob(), "/jobs 4").await, "没有第 4 页，一共 3 页。");
     let bad = ask(&mut chat, &bob(), "/jobs 0").await;
-    assert!(bad.contains("PAGE"), "{bad}");
+    assert!(bad.starts_with("「页码」应该是 1 到 1000 之间的整数"), "{bad}");
 }
 
 /// Three posts to search and to match subscriptions against.
@@ -738,7 +738,7 @@ async fn subscription_bad_inputs(db: TestDb) {
     }
     assert_eq!(
         ask(&mut chat, &alice(), "/jobs subscribe kw11").await,
-        "你已经有 10 个订阅（最多 10 个）。先用 /jobs unsubscribe ID 取消一个。"
+        "你已经有 10 个订阅（最多 10 个）。先用 /jobs unsubscribe 编号 取消一个。"
     );
     assert_eq!(
         ask(&mut chat, &bob(), "/jobs unsubscribe S1").await,
@@ -788,7 +788,7 @@ async fn digest_lists_new_jobs(db: TestDb) {
 
 async fn the_feature_can_be_off(db: TestDb) {
     let mut chat = chat_with(db, |c| c.features.hiring.enabled = false);
-    assert_eq!(ask(&mut chat, &bob(), "/jobs").await, "这个社区没有开启 /jobs [PAGE] 所属的功能。");
+    assert_eq!(ask(&mut chat, &bob(), "/jobs").await, "这个社区没有开启 /jobs [页码] 所属的功能。");
     assert!(ask(&mut chat, &mo(), DBA).await.contains("没有开启"));
 }
 

@@ -143,7 +143,8 @@ async fn permission_matrix(db: TestDb) {
                         .iter()
                         .map(|l| {
                             let role = chat.engine.prompts().plain(*l, c.permission.prompt_key());
-                            let args = Args::new().str("usage", c.usage()).str("role", role);
+                            let usage = jixia::features::core::usage(chat.engine.prompts(), *l, c);
+                            let args = Args::new().str("usage", usage).str("role", role);
                             chat.engine.prompts().format(*l, "error-permission", &args).to_plain()
                         })
                         .collect();

@@ -517,7 +517,7 @@ async fn the_daily_question(db: TestDb) {
     let shown = only(&chat.say(&b.dm(), &b, "/quiz daily").await);
     assert!(shown.contains(question.lines().nth(1).unwrap_or_default()), "{shown}");
     // The digest lists who solved it.
-    let digest = only(&chat.say(&group(), &moderator(), "/digest preview").await.split_off(1));
+    let digest = only(&chat.say(&group(), &moderator(), "/digest preview").await[..1]);
     assert!(digest.contains("每日一题：1 人答对") && digest.contains("Alice"), "{digest}");
     // Next day: a new question, yesterday's answer revealed; no repeat while the bank lasts.
     let mut seen = vec![question.lines().nth(1).unwrap_or_default().to_owned()];

@@ -247,7 +247,9 @@ async fn moderator_commands(db: TestDb) {
     chat.say(&group(), &member, "a message long enough to earn points").await;
     let out = chat.say(&group(), &moderator(), "/digest preview").await;
     assert_eq!(out.len(), 2);
-    assert!(is_dm_to(&out[1], &moderator()) && out[1].body.to_plain().contains("Ann"));
+    // The preview privately, then (once it was delivered) a word in the group.
+    assert!(is_dm_to(&out[0], &moderator()) && out[0].body.to_plain().contains("Ann"));
+    assert!(out[1].body.to_plain().contains("privately"), "{}", out[1].body.to_plain());
     let out = chat.say(&group(), &moderator(), "/digest now").await;
     assert!(only(&out).contains("Top contributors"));
     let out = chat.say(&group(), &moderator(), "/digest off").await;

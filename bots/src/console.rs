@@ -20,6 +20,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration};
 use jixia::clock::{Clock, ManualClock};
 use jixia::message::{Destination, Mention, ReplyTo};
+use jixia::scheduler::outbox::Undelivered;
 use jixia::{Chat, ChatKind, Engine, Incoming, Outgoing, Platform, Sender};
 
 /// What `:help` prints.
@@ -177,14 +178,14 @@ impl Console {
         format!("[{}] {} #{}> ", self.label(&self.current_chat()), self.sender, self.next_id)
     }
 
-    /// Ctrl-C: drops a message being continued, with a notice; `false` when
-    /// there was none (then Ctrl-C leaves).
-    pub fn interrupt(&mut self, out: &mut dyn Write) -> io::Result<bool> {
+    /// Ctrl-C, as in a shell: the line being typed is gone (the line editor
+    /// cleared it), and so is a message being continued, with a notice. The
+    /// console goes on; Ctrl-D or `:quit` leaves.
+    pub fn interrupt(&mut self, out: &mut dyn Write) -> io::Result<()> {
         if self.lines.discard() {
             notice(out, "message discarded")?;
-            return Ok(true);
         }
-        Ok(false)
+        Ok(())
     }
 
     /// End of input: sends a message still being continued.
@@ -193,6 +194,18 @@ impl Console {
             Some(message) => self.message(&message, out).await,
             None => Ok(Flow::Continue),
         }
+    }
+
+    /// `t` in the time zone of the current chat's community (the default
+    /// community's when the chat belongs to none), as the bot's replies
+    /// show times: `2026-12-01 09:00:00 +08:00 (Asia/Shanghai)`.
+    async fn local_time(&self, t: DateTime<chrono::Utc>) -> String {
+        let community = match self.engine.community_of(&self.current_chat()).await {
+            Ok(Some(c)) => c,
+            _ => self.engine.communities().default_community().clone(),
+        };
+        let tz = community.tz;
+        format!("{} ({tz})", t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S %:z"))
     }
 
     fn current_chat(&self) -> Chat {
@@ -299,7 +312,8 @@ impl Console {
             },
             "time" => match DateTime::parse_from_rfc3339(rest).map(|t| (t, self.clock.try_set(t.to_utc()))) {
                 Ok((t, Ok(()))) => {
-                    notice(out, &format!("time is now {}", t.format("%Y-%m-%d %H:%M:%S %:z")))?;
+                    let shown = self.local_time(t.to_utc()).await;
+                    notice(out, &format!("time is now {shown}"))?;
                     self.deliver_due(out).await?;
                 }
                 Ok((_, Err(e))) => notice(out, &format!("cannot set the time to {rest}: {e}"))?,
@@ -307,7 +321,8 @@ impl Console {
             },
             "advance" => match parse_duration(rest).map(|d| self.clock.try_advance(d)) {
                 Some(Ok(now)) => {
-                    notice(out, &format!("time is now {}", now.format("%Y-%m-%d %H:%M:%S UTC")))?;
+                    let shown = self.local_time(now).await;
+                    notice(out, &format!("time is now {shown}"))?;
                     self.deliver_due(out).await?;
                 }
                 Some(Err(e)) => notice(out, &format!("cannot advance by {rest}: {e}"))?,
@@ -399,7 +414,7 @@ impl Console {
             }
             for delivery in batch {
                 let printed = self.print_outgoing(std::slice::from_ref(&delivery.message), out);
-                let outcome = printed.as_ref().map(|_| ()).map_err(ToString::to_string);
+                let outcome = printed.as_ref().map(|_| ()).map_err(|e| Undelivered::transient(e.to_string()));
                 if let Err(e) = self.engine.outbox_settle(&delivery, outcome).await {
                     tracing::error!(error = %e, "could not record a delivery");
                 }
@@ -431,6 +446,10 @@ impl Console {
             };
             let buttons = m.buttons.iter().map(|b| b.data.clone()).collect();
             self.seen.insert(id, Seen { author: bot, text: m.body.to_plain(), buttons });
+            // The console delivers everything, so what waits on delivery follows.
+            if let Some(next) = &m.then {
+                self.print_outgoing(std::slice::from_ref(next), out)?;
+            }
         }
         out.flush()
     }

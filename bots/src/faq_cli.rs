@@ -95,7 +95,7 @@ pub fn run(command: FaqCommand, rt: &tokio::runtime::Runtime) -> Result<ExitCode
             let community = args.community.unwrap_or_else(|| config.default_community_id());
             let url = db_url(&args.data, &config);
             let entries = rt.block_on(async {
-                let store = store::open(&url, &config.database.store_options()).await?;
+                let store = store::open(&url, &config.database.existing_store_options()).await?;
                 let entries = store.faq().faq_entries(&community).await;
                 store.close().await;
                 anyhow::Ok(entries?)

@@ -65,7 +65,7 @@ pub fn run(command: JobsCommand, rt: &tokio::runtime::Runtime) -> Result<ExitCod
     let config = load_config(&data.config)?;
     let url = db_url(data, &config);
     let text = rt.block_on(async {
-        let store = store::open(&url, &config.database.store_options()).await?;
+        let store = store::open(&url, &config.database.existing_store_options()).await?;
         let text = match &command {
             JobsCommand::Failed(a) => failed(&store, a.limit).await,
             JobsCommand::Retry(a) => retry(&store, a.id, SystemClock.now()).await,

@@ -62,6 +62,8 @@ enum Command {
     Migrate(DataArgs),
     /// Check the points ledger: every community sums to zero and every cached balance equals its entries.
     Doctor(DataArgs),
+    /// Copy a SQLite database to a new file, consistently, while jixia runs (PostgreSQL: use pg_dump).
+    Backup(BackupArgs),
     /// FAQ tools: import and export entries, measure the matcher.
     Faq {
         #[command(subcommand)]
@@ -109,6 +111,15 @@ struct DataArgs {
 }
 
 #[derive(Debug, Args)]
+struct BackupArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// The new file to write (it must not exist).
+    #[arg(value_name = "FILE")]
+    to: PathBuf,
+}
+
+#[derive(Debug, Args)]
 struct ConsoleArgs {
     #[command(flatten)]
     data: DataArgs,
@@ -147,14 +158,15 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("jixia: cannot start the async runtime: {e}");
+            let _ = writeln!(std::io::stderr(), "jixia: cannot start the async runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
     match dispatch(cli, &runtime) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("jixia: {e:#}");
+            // Not eprintln!: a closed stderr must not turn an error into a panic.
+            let _ = writeln!(std::io::stderr(), "jixia: {e:#}");
             ExitCode::FAILURE
         }
     }
@@ -185,7 +197,10 @@ fn dispatch(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
         }
         Command::Migrate(args) => {
             let config = load_config(&args.config)?;
-            logging::init(config.log.format, &config.log.filter);
+            // Warnings only: the one line below is migrate's whole output
+            // (sqlx reports PostgreSQL's "already exists, skipping" notices
+            // at info).
+            logging::init(config.log.format, "warn");
             let url = db_url(&args, &config);
             rt.block_on(async {
                 let store = store::open(&url, &config.database.store_options()).await?;
@@ -200,7 +215,7 @@ fn dispatch(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
             logging::init(config.log.format, "warn");
             let url = db_url(&args, &config);
             let audit = rt.block_on(async {
-                let store = store::open(&url, &config.database.store_options()).await?;
+                let store = store::open(&url, &config.database.existing_store_options()).await?;
                 let audit = store.ledger().audit().await;
                 store.close().await;
                 anyhow::Ok(audit?)
@@ -208,6 +223,19 @@ fn dispatch(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
             let mut out = std::io::stdout().lock();
             doctor_report(&audit, &mut out)?;
             Ok(if audit.is_clean() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Backup(args) => {
+            let config = load_config(&args.data.config)?;
+            logging::init(config.log.format, "warn");
+            let url = db_url(&args.data, &config);
+            let bytes = rt.block_on(async {
+                let store = store::open(&url, &config.database.existing_store_options()).await?;
+                let bytes = store.backup(&args.to).await;
+                store.close().await;
+                anyhow::Ok(bytes?)
+            })?;
+            writeln!(std::io::stdout(), "backed up {url} to {} ({bytes} bytes)", args.to.display())?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Faq { command } => {
             logging::init(jixia::config::LogFormat::Human, "warn");
@@ -313,7 +341,7 @@ fn interactive_console(
         // No history yet is normal.
         let _ = editor.load_history(h);
     }
-    writeln!(out, "jixia console on {url}: type /help, :help for console commands, :quit to leave.")?;
+    writeln!(out, "jixia console on {url}: type /help, :help for console commands, :quit or Ctrl-D to leave.")?;
     loop {
         match editor.readline(&console.prompt()) {
             Ok(line) => {
@@ -324,12 +352,9 @@ fn interactive_console(
                     break;
                 }
             }
-            // Ctrl-C drops a message being continued; otherwise it leaves.
-            Err(rustyline::error::ReadlineError::Interrupted) => {
-                if !console.interrupt(out)? {
-                    break;
-                }
-            }
+            // Ctrl-C clears the line (and a message being continued), as in
+            // a shell; it does not leave.
+            Err(rustyline::error::ReadlineError::Interrupted) => console.interrupt(out)?,
             // Ctrl-D sends a message being continued, then leaves.
             Err(rustyline::error::ReadlineError::Eof) => {
                 rt.block_on(console.finish(out))?;
@@ -346,7 +371,8 @@ fn interactive_console(
 
 fn run(config: &Config, args: &DataArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
     if !config.telegram.enabled && !config.discord.enabled {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "jixia: no adapter is enabled. Enable one in the config ([telegram] enabled = true, or [discord]) \
              or with JIXIA__TELEGRAM__ENABLED=true, and give its token; to try jixia without a platform, use `jixia console`."
         );

@@ -95,7 +95,7 @@ fn read_banks(data: &DataArgs, rt: &tokio::runtime::Runtime) -> Result<Vec<jixia
     let config = load_config(&data.config)?;
     let url = db_url(data, &config);
     rt.block_on(async {
-        let store = store::open(&url, &config.database.store_options()).await?;
+        let store = store::open(&url, &config.database.existing_store_options()).await?;
         let banks = store.quiz().quiz_banks().await;
         store.close().await;
         anyhow::Ok(banks?)

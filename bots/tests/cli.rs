@@ -185,10 +185,10 @@ fn help_and_whoami_transcript(run: &Run) {
     run.assert_lines_in_order(&[
         "[general] me #1: /help",
         "[general] jixia #2: 可用命令（你的角色：成员）",
-        "  • /help [COMMAND] — 显示命令列表，或某个命令的用法",
+        "  • /help [命令] — 显示命令列表，或某个命令的用法",
         "  • /ping — 检查机器人是否在线",
         "  • /whoami — 查看你的成员信息和已关联的账号",
-        "  • /link [CODE] — 关联你在其他平台的账号：不带参数获取代码，带代码完成关联",
+        "  • /link [代码] — 关联你在其他平台的账号：不带参数获取代码，带代码完成关联",
         "  用 /help 命令 查看某个命令的详细用法。命令前缀可以是 / 或 !。",
         "[general] me #3: /whoami",
         "[general] jixia #4: me · 成员 #1 · default",
@@ -213,7 +213,7 @@ fn members_groups_and_private_chat() -> TestResult {
         ":time 2026-12-01T09:00:00+08:00\n/ping\n:as bob\n/whoami\n:chat random\n/ping\n:dm\n/ping\n:quit\n/ping\n",
     )?;
     run.assert_transcript(&[
-        "-- time is now 2026-12-01 09:00:00 +08:00",
+        "-- time is now 2026-12-01 09:00:00 +08:00 (Asia/Shanghai)",
         "[general] alice #1: /ping",
         "[general] jixia #2: pong 🏓",
         "-- now speaking as bob",
@@ -332,11 +332,15 @@ fn link_code_by_dm_and_console_directives() -> TestResult {
             "-- unknown console command :foo (try :help)",
         ]
     );
-    assert!(lines[10].starts_with("-- time is now ") && lines[10].ends_with(" UTC"), "{}", lines[10]);
+    assert!(
+        lines[10].starts_with("-- time is now ") && lines[10].ends_with(" +08:00 (Asia/Shanghai)"),
+        "{}",
+        lines[10]
+    );
     assert_eq!(
         lines[11..14],
         [
-            "-- time is now 2026-12-01 09:00:00 +08:00",
+            "-- time is now 2026-12-01 09:00:00 +08:00 (Asia/Shanghai)",
             "-- usage: :advance 90m | 25h | 3d (s, m, h, d or w)",
             "-- console commands:",
         ]
@@ -377,7 +381,7 @@ fn clock_moves_out_of_range_are_refused() -> TestResult {
     let script = ":time 2026-12-01T09:00:00+08:00\n:advance 100000000w\n:advance 15250284452w15250284452w\n\
                   :time 0001-01-01T00:00:00Z\n/ping\n";
     console(&sb, &[], script)?.assert_transcript(&[
-        "-- time is now 2026-12-01 09:00:00 +08:00",
+        "-- time is now 2026-12-01 09:00:00 +08:00 (Asia/Shanghai)",
         "-- cannot advance by 100000000w: the clock stays between 1970-01-01 and 9999-12-31 (UTC)",
         "-- usage: :advance 90m | 25h | 3d (s, m, h, d or w)",
         "-- cannot set the time to 0001-01-01T00:00:00Z: the clock stays between 1970-01-01 and 9999-12-31 (UTC)",
@@ -423,12 +427,12 @@ fn whois_needs_a_moderator() -> TestResult {
 
     let run = console(&sb, &["--as", "alice"], format!("{bob_speaks}/whois @bob\n"))?;
     run.assert_transcript(&[
-        "-- time is now 2026-12-01 09:00:00 +08:00",
+        "-- time is now 2026-12-01 09:00:00 +08:00 (Asia/Shanghai)",
         "-- now speaking as bob",
         "[general] bob #1: hello",
         "-- now speaking as alice",
         "[general] alice #2: /whois @bob",
-        "[general] jixia #3: /whois @MEMBER 需要版主权限。",
+        "[general] jixia #3: /whois @成员 需要版主权限。",
     ]);
     assert!(run.stdout.contains("版主"));
 
@@ -450,9 +454,9 @@ fn whois_needs_a_moderator() -> TestResult {
         [
             "-- alice is no longer a platform admin",
             "[general] alice #4: /whois @bob",
-            "[general] jixia #5: /whois @MEMBER 需要版主权限。",
+            "[general] jixia #5: /whois @成员 需要版主权限。",
             "[general] alice #6: /whois @carol",
-            "[general] jixia #7: /whois @MEMBER 需要版主权限。",
+            "[general] jixia #7: /whois @成员 需要版主权限。",
         ]
     );
     Ok(())
@@ -574,6 +578,65 @@ fn file_that_is_not_a_database() -> TestResult {
 }
 
 #[test]
+fn a_url_of_another_database_kind_is_named() -> TestResult {
+    let sb = Sandbox::new("mysqlurl")?;
+    let hint = "is not supported; use a SQLite path (./jixia.db, sqlite://jixia.db) or a PostgreSQL URL (postgres://user@host/db)";
+    sb.jixia(&["console", "--db", "mysql://x"], "/ping\n")?
+        .assert_fails_with(&format!("cannot open database mysql://x: mysql:// {hint}"));
+    // The password is never shown.
+    sb.jixia(&["migrate", "--db", "mysql://root:hunter2@db/x"], "")?
+        .assert_fails_with(&format!("cannot open database mysql://root:***@db/x: mysql:// {hint}"));
+    assert!(!sb.path("mysql:").exists(), "no file or directory was made of the URL");
+    Ok(())
+}
+
+#[test]
+fn commands_that_only_read_do_not_create_a_database() -> TestResult {
+    let sb = Sandbox::new("typo")?;
+    let typo = sb.file("typo.db");
+    for args in [
+        &["doctor", "--db", &typo][..],
+        &["faq", "export", "--db", &typo],
+        &["jobs", "counts", "--db", &typo],
+        &["quiz", "list", "--db", &typo],
+    ] {
+        sb.jixia(args, "")?.assert_fails_with(&format!(
+            "cannot open database {typo}: no such database file (this command only reads, so it does not create one; check the path)"
+        ));
+        assert!(!sb.path("typo.db").exists(), "{args:?} created the file");
+    }
+    // Once the database exists they work.
+    sb.jixia(&["console", "--db", &typo], "/ping\n")?.assert_clean();
+    let run = sb.jixia(&["doctor", "--db", &typo], "")?;
+    run.assert_clean();
+    assert!(run.stdout.starts_with("ledger OK"), "{}", run.stdout);
+    Ok(())
+}
+
+#[test]
+fn backup_copies_a_live_database_and_never_overwrites() -> TestResult {
+    let sb = Sandbox::new("backup")?;
+    console(&sb, &[], "/checkin\n")?.assert_clean();
+    let copy = sb.file("copy.db");
+    let run = sb.jixia(&["backup", "--db", &sb.db(), &copy], "")?;
+    run.assert_clean();
+    assert!(run.stdout.starts_with(&format!("backed up {} to {copy} (", sb.db())), "{}", run.stdout);
+    // The copy is a working database with the same ledger.
+    let run = sb.jixia(&["doctor", "--db", &copy], "")?;
+    run.assert_clean();
+    assert!(run.stdout.starts_with("ledger OK"), "{}", run.stdout);
+    let again = sb.jixia(&["console", "--db", &copy], "/points\n")?;
+    again.assert_clean();
+    assert!(again.stdout.contains("可用积分：10"), "the check-in's 10 points are in the copy: {}", again.stdout);
+    // A second backup to the same file is refused, and the file is kept.
+    let before = std::fs::metadata(&copy)?.len();
+    sb.jixia(&["backup", "--db", &sb.db(), &copy], "")?
+        .assert_fails_with(&format!("cannot open database {copy}: already exists; a backup never overwrites a file"));
+    assert_eq!(std::fs::metadata(&copy)?.len(), before);
+    Ok(())
+}
+
+#[test]
 fn config_with_an_unknown_key() -> TestResult {
     let sb = Sandbox::new("badkey")?;
     let config = sb.write("jixia.toml", "[bot]\nname = \"jixia\"\ncolour = \"red\"\n")?;
@@ -649,6 +712,7 @@ fn run_with_an_unreachable(platform: &str, token: &str, message: &str) -> TestRe
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let last = run.stderr.lines().last().unwrap_or_default();
     assert!(last.starts_with(&format!("jixia: {message}: ")), "{}", run.stderr);
+    assert!(last.contains(&api), "the error names the URL it tried: {last}");
     assert!(!run.stderr.contains("sekrit"), "{}", run.stderr);
     Ok(())
 }
@@ -861,7 +925,10 @@ fn digest_arrives_at_nine_with_advance() -> TestResult {
     let run = console(&sb, &["--as", "alice", "--moderator", "alice"], script)?;
     run.assert_clean();
     let lines = run.lines();
-    let advanced = lines.iter().position(|l| l.starts_with("-- time is now 2026-12-01 01:01")).ok_or("no :advance")?;
+    let advanced = lines
+        .iter()
+        .position(|l| l.starts_with("-- time is now 2026-12-01 09:01:00 +08:00 (Asia/Shanghai)"))
+        .ok_or("no :advance")?;
     assert!(lines[..advanced].iter().all(|l| !l.contains("社区摘要")), "not before 09:00:\n{}", run.stdout);
     assert!(
         lines[advanced + 1].starts_with("[general] jixia #") && lines[advanced + 1].contains("社区摘要"),
@@ -948,8 +1015,8 @@ fn console_job_posts_with_multi_line_messages() -> TestResult {
     // The clock moved between them (it runs on from `:time`).
     let times: Vec<&str> = run.lines().into_iter().filter(|l| l.starts_with("-- time is now ")).collect();
     assert!(
-        times[1].starts_with("-- time is now 2026-12-02 02:00")
-            && times[3].starts_with("-- time is now 2027-01-01 02:00")
+        times[1].starts_with("-- time is now 2026-12-02 10:00")
+            && times[3].starts_with("-- time is now 2027-01-01 10:00")
     );
     // J3 came in the bundle, never by itself; nobody else got alice's messages.
     assert_eq!(run.stdout.matches("[dm:alice]").count(), 2, "{}", run.stdout);
@@ -1035,6 +1102,8 @@ const ONLY_REMINDER: [&str; 2] = [
 /// operator passes to `--db`; `url` the same database for the library.
 fn jobs_failed_and_retried(sb: &Sandbox, db: &str, url: &DbUrl) -> TestResult {
     let rt = tokio::runtime::Runtime::new()?;
+    // `jobs` only reads: the database must exist first.
+    sb.jixia(&["migrate", "--db", db], "")?.assert_clean();
     sb.jixia(&["jobs", "failed", "--db", db], "")?.assert_transcript(&["no failed jobs"]);
     sb.jixia(&["jobs", "counts", "--db", db], "")?.assert_transcript(&["no jobs"]);
     rt.block_on(seed_jobs(url))?;
@@ -1114,6 +1183,7 @@ fn jobs_outbox_shows_refused_messages_and_resends_one() -> TestResult {
     use jixia::store::jobs::NewOutboxMessage;
     let sb = Sandbox::new("jobs-outbox")?;
     let db = sb.db();
+    sb.jixia(&["migrate", "--db", &db], "")?.assert_clean();
     sb.jixia(&["jobs", "outbox", "--db", &db], "")?.assert_transcript(&["the outbox is empty"]);
     let rt = tokio::runtime::Runtime::new()?;
     let t0 = jobs_t0();
@@ -1197,5 +1267,86 @@ fn jobs_bad_arguments_and_unreachable_database() -> TestResult {
         assert_eq!(run.stderr.lines().count(), 1, "one line: {}", run.stderr);
         assert!(!run.stderr.contains("hunter2pw") && !run.stdout.contains("hunter2pw"), "{}", run.stderr);
     }
+    Ok(())
+}
+
+/// The interactive console in a real terminal (a pseudo-terminal): Ctrl-C
+/// clears the line being typed and the console goes on, as in a shell;
+/// Ctrl-D leaves.
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_clears_the_line_and_ctrl_d_leaves() -> TestResult {
+    use std::io::Read;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    let sb = Sandbox::new("pty")?;
+    let pty = nix::pty::openpty(None, None)?;
+    let (mut master, slave) = (std::fs::File::from(pty.master), std::fs::File::from(pty.slave));
+    let mut cmd = jixia_command(&sb.dir, &["console", "--db", &sb.db()]);
+    cmd.env("TERM", "xterm").env("HOME", &sb.dir);
+    cmd.stdin(slave.try_clone()?).stdout(slave.try_clone()?).stderr(slave);
+    let mut child = cmd.spawn()?;
+    drop(cmd);
+    let seen = Arc::new(Mutex::new(String::new()));
+    let mut reader = master.try_clone()?;
+    let sink = seen.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let wait_for = |what: &str| -> Result<(), String> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let text = seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+            if text.contains(what) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("waited for {what:?}; the terminal shows:\n{text}"));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    wait_for("#1> ")?;
+    master.write_all(b"half a line")?;
+    wait_for("half a line")?;
+    let prompts = || seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner).matches("#1> ").count();
+    let before = prompts();
+    master.write_all(b"\x03")?;
+    // The line editor drops input typed before its next prompt, as a shell
+    // does: wait for the prompt to come back.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while prompts() <= before {
+        if Instant::now() > deadline {
+            return Err("no new prompt after Ctrl-C".into());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    master.write_all(b"/ping\r")?;
+    wait_for("pong")?;
+    // #1 was /ping and #2 the answer: the cleared line was never sent.
+    wait_for("#3> ")?;
+    assert!(child.try_wait()?.is_none(), "Ctrl-C did not end the console");
+    master.write_all(b"\x04")?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            return Err("Ctrl-D did not end the console".into());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
     Ok(())
 }

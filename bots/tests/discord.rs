@@ -521,7 +521,8 @@ async fn a_closed_dm_gets_a_hint_in_the_channel_it_came_from() -> TestResult {
         user_name: "alice".into(),
         locale: jixia::i18n::Locale::Zh,
     };
-    let dm = Outgoing::direct(Platform::Discord, "7", RichText::plain("你的订单已发货"));
+    let confirm = Outgoing::post(jixia::Chat::group(Platform::Discord, CHANNEL), RichText::plain("已私信发给你"));
+    let dm = Outgoing::direct(Platform::Discord, "7", RichText::plain("你的订单已发货")).and_then(confirm);
     outbox.send(discord::sender::Job::new(dm, Some(Arc::new(origin))));
     let hint = t.wait_for(posts_to(CHANNEL)).await?;
     let content = hint.body["content"].as_str().unwrap_or_default();
@@ -531,6 +532,9 @@ async fn a_closed_dm_gets_a_hint_in_the_channel_it_came_from() -> TestResult {
     assert!(t.calls().iter().any(|c| c.path == "/channels/600/messages"), "the DM was tried first");
     drop(outbox);
     tokio::time::timeout(Duration::from_secs(10), task).await??;
+    let said =
+        |c: &&Call| posts_to(CHANNEL)(c) && c.body["content"].as_str().is_some_and(|t| t.contains("已私信发给你"));
+    assert_eq!(t.calls().iter().filter(said).count(), 0, "what waited on the DM was not said");
     t.stop().await
 }
 
@@ -579,5 +583,39 @@ async fn moderators_by_the_configured_role_or_by_manage_guild() -> TestResult {
     t.push(whois("1203", json!(["78"])))?;
     let by_permission = t.wait_for(|c| c.body["message_reference"]["message_id"] == "1203").await?;
     assert_eq!(by_permission.body["content"], "还不认识 bob：TA 需要先在这里说过话。");
+    t.stop().await
+}
+
+/// 1 000 messages sent in one channel, each from a new member, reach the
+/// engine in the order they were sent (serenity runs each event in a task of
+/// its own, and those tasks race): the members are created in that order.
+/// Messages are not confirmed with replies, so nothing waits on the pace.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn messages_in_one_channel_are_handled_in_the_order_they_were_sent() -> TestResult {
+    const N: u64 = 1000;
+    let t = TestDiscord::start().await?;
+    let author = |i: u64| (50_000 + i).to_string();
+    for i in 0..N {
+        let mut event = message_event(&(100_000 + i).to_string(), "大家好，今天聊聊执行计划", &format!("m{i}"));
+        event["d"]["author"] = user(&author(i), &format!("m{i}"));
+        event["d"]["mentions"] = json!([]);
+        t.push(event)?;
+    }
+    let community = t.engine.communities().default_community().id.clone();
+    let members = t.engine.store().members();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while members.find_account(&community, Platform::Discord, &author(N - 1)).await?.is_none() {
+        if Instant::now() > deadline {
+            return Err("the last message was never handled".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut ids = Vec::new();
+    for i in 0..N {
+        let member = members.find_account(&community, Platform::Discord, &author(i)).await?;
+        ids.push(member.ok_or_else(|| format!("message {i} was never handled"))?.id);
+    }
+    let inverted = ids.windows(2).filter(|w| w[0] > w[1]).count();
+    assert_eq!(inverted, 0, "{inverted} adjacent pairs handled out of order");
     t.stop().await
 }

@@ -316,8 +316,9 @@ fn assert_valid_html(html: &str) {
 }
 
 /// Scheduled posts wait in the durable outbox; the adapter sends its
-/// platform's rows and marks them sent, waits out a 429, and puts back what
-/// Telegram refuses so it is retried later, not lost.
+/// platform's rows and marks them sent, waits out a 429, and keeps what
+/// Telegram refuses for good (403: the bot was kicked) as failed at once,
+/// with Telegram's reason, instead of retrying it at +30 s and +60 s.
 #[tokio::test]
 async fn scheduled_posts_leave_the_outbox_once_telegram_has_them() {
     const KICKED: i64 = -1_009_999;
@@ -355,7 +356,9 @@ async fn scheduled_posts_leave_the_outbox_once_telegram_has_them() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(counts, [("telegram".into(), "pending".into(), 1), ("telegram".into(), "sent".into(), 2)]);
+    assert_eq!(counts, [("telegram".into(), "failed".into(), 1), ("telegram".into(), "sent".into(), 2)]);
+    let kicked_calls = h.fake.calls("sendmessage").iter().filter(|c| c.chat_id() == Some(KICKED)).count();
+    assert_eq!(kicked_calls, 1, "a refusal is sent once");
     h.stop().await;
 }
 
@@ -426,21 +429,21 @@ async fn a_member_who_never_started_the_bot_gets_a_hint_in_the_group() {
     let forbidden = "Forbidden: bot can't initiate conversation with a user";
     h.fake.fail("sendmessage", Some(ALICE), 403, forbidden, None, true);
     h.fake.push_update(said_in_group(30, user(ALICE, "Alice"), "/link"));
-    let sent = h.sent_to(GROUP, 2).await;
+    let sent = h.sent_to(GROUP, 1).await;
     assert_eq!(h.fake.calls("sendmessage").iter().filter(|c| c.chat_id() == Some(ALICE)).count(), 1);
-    assert_eq!(sent[0].text(), "关联代码已私信发给你。如果没收到，请先私聊机器人一次再试。");
+    // One thing said: how to start the bot, not also "the code is in your DMs".
     assert_eq!(
-        sent[1].text(),
+        sent[0].text(),
         format!(
             "Alice，我还不能私信你：请先打开 <a href=\"https://t.me/{BOT_USERNAME}\">@{BOT_USERNAME}</a>，点「开始」，然后再试一次。"
         )
     );
-    assert_eq!(sent[1].reply_to(), Some(30));
+    assert_eq!(sent[0].reply_to(), Some(30));
 
     // Asked again: not tried again, hinted again.
     h.fake.push_update(said_in_group(31, user(ALICE, "Alice"), "/link"));
-    let sent = h.sent_to(GROUP, 4).await;
-    assert_eq!(sent[3].reply_to(), Some(31));
+    let sent = h.sent_to(GROUP, 2).await;
+    assert_eq!(sent[1].reply_to(), Some(31));
     assert_eq!(h.fake.calls("sendmessage").iter().filter(|c| c.chat_id() == Some(ALICE)).count(), 1);
 
     // She presses Start: /start is /help, and she can be messaged again.
@@ -451,6 +454,11 @@ async fn a_member_who_never_started_the_bot_gets_a_hint_in_the_group() {
     h.fake.push_update(said_in_group(32, user(ALICE, "Alice"), "/link"));
     let private = h.sent_to(ALICE, 3).await;
     assert!(private[2].text().contains("<b>"), "the code arrives: {}", private[2].text());
+    // Then, and only then, the group hears where it went.
+    let sent = h.sent_to(GROUP, 3).await;
+    assert_eq!(sent[2].text(), "关联代码已私信发给你。如果没收到，请先私聊机器人一次再试。");
+    assert_eq!(sent[2].reply_to(), Some(32));
+    assert!(sent[2].at >= private[2].at, "after the direct message");
     h.stop().await;
 }
 
@@ -564,4 +572,45 @@ async fn jixia_run_answers_a_conversation_and_stops_on_ctrl_c() {
     assert!(stderr.contains("connected to Telegram"), "{stderr}");
     assert!(!stderr.contains("sekrit") && !stderr.contains("panicked"), "{stderr}");
     assert_eq!(fake.calls("setmycommands").len(), 9);
+}
+
+/// Whatever reads `jixia run`'s log may go away (`jixia run 2>&1 | head -1`):
+/// logging into the broken pipe never blocks or kills the shutdown, and
+/// SIGTERM still stops the process cleanly.
+#[tokio::test]
+async fn sigterm_stops_jixia_run_when_its_log_reader_is_gone() {
+    use std::process::Stdio;
+    let fake = FakeBotApi::start(TOKEN).await;
+    let dir = std::env::temp_dir().join(format!("jixia-tg-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let config = dir.join("jixia.toml");
+    let text = format!(
+        "[telegram]\nenabled = true\napi_url = \"{}\"\n\n[communities.default]\nchats = [\"telegram:{GROUP}\"]\n",
+        fake.url
+    );
+    std::fs::write(&config, text).unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_jixia"));
+    cmd.arg("run").arg("--config").arg(&config).arg("--db").arg(dir.join("jixia.db")).current_dir(&dir);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("JIXIA") {
+            cmd.env_remove(&name);
+        }
+    }
+    // Debug logs, so it writes to the closed pipe all the time.
+    cmd.env("RUST_LOG", "debug").env("JIXIA__TELEGRAM__TOKEN", TOKEN);
+    cmd.stdout(Stdio::null()).stderr(Stdio::piped()).kill_on_drop(true);
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("{e}"));
+    drop(child.stderr.take());
+    fake.push_update(said_in_group(60, user(ALICE, "Alice"), "/ping"));
+    let sent = fake.wait_until("sendmessage", Duration::from_secs(30), |calls| !calls.is_empty()).await;
+    assert_eq!(sent[0].text(), "pong 🏓", "it works with nobody reading its log");
+    let pid = child.id().unwrap_or_else(|| panic!("no pid"));
+    let killed = std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
+    assert!(killed.is_ok_and(|s| s.success()));
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .unwrap_or_else(|_| panic!("jixia run ignored SIGTERM with its log pipe closed"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(status.success(), "exit {status:?}");
 }

@@ -31,6 +31,7 @@ whoami = **{ $name }** · member #{ $id } · { $community }
     }:
 whois-unknown = I don't know { $name } yet: they have not said anything here.
 whoami-locale-chosen = { $locale } (your choice)
+whois-locale-chosen = { $locale } (their choice)
 whoami-locale-default = { $locale } (community default)
 
 lang-current = Your language is { $locale }. Switch with `/lang en` or `/lang zh`; `/lang default` goes back to the community's.
@@ -43,6 +44,8 @@ error-permission = `{ $usage }` is for { $role }s only.
 error-feature-off = `{ $usage }` belongs to a feature this community has not switched on.
 error-internal = Sorry, something went wrong on my side and that did not happen. Please try again later; if it keeps failing, tell an admin.
 
+# A mention of the bot with nothing else for it (`@jixia`, `@jixia 你好`).
+greeting = 👋 Hi! Send `/help` to see what I can do.
 error-unknown-command = There is no /{ $name } command. Send `/help` for the full list.
 error-unknown-command-suggest = There is no /{ $name } command. Did you mean `/{ $suggestion }`?
 error-needs-sub = `/{ $name }` needs a subcommand: { $subs }.
@@ -74,3 +77,27 @@ whereami-group = group
 whereami-private = direct chat
 whereami-no-community = none
 whereami-moderators = In a group only { $role }s can use `/whereami`; in a direct chat with the bot anyone can.
+
+# Argument names in usage lines and errors (`/points grant @MEMBER N REASON…`):
+# `arg-` and the registry's name in lower case. A feature may add its own.
+arg-answer = ANSWER
+arg-code = CODE
+arg-command = COMMAND
+arg-cron = CRON
+arg-date = DATE
+arg-id = ID
+arg-item = ITEM
+arg-keywords = KEYWORDS
+arg-lang = LANG
+arg-member = MEMBER
+arg-n = N
+arg-option = OPTION
+arg-page = PAGE
+arg-period = PERIOD
+arg-reason = REASON
+arg-switch = SWITCH
+arg-text = TEXT
+arg-token = TOKEN
+arg-topic = TOPIC
+arg-wording = WORDING
+arg-words = WORDS

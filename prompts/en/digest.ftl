@@ -6,7 +6,9 @@ cmd-digest-preview = Render a digest now and send it to you privately (moderator
 cmd-digest-now = Post the digest to this chat now (moderators)
 cmd-digest-status = Show this chat's digest schedule
 
-digest-title = **📰 { $community } digest** · { $date }
+digest-title = **📰 { $community } · digest** · { $date }
+# When the community has no name of its own in the config.
+digest-title-unnamed = **📰 Community digest** · { $date }
 
 digest-scheduled = ✅ Digest scheduled: `{ $expr }` ({ $tz }), next at { $next }.
 digest-bad-cron = I can't read the schedule "{ $got }". Use five cron fields: minute hour day month weekday, e.g. `/digest schedule "0 9 * * *"` (every day at 09:00) or `"0 9 * * MON"` (Mondays at 09:00).

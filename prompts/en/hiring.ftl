@@ -66,7 +66,10 @@ hiring-salary-months = { $months } monthly salaries a year looks wrong: write a 
 
 hiring-expiry-unreadable = I can't read the expiry "{ $text }". Write 30 days, 2 weeks, 1 month, until filled, or a date like 2027-01-31.
 hiring-expiry-past = The expiry { $date } is in the past; give a date from today on.
-hiring-expiry-too-far = A post is listed for at most { $max } days; this asks for { $days }.
+hiring-expiry-too-far = A post is listed for at most { $max ->
+        [one] { $max } day
+       *[other] { $max } days
+    }; this asks for { $days }.
 hiring-expiry-zero = A post is listed for at least one day.
 
 ## Showing
@@ -87,7 +90,10 @@ hiring-period-day = day
 hiring-period-month = month
 hiring-period-year = year
 hiring-salary-negotiable = salary negotiable
-hiring-expiry-days = { $days } days once listed
+hiring-expiry-days = { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } once listed
 hiring-expiry-months = { $months ->
         [one] one month
        *[other] { $months } months
@@ -161,7 +167,10 @@ hiring-sub-summary-floor = salary ≥ { $floor }/month
 hiring-sub-floor-note = Note: posts without a salary, or with a negotiable one, never match a salary filter.
 hiring-sub-unknown-city = "{ $city }" is not in my list of cities, so it is matched as written; please check the spelling.
 hiring-sub-duplicate = You already have that subscription: { $id }.
-hiring-sub-limit = You have { $count } subscriptions (at most { $max }). Cancel one first with `/jobs unsubscribe ID`.
+hiring-sub-limit = You have { $count ->
+        [one] { $count } subscription
+       *[other] { $count } subscriptions
+    } (at most { $max }). Cancel one first with `/jobs unsubscribe ID`.
 hiring-sub-no-keyword = A subscription needs at least one keyword, like `/jobs subscribe postgres dba city:hangzhou remote salary>=30k`. The city, remote and salary are filters, not keywords; common words such as "the" or 的 do not count either.
 hiring-query-too-many-keywords = Too many keywords ({ $count }, at most { $max }). Every keyword must match, so a few precise ones work best.
 hiring-query-too-long = Too long: { $chars } characters, at most { $max }.

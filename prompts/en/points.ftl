@@ -21,11 +21,21 @@ points-history = **{ $name }**'s last { $count ->
 points-history-empty = { $name } has no points movements yet.
 points-history-others = Only moderators can see someone else's history.
 points-reason-required = Please give a reason, e.g. `/points grant @someone 50 shared a great slow-query write-up`.
-points-granted = Gave { $name } { $amount } points ({ $reason }); balance now { $balance }.
-points-deducted = Took { $amount } points from { $name } ({ $reason }); balance now { $balance }.
-points-deduct-too-much = { $name } has only { $balance } points; cannot take { $amount }.
+points-granted = Gave { $name } { $amount ->
+        [one] { $amount } point
+       *[other] { $amount } points
+    } ({ $reason }); balance now { $balance }.
+points-deducted = Took { $amount ->
+        [one] { $amount } point
+       *[other] { $amount } points
+    } from { $name } ({ $reason }); balance now { $balance }.
+points-deduct-too-much = { $name } has only { $balance ->
+        [one] { $balance } point
+       *[other] { $balance } points
+    }; cannot take { $amount }.
 points-duplicate = That command was already handled; nothing was counted twice.
 points-level-up = 🎉 Congratulations **{ $name }**, level { $level }: you are now "{ $title }"!
+points-level-up-same-title = 🎉 Congratulations **{ $name }**, you reached level { $level }!
 
 points-kind-activity = chatting
 points-kind-thanks = thanked
@@ -37,9 +47,15 @@ points-period-month = this month
 points-period-all = all time
 points-top = **Top contributors · { $period }**
 points-top-empty = Nobody has earned contribution { $period } yet.
-points-top-you = You are #{ $rank } ({ $points } points).
+points-top-you = You are #{ $rank } ({ $points ->
+        [one] { $points } point
+       *[other] { $points } points
+    }).
 points-top-you-none = You have no contribution on this board yet: chatting, checking in and answering questions all count.
 
 # Its section of the digest:
 digest-top = Top contributors, last { $hours } hours:
-digest-top-line = #{ $rank } { $name } — { $points } points
+digest-top-line = #{ $rank } { $name } — { $points ->
+        [one] { $points } point
+       *[other] { $points } points
+    }

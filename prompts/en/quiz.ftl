@@ -17,8 +17,14 @@ quiz-lang-en = English
 
 ## Group rounds
 
-quiz-round-started = 🎯 **{ $topic } quiz!** { $total } questions, { $secs } s each; the first right answer scores.
-quiz-round-fewer = ({ $topic } has only { $total } questions in { $lang }, so this round has { $total }.)
+quiz-round-started = 🎯 **{ $topic } quiz!** { $total ->
+        [one] { $total } question
+       *[other] { $total } questions
+    }, { $secs } s each; the first right answer scores.
+quiz-round-fewer = ({ $topic } has only { $total ->
+        [one] { $total } question
+       *[other] { $total } questions
+    } in { $lang }, so this round has { $total }.)
 quiz-question = **Question { $seq }/{ $total }** · { $stars } · { $secs } s
     { $text }
 quiz-option-line = { $label }. { $option }
@@ -32,20 +38,29 @@ quiz-timeout-hidden = ⏰ Time's up, nobody got it.
 quiz-explanation = 💡 { $explanation }
 quiz-round-end = 🏁 **Round over**: { $reason }
 quiz-end-all-asked = every question was asked.
-quiz-end-max-score = { $name } reached { $score } points.
+quiz-end-max-score = { $name } reached { $score ->
+        [one] { $score } point
+       *[other] { $score } points
+    }.
 quiz-end-stopped = { $name } ended the round.
 quiz-end-idle = nobody has answered for a while.
 quiz-end-restart = the bot was down too long.
 quiz-scoreboard-line = #{ $rank } { $name } — { $score }
 quiz-scoreboard-empty = Nobody answered right this round.
-quiz-paid = { $points } points per right answer, paid to { $count ->
+quiz-paid = { $points ->
+        [one] { $points } point
+       *[other] { $points } points
+    } per right answer, paid to { $count ->
         [one] one member
        *[other] { $count } members
     }.
 quiz-not-paid = Only { $players } took part, fewer than { $min }: no points this time.
 quiz-cancelled-restart = ⚠️ This chat's round (question { $seq }/{ $total }) was interrupted too long by a restart of the bot; it is cancelled and no points are paid.
 quiz-topics = **Quiz topics** ({ $lang }):
-quiz-topic-line = `{ $topic }` { $name } — { $count } questions, difficulty { $low }–{ $high }
+quiz-topic-line = `{ $topic }` { $name } — { $count ->
+        [one] { $count } question
+       *[other] { $count } questions
+    }, difficulty { $low }–{ $high }
 
 ## Group rounds: bad input
 
@@ -58,7 +73,10 @@ quiz-no-topics = No question bank has been imported yet. An operator can add one
 quiz-topic-no-lang = Topic "{ $topic }" has no questions in { $lang } (it has: { $langs }). `/lang` switches your language.
 quiz-start-moderators-only = Only moderators can start a quiz in this community.
 quiz-stop-not-yours = Only { $name }, who started this round, or a moderator can end it.
-quiz-too-many = A round has at most { $max } questions.
+quiz-too-many = A round has at most { $max ->
+        [one] { $max } question
+       *[other] { $max } questions
+    }.
 quiz-group-only = Quiz rounds run in a group chat.
 quiz-bad-pick = "{ $got }" is not an option. Press a button under the question, or type A–{ $last }.
 
@@ -66,21 +84,33 @@ quiz-bad-pick = "{ $got }" is not an option. Press a button under the question, 
 
 quiz-exam-dm-only = The assessment runs in a direct message: send me `/exam { $topic }` there.
 quiz-exam-pick-topic = Which topic? { $topics } (for example `/exam postgres`).
-quiz-exam-started = 📝 **{ $topic } assessment**: { $total } questions, { $secs } s each. A right answer makes the next one harder, a wrong one easier. Just reply with your answer; `/exam stop` ends it any time.
+quiz-exam-started = 📝 **{ $topic } assessment**: { $total ->
+        [one] { $total } question
+       *[other] { $total } questions
+    }, { $secs } s each. A right answer makes the next one harder, a wrong one easier. Just reply with your answer; `/exam stop` ends it any time.
 quiz-exam-question = **Question { $seq }/{ $total }** · { $stars }
     { $text }
 quiz-exam-right = ✅ Right!
 quiz-exam-wrong = ❌ Not right. The answer: { $answer }
 quiz-exam-timeout = ⏰ Time's up. The answer: { $answer }
 quiz-exam-not-a-choice = Reply with a letter A–{ $last }, or press a button.
-quiz-exam-result = 🏅 Done: { $score } points, { $topic } level **{ $level }**.
+quiz-exam-result = 🏅 Done: { $score ->
+        [one] { $score } point
+       *[other] { $score } points
+    }, { $topic } level **{ $level }**.
 quiz-exam-promoted = 🎉 A new best! Your best before was { $before }.
 quiz-exam-first = Your first level in { $topic }.
-quiz-exam-stopped = Assessment ended: { $answered }/{ $total } answered, the rest count as wrong; { $score } points, level **{ $level }**. The cooldown applies.
+quiz-exam-stopped = Assessment ended: { $answered }/{ $total } answered, the rest count as wrong; { $score ->
+        [one] { $score } point
+       *[other] { $score } points
+    }, level **{ $level }**. The cooldown applies.
 quiz-exam-cooldown = Your { $topic } assessment is cooling down: you can retake it in { $when } ({ $at }).
 quiz-exam-running = You have an assessment in progress ({ $topic }, question { $seq }/{ $total }): answer it, or send `/exam stop`.
 quiz-exam-none = You have no assessment in progress.
-quiz-exam-too-few = Topic "{ $topic }" has only { $count } questions in { $lang }; an assessment needs { $total }.
+quiz-exam-too-few = Topic "{ $topic }" has only { $count ->
+        [one] { $count } question
+       *[other] { $count } questions
+    } in { $lang }; an assessment needs { $total }.
 quiz-exam-cancelled-restart = ⚠️ Your assessment was interrupted too long by a restart of the bot and is cancelled: no result, no cooldown. Send `/exam { $topic }` to start again.
 quiz-exam-results = **{ $name }'s levels**
 quiz-exam-level-line = { $topic }: **{ $level }** (best { $score })
@@ -100,12 +130,18 @@ quiz-duration = { $hours ->
 
 quiz-daily-post = 📅 **Question of the day** · { $date } · { $stars }
     { $text }
-quiz-daily-how = Answer with `/quiz daily ANSWER` in a direct message to me (no spoilers); your first right answer earns { $points } points. The answer comes tomorrow.
+quiz-daily-how = Answer with `/quiz daily ANSWER` in a direct message to me (no spoilers); your first right answer earns { $points ->
+        [one] { $points } point
+       *[other] { $points } points
+    }. The answer comes tomorrow.
 quiz-daily-yesterday = Yesterday's ({ $date }) answer: **{ $answer }**; { $solvers ->
         [one] one member
        *[other] { $solvers } members
     } got it.
-quiz-daily-right = ✅ Right! +{ $points } points.
+quiz-daily-right = ✅ Right! +{ $points ->
+        [one] { $points } point
+       *[other] { $points } points
+    }.
 quiz-daily-right-no-reward = ✅ Right!
 quiz-daily-wrong = ❌ Not right; { $left ->
         [one] one more try

@@ -28,6 +28,7 @@ whoami = **{ $name }** · 成员 #{ $id } · { $community }
     已关联账号（{ $accounts }）：
 whois-unknown = 还不认识 { $name }：TA 需要先在这里说过话。
 whoami-locale-chosen = { $locale }（你自己设置的）
+whois-locale-chosen = { $locale }（本人设置的）
 whoami-locale-default = { $locale }（社区默认）
 
 lang-current = 你现在的语言是 { $locale }。用 `/lang en` 或 `/lang zh` 切换，`/lang default` 恢复社区默认。
@@ -40,23 +41,25 @@ error-permission = `{ $usage }` 需要{ $role }权限。
 error-feature-off = 这个社区没有开启 `{ $usage }` 所属的功能。
 error-internal = 抱歉，出了点问题，这次没办成。请稍后再试；如果一直这样，请告诉管理员。
 
+# A mention of the bot with nothing else for it (`@jixia`, `@jixia 你好`).
+greeting = 👋 我在。发送 `/help` 看看我能做什么。
 error-unknown-command = 没有 /{ $name } 这个命令。发送 `/help` 查看全部命令。
 error-unknown-command-suggest = 没有 /{ $name } 这个命令。你是不是想用 `/{ $suggestion }`？
 error-needs-sub = `/{ $name }` 后面需要一个子命令：{ $subs }。
 error-missing-arg =
-    缺少参数 { $arg }。
+    缺少参数「{ $arg }」。
     用法：`{ $usage }`
 error-extra-arg =
     多余的参数“{ $got }”。有空格的内容请用引号括起来。
     用法：`{ $usage }`
 error-bad-int =
-    { $arg } 应该是 { $min } 到 { $max } 之间的整数，收到的是“{ $got }”。
+    「{ $arg }」应该是 { $min } 到 { $max } 之间的整数，收到的是“{ $got }”。
     用法：`{ $usage }`
 error-bad-choice =
-    { $arg } 不能是“{ $got }”。
+    「{ $arg }」不能是“{ $got }”。
     用法：`{ $usage }`
 error-bad-member =
-    { $arg } 应该是 @某人，收到的是“{ $got }”。
+    「{ $arg }」应该是 @某人，收到的是“{ $got }”。
     用法：`{ $usage }`
 error-unclosed-quote =
     引号没有闭合。
@@ -71,3 +74,27 @@ whereami-group = 群
 whereami-private = 私聊
 whereami-no-community = 不属于任何社区
 whereami-moderators = 在群里只有{ $role }能用 `/whereami`；私聊机器人谁都可以用。
+
+# Argument names in usage lines and errors (`/points grant @成员 数量 原因…`):
+# `arg-` and the registry's name in lower case. A feature may add its own.
+arg-answer = 答案
+arg-code = 代码
+arg-command = 命令
+arg-cron = 时间表
+arg-date = 日期
+arg-id = 编号
+arg-item = 商品
+arg-keywords = 关键词
+arg-lang = 语言
+arg-member = 成员
+arg-n = 数量
+arg-option = 选项
+arg-page = 页码
+arg-period = 时段
+arg-reason = 原因
+arg-switch = 开关
+arg-text = 内容
+arg-token = 标记
+arg-topic = 主题
+arg-wording = 问法
+arg-words = 搜索词

@@ -6,7 +6,9 @@ cmd-digest-preview = 现在生成一份摘要，私信发给你（版主）
 cmd-digest-now = 现在就把摘要发到本群（版主）
 cmd-digest-status = 查看本群的摘要时间表
 
-digest-title = **📰 { $community } 社区摘要** · { $date }
+digest-title = **📰 { $community } · 摘要** · { $date }
+# When the community has no name of its own in the config.
+digest-title-unnamed = **📰 社区摘要** · { $date }
 
 digest-scheduled = ✅ 已设置摘要：`{ $expr }`（{ $tz }），下一次在 { $next }。
 digest-bad-cron = 看不懂这个时间表：“{ $got }”。请用五段 cron：分 时 日 月 周，例如 `/digest schedule "0 9 * * *"`（每天 9:00）或 `"0 9 * * MON"`（每周一 9:00）。

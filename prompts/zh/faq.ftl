@@ -1,6 +1,6 @@
 # FAQ 重定向：常见问题条目、自动指路、版主手动指路、反馈和缺口。
 
-cmd-faq = 查看常见问题：条目 ID、标签或页码；回复别人的消息发送 /faq ID 即为指路
+cmd-faq = 查看常见问题：条目 ID、标签或页码；回复别人的消息发送 /faq 编号 即为指路
 cmd-faq-search = 在常见问题里搜索
 cmd-faq-add = 新增条目：ID 后第一行是问题，下面几行是答案（版主）
 cmd-faq-edit = 修改条目的问题和答案，格式同 /faq add（版主）
@@ -19,11 +19,11 @@ faq-entry = **{ $question }**（{ $id }）
 faq-learned = 已把“{ $wording }”记为 { $id } 的一种问法，以后有人这样问会自动指路。
 faq-unknown = 没有 ID 为 { $id } 的条目，也没有这个标签。发送 `/faq` 查看全部条目，或用 `/faq search 关键词` 搜索。
 faq-no-page = 条目 { $id } 只有一页，不用写页码。
-faq-empty = 常见问题还是空的。版主可以用 `/faq add ID 问题⏎答案` 添加，或用 `jixia faq import` 导入。
+faq-empty = 常见问题还是空的。版主可以用 `/faq add 编号 问题⏎答案` 添加，或用 `jixia faq import` 导入。
 faq-no-such-page = 没有第 { $page } 页，一共 { $pages } 页。
 faq-list = **常见问题**（共 { $count } 条）
 faq-list-tag = **常见问题 · { $tag }**（共 { $count } 条）
-faq-list-footer = 第 { $page }/{ $pages } 页 · 标签：{ $tags }。发送 `/faq ID` 看全文，`/faq 标签 页码` 翻页。
+faq-list-footer = 第 { $page }/{ $pages } 页 · 标签：{ $tags }。发送 `/faq 编号` 看全文，`/faq 标签 页码` 翻页。
 faq-search = 和“{ $words }”最接近的条目：
 faq-search-none = 没找到和“{ $words }”有关的条目。换个说法试试，或请版主补充。
 faq-no-question = 缺少问题：ID 后面第一行写问题，下面几行写答案。

@@ -99,7 +99,7 @@ hiring-no-such-post = 没有职位 { $id }。发送 `/jobs` 查看在招的职�
 hiring-post-not-open = { $id } 现在不在招聘列表里（{ $state }）。
 
 hiring-list = **最新职位**（共 { $count } 个）
-hiring-list-footer = 第 { $page }/{ $pages } 页。发送 `/job ID` 查看详情和联系方式，`/jobs 页码` 翻页。
+hiring-list-footer = 第 { $page }/{ $pages } 页。发送 `/job 编号` 查看详情和联系方式，`/jobs 页码` 翻页。
 hiring-list-empty = 现在没有在招的职位。有了新职位想第一时间知道？试试 `/jobs subscribe postgres city:杭州`。
 hiring-no-such-page = 没有第 { $page } 页，一共 { $pages } 页。
 
@@ -112,7 +112,7 @@ hiring-search-more = 还有 { $more } 个，多加几个词可以缩小范围。
 
 hiring-pending = **待审核职位**（{ $count } 个）：
 hiring-pending-line = { $line } — { $poster }
-hiring-pending-footer = 发送 `/job ID` 看全文，`/job approve ID` 通过，`/job reject ID 原因` 驳回。
+hiring-pending-footer = 发送 `/job 编号` 看全文，`/job approve 编号` 通过，`/job reject 编号 原因` 驳回。
 hiring-approve-button = 通过 { $id }
 hiring-pending-none = 没有待审核的职位。
 hiring-approved = ✅ 已通过 { $id }「{ $title }」：已上架，匹配的订阅者会收到私信。
@@ -139,7 +139,7 @@ hiring-dm-match-footer = 详情：`/job { $id }` · 退订：`/jobs unsubscribe 
 hiring-dm-bundle = 📮 昨天还有 { $count } 个新职位匹配你的订阅（每天最多单独推送 { $max } 条，其余在这里汇总）：
 hiring-dm-bundle-line = { $line } · 📞 { $contact }
 hiring-dm-bundle-more = 还有 { $more } 个，发送 `/jobs` 查看。
-hiring-dm-bundle-footer = 详情：`/job ID` · 管理订阅：`/jobs subscriptions`
+hiring-dm-bundle-footer = 详情：`/job 编号` · 管理订阅：`/jobs subscriptions`
 
 ## 订阅
 
@@ -152,7 +152,7 @@ hiring-sub-summary-floor = 薪资 ≥ { $floor }/月
 hiring-sub-floor-note = 注意：没写薪资或写“面议”的职位不会匹配薪资条件。
 hiring-sub-unknown-city = “{ $city }”不在我的城市表里，会按原文匹配，请确认没有写错。
 hiring-sub-duplicate = 你已经有一样的订阅了：{ $id }。
-hiring-sub-limit = 你已经有 { $count } 个订阅（最多 { $max } 个）。先用 `/jobs unsubscribe ID` 取消一个。
+hiring-sub-limit = 你已经有 { $count } 个订阅（最多 { $max } 个）。先用 `/jobs unsubscribe 编号` 取消一个。
 hiring-sub-no-keyword = 订阅至少要有一个关键词，例如 `/jobs subscribe postgres dba city:杭州 remote salary>=30k`。城市、remote 和薪资是筛选条件，不算关键词；“的”“the”这样的常见词也不算。
 hiring-query-too-many-keywords = 关键词太多了（{ $count } 个，最多 { $max } 个）。每个关键词都要匹配，少而准效果更好。
 hiring-query-too-long = 太长了：{ $chars } 个字，最多 { $max } 个字。
@@ -160,7 +160,7 @@ hiring-query-empty-city = `city:` 后面要写城市，例如 `city:杭州` 或 
 hiring-query-unknown-filter = 不认识筛选条件“{ $name }”。可以用 `city:城市`、`remote`、`salary>=30k`。
 hiring-subs = **你的职位订阅**（{ $count }/{ $max }）：
 hiring-subs-line = { $id } · { $summary }
-hiring-subs-footer = 取消订阅：`/jobs unsubscribe ID`
+hiring-subs-footer = 取消订阅：`/jobs unsubscribe 编号`
 hiring-subs-none = 你还没有职位订阅。例如：`/jobs subscribe postgres dba city:杭州`
 hiring-unsubscribed = 已取消订阅 { $id }：{ $summary }
 hiring-unsub-not-yours = { $id } 不是你的订阅。发送 `/jobs subscriptions` 查看你的订阅。

@@ -23,6 +23,7 @@ points-deducted = 已扣 { $name } { $amount } 分（{ $reason }），现在可�
 points-deduct-too-much = { $name } 只有 { $balance } 分，扣不了 { $amount } 分。
 points-duplicate = 这条命令已经处理过了，没有重复记分。
 points-level-up = 🎉 恭喜 **{ $name }** 升到 { $level } 级，获得头衔「{ $title }」！
+points-level-up-same-title = 🎉 恭喜 **{ $name }** 升到 { $level } 级！
 
 points-kind-activity = 发言
 points-kind-thanks = 被感谢

@@ -126,6 +126,13 @@ impl<R> CommandSpec<R> {
 
     /// `/name sub ARG [OPT] REST…` — generated, so it cannot drift.
     pub fn usage(&self) -> String {
+        self.usage_with(|arg| arg.name.to_owned(), |options| options.join("|"))
+    }
+
+    /// The usage line with each argument shown as `name` says and each
+    /// choice list as `choices` says: how members read it in their language
+    /// (`/points grant @成员 数量 原因…`, `/top [周|月|总]`).
+    pub fn usage_with(&self, name: impl Fn(&ArgSpec) -> String, choices: impl Fn(&[&str]) -> String) -> String {
         let mut s = format!("/{}", self.name);
         if let Some(sub) = self.sub {
             s.push(' ');
@@ -134,10 +141,10 @@ impl<R> CommandSpec<R> {
         for arg in self.args {
             s.push(' ');
             let shown = match arg.kind {
-                ArgKind::Choice(options) => options.join("|"),
-                ArgKind::Member => format!("@{}", arg.name),
-                ArgKind::Rest => format!("{}…", arg.name),
-                ArgKind::Word | ArgKind::Int { .. } => arg.name.to_owned(),
+                ArgKind::Choice(options) => choices(options),
+                ArgKind::Member => format!("@{}", name(arg)),
+                ArgKind::Rest => format!("{}…", name(arg)),
+                ArgKind::Word | ArgKind::Int { .. } => name(arg),
             };
             if arg.required {
                 s.push_str(&shown);

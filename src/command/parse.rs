@@ -331,9 +331,14 @@ fn bind_args<R>(
                 }
             }
             ArgKind::Rest => {
+                let alone = next == words.len() && open_quote.is_none();
                 next = words.len();
                 quote_taken = true;
-                Value::Rest(line[word.start..].trim_end_matches(is_gap).to_owned())
+                let raw = line[word.start..].trim_end_matches(is_gap);
+                // One quoted phrase (`"组织 活动"`) is the phrase, as for any
+                // other argument; quotes inside longer text stay.
+                let quoted = QUOTES.iter().any(|(open, close)| raw.starts_with(*open) && raw.ends_with(*close));
+                Value::Rest(if alone && quoted { word.text.clone() } else { raw.to_owned() })
             }
         };
         values.push(Some(value));

@@ -8,6 +8,7 @@ mod outbox;
 pub use chats::CACHE_SECS as REGISTRATION_CACHE_SECS;
 
 use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -66,7 +67,13 @@ pub struct Engine {
     outbox_ready: tokio::sync::Notify,
     /// Numbers this instance's announcements in the outbox.
     outbox_seq: std::sync::atomic::AtomicU64,
+    /// When each chat was last greeted for a bare mention.
+    greeted: std::sync::Mutex<HashMap<String, DateTime<Utc>>>,
 }
+
+/// A chat is greeted for a mention with nothing else for the bot at most
+/// once in this many seconds.
+pub const GREETING_EVERY_SECS: i64 = 600;
 
 /// How often the scheduler looks for due fires and jobs (each look is two
 /// queries), unless the engine's clock jumps.
@@ -123,6 +130,7 @@ impl Engine {
             last_tick: Default::default(),
             outbox_ready: Default::default(),
             outbox_seq: Default::default(),
+            greeted: Default::default(),
         })
     }
 
@@ -228,13 +236,13 @@ impl Engine {
     async fn run(&self, ctx: &Ctx<'_>, cmd: &ParsedCommand) -> Vec<Outgoing> {
         let on = feature_of_group(cmd.group).is_some_and(|f| ctx.community.features.is_on(f.id));
         if !on {
-            return vec![ctx.reply("error-feature-off", &Args::new().str("usage", cmd.spec.usage()))];
+            let usage = crate::features::core::usage(&self.prompts, ctx.locale, cmd.spec);
+            return vec![ctx.reply("error-feature-off", &Args::new().str("usage", usage))];
         }
         if ctx.role < cmd.spec.permission {
             let needed = self.prompts.plain(ctx.locale, cmd.spec.permission.prompt_key());
-            return vec![
-                ctx.reply("error-permission", &Args::new().str("usage", cmd.spec.usage()).str("role", needed)),
-            ];
+            let usage = crate::features::core::usage(&self.prompts, ctx.locale, cmd.spec);
+            return vec![ctx.reply("error-permission", &Args::new().str("usage", usage).str("role", needed))];
         }
         match (cmd.spec.run.0)(ctx, cmd).await {
             Ok(out) => out,
@@ -265,8 +273,12 @@ impl Engine {
 
     /// The passive hooks of the features that are on here see a message
     /// that is not a command, in [`ALL`] order, until one handles it.
+    /// A message that mentions the bot and that no hook answered (`@jixia`,
+    /// `@jixia 你好`) gets a short greeting pointing to `/help`, at most
+    /// once per chat in [`GREETING_EVERY_SECS`].
     async fn observe(&self, ctx: &Ctx<'_>) -> Vec<Outgoing> {
         let mut out = Vec::new();
+        let mut handled = false;
         for feature in ALL {
             if let Some(observe) = feature.observe
                 && ctx.community.features.is_on(feature.id)
@@ -274,11 +286,29 @@ impl Engine {
                 let seen = observe(ctx).await;
                 out.extend(seen.out);
                 if seen.handled {
+                    handled = true;
                     break;
                 }
             }
         }
+        if out.is_empty() && !handled && ctx.msg.mentions_bot && self.may_greet(&ctx.msg.chat, ctx.now) {
+            out.push(ctx.reply("greeting", &Args::new()));
+        }
         out
+    }
+
+    fn may_greet(&self, chat: &crate::message::Chat, now: DateTime<Utc>) -> bool {
+        let mut greeted = self.greeted.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let key = chat.key();
+        if greeted.get(&key).is_some_and(|at| *at <= now && now - *at < chrono::Duration::seconds(GREETING_EVERY_SECS))
+        {
+            return false;
+        }
+        if greeted.len() >= 10_000 {
+            greeted.clear();
+        }
+        greeted.insert(key, now);
+        true
     }
 
     fn apology_if_command(&self, msg: &Incoming, locale: Locale) -> Vec<Outgoing> {

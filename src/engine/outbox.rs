@@ -10,7 +10,7 @@ use tokio::task::JoinSet;
 
 use super::Engine;
 use crate::message::{Outgoing, Platform};
-use crate::scheduler::outbox::{Delivery, LEASE_SECS, POLL, Receipt, WINDOW, retry_delay};
+use crate::scheduler::outbox::{Delivery, LEASE_SECS, POLL, Receipt, Undelivered, WINDOW, retry_delay};
 use crate::store::StoreError;
 use crate::store::jobs::OutboxState;
 
@@ -30,7 +30,7 @@ impl Engine {
 
     /// Records how a claimed message's delivery ended: sent, or back in the
     /// queue with backoff, or failed after its last attempt.
-    pub async fn outbox_settle(&self, delivery: &Delivery, outcome: Result<(), String>) -> Result<(), StoreError> {
+    pub async fn outbox_settle(&self, delivery: &Delivery, outcome: Result<(), Undelivered>) -> Result<(), StoreError> {
         let now = self.now();
         match outcome {
             Ok(()) => {
@@ -42,13 +42,17 @@ impl Engine {
                 }
             }
             Err(error) => {
-                let retry_at = now + retry_delay(delivery.attempt);
-                match self.store.jobs().outbox_unsent(delivery.id, &self.instance, &error, Some(retry_at), now).await? {
+                let Undelivered { reason: error, permanent } = error;
+                let retry_at = (!permanent).then(|| now + retry_delay(delivery.attempt));
+                match self.store.jobs().outbox_unsent(delivery.id, &self.instance, &error, retry_at, now).await? {
+                    Some(OutboxState::Failed) if permanent => {
+                        tracing::warn!(outbox = delivery.id, error, "message refused by the platform; not retried")
+                    }
                     Some(OutboxState::Failed) => {
                         tracing::error!(outbox = delivery.id, error, "message not delivered after its last attempt")
                     }
                     Some(_) => {
-                        tracing::warn!(outbox = delivery.id, error, %retry_at, "message not delivered; will retry")
+                        tracing::warn!(outbox = delivery.id, error, retry_at = ?retry_at, "message not delivered; will retry")
                     }
                     None => tracing::warn!(outbox = delivery.id, "delivery failed after the lease ran out"),
                 }
@@ -65,7 +69,7 @@ impl Engine {
     where
         F: FnMut(Outgoing, Receipt) + Send,
     {
-        let mut in_hand: JoinSet<(Delivery, Result<(), String>)> = JoinSet::new();
+        let mut in_hand: JoinSet<(Delivery, Result<(), Undelivered>)> = JoinSet::new();
         loop {
             if *stop.borrow() {
                 break;
@@ -90,7 +94,7 @@ impl Engine {
                 let (receipt, rx) = Receipt::new();
                 hand(delivery.message.clone(), receipt);
                 in_hand.spawn(async move {
-                    let outcome = rx.await.unwrap_or_else(|_| Err("the sender stopped".to_owned()));
+                    let outcome = rx.await.unwrap_or_else(|_| Err(Undelivered::transient("the sender stopped")));
                     (delivery, outcome)
                 });
             }
@@ -122,7 +126,7 @@ impl Engine {
         }
     }
 
-    async fn settle_joined(&self, done: Result<(Delivery, Result<(), String>), tokio::task::JoinError>) {
+    async fn settle_joined(&self, done: Result<(Delivery, Result<(), Undelivered>), tokio::task::JoinError>) {
         match done {
             Ok((delivery, outcome)) => {
                 if let Err(e) = self.outbox_settle(&delivery, outcome).await {

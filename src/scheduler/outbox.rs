@@ -2,7 +2,8 @@
 //! messages of its platform, hands each to its own sender (which paces,
 //! splits and retries within the platform's limits) with a [`Receipt`], and
 //! the receipt's outcome marks the row sent, or puts it back with backoff,
-//! or marks it failed after its last attempt. The engine's side of it
+//! or marks it failed after its last attempt, or at once when the platform
+//! refused it for good (the bot was removed from the chat). The engine's side of it
 //! (claiming, settling, the pump) is in `engine/outbox.rs`.
 //!
 //! Nothing is lost: a row is only marked sent after the platform accepted
@@ -41,28 +42,70 @@ pub struct Delivery {
     pub attempt: i64,
 }
 
+/// Why a message was not delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undelivered {
+    /// What the platform or the sender said.
+    pub reason: String,
+    /// The platform refused it for good (403: the bot was removed from the
+    /// chat, or the member blocked it): sending again cannot help, so it is
+    /// kept as failed at once instead of being retried.
+    pub permanent: bool,
+}
+
+impl Undelivered {
+    /// A failure worth retrying later (network, 5xx, a stopped sender).
+    pub fn transient(reason: impl Into<String>) -> Undelivered {
+        Undelivered { reason: reason.into(), permanent: false }
+    }
+}
+
+impl From<String> for Undelivered {
+    fn from(reason: String) -> Undelivered {
+        Undelivered::transient(reason)
+    }
+}
+
+impl From<&str> for Undelivered {
+    fn from(reason: &str) -> Undelivered {
+        Undelivered::transient(reason)
+    }
+}
+
 /// The outcome of one message's delivery, reported by whoever drops the
-/// last clone: delivered unless some part called [`Receipt::failed`].
+/// last clone: delivered unless some part called [`Receipt::failed`] or
+/// [`Receipt::refused`].
 /// Clones travel with the parts of a split message.
 #[derive(Debug, Clone)]
 pub struct Receipt(Arc<ReceiptInner>);
 
 #[derive(Debug)]
 struct ReceiptInner {
-    tx: Mutex<Option<oneshot::Sender<Result<(), String>>>>,
-    error: Mutex<Option<String>>,
+    tx: Mutex<Option<oneshot::Sender<Result<(), Undelivered>>>>,
+    error: Mutex<Option<Undelivered>>,
 }
 
 impl Receipt {
     /// A receipt and the receiver of its outcome.
-    pub fn new() -> (Receipt, oneshot::Receiver<Result<(), String>>) {
+    pub fn new() -> (Receipt, oneshot::Receiver<Result<(), Undelivered>>) {
         let (tx, rx) = oneshot::channel();
         (Receipt(Arc::new(ReceiptInner { tx: Mutex::new(Some(tx)), error: Mutex::new(None) })), rx)
     }
 
-    /// This part was given up: the message counts as not delivered.
+    /// This part was given up: the message counts as not delivered, and is
+    /// tried again later.
     pub fn failed(&self, reason: impl Into<String>) {
-        self.0.error.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(reason.into());
+        self.0.error.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(Undelivered::transient(reason));
+    }
+
+    /// This part was refused for good: the message counts as not delivered
+    /// and is not tried again.
+    pub fn refused(&self, reason: impl Into<String>) {
+        let mut error = self.0.error.lock().unwrap_or_else(PoisonError::into_inner);
+        match error.as_mut() {
+            Some(e) => e.permanent = true,
+            None => *error = Some(Undelivered { reason: reason.into(), permanent: true }),
+        }
     }
 }
 
@@ -73,6 +116,25 @@ impl Drop for ReceiptInner {
             let _ = tx.send(error.map_or(Ok(()), Err));
         }
     }
+}
+
+/// Chains work onto a message's delivery, for an adapter's sender: returns
+/// the receipt to send the message with. `delivered` runs once every part of
+/// it was delivered (an adapter queues the message's [`Outgoing::then`]
+/// there); the outcome is passed on to `outer`, the durable outbox row's own
+/// receipt, if there is one. Call within a Tokio runtime.
+pub fn on_delivery(outer: Option<Receipt>, delivered: impl FnOnce() + Send + 'static) -> Receipt {
+    let (receipt, rx) = Receipt::new();
+    tokio::spawn(async move {
+        let outcome = rx.await.unwrap_or_else(|_| Err(Undelivered::transient("the sender stopped")));
+        match (outcome, outer) {
+            (Ok(()), _) => delivered(),
+            (Err(e), Some(r)) if e.permanent => r.refused(e.reason),
+            (Err(e), Some(r)) => r.failed(e.reason),
+            (Err(_), None) => {}
+        }
+    });
+    receipt
 }
 
 /// Delay before the retry after `attempts` failed deliveries.
@@ -101,7 +163,37 @@ mod tests {
         part.failed("chat not found");
         receipt.failed("second reason is not kept");
         drop((receipt, part));
-        assert_eq!(rx.await, Ok(Err("chat not found".to_owned())));
+        assert_eq!(rx.await, Ok(Err(Undelivered::transient("chat not found"))));
+    }
+
+    #[tokio::test]
+    async fn a_refused_part_fails_the_message_for_good() {
+        let (receipt, rx) = Receipt::new();
+        let part = receipt.clone();
+        part.failed("Bad Gateway");
+        receipt.refused("Forbidden: bot was kicked from the group chat");
+        drop((receipt, part));
+        assert_eq!(rx.await, Ok(Err(Undelivered { reason: "Bad Gateway".into(), permanent: true })));
+    }
+
+    #[tokio::test]
+    async fn what_waits_on_delivery_runs_only_after_it() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let sent = tx.clone();
+        let receipt = on_delivery(None, move || {
+            let _ = sent.send("then");
+        });
+        drop(receipt);
+        assert_eq!(rx.recv().await, Some("then"));
+        let (outer, outer_rx) = Receipt::new();
+        let refused = on_delivery(Some(outer), move || {
+            let _ = tx.send("never");
+        });
+        refused.refused("Forbidden: bot can't initiate conversation with a user");
+        drop(refused);
+        let outcome = outer_rx.await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(outcome.map_err(|e| e.permanent), Err(true), "the outbox row's receipt hears the refusal");
+        assert_eq!(rx.recv().await, None, "nothing followed a refused message");
     }
 
     #[test]

@@ -229,11 +229,15 @@ pub struct StoreOptions {
     pub busy_timeout_ms: u64,
     /// How long to keep trying to reach PostgreSQL, in milliseconds.
     pub connect_timeout_ms: u64,
+    /// The database must exist already: commands that only read (`doctor`,
+    /// exports, listings) refuse a SQLite path that names no file instead
+    /// of creating an empty database and reporting on it.
+    pub must_exist: bool,
 }
 
 impl Default for StoreOptions {
     fn default() -> StoreOptions {
-        StoreOptions { max_connections: 8, busy_timeout_ms: 5000, connect_timeout_ms: 10_000 }
+        StoreOptions { max_connections: 8, busy_timeout_ms: 5000, connect_timeout_ms: 10_000, must_exist: false }
     }
 }
 
@@ -326,6 +330,30 @@ impl Store {
         }
     }
 
+    /// Writes a consistent copy of a SQLite database to `to` (`VACUUM
+    /// INTO`: safe while other processes write, WAL included, and the copy
+    /// is compacted). `to` must not exist. PostgreSQL is backed up with
+    /// `pg_dump`, so there this is an error naming it.
+    pub async fn backup(&self, to: &std::path::Path) -> Result<u64, StoreError> {
+        let shown = to.display().to_string();
+        let open_err = |reason: String| StoreError::Open { url: shown.clone(), reason };
+        match &self.backend {
+            Backend::Sqlite(p) => {
+                if to.exists() {
+                    return Err(open_err("already exists; a backup never overwrites a file".into()));
+                }
+                let Some(target) = to.to_str() else {
+                    return Err(open_err("the path is not valid UTF-8".into()));
+                };
+                sqlx::query("VACUUM INTO $1").bind(target).execute(&p.write).await?;
+                Ok(std::fs::metadata(to).map(|m| m.len()).unwrap_or(0))
+            }
+            Backend::Postgres(_) => Err(open_err(
+                "jixia backup copies SQLite databases; back up PostgreSQL with pg_dump (see the README)".into(),
+            )),
+        }
+    }
+
     /// `sqlite` or `postgres`.
     pub fn backend_name(&self) -> &'static str {
         match &self.backend {
@@ -357,9 +385,18 @@ pub struct MergeHook {
     pub postgres: for<'c> fn(&'c mut sqlx::PgConnection, MemberId, MemberId) -> BoxFuture<'c, Result<(), StoreError>>,
 }
 
-/// Opens (creating if needed) and migrates the database at `url`: a
-/// `postgres://` URL selects PostgreSQL, anything else is a SQLite path.
+/// Opens (creating if needed, unless [`StoreOptions::must_exist`]) and
+/// migrates the database at `url`: a `postgres://` URL selects PostgreSQL, a
+/// path or `sqlite://` URL SQLite; any other scheme is refused by name.
 pub async fn open(url: &DbUrl, options: &StoreOptions) -> Result<Arc<Store>, StoreError> {
+    if let Some(scheme) = url.other_scheme() {
+        return Err(StoreError::Open {
+            url: url.redacted(),
+            reason: format!(
+                "{scheme}:// is not supported; use a SQLite path (./jixia.db, sqlite://jixia.db) or a PostgreSQL URL (postgres://user@host/db)"
+            ),
+        });
+    }
     let backend = if url.is_postgres() {
         Backend::Postgres(postgres::open(url, options).await?)
     } else {

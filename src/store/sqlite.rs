@@ -69,6 +69,11 @@ pub async fn open(url: &DbUrl, config: &StoreOptions) -> Result<Pools, StoreErro
         if file.is_dir() {
             return Err(open_err("that is a directory, not a database file".into()));
         }
+        if config.must_exist && !file.exists() {
+            return Err(open_err(
+                "no such database file (this command only reads, so it does not create one; check the path)".into(),
+            ));
+        }
         // Checked by hand: SQLite itself happily writes a 0444 file when
         // running as root, which would hide a deployment mistake.
         if std::fs::metadata(file).map(|m| m.permissions().readonly()).unwrap_or(false) {

@@ -195,14 +195,14 @@ impl TestChat {
     /// `who` says `text` in `chat`; returns what the bot sends.
     pub async fn say(&mut self, chat: &Chat, who: &Who, text: &str) -> Vec<Outgoing> {
         let msg = self.message(chat, who, text);
-        self.engine.handle(&msg).await
+        delivered(self.engine.handle(&msg).await)
     }
 
     /// `who` says `text` mentioning `mentioned`.
     pub async fn say_mentioning(&mut self, chat: &Chat, who: &Who, text: &str, mentioned: &[&Who]) -> Vec<Outgoing> {
         let mut msg = self.message(chat, who, text);
         msg.mentions = mentioned.iter().map(|w| w.mention()).collect();
-        self.engine.handle(&msg).await
+        delivered(self.engine.handle(&msg).await)
     }
 
     /// `who` replies to message `to` (by `author`) with `text`.
@@ -213,8 +213,23 @@ impl TestChat {
             author: Some(to.sender.clone()),
             text: Some(to.text.clone()),
         });
-        self.engine.handle(&msg).await
+        delivered(self.engine.handle(&msg).await)
     }
+}
+
+/// What members see when every message is delivered: each message, then the
+/// messages waiting on its delivery ([`Outgoing::then`]).
+pub fn delivered(out: Vec<Outgoing>) -> Vec<Outgoing> {
+    let mut seen = Vec::with_capacity(out.len());
+    for mut o in out {
+        let mut next = o.take_then();
+        seen.push(o);
+        while let Some(mut n) = next {
+            next = n.take_then();
+            seen.push(n);
+        }
+    }
+    seen
 }
 
 /// The plain text of each outgoing message.
@@ -246,7 +261,7 @@ pub async fn due_and_sent(engine: &Engine) -> Vec<Outgoing> {
             }
             for d in batch {
                 engine.outbox_settle(&d, Ok(())).await.unwrap_or_else(|e| panic!("settle: {e}"));
-                out.push(d.message);
+                out.extend(delivered(vec![d.message]));
             }
         }
     }

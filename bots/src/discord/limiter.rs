@@ -1,7 +1,12 @@
 //! Our own rate limiter for Discord (serenity's is off, see [`super::rest`]):
 //! at most `global_per_second` requests per second for the instance, at most
 //! five messages per five seconds into one channel, and waits imposed by a
-//! 429 (`retry_after`) for one channel or, when Discord says so, for all.
+//! 429 (`retry_after`): for one channel's messages, for one route's bucket
+//! (Discord names it in `X-RateLimit-Bucket`; opening a DM, an interaction
+//! callback), or, only when Discord says the limit is global, for all.
+//! Interaction callbacks are not bound by the global limit (Discord's rule),
+//! so a member's button press is answered within its three seconds whatever
+//! else is waiting.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -22,6 +27,37 @@ struct State {
     global: VecDeque<Instant>,
     global_blocked: Option<Instant>,
     channels: HashMap<String, (VecDeque<Instant>, Option<Instant>)>,
+    /// Route (`POST /users/@me/channels`) → the bucket Discord put it in.
+    buckets: HashMap<String, String>,
+    /// Bucket (or route, before its bucket is known) → blocked until.
+    blocked: HashMap<String, Instant>,
+}
+
+/// What a 429 blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// Every request (Discord said `global: true`).
+    Global,
+    /// Messages into this channel.
+    Channel(&'a str),
+    /// This route's bucket.
+    Route(&'a str),
+}
+
+/// One request, as the limiter sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// `METHOD /path` with tokens masked (see `route_of`).
+    pub route: &'a str,
+    /// The channel a message is created in, if it is one.
+    pub channel: Option<&'a str>,
+}
+
+impl Request<'_> {
+    /// Interaction callbacks and follow-ups are exempt from the global limit.
+    fn is_interaction(&self) -> bool {
+        self.route.split_once(' ').is_some_and(|(_, p)| p.starts_with("/interactions/") || p.starts_with("/webhooks/"))
+    }
 }
 
 /// Shared by every REST call of one instance.
@@ -45,19 +81,23 @@ impl Limiter {
         Limiter { per_second: usize::try_from(per_second.max(1)).unwrap_or(50), state: Mutex::default() }
     }
 
-    /// Takes a slot for one request, waiting as long as needed. `channel`:
-    /// the channel a message is created in, if it is one.
-    pub async fn acquire(&self, channel: Option<&str>) {
+    /// Takes a slot for one request, waiting as long as needed.
+    pub async fn acquire(&self, req: Request<'_>) {
         loop {
             let wait_until = {
                 let now = Instant::now();
                 let mut s = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                let mut until = s.global_blocked.filter(|t| *t > now);
-                if until.is_none() {
+                let bucket = s.buckets.get(req.route).cloned().unwrap_or_else(|| req.route.to_owned());
+                let mut until = s.blocked.get(&bucket).copied().filter(|t| *t > now);
+                let global = !req.is_interaction();
+                if until.is_none() && global {
+                    until = s.global_blocked.filter(|t| *t > now);
+                }
+                if until.is_none() && global {
                     until = window_wait(&mut s.global, self.per_second, GLOBAL_WINDOW, now);
                 }
                 if until.is_none()
-                    && let Some(ch) = channel
+                    && let Some(ch) = req.channel
                 {
                     if s.channels.len() >= MAX_CHANNELS && !s.channels.contains_key(ch) {
                         s.channels.retain(|_, (times, blocked)| {
@@ -74,7 +114,7 @@ impl Limiter {
                         times.push_back(now);
                     }
                 }
-                if until.is_none() {
+                if until.is_none() && global {
                     s.global.push_back(now);
                 }
                 until
@@ -86,16 +126,37 @@ impl Limiter {
         }
     }
 
-    /// Discord said to wait `wait`: for `channel`, or for everything (`None`).
-    pub fn block(&self, channel: Option<&str>, wait: Duration) {
-        let until = Instant::now() + wait;
+    /// Discord put `route` in `bucket` (its `X-RateLimit-Bucket` header):
+    /// routes that share a bucket share its waits.
+    pub fn learn_bucket(&self, route: &str, bucket: &str) {
         let mut s = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        match channel {
-            Some(ch) => {
+        if s.buckets.get(route).is_none_or(|b| b != bucket) {
+            if s.buckets.len() >= MAX_CHANNELS {
+                s.buckets.clear();
+            }
+            s.buckets.insert(route.to_owned(), bucket.to_owned());
+        }
+    }
+
+    /// Discord said to wait `wait`, for what `scope` names.
+    pub fn block(&self, scope: Scope<'_>, wait: Duration) {
+        let now = Instant::now();
+        let until = now + wait;
+        let mut s = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match scope {
+            Scope::Channel(ch) => {
                 let (_, blocked) = s.channels.entry(ch.to_owned()).or_default();
                 *blocked = Some(blocked.map_or(until, |b| b.max(until)));
             }
-            None => s.global_blocked = Some(s.global_blocked.map_or(until, |b| b.max(until))),
+            Scope::Route(route) => {
+                let bucket = s.buckets.get(route).cloned().unwrap_or_else(|| route.to_owned());
+                if s.blocked.len() >= MAX_CHANNELS {
+                    s.blocked.retain(|_, t| *t > now);
+                }
+                let t = s.blocked.entry(bucket).or_insert(until);
+                *t = (*t).max(until);
+            }
+            Scope::Global => s.global_blocked = Some(s.global_blocked.map_or(until, |b| b.max(until))),
         }
     }
 }
@@ -104,17 +165,26 @@ impl Limiter {
 mod tests {
     use super::*;
 
+    fn post(channel: &str) -> (String, String) {
+        (format!("POST /channels/{channel}/messages"), channel.to_owned())
+    }
+
+    async fn send_to(limiter: &Limiter, channel: &str) {
+        let (route, ch) = post(channel);
+        limiter.acquire(Request { route: &route, channel: Some(&ch) }).await;
+    }
+
     #[tokio::test(start_paused = true)]
     async fn five_messages_per_five_seconds_per_channel() {
         let limiter = Limiter::new(50);
         let start = Instant::now();
         for _ in 0..5 {
-            limiter.acquire(Some("500")).await;
+            send_to(&limiter, "500").await;
         }
         assert_eq!(Instant::now(), start, "the first five go at once");
-        limiter.acquire(Some("501")).await;
+        send_to(&limiter, "501").await;
         assert_eq!(Instant::now(), start, "another channel is not held up");
-        limiter.acquire(Some("500")).await;
+        send_to(&limiter, "500").await;
         assert_eq!(Instant::now() - start, CHANNEL_WINDOW, "the sixth waits for the window");
     }
 
@@ -122,15 +192,49 @@ mod tests {
     async fn the_global_limit_and_blocks() {
         let limiter = Limiter::new(3);
         let start = Instant::now();
+        let other = Request { route: "GET /users/@me", channel: None };
         for _ in 0..4 {
-            limiter.acquire(None).await;
+            limiter.acquire(other).await;
         }
         assert_eq!(Instant::now() - start, Duration::from_secs(1));
-        limiter.block(Some("9"), Duration::from_secs(3));
-        limiter.acquire(Some("9")).await;
+        limiter.block(Scope::Channel("9"), Duration::from_secs(3));
+        send_to(&limiter, "9").await;
         assert_eq!(Instant::now() - start, Duration::from_secs(4));
-        limiter.block(None, Duration::from_secs(2));
-        limiter.acquire(Some("10")).await;
+        limiter.block(Scope::Global, Duration::from_secs(2));
+        send_to(&limiter, "10").await;
         assert_eq!(Instant::now() - start, Duration::from_secs(6));
+    }
+
+    /// A 429 on opening a DM (a route with no channel) holds up that route
+    /// and the routes of its bucket only, not the whole bot.
+    #[tokio::test(start_paused = true)]
+    async fn a_route_429_blocks_its_bucket_only() {
+        let limiter = Limiter::new(50);
+        let start = Instant::now();
+        let dm = Request { route: "POST /users/@me/channels", channel: None };
+        limiter.learn_bucket(dm.route, "abc123");
+        limiter.learn_bucket("PATCH /users/@me", "abc123");
+        limiter.block(Scope::Route(dm.route), Duration::from_secs(5));
+        send_to(&limiter, "500").await;
+        limiter.acquire(Request { route: "GET /users/@me", channel: None }).await;
+        assert_eq!(Instant::now(), start, "other routes and channels go at once");
+        limiter.acquire(Request { route: "PATCH /users/@me", channel: None }).await;
+        assert_eq!(Instant::now() - start, Duration::from_secs(5), "the same bucket waits");
+        limiter.acquire(dm).await;
+        assert_eq!(Instant::now() - start, Duration::from_secs(5));
+    }
+
+    /// An interaction is answered within its window even while the bot is
+    /// globally limited.
+    #[tokio::test(start_paused = true)]
+    async fn interactions_are_not_bound_by_the_global_limit() {
+        let limiter = Limiter::new(1);
+        let start = Instant::now();
+        limiter.block(Scope::Global, Duration::from_secs(10));
+        let callback = Request { route: "POST /interactions/1/:token/callback", channel: None };
+        for _ in 0..5 {
+            limiter.acquire(callback).await;
+        }
+        assert_eq!(Instant::now(), start);
     }
 }

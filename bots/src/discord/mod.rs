@@ -8,7 +8,11 @@
 //! outbox), [`rest`] (REST calls, 429s) with [`limiter`] (the rate limits).
 //!
 //! Messages are handled in order per channel and concurrently across
-//! channels (one of [`WORKERS`] workers per channel). Slash commands and
+//! channels (one of [`WORKERS`] workers per channel). serenity hands each
+//! gateway event to a task of its own, and those tasks race, so a worker
+//! gathers what arrives within [`ORDER_WINDOW`] of a message and handles
+//! it in message-id order: Discord's ids (snowflakes) grow with time, so
+//! within a channel that is the order the messages were sent in. Slash commands and
 //! buttons are answered through the interaction callback within Discord's
 //! three seconds: the engine's answer if it comes in time, else a deferred
 //! answer completed when it does.
@@ -89,11 +93,21 @@ pub enum DiscordError {
     Gateway(String),
 }
 
+/// How long a worker waits, after a message arrives, for messages sent
+/// just before it whose event tasks lost the race to the worker's queue.
+pub const ORDER_WINDOW: Duration = Duration::from_millis(15);
+
 /// What a message worker does next.
 enum Next {
     Message(Box<Incoming>),
     Stop,
     Closed,
+}
+
+/// Puts a burst of messages in the order Discord gave them ids (the order
+/// they were sent); ids that are not numbers keep their place at the end.
+pub fn in_sent_order(batch: &mut [Incoming]) {
+    batch.sort_by_key(|m| m.message_id.parse::<u64>().unwrap_or(u64::MAX));
 }
 
 /// What the event handler and its workers share.
@@ -122,13 +136,15 @@ pub async fn run(
     let token = config.token.clone().filter(|t| !t.expose().trim().is_empty()).ok_or(DiscordError::NoToken)?;
     let shards = ShardRange::parse(&config.shards).ok_or_else(|| DiscordError::BadShards(config.shards.clone()))?;
     let limiter = Arc::new(Limiter::new(config.global_per_second));
-    let rest = Rest::new(rest::base_url(config.api_url.as_deref()), token.clone(), limiter);
+    let base = rest::base_url(config.api_url.as_deref());
+    let rest = Rest::new(base.clone(), token.clone(), limiter);
     // Who are we? Fails fast on a wrong token or an unreachable API (the
     // gateway client would retry forever).
     match rest.probe("/users/@me").await {
         Ok(me) => tracing::info!(bot = %me["username"].as_str().unwrap_or_default(), "connected to Discord"),
         Err(e) if e.status() == Some(401) => return Err(DiscordError::TokenRejected),
-        Err(e) => return Err(DiscordError::Unreachable(e.to_string())),
+        // The URL tried, never the token (which travels in a header).
+        Err(e) => return Err(DiscordError::Unreachable(format!("{base}: {e}"))),
     }
     let ids = Arc::new(CustomIds::new(Duration::from_secs(config.button_ttl_seconds)));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -173,7 +189,24 @@ pub async fn run(
                     _ = stop_rx.wait_for(|s| *s), if !stopping => Next::Stop,
                 };
                 match next {
-                    Next::Message(incoming) => handler.to_engine(*incoming).await,
+                    Next::Message(incoming) => {
+                        let mut batch = vec![*incoming];
+                        let window = tokio::time::sleep(ORDER_WINDOW);
+                        tokio::pin!(window);
+                        loop {
+                            tokio::select! {
+                                more = rx.recv() => match more {
+                                    Some(m) => batch.push(m),
+                                    None => break,
+                                },
+                                () = &mut window => break,
+                            }
+                        }
+                        in_sent_order(&mut batch);
+                        for incoming in batch {
+                            handler.to_engine(incoming).await;
+                        }
+                    }
                     // Stopping: take no new messages, finish the ones queued.
                     Next::Stop => {
                         stopping = true;

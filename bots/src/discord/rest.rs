@@ -16,7 +16,7 @@ use jixia::message::Attachment;
 use jixia::secret::Secret;
 use serde_json::Value;
 
-use super::limiter::Limiter;
+use super::limiter::{Limiter, Request, Scope};
 
 /// The API version spoken.
 pub const API_PREFIX: &str = "/api/v10";
@@ -154,10 +154,11 @@ impl Rest {
         let method_name = method_str(&method);
         let route = route_of(full_path);
         let path = route.as_str();
+        let key = format!("{method_name} {path}");
         let mut limited = 0u32;
         let mut transient = 0u32;
         loop {
-            self.limiter.acquire(channel).await;
+            self.limiter.acquire(Request { route: &key, channel }).await;
             let mut req = self
                 .http
                 .request(method.clone(), format!("{}{}", self.base, full_path))
@@ -185,6 +186,9 @@ impl Rest {
             let status = response.status().as_u16();
             let header_wait =
                 response.headers().get("retry-after").and_then(|h| h.to_str().ok()).and_then(|s| s.parse::<f64>().ok());
+            if let Some(bucket) = response.headers().get("x-ratelimit-bucket").and_then(|h| h.to_str().ok()) {
+                self.limiter.learn_bucket(&key, bucket);
+            }
             let text = response.text().await.unwrap_or_default();
             let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
             if (200..300).contains(&status) {
@@ -205,7 +209,14 @@ impl Rest {
                         message: "rate limited too many times".into(),
                     });
                 }
-                self.limiter.block(if global { None } else { channel }, wait);
+                let scope = match (global, channel) {
+                    (true, _) => Scope::Global,
+                    (false, Some(ch)) => Scope::Channel(ch),
+                    // A route of no channel (opening a DM, a callback): its
+                    // bucket waits, nothing else.
+                    (false, None) => Scope::Route(&key),
+                };
+                self.limiter.block(scope, wait);
                 continue;
             }
             if status >= 500 && transient + 1 < max_transient {

@@ -88,8 +88,16 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    /// Queues a message with its origin.
-    pub fn send(&self, job: Job) {
+    /// Queues a message with its origin; what waits on its delivery
+    /// ([`Outgoing::then`]) is queued once it was delivered.
+    pub fn send(&self, mut job: Job) {
+        if let Some(next) = job.out.take_then() {
+            let (outbox, origin) = (self.clone(), job.origin.clone());
+            let receipt = jixia::scheduler::outbox::on_delivery(job.receipt.take(), move || {
+                outbox.send(Job { out: next, origin, receipt: None })
+            });
+            job.receipt = Some(receipt);
+        }
         if let Err(mpsc::error::SendError(job)) = self.tx.send(job) {
             tracing::warn!("discord outbox closed; message not sent");
             job.give_up("the Discord sender has stopped");
@@ -351,7 +359,16 @@ async fn dm_channel(shared: &Shared, user_id: &str) -> Result<String, RestError>
 /// A message could not be sent: a closed DM gets a hint in the chat the
 /// request came from; anything else is logged.
 fn refused(shared: &Shared, job: &Job, e: &RestError) {
-    job.give_up(&e.to_string());
+    // A 4xx other than 429 (which the REST client waits out) is Discord's
+    // final word: no access, unknown channel, DMs closed. Retrying cannot
+    // help, so the outbox keeps it as failed at once.
+    if e.status().is_some_and(|s| (400..500).contains(&s) && s != 429) {
+        if let Some(r) = &job.receipt {
+            r.refused(e.to_string());
+        }
+    } else {
+        job.give_up(&e.to_string());
+    }
     let is_dm = matches!(job.out.to, Destination::Direct { .. });
     if is_dm && (e.code() == Some(codes::CANNOT_DM) || e.status() == Some(403)) {
         tracing::info!(to = ?job.out.to, "member has direct messages closed");

@@ -151,7 +151,12 @@ impl Telegram {
         }
         let me = bot.get_me().await.map_err(|e| match e {
             RequestError::Api(ApiError::InvalidToken) => TelegramError::TokenRejected,
-            e => TelegramError::Unreachable(redactor.error(&e)),
+            // The URL tried (the server, never the token in its path).
+            e => TelegramError::Unreachable(format!(
+                "{}: {}",
+                config.api_url.as_deref().unwrap_or("https://api.telegram.org"),
+                redactor.error(&e)
+            )),
         })?;
         let username = me.username.clone().unwrap_or_default();
         tracing::info!(bot = %username, id = me.id.0, "connected to Telegram");

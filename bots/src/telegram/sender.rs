@@ -101,8 +101,16 @@ impl Outbox {
         self.send_job(Job { out, origin: None, receipt: Some(receipt) });
     }
 
-    /// Queues a message with its origin.
-    pub fn send_job(&self, job: Job) {
+    /// Queues a message with its origin; what waits on its delivery
+    /// ([`Outgoing::then`]) is queued once it was delivered.
+    pub fn send_job(&self, mut job: Job) {
+        if let Some(next) = job.out.take_then() {
+            let (outbox, origin) = (self.clone(), job.origin.clone());
+            let receipt = jixia::scheduler::outbox::on_delivery(job.receipt.take(), move || {
+                outbox.send_job(Job { out: next, origin, receipt: None })
+            });
+            job.receipt = Some(receipt);
+        }
         if let Err(mpsc::error::SendError(job)) = self.tx.send(job) {
             tracing::warn!("telegram outbox closed; message not sent");
             if let Some(r) = job.receipt {
@@ -257,6 +265,14 @@ impl Part {
             r.failed(reason);
         }
     }
+
+    /// Telegram refused this part for good (403, chat not found): the
+    /// outbox keeps it as failed without retrying.
+    fn refused(&self, reason: &str) {
+        if let Some(r) = &self.receipt {
+            r.refused(reason);
+        }
+    }
 }
 
 impl SenderTask {
@@ -399,12 +415,12 @@ impl SenderTask {
                 Some(user) => {
                     tracing::info!(user = %user, "member cannot be messaged privately (has not started the bot, or blocked it)");
                     self.parts.unreachable.record(&user, now);
-                    part.give_up(&error);
+                    part.refused(&error);
                     if let Some(queue) = self.queues.get_mut(&chat) {
                         queue.retain(|p| {
                             let keep = p.dm_user.as_deref() != Some(user.as_str());
                             if !keep {
-                                p.give_up(&error);
+                                p.refused(&error);
                             }
                             keep
                         });
@@ -413,15 +429,15 @@ impl SenderTask {
                 }
                 None => {
                     tracing::warn!(chat, error, "the bot may not post in this chat; its queued messages are dropped");
-                    part.give_up(&error);
+                    part.refused(&error);
                     for p in self.queues.remove(&chat).unwrap_or_default() {
-                        p.give_up(&error);
+                        p.refused(&error);
                     }
                 }
             },
             Failure::Permanent => {
                 tracing::error!(chat, error, "Telegram refused a message; dropped");
-                part.give_up(&error);
+                part.refused(&error);
             }
         }
     }

@@ -127,13 +127,14 @@ fn checkin<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, Comma
             let args = Args::new().str("name", ctx.msg.sender.name.clone()).num("days", m.days).num("reward", m.reward);
             out.push(Outgoing::post(
                 ctx.msg.chat.clone(),
-                ctx.engine.prompts().format(ctx.community.locale, "checkin-milestone", &args),
+                ctx.engine.prompts().format(ctx.locale, "checkin-milestone", &args),
             ));
         }
         let name = ctx.msg.sender.name.clone();
         if let Some(text) = level_up(
             ctx.engine,
             ctx.community,
+            ctx.locale,
             ctx.member.id,
             &name,
             balance.contribution.saturating_sub(earned),

@@ -93,7 +93,7 @@ fn code<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandR
         }
         // Whoever reads the code could add their own group: it goes privately.
         let dm = Outgoing::direct(ctx.msg.chat.platform, ctx.msg.sender.id.clone(), text);
-        Ok(vec![dm, ctx.reply("community-code-sent", &Args::new())])
+        Ok(vec![dm.and_then(ctx.reply("community-code-sent", &Args::new()))])
     })
 }
 

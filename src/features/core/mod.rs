@@ -7,7 +7,7 @@ use crate::BoxFuture;
 use crate::command::{ArgKind, ArgSpec, ParseError, Permission};
 use crate::features::{Command, Feature, FeatureId, PromptFile, all_commands, feature_of};
 use crate::handler::{CommandError, CommandResult, Ctx, Handler, ParsedCommand};
-use crate::i18n::{Args, Locale};
+use crate::i18n::{Args, Locale, Prompts};
 use crate::message::{ChatKind, Incoming, Outgoing};
 use crate::rich::RichText;
 use crate::store::Member;
@@ -96,7 +96,7 @@ fn help<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
         let on = |c: &&Command| feature_of(c).is_some_and(|f| ctx.community.features.is_on(f.id));
         for c in all_commands().filter(|c| c.permission <= ctx.role).filter(on) {
             let summary = ctx.engine.prompts().plain(ctx.locale, &c.summary_key());
-            lines.push_str(&format!("- `{}` — {summary}\n", c.usage()));
+            lines.push_str(&format!("- `{}` — {summary}\n", usage(ctx.engine.prompts(), ctx.locale, c)));
         }
         let mut body = ctx.text("help-header", &Args::new().str("role", role));
         // The list is built from the registry; its pieces are our own text.
@@ -116,7 +116,7 @@ fn command_detail(ctx: &Ctx<'_>, c: &Command) -> RichText {
     ctx.text(
         "help-command",
         &Args::new()
-            .str("usage", c.usage())
+            .str("usage", usage(ctx.engine.prompts(), ctx.locale, c))
             .str("summary", ctx.engine.prompts().plain(ctx.locale, &c.summary_key()))
             .str("aliases", aliases)
             .str("role", ctx.engine.prompts().plain(ctx.locale, c.permission.prompt_key())),
@@ -185,6 +185,37 @@ pub fn where_text(prompts: &crate::i18n::Prompts, locale: Locale, msg: &Incoming
     prompts.format(locale, "whereami", &args)
 }
 
+/// A command's usage line as members read it in `locale`: arguments under
+/// their display names (`arg-NAME` prompts: `@成员 数量 原因…`) and the
+/// choices of that language (`[周|月|总]`, `[week|month|all]`; both are
+/// accepted either way).
+pub fn usage(prompts: &Prompts, locale: Locale, spec: &Command) -> String {
+    spec.usage_with(|a| arg_name(prompts, locale, a.name), |options| choices_in(locale, options).join("|"))
+}
+
+/// An argument's display name in `locale` (`REASON` → 原因 / REASON).
+pub fn arg_name(prompts: &Prompts, locale: Locale, name: &str) -> String {
+    prompts.plain(locale, &arg_key(name))
+}
+
+/// The prompt key of an argument's display name: `arg-` and the name in
+/// lower case.
+pub fn arg_key(name: &str) -> String {
+    format!("arg-{}", name.to_ascii_lowercase())
+}
+
+/// The choices of a list that belong to `locale`: the Chinese words for
+/// Chinese, the ASCII ones for English; all of them when the list has none
+/// of that language (`on|off`).
+pub fn choices_in<'a>(locale: Locale, options: &[&'a str]) -> Vec<&'a str> {
+    let ascii = |o: &&&str| o.is_ascii();
+    let own: Vec<&str> = match locale {
+        Locale::Zh => options.iter().filter(|o| !ascii(o)).copied().collect(),
+        Locale::En => options.iter().filter(ascii).copied().collect(),
+    };
+    if own.is_empty() { options.to_vec() } else { own }
+}
+
 /// The profile card shared by `/whoami` and `/whois`.
 async fn profile(ctx: &Ctx<'_>, member: &Member, name: &str, role: &str) -> Result<RichText, CommandError> {
     let accounts = ctx.store().members().accounts(member.id).await?;
@@ -198,8 +229,12 @@ async fn profile(ctx: &Ctx<'_>, member: &Member, name: &str, role: &str) -> Resu
             }
         })
         .collect();
+    // "Your choice" to the member themselves; "their choice" to a moderator
+    // looking someone up.
+    let own = member.id == ctx.member.id;
     let (locale_key, locale) = match member.locale {
-        Some(l) => ("whoami-locale-chosen", l),
+        Some(l) if own => ("whoami-locale-chosen", l),
+        Some(l) => ("whois-locale-chosen", l),
         None => ("whoami-locale-default", ctx.community.locale),
     };
     let locale = ctx.text(locale_key, &Args::new().str("locale", locale.code())).to_plain();
@@ -253,6 +288,7 @@ fn lang<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
 
 /// The member-facing reply to a command line that did not parse.
 pub fn parse_error_text(ctx: &Ctx<'_>, e: &ParseError<Handler>) -> RichText {
+    let prompts = ctx.engine.prompts();
     let (key, args) = match e {
         ParseError::NotACommand => return RichText::default(),
         ParseError::Unknown { name, suggestion: Some(s) } => {
@@ -264,28 +300,39 @@ pub fn parse_error_text(ctx: &Ctx<'_>, e: &ParseError<Handler>) -> RichText {
         ParseError::NeedsSub { name, subs } => {
             ("error-needs-sub", Args::new().str("name", *name).str("subs", subs.join(" | ")))
         }
-        ParseError::Missing { spec, arg } => {
-            ("error-missing-arg", Args::new().str("arg", *arg).str("usage", spec.usage()))
-        }
+        ParseError::Missing { spec, arg } => (
+            "error-missing-arg",
+            Args::new().str("arg", arg_name(prompts, ctx.locale, arg)).str("usage", usage(prompts, ctx.locale, spec)),
+        ),
         ParseError::Extra { spec, got } => {
-            ("error-extra-arg", Args::new().str("got", got.clone()).str("usage", spec.usage()))
+            ("error-extra-arg", Args::new().str("got", got.clone()).str("usage", usage(prompts, ctx.locale, spec)))
         }
         ParseError::BadInt { spec, arg, got, min, max } => (
             "error-bad-int",
             Args::new()
-                .str("arg", *arg)
+                .str("arg", arg_name(prompts, ctx.locale, arg))
                 .str("got", got.clone())
                 .num("min", *min)
                 .num("max", *max)
-                .str("usage", spec.usage()),
+                .str("usage", usage(prompts, ctx.locale, spec)),
         ),
-        ParseError::BadChoice { spec, arg, got } => {
-            ("error-bad-choice", Args::new().str("arg", *arg).str("got", got.clone()).str("usage", spec.usage()))
+        ParseError::BadChoice { spec, arg, got } => (
+            "error-bad-choice",
+            Args::new()
+                .str("arg", arg_name(prompts, ctx.locale, arg))
+                .str("got", got.clone())
+                .str("usage", usage(prompts, ctx.locale, spec)),
+        ),
+        ParseError::BadMember { spec, arg, got } => (
+            "error-bad-member",
+            Args::new()
+                .str("arg", arg_name(prompts, ctx.locale, arg))
+                .str("got", got.clone())
+                .str("usage", usage(prompts, ctx.locale, spec)),
+        ),
+        ParseError::UnclosedQuote { spec } => {
+            ("error-unclosed-quote", Args::new().str("usage", usage(prompts, ctx.locale, spec)))
         }
-        ParseError::BadMember { spec, arg, got } => {
-            ("error-bad-member", Args::new().str("arg", *arg).str("got", got.clone()).str("usage", spec.usage()))
-        }
-        ParseError::UnclosedQuote { spec } => ("error-unclosed-quote", Args::new().str("usage", spec.usage())),
     };
     ctx.text(key, &args)
 }

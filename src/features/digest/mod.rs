@@ -187,7 +187,14 @@ pub async fn render(
         return Ok(None);
     }
     let date = now.with_timezone(&community.tz).format("%Y-%m-%d").to_string();
-    let mut body = ctx.text("digest-title", &Args::new().str("community", community.name.clone()).str("date", date));
+    // A community without a name of its own goes by its id ("default"),
+    // which is no title.
+    let (title, args) = if community.name == community.id {
+        ("digest-title-unnamed", Args::new().str("date", date))
+    } else {
+        ("digest-title", Args::new().str("community", community.name.clone()).str("date", date))
+    };
+    let mut body = ctx.text(title, &args);
     for s in sections {
         body.append(s);
     }
@@ -291,7 +298,7 @@ fn preview<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, Comma
         if m.chat.kind == ChatKind::Private {
             return Ok(vec![dm]);
         }
-        Ok(vec![ctx.reply("digest-preview-sent", &Args::new()), dm])
+        Ok(vec![dm.and_then(ctx.reply("digest-preview-sent", &Args::new()))])
     })
 }
 

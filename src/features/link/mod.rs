@@ -76,7 +76,8 @@ async fn issue(ctx: &Ctx<'_>) -> CommandResult {
     // In a group anyone could copy the code and attach their account to this
     // member, so the code goes by direct message.
     let dm = Outgoing::direct(ctx.msg.chat.platform, ctx.msg.sender.id.clone(), ctx.text("link-code", &args));
-    Ok(vec![dm, ctx.reply("link-code-sent", &Args::new())])
+    // Said in a group only once the code is really in their DMs.
+    Ok(vec![dm.and_then(ctx.reply("link-code-sent", &Args::new()))])
 }
 
 async fn redeem(ctx: &Ctx<'_>, code: &str) -> CommandResult {

@@ -207,6 +207,7 @@ impl Activity {
             match level_up(
                 engine,
                 community,
+                community.locale,
                 member,
                 &p.name,
                 balance.contribution.saturating_sub(p.transfer.amount),

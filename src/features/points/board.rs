@@ -2,7 +2,10 @@
 //! from a snapshot of everyone's contribution per community and period, at
 //! most [`MAX_AGE_SECS`] old (like MEE6's leaderboard), instead of ranking
 //! every member of the community on every request. A snapshot is one query;
-//! a board or a member's rank is then read from memory.
+//! a board or a member's rank is then read from memory. The asker's own
+//! figure is always fresh (`/top` and `/points` merge it in), and a
+//! moderator's grant or deduction drops this engine's snapshots, so no two
+//! replies contradict each other.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -65,6 +68,39 @@ impl Snapshot {
             .collect()
     }
 
+    /// As [`Snapshot::top`], with `member`'s figure replaced by a fresher
+    /// one (`points`, under `name`): what the asker sees right after their
+    /// own check-in or answer, without a new snapshot. Reads at most the
+    /// rows shown.
+    pub fn top_with(&self, limit: i64, member: MemberId, name: &str, points: i64) -> Vec<Standing> {
+        let fresh = (points > 0).then(|| (member, name.to_owned(), points));
+        let mut others = self.rows.iter().filter(|r| r.1 != member).map(|r| (r.1, r.2.clone(), r.3)).peekable();
+        let mut fresh = fresh.into_iter().peekable();
+        let mut out: Vec<Standing> = Vec::new();
+        let mut rank = 0;
+        let mut last = None;
+        loop {
+            let take_fresh = match (fresh.peek(), others.peek()) {
+                (Some(f), Some(o)) => f.2 > o.2 || (f.2 == o.2 && f.0 < o.0),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let Some((member, name, points)) = (if take_fresh { fresh.next() } else { others.next() }) else {
+                break;
+            };
+            if last != Some(points) {
+                rank += 1;
+                last = Some(points);
+            }
+            if rank > limit || out.len() >= BOARD_ROWS {
+                break;
+            }
+            out.push(Standing { rank, member, name, points });
+        }
+        out
+    }
+
     /// A member's place on this board, if they have points on it.
     pub fn standing(&self, member: MemberId) -> Option<Standing> {
         let (rank, member, name, points) = self.rows.get(*self.index.get(&member)?)?;
@@ -122,6 +158,12 @@ impl Boards {
         Ok(snapshot)
     }
 
+    /// Drops `community`'s snapshots: a moderator moved contribution, and
+    /// the next board is taken fresh.
+    pub fn invalidate(&self, community: &str) {
+        self.snapshots.lock().unwrap_or_else(PoisonError::into_inner).retain(|(c, _), _| c != community);
+    }
+
     fn cached(&self, key: &BoardKey) -> Option<Arc<Snapshot>> {
         self.snapshots.lock().unwrap_or_else(PoisonError::into_inner).get(key).cloned()
     }
@@ -144,6 +186,22 @@ mod tests {
         assert_eq!(top, [(1, 2), (1, 3), (2, 5), (3, 1)]);
         assert_eq!(s.standing(MemberId(6)).map(|r| r.rank), Some(4));
         assert_eq!(s.standing(MemberId(4)), None, "no points, not on the board");
+    }
+
+    #[test]
+    fn the_askers_fresh_figure_is_merged_into_the_board() {
+        let s = snap(&[500, 400, 300]);
+        let shown = |rows: Vec<Standing>| rows.iter().map(|r| (r.rank, r.member.0, r.points)).collect::<Vec<_>>();
+        assert_eq!(shown(s.top_with(3, MemberId(3), "m3", 450)), [(1, 1, 500), (2, 3, 450), (3, 2, 400)]);
+        assert_eq!(shown(s.top_with(10, MemberId(9), "new", 20)), [(1, 1, 500), (2, 2, 400), (3, 3, 300), (4, 9, 20)]);
+        assert_eq!(shown(s.top_with(2, MemberId(9), "new", 400)), [(1, 1, 500), (2, 2, 400), (2, 9, 400)], "a tie");
+        assert_eq!(shown(s.top_with(10, MemberId(1), "m1", 0)), [(1, 2, 400), (2, 3, 300)], "spent down to nothing");
+        assert_eq!(shown(snap(&[]).top_with(10, MemberId(1), "m1", 5)), [(1, 1, 5)], "first on an empty board");
+        let top = s.top_with(10, MemberId(9), "new", 20);
+        assert_eq!(
+            top.iter().map(|r| r.rank).collect::<Vec<_>>(),
+            s.top(10).iter().map(|r| r.rank).chain([4]).collect::<Vec<_>>()
+        );
     }
 
     #[test]

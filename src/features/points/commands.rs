@@ -173,12 +173,15 @@ async fn correct(ctx: &Ctx<'_>, cmd: &ParsedCommand, kind: MovementKind) -> Comm
     let args = Args::new().str("name", name.clone()).num("amount", amount).str("reason", reason);
     match ctx.store().ledger().transfer(&t).await? {
         TransferOutcome::Applied(b) => {
+            // The next `/top` here shows it at once.
+            ctx.state::<PointsState>()?.boards.invalidate(&ctx.community.id);
             let key = if kind == DEDUCT { "points-deducted" } else { "points-granted" };
             let mut out = vec![ctx.reply(key, &args.num("balance", b.balance))];
             if kind == GRANT
                 && let Some(text) = level_up(
                     ctx.engine,
                     ctx.community,
+                    ctx.locale,
                     member,
                     &name,
                     b.contribution.saturating_sub(amount),
@@ -231,7 +234,9 @@ fn top<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRes
         };
         let period_name = ctx.engine.prompts().plain(ctx.locale, period_key);
         let snapshot = ctx.state::<PointsState>()?.boards.get(ctx.store(), &ctx.community.id, since, ctx.now).await?;
-        let board = snapshot.top(TOP);
+        // The asker's own figure is fresh, as `/points` shows it.
+        let own = ctx.store().points().standing(&ctx.community.id, ctx.member.id, since).await?.map_or(0, |s| s.points);
+        let board = snapshot.top_with(TOP, ctx.member.id, &ctx.member.display_name, own);
         if board.is_empty() {
             return Ok(vec![ctx.reply("points-top-empty", &Args::new().str("period", period_name))]);
         }
@@ -239,9 +244,9 @@ fn top<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRes
         let mut body = ctx.text("points-top", &Args::new().str("period", period_name));
         body.append(RichText::list(&lines));
         if !board.iter().any(|s| s.member == ctx.member.id) {
-            let args = match snapshot.standing(ctx.member.id) {
-                Some(s) => ("points-top-you", Args::new().num("rank", s.rank).num("points", s.points)),
-                None => ("points-top-you-none", Args::new()),
+            let args = match snapshot.rank_with(ctx.member.id, own) {
+                0 => ("points-top-you-none", Args::new()),
+                rank => ("points-top-you", Args::new().num("rank", rank).num("points", own)),
             };
             body.append(ctx.text(args.0, &args.1));
         }

@@ -27,7 +27,7 @@ use crate::community::Community;
 use crate::engine::Engine;
 use crate::features::{Feature, FeatureId, Observed, PromptFile};
 use crate::handler::Ctx;
-use crate::i18n::Args;
+use crate::i18n::{Args, Locale};
 use crate::ledger::MovementKind;
 use crate::message::Outgoing;
 use crate::rich::RichText;
@@ -111,10 +111,14 @@ fn flush(engine: &Engine) -> BoxFuture<'_, Vec<Outgoing>> {
 
 /// If `member` crossed into a new level between `before` and `after`
 /// contribution, records it (once, across instances) and returns the
-/// announcement.
+/// announcement in `locale`: the member's own when it follows their
+/// command (a check-in, a grant they asked about), the community's when
+/// nobody asked (a level reached by chatting). A new title is named only
+/// when the title changed.
 pub(crate) async fn level_up(
     engine: &Engine,
     community: &Community,
+    locale: Locale,
     member: MemberId,
     name: &str,
     before: i64,
@@ -125,7 +129,13 @@ pub(crate) async fn level_up(
     if new <= old || !engine.store().points().reach_level(&community.id, member, new).await? {
         return Ok(None);
     }
-    let title = title_for(&config.titles, new).map(|t| t.name(community.locale).to_owned()).unwrap_or_default();
-    let args = Args::new().str("name", name).num("level", new).str("title", title);
-    Ok(Some(engine.prompts().format(community.locale, "points-level-up", &args)))
+    let (was, now) = (title_for(&config.titles, old), title_for(&config.titles, new));
+    let args = Args::new().str("name", name).num("level", new);
+    Ok(Some(match now.filter(|t| was.map(|w| w.level) != Some(t.level)) {
+        Some(title) => {
+            let args = args.str("title", title.name(locale).to_owned());
+            engine.prompts().format(locale, "points-level-up", &args)
+        }
+        None => engine.prompts().format(locale, "points-level-up-same-title", &args),
+    }))
 }

@@ -25,7 +25,7 @@ const DAILY_REST: ArgSpec = ArgSpec::optional("ANSWER", ArgKind::Rest);
 /// Which question a button is for.
 const TOKEN: ArgSpec = ArgSpec::required("TOKEN", ArgKind::Word);
 /// The option a button stands for (1-based).
-const OPTION: ArgSpec = ArgSpec::required("N", ArgKind::Int { min: 1, max: 6 });
+const OPTION: ArgSpec = ArgSpec::required("OPTION", ArgKind::Int { min: 1, max: 6 });
 /// On or off.
 const SWITCH: ArgSpec = ArgSpec::required("SWITCH", ArgKind::Choice(&["on", "off"]));
 
