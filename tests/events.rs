@@ -101,6 +101,8 @@ both_backends!(
     the_calendar_file_reads_back,
     attendance_pays_once,
     reminders_can_be_turned_off,
+    the_digest_lists_the_coming_week_with_seats_left,
+    linked_members_keep_one_sign_up,
 );
 
 async fn create_join_waitlist_and_promotion(db: TestDb) {
@@ -487,4 +489,37 @@ async fn reminders_can_be_turned_off(db: TestDb) {
     assert_eq!(dms_to(&out, &alice()).len(), 1);
     assert!(dms_to(&out, &bob()).is_empty(), "{:?}", texts(&out));
     assert!(ask(&mut chat, &bob(), "/remind on").await.contains("已开启"));
+}
+
+async fn the_digest_lists_the_coming_week_with_seats_left(db: TestDb) {
+    let mut chat = TestChat::new(db, &config());
+    created(&mut chat, "/event create Soon 2026-12-05 14:00 capacity=10").await;
+    created(&mut chat, "/event create Later 2026-12-20 14:00").await;
+    ask(&mut chat, &alice(), "/join E1").await;
+    let mut out = chat.say(&group(), &mo(), "/digest preview").await;
+    let digest = only(&out.split_off(1));
+    assert!(digest.contains("未来 7 天的活动") && digest.contains("E1「Soon」"), "{digest}");
+    assert!(digest.contains("已报名 1/10"), "seats left: {digest}");
+    assert!(!digest.contains("Later"), "only the coming week: {digest}");
+}
+
+async fn linked_members_keep_one_sign_up(db: TestDb) {
+    let mut chat = TestChat::new(db, &config());
+    let alice_dc = Who::discord("8800", "alice.pg");
+    let discord = Chat::group(Platform::Discord, "555");
+    created(&mut chat, "/event create Salon 2026-12-12 14:00 capacity=5").await;
+    ask(&mut chat, &alice(), "/join E1").await;
+    assert!(only(&chat.say(&discord, &alice_dc, "/join E1").await).contains("你已报名"));
+    let code_dm = chat.say(&group(), &alice(), "/link").await;
+    let text = code_dm[0].body.to_plain();
+    let code = text
+        .split(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit()))
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("no code in {text}"))
+        .to_owned();
+    let linked = only(&chat.say(&discord, &alice_dc, &format!("/link {code}")).await);
+    assert!(linked.contains("关联成功"), "{linked}");
+    let att = ask(&mut chat, &mo(), "/event attendees E1").await;
+    assert!(att.contains("已报名 1/5"), "one member, one seat: {att}");
+    assert!(only(&chat.say(&discord, &alice_dc, "/join E1").await).contains("你已经报名了"));
 }

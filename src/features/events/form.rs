@@ -224,8 +224,9 @@ fn split_pair(word: &str) -> Option<(&str, &str)> {
     let at = word.find(['=', '＝'])?;
     let key = &word[..at];
     let sep = word[at..].chars().next()?;
+    let value = &word[at + sep.len_utf8()..];
     let shaped = !key.is_empty() && key.chars().all(|c| c.is_alphabetic() || c == '_');
-    shaped.then(|| (key, &word[at + sep.len_utf8()..]))
+    shaped.then_some((key, value))
 }
 
 /// `key: value` lines, the description taking every line up to the next

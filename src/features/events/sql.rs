@@ -474,7 +474,7 @@ impl EventsStore for db::Pools {
 
     async fn events_signups(&self, event: i64) -> Result<Vec<Signup>, StoreError> {
         let mut conn = self.read.acquire().await?;
-        signups_on(&mut *conn, event).await
+        signups_on(&mut conn, event).await
     }
 
     async fn events_no_shows(

@@ -200,6 +200,7 @@ pub struct NewEvent {
 
 /// What creating did.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(clippy::large_enum_variant, reason = "one per command, moved once; a box would buy nothing")]
 pub enum Created {
     /// Stored.
     Stored(Event),
@@ -332,6 +333,7 @@ pub trait EventsStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Left, StoreError>;
 
+    #[expect(clippy::too_many_arguments, reason = "an edit owes its jobs and two kinds of message, built inside")]
     /// Replaces what the organiser set, raises the sequence, enqueues
     /// `jobs(event)`, promotes from the waitlist into new seats (sending
     /// `promoted`), and sends `told(event, everyone signed up)`.

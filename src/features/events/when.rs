@@ -307,10 +307,10 @@ fn date(s: &mut Scan, today: NaiveDate) -> Result<Option<Vec<NaiveDate>>, WhenEr
     } else {
         None
     };
-    if let Some((_, wd)) = WEEKDAYS_EN.iter().find(|(w, _)| s.at(w)).copied() {
-        if WEEKDAYS_EN.iter().any(|(w, d)| *d == wd && s.eat(w)) {
-            return Ok(Some(vec![weekday_date(today, wd, week.unwrap_or(Week::Coming))]));
-        }
+    if let Some((_, wd)) = WEEKDAYS_EN.iter().find(|(w, _)| s.at(w)).copied()
+        && WEEKDAYS_EN.iter().any(|(w, d)| *d == wd && s.eat(w))
+    {
+        return Ok(Some(vec![weekday_date(today, wd, week.unwrap_or(Week::Coming))]));
     }
     if week.is_some() {
         return Err(WhenError::Unparsed { piece: s.s[start..].iter().collect() });
