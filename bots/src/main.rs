@@ -15,6 +15,7 @@ use jixia::{Engine, store};
 use jixia_bots::console::{Console, Flow};
 use jixia_bots::logging;
 
+mod event_cli;
 mod faq_cli;
 mod jobs_cli;
 mod quiz_cli;
@@ -36,6 +37,8 @@ Examples:
   jixia jobs counts                          jobs per state and kind
   jixia jobs outbox                          messages waiting per platform; the ones refused for good
   jixia jobs resend 7                        send refused outbox message 7 again
+  jixia event export E12 > e12.ics           an event's calendar file
+  jixia event attendees E12 --format csv     who signed up, in arrival order
   jixia bench --messages 20000 --pg postgres://postgres@127.0.0.1/test
 
 Environment:
@@ -78,6 +81,11 @@ enum Command {
     Jobs {
         #[command(subcommand)]
         command: jobs_cli::JobsCommand,
+    },
+    /// Events: an event's calendar file, its sign-up list (text or CSV).
+    Event {
+        #[command(subcommand)]
+        command: event_cli::EventCommand,
     },
     /// Configuration tools.
     Config {
@@ -248,6 +256,10 @@ fn dispatch(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
         Command::Quiz { command } => {
             logging::init(jixia::config::LogFormat::Human, "warn");
             quiz_cli::run(command, rt)
+        }
+        Command::Event { command } => {
+            logging::init(jixia::config::LogFormat::Human, "warn");
+            event_cli::run(command, rt)
         }
         Command::Config { command: ConfigCommand::Check(args) } => {
             let config = load_config(&args)?;

@@ -10,6 +10,7 @@ pub mod checkin;
 pub mod community;
 pub mod core;
 pub mod digest;
+pub mod events;
 pub mod faq;
 pub mod hiring;
 pub mod link;
@@ -123,6 +124,7 @@ features! {
     Quiz => quiz: quiz::QuizConfig,
     Faq => faq: faq::FaqConfig,
     Hiring => hiring: hiring::HiringConfig,
+    Events => events: events::EventsConfig,
     Digest => digest: digest::DigestConfig,
 }
 

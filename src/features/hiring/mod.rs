@@ -34,7 +34,7 @@ pub mod query;
 pub mod render;
 pub mod salary;
 pub mod store;
-mod text;
+pub(crate) mod text;
 
 use std::sync::Arc;
 

@@ -429,7 +429,7 @@ pub fn is_blank(body: &str) -> bool {
 /// does not start with something shaped like a key (a letter or ideograph
 /// first; letters, ideographs, spaces, `-`, `_` after; at most 20 characters
 /// and 4 words; not a URL's `https://`).
-fn split_key(line: &str) -> Option<(&str, &str)> {
+pub(crate) fn split_key(line: &str) -> Option<(&str, &str)> {
     let line = line.trim_start_matches(['-', '*', '•', '·', '#', ' ']).trim_start();
     if let Some(rest) = line.strip_prefix('【') {
         let (key, value) = rest.split_once('】')?;
