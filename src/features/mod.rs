@@ -6,6 +6,7 @@
 //! digest sections and member merges are all gathered from that list;
 //! nothing else keeps a list of features.
 
+pub mod bounty;
 pub mod checkin;
 pub mod community;
 pub mod core;
@@ -123,6 +124,7 @@ features! {
     Quiz => quiz: quiz::QuizConfig,
     Faq => faq: faq::FaqConfig,
     Hiring => hiring: hiring::HiringConfig,
+    Bounty => bounty: bounty::BountyConfig,
     Digest => digest: digest::DigestConfig,
 }
 
