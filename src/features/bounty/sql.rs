@@ -248,7 +248,7 @@ impl BountyStore for db::Pools {
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("bounty question {number} vanished")))?;
         tx.commit().await?;
-        Ok(Asked::Stored(stored))
+        Ok(Asked::Stored(Box::new(stored)))
     }
 
     async fn bounty_question(&self, community: &str, number: QuestionNo) -> Result<Option<Question>, StoreError> {
@@ -461,7 +461,7 @@ impl BountyStore for db::Pools {
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("bounty question {} vanished", answer.question)))?;
         tx.commit().await?;
-        Ok(Accepted::Done { question, answer: a })
+        Ok(Accepted::Done { question: Box::new(question), answer: Box::new(a) })
     }
 
     async fn bounty_expire(
@@ -524,7 +524,7 @@ impl BountyStore for db::Pools {
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("bounty question {number} vanished")))?;
         tx.commit().await?;
-        Ok(Settled::Done { question, winner })
+        Ok(Settled::Done { question: Box::new(question), winner: winner.map(Box::new) })
     }
 
     async fn bounty_list(

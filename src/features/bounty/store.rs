@@ -151,7 +151,7 @@ pub struct NewQuestion {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Asked {
     /// Stored, points escrowed.
-    Stored(Question),
+    Stored(Box<Question>),
     /// This message asked before, as this question.
     Duplicate(QuestionNo),
     /// The member holds `open` open bounties already.
@@ -223,9 +223,9 @@ pub enum Accepted {
     /// Accepted; the points moved (when there were any).
     Done {
         /// The question as it is now.
-        question: Question,
+        question: Box<Question>,
         /// The accepted answer.
-        answer: Answer,
+        answer: Box<Answer>,
     },
     /// The question was closed meanwhile (another accept, or its expiry).
     Closed(QuestionState),
@@ -239,9 +239,9 @@ pub enum Settled {
     /// Settled now: half to `winner` (if any), the rest back to the asker.
     Done {
         /// The question as it is now.
-        question: Question,
+        question: Box<Question>,
         /// The answer that got half.
-        winner: Option<Answer>,
+        winner: Option<Box<Answer>>,
     },
     /// It was closed before (accepted, or settled by an earlier run).
     Nothing,
