@@ -161,6 +161,7 @@ both_backends!(
     a_member_merged_by_link_does_not_strand_a_bounty,
     escrowed_points_are_not_spendable_in_the_shop,
     replies_in_chats_without_questions_are_left_alone,
+    a_thumbs_up_on_an_answer_is_a_vote_and_taking_it_back_removes_it,
 );
 
 async fn ask_answer_vote_accept(db: TestDb) {
@@ -642,4 +643,56 @@ async fn replies_in_chats_without_questions_are_left_alone(db: TestDb) {
 async fn handle_none(chat: &TestChat, m: &Incoming) {
     let out = chat.engine.handle(m).await;
     assert!(out.is_empty(), "{:?}", texts(&out));
+}
+
+/// `who` adds (or takes back) `emoji` on message `on`, as an adapter
+/// delivers a reaction.
+fn reaction(chat: &mut TestChat, who: &Who, on: &Incoming, emoji: &str, added: bool) -> Incoming {
+    let mut m = chat.message(&group(), who, "");
+    m.text = String::new();
+    m.reaction = Some(jixia::message::Reaction::one(on.message_id.clone(), emoji, added));
+    m
+}
+
+async fn votes_shown(chat: &mut TestChat) -> String {
+    only(&chat.say(&group(), &mo(), "/question Q1").await)
+}
+
+async fn a_thumbs_up_on_an_answer_is_a_vote_and_taking_it_back_removes_it(db: TestDb) {
+    let mut chat = TestChat::new(db, &config());
+    grant(&mut chat, &alice(), 100).await;
+    chat.say(&group(), &dave(), "我来看看").await;
+    let (q, _) = asked(&mut chat, "/ask 20 反应投票").await;
+    let answer = reply_msg(&mut chat, &bob(), &q, "用 👍 投票");
+    handle(&chat, &answer).await;
+    // Dave's 👍 counts once, however often it is delivered; reactions are silent.
+    let up = reaction(&mut chat, &dave(), &answer, "👍🏽", true);
+    for _ in 0..2 {
+        assert!(chat.engine.handle(&up).await.is_empty());
+    }
+    assert!(votes_shown(&mut chat).await.contains("Q1-A1 · bob · 👍1"));
+    // Bob's own 👍, another emoji, a 👍 on the question itself, and a 👍 from
+    // someone the bot never saw: none is a vote.
+    for (who, on, emoji) in
+        [(bob(), &answer, "👍"), (alice(), &answer, "🔥"), (alice(), &q, "👍"), (erin(), &answer, "👍")]
+    {
+        let r = reaction(&mut chat, &who, on, emoji, true);
+        assert!(chat.engine.handle(&r).await.is_empty());
+    }
+    assert!(votes_shown(&mut chat).await.contains("Q1-A1 · bob · 👍1"));
+    assert_eq!(balance(&chat, &erin()).await, (0, 0));
+    // Taken back: the vote goes.
+    let down = reaction(&mut chat, &dave(), &answer, "👍🏽", false);
+    chat.engine.handle(&down).await;
+    assert!(votes_shown(&mut chat).await.contains("Q1-A1 · bob · 👍0"));
+    // Two members' 👍 make it the best answer at expiry.
+    for who in [dave(), carol(), mo()] {
+        chat.say(&group(), &who, "在").await;
+        let r = reaction(&mut chat, &who, &answer, "👍", true);
+        chat.engine.handle(&r).await;
+    }
+    chat.clock.advance(Duration::days(8) + Duration::minutes(1));
+    deliver(&chat).await;
+    assert_eq!(balance(&chat, &bob()).await, (10, 10));
+    assert_doctor_clean(&chat).await;
 }

@@ -232,6 +232,9 @@ pub struct Feature {
     pub prompts: PromptFile,
     /// Its passive hook on chat messages.
     pub observe: Option<Observer>,
+    /// Its hook on reactions (an emoji added to or taken from a message):
+    /// like `observe`, it must cost nothing when it has nothing to do.
+    pub react: Option<Observer>,
     /// Its periodic work.
     pub due: Option<DueHook>,
     /// Its in-memory state.
@@ -262,6 +265,7 @@ impl Feature {
             commands: &[],
             prompts,
             observe: None,
+            react: None,
             due: None,
             state: None,
             jobs: &[],

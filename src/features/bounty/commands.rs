@@ -652,6 +652,49 @@ pub fn observe<'a>(ctx: &'a Ctx<'a>) -> BoxFuture<'a, Observed> {
     })
 }
 
+/// The reaction hook: a 👍 (any skin tone) added on an answer's message is
+/// a vote, taken back it removes the vote. Silent: a reaction is not worth
+/// a message in the group. Nothing is looked up unless the reaction is a
+/// 👍 in a chat with an open question (the in-memory index).
+pub fn react<'a>(ctx: &'a Ctx<'a>) -> BoxFuture<'a, Observed> {
+    Box::pin(async move {
+        let Some(r) = &ctx.msg.reaction else { return Observed::default() };
+        let thumbs = |list: &[String]| list.iter().any(|e| e.starts_with('👍'));
+        let (up, down) = (thumbs(&r.added), thumbs(&r.removed));
+        let chat = &ctx.msg.chat;
+        if !(up || down) || chat.kind != ChatKind::Group {
+            return Observed::default();
+        }
+        let Some(state) = ctx.engine.state::<BountyState>() else { return Observed::default() };
+        let result = async {
+            if !state.open_here(ctx.store(), &ctx.community.id, chat.platform, &chat.id, ctx.now).await? {
+                return Ok(false);
+            }
+            let store = ctx.store().bounty();
+            let Some(answer) =
+                store.bounty_answer_at(&ctx.community.id, chat.platform, &chat.id, &r.message_id).await?
+            else {
+                return Ok(false);
+            };
+            for (wanted, on) in [(up, true), (down, false)] {
+                if wanted {
+                    store.bounty_vote(&ctx.community.id, answer, ctx.member.id, on, ctx.now).await?;
+                }
+            }
+            Ok::<bool, crate::store::StoreError>(true)
+        }
+        .await;
+        match result {
+            Ok(true) => Observed::handled(Vec::new()),
+            Ok(false) => Observed::default(),
+            Err(e) => {
+                tracing::error!(error = %e, chat = %chat.key(), "a bounty vote by reaction failed");
+                Observed::default()
+            }
+        }
+    })
+}
+
 /// The question a reply points at: the asking message, or the bot's post
 /// of the question.
 async fn replied_question(ctx: &Ctx<'_>, reply: &ReplyTo) -> Result<Option<Question>, CommandError> {

@@ -9,7 +9,7 @@
 //!
 //! Grammar: `/ask [N] TEXT…` (`/悬赏`, `/bounty`) · `/ask urgent N TEXT…`
 //! (`/加急`) · `/answer Q17 TEXT…` (or a reply to the question) ·
-//! `/upvote Q17-A2` · `/accept Q17-A2` (or `/accept` replying to the
+//! `/upvote Q17-A2` (or a 👍 reaction on the answer) · `/accept Q17-A2` (or `/accept` replying to the
 //! answer) · `/questions [mine] [PAGE]` · `/question Q17` ·
 //! `/bounty notify on|off` · `/bounty answers on|off`
 //!
@@ -51,6 +51,7 @@ pub static FEATURE: Feature = Feature {
     requires: &[FeatureId::Points],
     commands: commands::COMMANDS,
     observe: Some(commands::observe),
+    react: Some(commands::react),
     state: Some(|_| Arc::new(state::BountyState::default())),
     jobs: &[EXPIRE, ANNOUNCE, NOTICE],
     digest: Some(digest::render),
