@@ -136,6 +136,27 @@ pub struct ReplyTo {
     pub text: Option<String>,
 }
 
+/// A member's reactions on a message changed: emoji added or removed (an
+/// event of its own, with no text). Telegram reports a member's whole set
+/// before and after; Discord one emoji at a time; both fit here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reaction {
+    /// Platform message id of the message reacted to.
+    pub message_id: String,
+    /// Emoji the member added.
+    pub added: Vec<String>,
+    /// Emoji the member took back.
+    pub removed: Vec<String>,
+}
+
+impl Reaction {
+    /// One emoji added (`true`) or removed on `message_id`.
+    pub fn one(message_id: impl Into<String>, emoji: impl Into<String>, added: bool) -> Reaction {
+        let (a, r) = if added { (vec![emoji.into()], Vec::new()) } else { (Vec::new(), vec![emoji.into()]) };
+        Reaction { message_id: message_id.into(), added: a, removed: r }
+    }
+}
+
 /// One chat message, translated from a platform event by an adapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Incoming {
@@ -157,6 +178,9 @@ pub struct Incoming {
     pub mentions_bot: bool,
     /// When the platform says the message was sent.
     pub at: DateTime<Utc>,
+    /// Set when the event is a reaction rather than a message (its text is
+    /// then empty).
+    pub reaction: Option<Reaction>,
 }
 
 impl Incoming {
@@ -178,6 +202,7 @@ impl Incoming {
             mentions: Vec::new(),
             mentions_bot: false,
             at,
+            reaction: None,
         }
         .cleaned()
         .into_owned()
@@ -220,6 +245,10 @@ impl Incoming {
             clean(&mut mention.user_id);
             clean(&mut mention.name);
         }
+        if let Some(r) = &mut m.reaction {
+            clean(&mut r.message_id);
+            r.added.iter_mut().chain(r.removed.iter_mut()).for_each(clean);
+        }
         Cow::Owned(m)
     }
 
@@ -232,6 +261,9 @@ impl Incoming {
                 .flatten()
         });
         let mentions = self.mentions.iter().flat_map(|m| [m.user_id.as_str(), m.name.as_str()]);
+        let reaction = self.reaction.iter().flat_map(|r| {
+            std::iter::once(r.message_id.as_str()).chain(r.added.iter().chain(&r.removed).map(String::as_str))
+        });
         [
             Some(self.chat.id.as_str()),
             self.chat.title.as_deref(),
@@ -244,6 +276,7 @@ impl Incoming {
         .flatten()
         .chain(reply)
         .chain(mentions)
+        .chain(reaction)
     }
 }
 

@@ -496,8 +496,9 @@ async fn the_digest_lists_the_coming_week_with_seats_left(db: TestDb) {
     created(&mut chat, "/event create Soon 2026-12-05 14:00 capacity=10").await;
     created(&mut chat, "/event create Later 2026-12-20 14:00").await;
     ask(&mut chat, &alice(), "/join E1").await;
-    let mut out = chat.say(&group(), &mo(), "/digest preview").await;
-    let digest = only(&out.split_off(1));
+    let out = chat.say(&group(), &mo(), "/digest preview").await;
+    // The preview by direct message, then a word in the group.
+    let digest = only(&out[..1]);
     assert!(digest.contains("未来 7 天的活动") && digest.contains("E1「Soon」"), "{digest}");
     assert!(digest.contains("已报名 1/10"), "seats left: {digest}");
     assert!(!digest.contains("Later"), "only the coming week: {digest}");

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration};
 use jixia::clock::{Clock, ManualClock};
-use jixia::message::{Destination, Mention, ReplyTo};
+use jixia::message::{Destination, Mention, Reaction, ReplyTo};
 use jixia::scheduler::outbox::Undelivered;
 use jixia::{Chat, ChatKind, Engine, Incoming, Outgoing, Platform, Sender};
 
@@ -31,6 +31,7 @@ console commands:
   :dm                   private chat between you and the bot
   :reply ID TEXT        send TEXT as a reply to message #ID
   :press ID N           press button N under message #ID
+  :react ID EMOJI       react to message #ID (:unreact ID EMOJI takes it back)
   :admin on|off         platform-admin flag of the current member
   :time RFC3339         set the clock, e.g. :time 2026-12-01T09:00:00+08:00
   :advance 90m|25h|3d   move the clock forward
@@ -141,6 +142,8 @@ pub struct Console {
     /// This run's prefix of platform message ids (see the module doc).
     session: String,
     next_id: u64,
+    /// Reactions sent so far (their event ids).
+    reactions: u64,
     seen: HashMap<u64, Seen>,
     /// Echo typed messages (pipe mode), so the output is a full transcript.
     echo: bool,
@@ -162,6 +165,7 @@ impl Console {
             admins: HashSet::new(),
             session: format!("{:016x}", rand::random::<u64>()),
             next_id: 1,
+            reactions: 0,
             seen: HashMap::new(),
             echo,
             lines: Continuation::default(),
@@ -297,6 +301,13 @@ impl Console {
                 Some((id, _)) if !self.seen.contains_key(&id) => notice(out, &format!("there is no message #{id}"))?,
                 _ => notice(out, "usage: :reply ID TEXT")?,
             },
+            "react" | "unreact" => match parse_id_and(rest) {
+                Some((id, emoji)) if self.seen.contains_key(&id) && !emoji.is_empty() => {
+                    self.react(id, emoji, cmd == "react", out).await?;
+                }
+                Some((id, _)) if !self.seen.contains_key(&id) => notice(out, &format!("there is no message #{id}"))?,
+                _ => notice(out, &format!("usage: :{cmd} ID EMOJI"))?,
+            },
             "press" => match parse_id_and(rest) {
                 Some((id, n)) => {
                     let data = self
@@ -362,12 +373,43 @@ impl Console {
             mentions,
             mentions_bot,
             at: self.clock.now(),
+            reaction: None,
         };
         self.seen.insert(id, Seen { author, text: text.to_owned(), buttons: Vec::new() });
         let replies = self.engine.handle(&msg).await;
         self.print_outgoing(&replies, out)?;
         // The console has no background loop: deliver what became due (level-ups
         // found when activity points are written) right after each message.
+        self.deliver_due(out).await
+    }
+
+    /// The current member adds (or takes back) `emoji` on message `#target`:
+    /// a reaction event, which has no message id of its own on the console
+    /// counter (it is not a message), so it takes one from the target.
+    async fn react(&mut self, target: u64, emoji: &str, added: bool, out: &mut dyn Write) -> io::Result<()> {
+        self.reactions += 1;
+        let chat = self.current_chat();
+        let sender = Sender {
+            id: self.sender.clone(),
+            name: self.sender.clone(),
+            is_platform_admin: self.admins.contains(&self.sender) && chat.kind == ChatKind::Group,
+            is_bot: false,
+        };
+        let verb = if added { "reacted" } else { "took back" };
+        notice(out, &format!("{} {verb} {emoji} on #{target}", self.sender))?;
+        let msg = Incoming {
+            chat,
+            sender,
+            message_id: format!("{}r{}", self.platform_id(target), self.reactions),
+            text: String::new(),
+            reply_to: None,
+            mentions: Vec::new(),
+            mentions_bot: false,
+            at: self.clock.now(),
+            reaction: Some(Reaction::one(self.platform_id(target), emoji, added)),
+        };
+        let replies = self.engine.handle(&msg).await;
+        self.print_outgoing(&replies, out)?;
         self.deliver_due(out).await
     }
 

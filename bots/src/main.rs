@@ -225,12 +225,15 @@ fn dispatch(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
             let audit = rt.block_on(async {
                 let store = store::open(&url, &config.database.existing_store_options()).await?;
                 let audit = store.ledger().audit().await;
+                let escrow = jixia::features::bounty::escrow_drift(&store).await;
                 store.close().await;
-                anyhow::Ok(audit?)
+                anyhow::Ok((audit?, escrow?))
             })?;
+            let (audit, escrow) = audit;
             let mut out = std::io::stdout().lock();
             doctor_report(&audit, &mut out)?;
-            Ok(if audit.is_clean() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            escrow_report(&escrow, &mut out)?;
+            Ok(if audit.is_clean() && escrow.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Backup(args) => {
             let config = load_config(&args.data.config)?;
@@ -300,6 +303,19 @@ fn doctor_report(audit: &jixia::ledger::LedgerAudit, out: &mut dyn Write) -> std
     }
     for (id, owner, balance) in &audit.negative {
         writeln!(out, "  account {id} ({owner}): negative balance {balance}")?;
+    }
+    Ok(())
+}
+
+/// Prints what `jixia doctor` found of the bounties' escrow: each
+/// community's escrow account must equal the sum of its open bounties.
+fn escrow_report(drift: &[jixia::features::bounty::EscrowDrift], out: &mut dyn Write) -> std::io::Result<()> {
+    if drift.is_empty() {
+        return writeln!(out, "escrow OK: every community's escrow account equals its open bounties");
+    }
+    writeln!(out, "escrow PROBLEMS:")?;
+    for d in drift {
+        writeln!(out, "  community {}: escrow holds {}, open bounties sum to {}", d.community, d.escrow, d.open)?;
     }
     Ok(())
 }

@@ -899,7 +899,10 @@ fn check_in_streak_and_a_clean_ledger() -> TestResult {
     doctor.assert_clean();
     assert_eq!(
         doctor.lines(),
-        ["ledger OK: 2 accounts, 2 movements; every community sums to zero and every balance equals its entries"]
+        [
+            "ledger OK: 2 accounts, 2 movements; every community sums to zero and every balance equals its entries",
+            "escrow OK: every community's escrow account equals its open bounties"
+        ]
     );
     Ok(())
 }

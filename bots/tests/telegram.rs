@@ -483,7 +483,7 @@ async fn the_webhook_takes_updates_only_with_the_secret() {
     let set = h.fake.wait_for("setwebhook", 1).await;
     // setWebhook goes as multipart (it may carry a certificate).
     let raw = String::from_utf8_lossy(&set[0].raw);
-    for part in [url.as_str(), "s3cret-Token_1", r#"["message","callback_query"]"#] {
+    for part in [url.as_str(), "s3cret-Token_1", r#"["message","callback_query","message_reaction"]"#] {
         assert!(raw.contains(part), "{part} not in setWebhook:\n{raw}");
     }
 

@@ -101,3 +101,7 @@ arg-token = TOKEN
 arg-topic = TOPIC
 arg-wording = WORDING
 arg-words = WORDS
+arg-changes = CHANGES
+arg-format = FORMAT
+arg-question = QUESTION
+arg-zone = ZONE

@@ -161,7 +161,10 @@ events-dm-reminder-footer = If you cannot come, send /leave { $id } so someone o
 ## Attendance
 
 events-code = 🔑 Attendance code for { $id } “{ $title }”: { $code }, valid until { $until }. Members who are there send /attend { $code }.
-events-attended-paid = ✅ You are checked in at { $id } “{ $title }” and earned { $points } points (balance { $balance }).
+events-attended-paid = ✅ You are checked in at { $id } “{ $title }” and earned { $points ->
+        [one] { $points } point
+       *[other] { $points } points
+    } (balance { $balance }).
 events-attended = ✅ You are checked in at { $id } “{ $title }”.
 events-attend-already = You are checked in at { $id } “{ $title }” already.
 events-attend-bad-code = The code “{ $code }” is wrong or has expired.
@@ -191,4 +194,7 @@ events-tz-cleared = Your time zone is cleared; events are shown in their own zon
 
 ## Digest
 
-events-digest = 📅 Events in the next { $days } days:
+events-digest = 📅 Events in the next { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }:

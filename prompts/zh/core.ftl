@@ -98,3 +98,7 @@ arg-token = 标记
 arg-topic = 主题
 arg-wording = 问法
 arg-words = 搜索词
+arg-changes = 修改
+arg-format = 格式
+arg-question = 问题
+arg-zone = 时区

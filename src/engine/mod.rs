@@ -191,7 +191,7 @@ impl Engine {
     pub async fn handle(&self, msg: &Incoming) -> Vec<Outgoing> {
         let cleaned = msg.cleaned();
         let msg: &Incoming = &cleaned;
-        if msg.sender.is_bot || msg.text.trim().is_empty() {
+        if msg.sender.is_bot || (msg.text.trim().is_empty() && msg.reaction.is_none()) {
             return Vec::new();
         }
         if self.store.is_down() {
@@ -208,8 +208,16 @@ impl Engine {
             }
         };
         let now = self.clock.now();
-        let member = match self.member_of(&community.id, msg, now).await {
-            Ok(m) => m,
+        // A reaction names no one new (Discord does not even give the name
+        // when one is taken back): only a known member's reaction counts.
+        let resolved = if msg.reaction.is_some() {
+            self.store.members().find_account(&community.id, msg.chat.platform, &msg.sender.id).await
+        } else {
+            self.member_of(&community.id, msg, now).await.map(Some)
+        };
+        let member = match resolved {
+            Ok(Some(m)) => m,
+            Ok(None) => return Vec::new(),
             Err(e) => {
                 self.store.note_failure(&e);
                 tracing::error!(error = %e, chat = %msg.chat.key(), "could not resolve the sender");
@@ -219,6 +227,9 @@ impl Engine {
         let locale = member.locale.unwrap_or(community.locale);
         let role = community.role_of(msg);
         let ctx = Ctx { engine: self, msg, community: &community, member, locale, role, now };
+        if msg.reaction.is_some() {
+            return self.react(&ctx).await;
+        }
         if msg.text.chars().nth(MAX_TEXT_CHARS).is_some() {
             return if looks_like_command(&msg.text) {
                 vec![ctx.reply("error-too-long", &Args::new().num("max", MAX_TEXT_CHARS as i64))]
@@ -309,6 +320,24 @@ impl Engine {
         }
         greeted.insert(key, now);
         true
+    }
+
+    /// The reaction hooks of the features that are on here see a reaction,
+    /// in [`ALL`] order, until one handles it.
+    async fn react(&self, ctx: &Ctx<'_>) -> Vec<Outgoing> {
+        let mut out = Vec::new();
+        for feature in ALL {
+            if let Some(react) = feature.react
+                && ctx.community.features.is_on(feature.id)
+            {
+                let seen = react(ctx).await;
+                out.extend(seen.out);
+                if seen.handled {
+                    break;
+                }
+            }
+        }
+        out
     }
 
     fn apology_if_command(&self, msg: &Incoming, locale: Locale) -> Vec<Outgoing> {

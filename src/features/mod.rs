@@ -6,6 +6,7 @@
 //! digest sections and member merges are all gathered from that list;
 //! nothing else keeps a list of features.
 
+pub mod bounty;
 pub mod checkin;
 pub mod community;
 pub mod core;
@@ -122,6 +123,7 @@ features! {
     Checkin => checkin: checkin::CheckinConfig,
     Shop => shop: shop::ShopConfig,
     Quiz => quiz: quiz::QuizConfig,
+    Bounty => bounty: bounty::BountyConfig,
     Faq => faq: faq::FaqConfig,
     Hiring => hiring: hiring::HiringConfig,
     Events => events: events::EventsConfig,
@@ -232,6 +234,9 @@ pub struct Feature {
     pub prompts: PromptFile,
     /// Its passive hook on chat messages.
     pub observe: Option<Observer>,
+    /// Its hook on reactions (an emoji added to or taken from a message):
+    /// like `observe`, it must cost nothing when it has nothing to do.
+    pub react: Option<Observer>,
     /// Its periodic work.
     pub due: Option<DueHook>,
     /// Its in-memory state.
@@ -262,6 +267,7 @@ impl Feature {
             commands: &[],
             prompts,
             observe: None,
+            react: None,
             due: None,
             state: None,
             jobs: &[],
@@ -316,10 +322,12 @@ pub fn movement_kinds() -> impl Iterator<Item = &'static MovementKind> {
     ALL.iter().flat_map(|f| f.movements.iter())
 }
 
-/// What `/link` runs in its merge transaction: the ledger's statements,
-/// then each feature's.
+/// What `/link` runs in its merge transaction: each feature's statements,
+/// then the ledger's. Features first, so the merge takes the locks in the
+/// same order as a feature's own transactions (its rows, then the ledger's:
+/// an accepted bounty), and the two cannot deadlock on PostgreSQL.
 pub fn merge_hooks() -> Vec<MergeHook> {
-    std::iter::once(crate::ledger::MERGE).chain(ALL.iter().filter_map(|f| f.merge)).collect()
+    ALL.iter().filter_map(|f| f.merge).chain(std::iter::once(crate::ledger::MERGE)).collect()
 }
 
 /// Every prompts file loaded: what an engine speaks with.

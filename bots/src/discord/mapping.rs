@@ -8,7 +8,8 @@
 //!   others become `@username` and a `Mention`.
 //! - Slash commands become the command line a member could have typed
 //!   (`/points grant @alice 5 thanks`), buttons the line they stand for.
-//! - Reactions map to nothing yet; [`map_reaction`] is where upvotes will go.
+//! - Reactions (`MESSAGE_REACTION_ADD` / `_REMOVE`, Unicode emoji only)
+//!   become reaction events: a 👍 on an answer is a vote.
 
 use chrono::{DateTime, Utc};
 use jixia::command::ArgKind;
@@ -144,6 +145,7 @@ pub fn map_message(msg: &Message, me: &Me, is_admin: bool) -> Option<Incoming> {
         mentions,
         mentions_bot,
         at: at(&msg.timestamp),
+        reaction: None,
     })
 }
 
@@ -230,6 +232,7 @@ pub fn map_command(cmd: &CommandInteraction, moderator_role: Option<u64>, now: D
         mentions,
         mentions_bot: false,
         at: now,
+        reaction: None,
     })
 }
 
@@ -254,13 +257,39 @@ pub fn map_press(
         mentions: Vec::new(),
         mentions_bot: false,
         at: now,
+        reaction: None,
     })
 }
 
-/// A reaction → nothing yet. The hook for upvotes (a 👍 on an answer): the
-/// adapter already receives reactions (intent `GUILD_MESSAGE_REACTIONS`).
-pub fn map_reaction(_reaction: &Reaction) -> Option<Incoming> {
-    None
+/// A reaction added (`added`) or removed → a reaction event. Custom emoji
+/// and reactions without a user are left alone; the sender's name is only
+/// known when Discord sends the member (additions in a guild), and the
+/// engine never takes a reaction's name for a member's anyway.
+pub fn map_reaction(reaction: &Reaction, added: bool, now: DateTime<Utc>) -> Option<Incoming> {
+    let serenity::model::channel::ReactionType::Unicode(emoji) = &reaction.emoji else { return None };
+    let user_id = reaction.user_id?;
+    let sender = match &reaction.member {
+        Some(m) => {
+            let admin = is_moderator(&m.roles, m.permissions, None);
+            sender(&m.user, m.nick.as_deref(), admin)
+        }
+        None => Sender::member(user_id.get().to_string(), String::new()),
+    };
+    if sender.is_bot {
+        return None;
+    }
+    let sign = if added { "+" } else { "-" };
+    Some(Incoming {
+        chat: chat(reaction.guild_id, reaction.channel_id.get()),
+        sender,
+        message_id: format!("r{}{sign}{}:{}", reaction.message_id.get(), user_id.get(), now.timestamp_millis()),
+        text: String::new(),
+        reply_to: None,
+        mentions: Vec::new(),
+        mentions_bot: false,
+        at: now,
+        reaction: Some(jixia::message::Reaction::one(reaction.message_id.get().to_string(), emoji.clone(), added)),
+    })
 }
 
 #[cfg(test)]

@@ -331,7 +331,13 @@ impl EventHandler for Handler {
     }
 
     async fn reaction_add(&self, _ctx: Context, reaction: Reaction) {
-        if let Some(incoming) = mapping::map_reaction(&reaction) {
+        if let Some(incoming) = mapping::map_reaction(&reaction, true, self.engine.now()) {
+            self.to_engine(incoming).await;
+        }
+    }
+
+    async fn reaction_remove(&self, _ctx: Context, reaction: Reaction) {
+        if let Some(incoming) = mapping::map_reaction(&reaction, false, self.engine.now()) {
             self.to_engine(incoming).await;
         }
     }

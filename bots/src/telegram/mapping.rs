@@ -77,9 +77,14 @@ pub enum Event {
     Ignored(&'static str),
 }
 
-/// The update kinds the adapter asks Telegram for.
-pub const ALLOWED_UPDATES: [teloxide::types::AllowedUpdate; 2] =
-    [teloxide::types::AllowedUpdate::Message, teloxide::types::AllowedUpdate::CallbackQuery];
+/// The update kinds the adapter asks Telegram for. Telegram sends
+/// `message_reaction` only when it is asked for by name here, and in groups
+/// only to a bot that is an administrator of the group.
+pub const ALLOWED_UPDATES: [teloxide::types::AllowedUpdate; 3] = [
+    teloxide::types::AllowedUpdate::Message,
+    teloxide::types::AllowedUpdate::CallbackQuery,
+    teloxide::types::AllowedUpdate::MessageReaction,
+];
 
 /// Maps one update. `known_user` resolves a lower-cased `@username` to a
 /// user id the adapter has seen (Telegram does not say who `@name` is).
@@ -91,6 +96,10 @@ pub fn map_update(update: &Update, me: &BotIdentity, known_user: &dyn Fn(&str) -
         },
         UpdateKind::CallbackQuery(q) => match map_press(q) {
             Ok(press) => Event::Press(press),
+            Err(reason) => Event::Ignored(reason),
+        },
+        UpdateKind::MessageReaction(r) => match map_reaction(r) {
+            Ok(incoming) => Event::Message(Box::new(incoming)),
             Err(reason) => Event::Ignored(reason),
         },
         UpdateKind::EditedMessage(_) => Event::Ignored("edited message"),
@@ -152,6 +161,38 @@ pub fn map_message(
         mentions,
         mentions_bot,
         at: msg.date,
+        reaction: None,
+    })
+}
+
+/// Maps a change of a member's reactions: Telegram sends their set before
+/// and after; the event says what was added and what taken back. Custom
+/// and paid reactions, anonymous reactions and bots are left alone.
+pub fn map_reaction(r: &teloxide::types::MessageReactionUpdated) -> Result<Incoming, &'static str> {
+    let chat = chat_of(&r.chat).ok_or("not a private chat or group")?;
+    let user = r.user().ok_or("anonymous reaction")?;
+    if user.is_bot {
+        return Err("reaction by a bot");
+    }
+    let emoji = |list: &[teloxide::types::ReactionType]| -> Vec<String> {
+        list.iter().filter_map(|t| t.emoji().cloned()).collect()
+    };
+    let (old, new) = (emoji(&r.old_reaction), emoji(&r.new_reaction));
+    let added: Vec<String> = new.iter().filter(|e| !old.contains(e)).cloned().collect();
+    let removed: Vec<String> = old.iter().filter(|e| !new.contains(e)).cloned().collect();
+    if added.is_empty() && removed.is_empty() {
+        return Err("no emoji reaction changed");
+    }
+    Ok(Incoming {
+        chat,
+        sender: sender_of(user),
+        message_id: format!("r{}:{}:{}", r.message_id.0, user.id.0, r.date.timestamp()),
+        text: String::new(),
+        reply_to: None,
+        mentions: Vec::new(),
+        mentions_bot: false,
+        at: r.date,
+        reaction: Some(jixia::message::Reaction { message_id: r.message_id.0.to_string(), added, removed }),
     })
 }
 
