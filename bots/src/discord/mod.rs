@@ -29,6 +29,7 @@ use std::time::Duration;
 use jixia::config::{DiscordConfig, ShardRange};
 use jixia::i18n::Locale;
 use jixia::message::Destination;
+use jixia::supervise::catch_panic;
 use jixia::{Chat, ChatKind, Engine, Incoming, Outgoing};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -173,7 +174,13 @@ pub async fn run(
                     _ = stop_rx.wait_for(|s| *s), if !stopping => Next::Stop,
                 };
                 match next {
-                    Next::Message(incoming) => handler.to_engine(*incoming).await,
+                    Next::Message(incoming) => {
+                        // Supervised: a panic is logged and the worker goes on.
+                        let id = incoming.message_id.clone();
+                        if let Err(panic) = catch_panic(handler.to_engine(*incoming)).await {
+                            tracing::error!(message = %id, panic = %panic, "handling a Discord message panicked");
+                        }
+                    }
                     // Stopping: take no new messages, finish the ones queued.
                     Next::Stop => {
                         stopping = true;
@@ -331,7 +338,7 @@ impl Handler {
 
     /// A message: the engine's answers go to the outbox.
     async fn to_engine(&self, incoming: Incoming) {
-        let answers = self.engine.handle(&incoming).await;
+        let answers = self.engine.handle_supervised(&incoming, &format!("discord:{}", incoming.message_id)).await;
         if answers.is_empty() {
             return;
         }
@@ -367,7 +374,8 @@ impl Handler {
     async fn answer(&self, interaction_id: u64, token: &str, incoming: Incoming, locale: Locale) {
         let engine = self.engine.clone();
         let msg = incoming.clone();
-        let mut work = tokio::spawn(async move { engine.handle(&msg).await });
+        let label = format!("discord:interaction:{interaction_id}");
+        let mut work = tokio::spawn(async move { engine.handle_supervised(&msg, &label).await });
         let (answers, deferred) = match tokio::time::timeout(ANSWER_WITHIN, &mut work).await {
             Ok(done) => (done.unwrap_or_default(), false),
             Err(_) => {
