@@ -35,12 +35,14 @@ pub mod engine;
 pub mod features;
 pub mod handler;
 pub mod i18n;
+pub mod intake;
 pub mod ledger;
 pub mod message;
 pub mod rich;
 pub mod scheduler;
 pub mod secret;
 pub mod store;
+pub mod supervise;
 
 pub use engine::Engine;
 

@@ -222,7 +222,54 @@ async fn a_job_kind_is_registered_once(db: TestDb) {
     assert!(e.job_kind("probe").is_some() && e.job_kind("digest").is_some());
 }
 
+/// A job that panics.
+const PANICKY: JobKind = JobKind { name: "panicky", max_attempts: 3, catch_up: |_| Duration::hours(6), run: panicky };
+
+fn panicky<'a>(_engine: &'a Engine, job: &'a Job) -> jixia::BoxFuture<'a, JobResult> {
+    Box::pin(async move {
+        tokio::task::yield_now().await;
+        let n = job.payload["n"].as_i64().unwrap_or_default();
+        if n >= 0 {
+            panic!("job {n} falls over");
+        }
+        Ok(Vec::new())
+    })
+}
+
+/// A panic in a job is caught: the attempt fails (retried with backoff),
+/// the tick goes on with the other jobs, and the next tick runs again.
+async fn a_panicking_job_is_a_failed_attempt_and_the_tick_goes_on(db: TestDb) {
+    let clock = ManualClock::frozen(t0());
+    let mut e = engine(db.store.clone(), &clock);
+    e.register_job_kind(PANICKY).unwrap_or_else(|e| panic!("{e}"));
+    let jobs = db.store.jobs();
+    let bad = NewJob { kind: "panicky".into(), ..probe_job("panics-1", 1, "-5", t0()) };
+    jobs.enqueue(&bad, t0()).await.unwrap_or_else(|e| panic!("{e}"));
+    jobs.enqueue(&probe_job("after-panic-1", 1, "-5", t0()), t0()).await.unwrap_or_else(|e| panic!("{e}"));
+    e.due().await;
+    let failed = jobs.jobs_of_kind("panicky", None, 10).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(failed.len(), 1);
+    assert_eq!((failed[0].state, failed[0].attempts), (jixia::store::jobs::JobState::Pending, 1));
+    assert!(failed[0].last_error.as_deref().is_some_and(|m| m.contains("job 1 falls over")), "{failed:?}");
+    let probes = jobs.jobs_of_kind("probe", None, 10).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(probes[0].state, jixia::store::jobs::JobState::Done, "the other job ran in the same tick");
+    // The scheduler still ticks.
+    clock.advance(Duration::hours(1));
+    jobs.enqueue(&probe_job("after-panic-2", 2, "-5", t0() + Duration::hours(1)), t0())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    e.due().await;
+    let probes = jobs
+        .jobs_of_kind("probe", Some(jixia::store::jobs::JobState::Done), 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(probes.len(), 2);
+    let failed = jobs.jobs_of_kind("panicky", None, 10).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(failed[0].attempts, 2, "retried after its backoff");
+}
+
 both_backends!(
+    a_panicking_job_is_a_failed_attempt_and_the_tick_goes_on,
     a_job_kind_is_registered_once,
     a_job_reruns_after_a_crash_but_its_messages_are_stored_once,
     a_failed_delivery_is_retried_with_backoff_then_kept_as_failed,

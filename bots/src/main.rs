@@ -471,10 +471,15 @@ async fn run_adapters(
                     () = tokio::time::sleep(engine.tick_interval()) => {}
                     _ = stop.wait_for(|s| *s) => break,
                 }
-                engine.due().await;
+                // Supervised: a panic in one tick is logged; the next runs.
+                if let Err(panic) = jixia::supervise::catch_panic(engine.due()).await {
+                    tracing::error!(panic = %panic, "a scheduler tick panicked");
+                }
             }
             // The last activity points of the run are written before exit.
-            engine.due().await;
+            if let Err(panic) = jixia::supervise::catch_panic(engine.due()).await {
+                tracing::error!(panic = %panic, "a scheduler tick panicked");
+            }
         })
     };
     let (t, d) = tokio::join!(telegram, discord);

@@ -619,3 +619,21 @@ async fn messages_in_one_channel_are_handled_in_the_order_they_were_sent() -> Te
     assert_eq!(inverted, 0, "{inverted} adjacent pairs handled out of order");
     t.stop().await
 }
+
+/// A message whose handling panics (the test hook's text, compiled in for
+/// tests only) gets the internal-error apology, and the channel's worker
+/// goes on: later messages in the same channel are answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_message_gets_the_apology_and_the_channel_goes_on() -> TestResult {
+    let t = TestDiscord::start().await?;
+    let panic_text = format!("!{}", jixia::supervise::TEST_PANIC.trim_start_matches('/'));
+    for (bad, good) in [("1101", "1102"), ("1103", "1104")] {
+        t.push(message_event(bad, &panic_text, "alice"))?;
+        t.push(message_event(good, "!ping", "alice"))?;
+        let sorry = t.wait_for(|c| posts_to(CHANNEL)(c) && c.body["message_reference"]["message_id"] == bad).await?;
+        assert!(sorry.body["content"].as_str().unwrap_or_default().contains("抱歉，出了点问题"), "{:#}", sorry.body);
+        let pong = t.wait_for(|c| posts_to(CHANNEL)(c) && c.body["message_reference"]["message_id"] == good).await?;
+        assert_eq!(pong.body["content"], "pong 🏓");
+    }
+    t.stop().await
+}

@@ -614,3 +614,94 @@ async fn sigterm_stops_jixia_run_when_its_log_reader_is_gone() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(status.success(), "exit {status:?}");
 }
+
+/// A handler that panics (the test hook's text, compiled in for tests only)
+/// is answered with the internal-error apology, and its worker goes on:
+/// every later message in the same chat is answered, after several panics.
+#[tokio::test]
+async fn a_panicking_update_gets_the_apology_and_the_chat_goes_on() {
+    let h = Harness::start(|_| {}).await;
+    let mut id = 60;
+    for _ in 0..3 {
+        h.fake.push_update(said_in_group(id, user(ALICE, "Alice"), jixia::supervise::TEST_PANIC));
+        h.fake.push_update(said_in_group(id + 1, user(ALICE, "Alice"), "/ping"));
+        id += 2;
+    }
+    let sent = h.sent_to(GROUP, 6).await;
+    let got: Vec<(Option<i64>, &str)> = sent.iter().map(|c| (c.reply_to(), c.text())).collect();
+    let sorry = "抱歉，出了点问题，这次没办成。请稍后再试；如果一直这样，请告诉管理员。";
+    assert_eq!(
+        got,
+        [
+            (Some(60), sorry),
+            (Some(61), "pong 🏓"),
+            (Some(62), sorry),
+            (Some(63), "pong 🏓"),
+            (Some(64), sorry),
+            (Some(65), "pong 🏓")
+        ]
+    );
+    // Each update is done in the inbox, the panicking ones included.
+    let done = [("telegram:777000111".to_owned(), "done".to_owned(), 6)];
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let counts = h.store.inbox().counts().await.unwrap_or_else(|e| panic!("{e}"));
+        if counts == done {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "inbox: {counts:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    h.stop().await;
+}
+
+/// A message whose entity offsets cut an emoji in half (teloxide's own
+/// conversion asserts on it) is read without its entities, not a panic.
+#[tokio::test]
+async fn entities_that_cut_an_emoji_are_dropped_not_fatal() {
+    let h = Harness::start(|_| {}).await;
+    let entities = json!([{"type": "bot_command", "offset": 0, "length": 5},
+        {"type": "mention", "offset": 7, "length": 3}]);
+    h.fake.push_update(message(70, group_chat(), user(BOB, "Bob"), "/ping 😀@x", entities));
+    h.fake.push_update(said_in_group(71, user(BOB, "Bob"), "/ping"));
+    let sent = h.sent_to(GROUP, 2).await;
+    assert_eq!(sent.iter().map(|c| c.reply_to()).collect::<Vec<_>>(), [Some(70), Some(71)]);
+    assert_eq!(sent[1].text(), "pong 🏓");
+    h.stop().await;
+}
+
+/// The webhook answers 200 once the update is recorded in the inbox; the
+/// same update delivered again (Telegram retries when it saw no 200) is
+/// answered 200 and handled once.
+#[tokio::test]
+async fn the_webhook_handles_a_redelivered_update_once() {
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}/tg/updates");
+    let hook = url.clone();
+    let h = Harness::start(move |c| {
+        c.telegram.mode = TelegramMode::Webhook;
+        c.telegram.webhook_url = Some(hook);
+        c.telegram.webhook_listen = format!("127.0.0.1:{port}");
+        c.telegram.webhook_secret = Some(Secret::new("s3cret"));
+    })
+    .await;
+    h.fake.wait_for("setwebhook", 1).await;
+    let client = reqwest::Client::new();
+    let mut update = said_in_group(80, user(BOB, "Bob"), "/ping");
+    update["update_id"] = json!(9001);
+    let mut statuses = Vec::new();
+    // Concurrent deliveries (one commit takes them together), then a late one.
+    let posts: Vec<_> = (0..3)
+        .map(|_| client.post(&url).header("X-Telegram-Bot-Api-Secret-Token", "s3cret").json(&update).send())
+        .collect();
+    for r in futures_util::future::join_all(posts).await {
+        statuses.push(r.map(|r| r.status().as_u16()).unwrap_or_else(|e| panic!("{e}")));
+    }
+    h.sent_to(GROUP, 1).await;
+    let late = client.post(&url).header("X-Telegram-Bot-Api-Secret-Token", "s3cret").json(&update).send().await;
+    statuses.push(late.map(|r| r.status().as_u16()).unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(statuses, [200, 200, 200, 200]);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(h.fake.calls("sendmessage").len(), 1, "handled once");
+    h.stop().await;
+}

@@ -191,6 +191,7 @@ impl Engine {
     pub async fn handle(&self, msg: &Incoming) -> Vec<Outgoing> {
         let cleaned = msg.cleaned();
         let msg: &Incoming = &cleaned;
+        crate::supervise::test_hook(&msg.text);
         if msg.sender.is_bot || (msg.text.trim().is_empty() && msg.reaction.is_none()) {
             return Vec::new();
         }
@@ -242,6 +243,29 @@ impl Engine {
             Err(ParseError::NotACommand) => self.observe(&ctx).await,
             Err(e) => vec![Outgoing::reply(msg, crate::features::core::parse_error_text(&ctx, &e))],
         }
+    }
+
+    /// [`Engine::handle`], supervised: a panic while handling `msg` is
+    /// caught and logged with `update` (the platform's id of what carried
+    /// it), and a command gets the internal-error apology. The worker that
+    /// called it goes on with the next message.
+    pub async fn handle_supervised(&self, msg: &Incoming, update: &str) -> Vec<Outgoing> {
+        match crate::supervise::catch_panic(self.handle(msg)).await {
+            Ok(out) => out,
+            Err(panic) => {
+                tracing::error!(
+                    update, chat = %msg.chat.key(), panic = %panic,
+                    "handling a message panicked; answered with the apology"
+                );
+                self.apology(msg)
+            }
+        }
+    }
+
+    /// The internal-error apology for `msg` if it asked for something (a
+    /// command, or the bot mentioned in a group); else nothing.
+    pub fn apology(&self, msg: &Incoming) -> Vec<Outgoing> {
+        self.apology_if_command(msg, self.chat_locale(&msg.chat))
     }
 
     async fn run(&self, ctx: &Ctx<'_>, cmd: &ParsedCommand) -> Vec<Outgoing> {

@@ -191,7 +191,12 @@ pub async fn run_jobs(engine: &Engine, owner: &str, now: DateTime<Utc>) -> usize
         }
         for job in jobs {
             let result = match engine.job_kind(&job.kind) {
-                Some(k) => (k.run)(engine, &job).await,
+                // A panicking job is a failed attempt (retried with backoff,
+                // then kept as failed); the tick goes on with the others.
+                Some(k) => crate::supervise::catch_panic((k.run)(engine, &job)).await.unwrap_or_else(|panic| {
+                    tracing::error!(job = job.id, kind = %job.kind, panic = %panic, "job panicked");
+                    Err(JobError::Invalid(format!("panicked: {panic}")))
+                }),
                 None => Err(JobError::Invalid(format!("no handler for job kind {}", job.kind))),
             };
             match result {

@@ -12,6 +12,7 @@
 //! knows nothing of configuration or features.
 
 mod health;
+pub mod inbox;
 pub mod jobs;
 pub mod postgres;
 pub mod queue_admin;
@@ -23,6 +24,8 @@ pub mod sqlite;
 #[path = "."]
 pub(crate) mod on_sqlite {
     use super::sqlite as db;
+    #[path = "inbox_sql.rs"]
+    mod inbox;
     #[path = "jobs_sql.rs"]
     pub(crate) mod jobs;
     #[path = "members_sql.rs"]
@@ -35,6 +38,8 @@ pub(crate) mod on_sqlite {
 #[path = "."]
 pub(crate) mod on_postgres {
     use super::postgres as db;
+    #[path = "inbox_sql.rs"]
+    mod inbox;
     #[path = "jobs_sql.rs"]
     pub(crate) mod jobs;
     #[path = "members_sql.rs"]
@@ -316,6 +321,14 @@ impl Store {
 
     /// The job queue, schedules and the outbox.
     pub fn jobs(&self) -> &dyn jobs::JobStore {
+        match &self.backend {
+            Backend::Sqlite(p) => p,
+            Backend::Postgres(p) => p,
+        }
+    }
+
+    /// The inbox of platform updates (at-least-once intake).
+    pub fn inbox(&self) -> &dyn inbox::InboxStore {
         match &self.backend {
             Backend::Sqlite(p) => p,
             Backend::Postgres(p) => p,

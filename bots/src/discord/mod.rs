@@ -10,8 +10,8 @@
 //! Messages are handled in order per channel and concurrently across
 //! channels (one of [`WORKERS`] workers per channel). serenity hands each
 //! gateway event to a task of its own, and those tasks race, so a worker
-//! gathers what arrives within [`ORDER_WINDOW`] of a message and handles
-//! it in message-id order: Discord's ids (snowflakes) grow with time, so
+//! gathers a burst until its queue is quiet for [`ORDER_WINDOW`] (at most
+//! [`ORDER_MAX`]) and handles it in message-id order: Discord's ids (snowflakes) grow with time, so
 //! within a channel that is the order the messages were sent in. Slash commands and
 //! buttons are answered through the interaction callback within Discord's
 //! three seconds: the engine's answer if it comes in time, else a deferred
@@ -33,6 +33,7 @@ use std::time::Duration;
 use jixia::config::{DiscordConfig, ShardRange};
 use jixia::i18n::Locale;
 use jixia::message::Destination;
+use jixia::supervise::catch_panic;
 use jixia::{Chat, ChatKind, Engine, Incoming, Outgoing};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -95,7 +96,10 @@ pub enum DiscordError {
 
 /// How long a worker waits, after a message arrives, for messages sent
 /// just before it whose event tasks lost the race to the worker's queue.
-pub const ORDER_WINDOW: Duration = Duration::from_millis(15);
+pub const ORDER_WINDOW: Duration = Duration::from_millis(20);
+
+/// The longest a burst is gathered before it is handled.
+pub const ORDER_MAX: Duration = Duration::from_millis(250);
 
 /// What a message worker does next.
 enum Next {
@@ -190,21 +194,27 @@ pub async fn run(
                 };
                 match next {
                     Next::Message(incoming) => {
+                        // Gather until the channel is quiet for ORDER_WINDOW
+                        // (at most ORDER_MAX in all), then handle in order.
                         let mut batch = vec![*incoming];
-                        let window = tokio::time::sleep(ORDER_WINDOW);
-                        tokio::pin!(window);
+                        let cap = tokio::time::Instant::now() + ORDER_MAX;
                         loop {
+                            let quiet = (tokio::time::Instant::now() + ORDER_WINDOW).min(cap);
                             tokio::select! {
                                 more = rx.recv() => match more {
                                     Some(m) => batch.push(m),
                                     None => break,
                                 },
-                                () = &mut window => break,
+                                () = tokio::time::sleep_until(quiet) => break,
                             }
                         }
                         in_sent_order(&mut batch);
                         for incoming in batch {
-                            handler.to_engine(incoming).await;
+                            // Supervised: a panic is logged and the worker goes on.
+                            let id = incoming.message_id.clone();
+                            if let Err(panic) = catch_panic(handler.to_engine(incoming)).await {
+                                tracing::error!(message = %id, panic = %panic, "handling a Discord message panicked");
+                            }
                         }
                     }
                     // Stopping: take no new messages, finish the ones queued.
@@ -370,7 +380,7 @@ impl Handler {
 
     /// A message: the engine's answers go to the outbox.
     async fn to_engine(&self, incoming: Incoming) {
-        let answers = self.engine.handle(&incoming).await;
+        let answers = self.engine.handle_supervised(&incoming, &format!("discord:{}", incoming.message_id)).await;
         if answers.is_empty() {
             return;
         }
@@ -406,7 +416,8 @@ impl Handler {
     async fn answer(&self, interaction_id: u64, token: &str, incoming: Incoming, locale: Locale) {
         let engine = self.engine.clone();
         let msg = incoming.clone();
-        let mut work = tokio::spawn(async move { engine.handle(&msg).await });
+        let label = format!("discord:interaction:{interaction_id}");
+        let mut work = tokio::spawn(async move { engine.handle_supervised(&msg, &label).await });
         let (answers, deferred) = match tokio::time::timeout(ANSWER_WITHIN, &mut work).await {
             Ok(done) => (done.unwrap_or_default(), false),
             Err(_) => {

@@ -17,11 +17,18 @@
 //!   and is rewritten `@{bot.name}`, and `/cmd@bot_username` becomes `/cmd`,
 //!   because the engine's parser knows the bot only by its configured name.
 //! - In a private chat Telegram's `/start` (the Start button) means `/help`.
+//! - Entity offsets are UTF-16 code units; they are turned into byte ranges
+//!   here ([`entities`]), and an entity that does not fall on character
+//!   boundaries inside the text is dropped. (teloxide's own conversion
+//!   asserts, and a range past a multi-byte character then panics when
+//!   sliced: one such message used to end the worker of its chat.)
 
 use chrono::{DateTime, Utc};
 use jixia::message::{Mention, ReplyTo};
 use jixia::{Chat, Incoming, Platform, Sender};
-use teloxide::types::{CallbackQuery, Message, MessageEntityKind, MessageEntityRef, Update, UpdateKind, User, UserId};
+use std::ops::Range;
+
+use teloxide::types::{CallbackQuery, Message, MessageEntity, MessageEntityKind, Update, UpdateKind, User, UserId};
 
 /// Who the bot is: from `getMe` and `bot.name`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,8 +146,8 @@ pub fn map_message(
         return Err("sent on behalf of a chat");
     }
     let (raw, entities) = match (msg.text(), msg.caption()) {
-        (Some(text), _) => (text, msg.parse_entities().unwrap_or_default()),
-        (None, Some(caption)) => (caption, msg.parse_caption_entities().unwrap_or_default()),
+        (Some(text), _) => (text, entities(text, msg.entities().unwrap_or_default())),
+        (None, Some(caption)) => (caption, entities(caption, msg.caption_entities().unwrap_or_default())),
         (None, None) => return Err("no text"),
     };
     let (mut text, mentions, mentions_bot) = rewrite(raw, &entities, me, known_user);
@@ -221,11 +228,41 @@ pub fn map_press(q: &CallbackQuery) -> Result<Press, &'static str> {
     })
 }
 
+/// An entity of a text, with its byte range in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity<'a> {
+    /// Bytes of the text it covers (on character boundaries).
+    pub range: Range<usize>,
+    /// What it is.
+    pub kind: &'a MessageEntityKind,
+}
+
+/// Telegram's entities (offsets and lengths in UTF-16 code units) as byte
+/// ranges of `text`; entities that end past the text or cut a character
+/// (half a surrogate pair) are dropped.
+pub fn entities<'a>(text: &str, raw: &'a [MessageEntity]) -> Vec<Entity<'a>> {
+    // Byte offset of every UTF-16 offset that starts a character, and the end.
+    let mut at: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut utf16 = 0;
+    for (byte, c) in text.char_indices() {
+        at.insert(utf16, byte);
+        utf16 += c.len_utf16();
+    }
+    at.insert(utf16, text.len());
+    raw.iter()
+        .filter_map(|e| {
+            let start = *at.get(&e.offset)?;
+            let end = *at.get(&e.offset.checked_add(e.length)?)?;
+            (start <= end).then_some(Entity { range: start..end, kind: &e.kind })
+        })
+        .collect()
+}
+
 /// Rewrites mentions and command suffixes (see the module doc) and collects
 /// the mentioned members.
 pub fn rewrite(
     text: &str,
-    entities: &[MessageEntityRef<'_>],
+    entities: &[Entity<'_>],
     me: &BotIdentity,
     known_user: &dyn Fn(&str) -> Option<String>,
 ) -> (String, Vec<Mention>, bool) {
@@ -233,16 +270,17 @@ pub fn rewrite(
     let mut mentions: Vec<Mention> = Vec::new();
     let mut mentions_bot = false;
     let mut cursor = 0;
-    let mut sorted: Vec<&MessageEntityRef<'_>> = entities.iter().collect();
-    sorted.sort_by_key(|e| e.start());
+    let mut sorted: Vec<&Entity<'_>> = entities.iter().collect();
+    sorted.sort_by_key(|e| e.range.start);
     for e in sorted {
-        let range = e.range();
-        if range.start < cursor || range.end > text.len() {
+        let range = e.range.clone();
+        let Some(entity_text) = text.get(range.clone()) else { continue };
+        if range.start < cursor {
             continue;
         }
-        let replacement = match e.kind() {
+        let replacement = match e.kind {
             MessageEntityKind::Mention => {
-                let name = e.text().trim_start_matches('@');
+                let name = entity_text.trim_start_matches('@');
                 if me.is_me(name) {
                     mentions_bot = true;
                     Some(format!("@{}", me.name))
@@ -262,19 +300,19 @@ pub fn rewrite(
                     Some(format!("@{id}"))
                 }
             }
-            MessageEntityKind::BotCommand => match e.text().split_once('@') {
+            MessageEntityKind::BotCommand => match entity_text.split_once('@') {
                 Some((command, to)) if me.is_me(to) => Some(command.to_owned()),
                 _ => None,
             },
             _ => None,
         };
         if let Some(replacement) = replacement {
-            out.push_str(&text[cursor..range.start]);
+            out.push_str(text.get(cursor..range.start).unwrap_or_default());
             out.push_str(&replacement);
             cursor = range.end;
         }
     }
-    out.push_str(&text[cursor..]);
+    out.push_str(text.get(cursor..).unwrap_or_default());
     (out, mentions, mentions_bot)
 }
 
@@ -343,6 +381,33 @@ mod tests {
         );
         assert_eq!(m.at.timestamp(), 1_767_225_600);
         assert_eq!(m.reply_to, None);
+    }
+
+    /// Entities whose UTF-16 offsets cut an emoji in half, end past the
+    /// text or start past their end are dropped, not sliced (a message like
+    /// this one used to panic and end its chat's worker).
+    #[test]
+    fn entities_that_cut_characters_are_dropped() {
+        for entities in [
+            r#"[{"type": "bot_command", "offset": 0, "length": 4}, {"type": "mention", "offset": 7, "length": 4}]"#,
+            r#"[{"type": "mention", "offset": 0, "length": 50}]"#,
+            r#"[{"type": "mention", "offset": 11, "length": 1}]"#,
+            r#"[{"type": "bot_command", "offset": 0, "length": 3}, {"type": "mention", "offset": 4, "length": 2}]"#,
+        ] {
+            let m = incoming(&format!(
+                r#"{{"update_id": 5, "message": {{"message_id": 9, "date": 1767225600,
+                  "chat": {{"id": -100, "title": "g", "type": "group"}},
+                  "from": {{"id": 1001, "is_bot": false, "first_name": "A"}},
+                  "text": "/pi😀 你好@x", "entities": {entities}}}}}"#
+            ));
+            assert_eq!(m.text, "/pi😀 你好@x", "{entities}");
+        }
+        let raw: Vec<MessageEntity> = serde_json::from_str(
+            r#"[{"type": "mention", "offset": 4, "length": 2}, {"type": "mention", "offset": 3, "length": 1}]"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let got: Vec<Range<usize>> = entities("ab😀@x", &raw).into_iter().map(|e| e.range).collect();
+        assert_eq!(got, vec![Range { start: 6, end: 8 }]);
     }
 
     #[test]

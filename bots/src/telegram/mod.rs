@@ -10,6 +10,20 @@
 //!
 //! Updates are handled in order per chat and concurrently across chats: each
 //! goes to one of [`SHARDS`] workers chosen by its chat id.
+//!
+//! At least once, exactly once in effect: every update is recorded in the
+//! inbox ([`jixia::intake`]) before Telegram is told it arrived (the next
+//! `getUpdates` offset, or the webhook's 200); a redelivered one is
+//! recognised by its id and not handled again. When the engine has handled
+//! an update, the replies it owes are written to the inbox row, then sent;
+//! the row is done once the sender has them out. At start the rows a crash
+//! left are taken up first, in update order: received ones are handled,
+//! handled ones have their replies sent. Polling resumes after the last
+//! update recorded.
+//!
+//! Workers are supervised: a panic while handling one update is caught,
+//! logged with the update id, answered with the internal-error apology, and
+//! the worker goes on with the next.
 
 pub mod admins;
 pub mod buttons;
@@ -28,7 +42,11 @@ use std::time::Duration;
 
 use jixia::config::{TelegramConfig, TelegramMode};
 use jixia::i18n::Locale;
-use jixia::{Chat, ChatKind, Engine, Incoming, Platform};
+use jixia::intake::Intake;
+use jixia::scheduler::outbox::Receipt;
+use jixia::store::inbox::InboxState;
+use jixia::supervise::catch_panic;
+use jixia::{Chat, ChatKind, Engine, Incoming, Outgoing, Platform};
 use teloxide::payloads::{AnswerCallbackQuerySetters, GetUpdatesSetters, SetWebhookSetters};
 use teloxide::prelude::Requester;
 use teloxide::requests::Request;
@@ -222,22 +240,27 @@ impl Telegram {
             let hand = move |out, receipt| outbox.send_receipted(out, receipt);
             tokio::spawn(handler.engine.clone().pump_outbox(Platform::Telegram, hand, stop.clone()))
         };
+        let (intake, writer) = Intake::spawn(handler.engine.clone(), format!("telegram:{}", handler.me.id));
         let mut workers = JoinSet::new();
         let mut shards = Vec::with_capacity(SHARDS);
         for _ in 0..SHARDS {
-            let (tx, mut rx) = mpsc::channel::<Update>(256);
+            let (tx, mut rx) = mpsc::channel::<Work>(256);
             shards.push(tx);
             let handler = handler.clone();
+            let intake = intake.clone();
             workers.spawn(async move {
-                while let Some(update) = rx.recv().await {
-                    handler.handle(update).await;
+                while let Some(work) = rx.recv().await {
+                    handler.work(&intake, work).await;
                 }
             });
         }
         let router = Shards(shards);
+        resume(&intake, &router).await;
         let result = match config.mode {
-            TelegramMode::Polling => poll(&handler.bot, &handler.redactor, &router, stop).await,
-            TelegramMode::Webhook => serve_webhook(&handler.bot, &config, &handler.redactor, &router, stop).await,
+            TelegramMode::Polling => poll(&handler.bot, &handler.redactor, &intake, &router, stop).await,
+            TelegramMode::Webhook => {
+                serve_webhook(&handler.bot, &config, &handler.redactor, &intake, &router, stop).await
+            }
         };
         tracing::info!("telegram: stopping; finishing the messages in hand");
         drop(router);
@@ -249,6 +272,9 @@ impl Telegram {
             // drain and end.
             drop(handler);
             let _ = sender.await;
+            // Receipts settled: the last marks are written, then the writer ends.
+            drop(intake);
+            let _ = writer.await;
         };
         if tokio::time::timeout(SHUTDOWN_GRACE, finish).await.is_err() {
             tracing::warn!("telegram: gave up waiting for queued messages at shutdown");
@@ -257,12 +283,21 @@ impl Telegram {
     }
 }
 
-/// The per-chat workers' inboxes.
+/// An update for a worker: to handle, or (taken up after a crash) handled
+/// already, with the replies it still owes.
 #[derive(Debug)]
-struct Shards(Vec<mpsc::Sender<Update>>);
+struct Work {
+    update: Update,
+    owed: Option<Vec<Outgoing>>,
+}
+
+/// The per-chat workers' queues.
+#[derive(Debug)]
+struct Shards(Vec<mpsc::Sender<Work>>);
 
 impl Shards {
-    async fn route(&self, update: Update) {
+    async fn route(&self, work: Work) {
+        let update = &work.update;
         let chat = match &update.kind {
             UpdateKind::Message(m) | UpdateKind::EditedMessage(m) => m.chat.id.0,
             UpdateKind::CallbackQuery(q) => q.message.as_ref().map_or(0, |m| m.chat().id.0),
@@ -270,11 +305,52 @@ impl Shards {
         };
         let n = self.0.len().max(1) as i64;
         let shard = usize::try_from(chat.rem_euclid(n)).unwrap_or(0);
+        let id = update.id.0;
         if let Some(tx) = self.0.get(shard)
-            && tx.send(update).await.is_err()
+            && tx.send(work).await.is_err()
         {
-            tracing::warn!("telegram worker gone; update dropped");
+            // Only at shutdown; the update stays in the inbox for the next start.
+            tracing::warn!(update = id, "telegram worker gone; update left for the next start");
         }
+    }
+}
+
+/// Takes up what a crash left in the inbox, before any new update: received
+/// updates are handled, handled ones have their replies sent.
+async fn resume(intake: &Intake, shards: &Shards) {
+    let open = match intake.open().await {
+        Ok(open) => open,
+        Err(e) => {
+            tracing::error!(error = %e, "inbox: could not read the updates left from the last run");
+            return;
+        }
+    };
+    if open.is_empty() {
+        return;
+    }
+    tracing::info!(updates = open.len(), "inbox: taking up the updates left from the last run");
+    for row in open {
+        let update: Update = match serde_json::from_str(&row.payload) {
+            Ok(u) => u,
+            Err(e) => {
+                tracing::error!(update = row.update_id, error = %e, "inbox: a stored update does not parse; dropped");
+                intake.done(row.update_id);
+                continue;
+            }
+        };
+        let owed = match (row.state, row.replies.as_deref()) {
+            (InboxState::Handled, Some(json)) => match serde_json::from_str::<Vec<Outgoing>>(json) {
+                Ok(replies) => Some(replies),
+                Err(e) => {
+                    tracing::error!(update = row.update_id, error = %e, "inbox: stored replies do not parse; dropped");
+                    intake.done(row.update_id);
+                    continue;
+                }
+            },
+            (InboxState::Handled, None) => Some(Vec::new()),
+            _ => None,
+        };
+        shards.route(Work { update, owed }).await;
     }
 }
 
@@ -286,11 +362,13 @@ async fn pause(wait: Duration, stop: &mut watch::Receiver<bool>) {
     }
 }
 
-/// Long polling until stopped; then confirms the last offset so handled
-/// updates are not delivered again.
+/// Long polling until stopped. Each batch is recorded in the inbox before
+/// the next `getUpdates` confirms it; the first request resumes after the
+/// last update recorded (confirming what the last run stored).
 async fn poll(
     bot: &Bot,
     redactor: &Redactor,
+    intake: &Intake,
     shards: &Shards,
     mut stop: watch::Receiver<bool>,
 ) -> Result<(), TelegramError> {
@@ -298,7 +376,13 @@ async fn poll(
     if let Err(e) = bot.delete_webhook().await {
         tracing::warn!(error = %redactor.error(&e), "could not remove a webhook before polling");
     }
-    let mut offset: i32 = 0;
+    let mut offset: i32 = match intake.last_update_id().await {
+        Ok(last) => last.and_then(|id| i32::try_from(id.saturating_add(1)).ok()).unwrap_or(0),
+        Err(e) => {
+            tracing::warn!(error = %e, "inbox: could not read the last update; polling from Telegram's oldest");
+            0
+        }
+    };
     let mut failures: u32 = 0;
     loop {
         if *stop.borrow() {
@@ -312,9 +396,26 @@ async fn poll(
         match result {
             Ok(updates) => {
                 failures = 0;
-                for update in updates {
+                if updates.is_empty() {
+                    continue;
+                }
+                let rows = updates.iter().map(|u| (i64::from(u.id.0), stored(u))).collect();
+                let fresh = match intake.record(rows).await {
+                    Ok(fresh) => fresh,
+                    Err(e) => {
+                        // Not confirmed: Telegram gives the same batch again.
+                        tracing::error!(error = %e, "could not record updates; asking again shortly");
+                        pause(Duration::from_secs(1), &mut stop).await;
+                        continue;
+                    }
+                };
+                for (update, new) in updates.into_iter().zip(fresh) {
                     offset = offset.max(i32::try_from(update.id.0).unwrap_or(i32::MAX).saturating_add(1));
-                    shards.route(update).await;
+                    if new {
+                        shards.route(Work { update, owed: None }).await;
+                    } else {
+                        tracing::debug!(update = update.id.0, "update delivered again; handled once already");
+                    }
                 }
             }
             Err(RequestError::Api(ApiError::InvalidToken)) => return Err(TelegramError::TokenRejected),
@@ -328,9 +429,19 @@ async fn poll(
         }
     }
     if offset != 0 {
+        // Everything below `offset` is recorded: confirm it.
         let _ = bot.get_updates().offset(offset).limit(1).timeout(0).await;
     }
     Ok(())
+}
+
+/// An update as stored in the inbox (teloxide writes it back as Telegram
+/// sent it, in the fields it knows).
+fn stored(update: &Update) -> String {
+    serde_json::to_string(update).unwrap_or_else(|e| {
+        tracing::error!(update = update.id.0, error = %e, "an update does not serialize; stored without its body");
+        "{}".to_owned()
+    })
 }
 
 /// Serves the webhook until stopped. Sets the webhook (URL, secret, update
@@ -339,6 +450,7 @@ async fn serve_webhook(
     bot: &Bot,
     config: &TelegramConfig,
     redactor: &Redactor,
+    intake: &Intake,
     shards: &Shards,
     mut stop: watch::Receiver<bool>,
 ) -> Result<(), TelegramError> {
@@ -353,7 +465,7 @@ async fn serve_webhook(
         .await
         .map_err(|e| TelegramError::Webhook(format!("cannot listen on {}: {e}", config.webhook_listen)))?;
     let (tx, mut rx) = mpsc::channel::<Update>(256);
-    let app = webhook::router(url.path(), secret.clone(), tx);
+    let app = webhook::router(url.path(), secret.clone(), intake.clone(), tx);
     bot.set_webhook(url.clone())
         .secret_token(secret.expose().to_owned())
         .allowed_updates(ALLOWED_UPDATES)
@@ -365,7 +477,7 @@ async fn serve_webhook(
     });
     let forward = async {
         while let Some(update) = rx.recv().await {
-            shards.route(update).await;
+            shards.route(Work { update, owed: None }).await;
         }
     };
     let (served, ()) = tokio::join!(std::future::IntoFuture::into_future(server), forward);
@@ -373,7 +485,53 @@ async fn serve_webhook(
 }
 
 impl Handler {
-    async fn handle(&self, update: Update) {
+    /// One update, supervised: handled (or, taken up after a crash, only
+    /// its owed replies sent), the inbox row marked, the replies queued.
+    async fn work(&self, intake: &Intake, work: Work) {
+        let id = i64::from(work.update.id.0);
+        if let Some(owed) = work.owed {
+            let origin = self.origin_of(&work.update);
+            self.send_answers(intake, id, origin, owed);
+            return;
+        }
+        let (origin, answers) = match catch_panic(self.handle(&work.update)).await {
+            Ok(handled) => handled,
+            Err(panic) => {
+                tracing::error!(update = id, panic = %panic, "handling a Telegram update panicked; answered with the apology");
+                self.apology_for(&work.update)
+            }
+        };
+        if let Err(e) = intake.handled(id, &answers).await {
+            // The engine's writes are idempotent (ledger keys): if this
+            // update is handled again after a restart, nothing moves twice.
+            tracing::warn!(update = id, error = %e, "could not mark an update handled");
+        }
+        self.send_answers(intake, id, origin, answers);
+    }
+
+    /// Queues `answers`; the inbox row is done once the sender has sent (or
+    /// given up on) every one of them.
+    fn send_answers(&self, intake: &Intake, id: i64, origin: Option<Arc<Origin>>, answers: Vec<Outgoing>) {
+        if answers.is_empty() {
+            intake.done(id);
+            return;
+        }
+        let (receipt, outcome) = Receipt::new();
+        for out in answers {
+            self.outbox.send_job(Job { out, origin: origin.clone(), receipt: Some(receipt.clone()) });
+        }
+        drop(receipt);
+        let intake = intake.clone();
+        tokio::spawn(async move {
+            match outcome.await {
+                // The sender stopped first: the replies go at the next start.
+                Ok(Err(e)) if e.reason.contains("has stopped") => {}
+                _ => intake.done(id),
+            }
+        });
+    }
+
+    async fn handle(&self, update: &Update) -> (Option<Arc<Origin>>, Vec<Outgoing>) {
         match &update.kind {
             UpdateKind::Message(m) => {
                 if let Some(from) = &m.from {
@@ -384,21 +542,69 @@ impl Handler {
             _ => {}
         }
         let known = |name: &str| self.usernames.get(name);
-        match mapping::map_update(&update, &self.me, &known) {
+        match mapping::map_update(update, &self.me, &known) {
             Event::Message(incoming) => {
                 let target = incoming.message_id.parse().ok();
-                self.to_engine(*incoming, target).await;
+                self.to_engine(*incoming, target, update.id.0).await
             }
-            Event::Press(press) => self.press(press).await,
-            Event::Ignored(reason) => tracing::debug!(update = update.id.0, reason, "update ignored"),
+            Event::Press(press) => self.press(press, update.id.0).await,
+            Event::Ignored(reason) => {
+                tracing::debug!(update = update.id.0, reason, "update ignored");
+                (None, Vec::new())
+            }
         }
+    }
+
+    /// Where the answers to `update` go, without handling it (for replies
+    /// owed from before a crash).
+    fn origin_of(&self, update: &Update) -> Option<Arc<Origin>> {
+        let known = |name: &str| self.usernames.get(name);
+        match mapping::map_update(update, &self.me, &known) {
+            Event::Message(m) => {
+                let target = m.message_id.parse().ok();
+                self.origin(&m, target)
+            }
+            Event::Press(p) => {
+                let target = Some(p.message_id);
+                self.origin(&p.into_incoming(String::new(), self.engine.now()), target)
+            }
+            Event::Ignored(_) => None,
+        }
+    }
+
+    /// The apology for an update whose handling panicked (if it asked for
+    /// something); mapping it again is guarded too.
+    fn apology_for(&self, update: &Update) -> (Option<Arc<Origin>>, Vec<Outgoing>) {
+        let known = |name: &str| self.usernames.get(name);
+        let mapped =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| mapping::map_update(update, &self.me, &known)));
+        match mapped {
+            Ok(Event::Message(m)) => {
+                let target = m.message_id.parse().ok();
+                (self.origin(&m, target), self.engine.apology(&m))
+            }
+            _ => (None, Vec::new()),
+        }
+    }
+
+    fn origin(&self, incoming: &Incoming, reply_target: Option<i32>) -> Option<Arc<Origin>> {
+        let chat_id = incoming.chat.id.parse::<i64>().ok()?;
+        Some(Arc::new(Origin {
+            chat_id,
+            is_group: incoming.chat.kind == ChatKind::Group,
+            incoming_id: incoming.message_id.clone(),
+            reply_target,
+            user_id: incoming.sender.id.clone(),
+            user_name: incoming.sender.name.clone(),
+            locale: self.community_locale(&incoming.chat),
+        }))
     }
 
     fn community_locale(&self, chat: &Chat) -> Locale {
         self.engine.chat_locale(chat)
     }
 
-    async fn press(&self, press: Press) {
+    async fn press(&self, press: Press, update: u32) -> (Option<Arc<Origin>>, Vec<Outgoing>) {
         let query = CallbackQueryId(press.query_id.clone());
         match self.buttons.decode(&press.data, tokio::time::Instant::now()) {
             Some(text) => {
@@ -407,7 +613,7 @@ impl Handler {
                 }
                 let target = Some(press.message_id);
                 let incoming = press.into_incoming(text, self.engine.now());
-                self.to_engine(incoming, target).await;
+                self.to_engine(incoming, target, update).await
             }
             None => {
                 let locale =
@@ -416,14 +622,21 @@ impl Handler {
                 if let Err(e) = self.bot.answer_callback_query(query).text(text).await {
                     tracing::warn!(error = %self.redactor.error(&e), "could not answer a button press");
                 }
+                (None, Vec::new())
             }
         }
     }
 
-    /// Hands a message to the engine and queues its answers. `reply_target`
-    /// is the Telegram message a reply to this one should quote.
-    async fn to_engine(&self, mut incoming: Incoming, reply_target: Option<i32>) {
-        let Ok(chat_id) = incoming.chat.id.parse::<i64>() else { return };
+    /// Hands a message to the engine and returns its answers with where
+    /// they go. `reply_target` is the Telegram message a reply to this one
+    /// should quote.
+    async fn to_engine(
+        &self,
+        mut incoming: Incoming,
+        reply_target: Option<i32>,
+        update: u32,
+    ) -> (Option<Arc<Origin>>, Vec<Outgoing>) {
+        let Ok(chat_id) = incoming.chat.id.parse::<i64>() else { return (None, Vec::new()) };
         let is_group = incoming.chat.kind == ChatKind::Group;
         if is_group {
             if let Ok(user) = incoming.sender.id.parse::<u64>() {
@@ -434,21 +647,10 @@ impl Handler {
             // A member who writes to the bot privately can be written to.
             self.unreachable.clear(&incoming.sender.id);
         }
-        let answers = self.engine.handle(&incoming).await;
+        let answers = self.engine.handle_supervised(&incoming, &format!("telegram:{update}")).await;
         if answers.is_empty() {
-            return;
+            return (None, answers);
         }
-        let origin = Arc::new(Origin {
-            chat_id,
-            is_group,
-            incoming_id: incoming.message_id.clone(),
-            reply_target,
-            user_id: incoming.sender.id.clone(),
-            user_name: incoming.sender.name.clone(),
-            locale: self.community_locale(&incoming.chat),
-        });
-        for out in answers {
-            self.outbox.send_job(Job { out, origin: Some(origin.clone()), receipt: None });
-        }
+        (self.origin(&incoming, reply_target), answers)
     }
 }

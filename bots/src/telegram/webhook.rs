@@ -3,12 +3,19 @@
 //! (Telegram sends the one given to `setWebhook`); anything else gets 401
 //! and is never parsed. Plain HTTP: TLS is the reverse proxy's job. Several
 //! instances can serve the same URL behind a load balancer.
+//!
+//! An update is answered 200 only once it is recorded in the inbox (the
+//! requests that arrive together are written in one commit); if it cannot
+//! be recorded the answer is 503 and Telegram delivers it again. An update
+//! delivered again after it was recorded is answered 200 and not handled
+//! twice.
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
+use jixia::intake::Intake;
 use jixia::secret::Secret;
 use teloxide::types::Update;
 use tokio::sync::mpsc;
@@ -19,14 +26,15 @@ pub const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
 #[derive(Debug, Clone)]
 struct Hook {
     secret: Secret,
+    intake: Intake,
     updates: mpsc::Sender<Update>,
 }
 
-/// The webhook router: `POST path` with the secret → the update goes to
-/// `updates`.
-pub fn router(path: &str, secret: Secret, updates: mpsc::Sender<Update>) -> Router {
+/// The webhook router: `POST path` with the secret → the update is recorded
+/// in `intake` and, if new, goes to `updates`.
+pub fn router(path: &str, secret: Secret, intake: Intake, updates: mpsc::Sender<Update>) -> Router {
     let path = if path.starts_with('/') { path.to_owned() } else { format!("/{path}") };
-    Router::new().route(&path, post(receive)).with_state(Hook { secret, updates })
+    Router::new().route(&path, post(receive)).with_state(Hook { secret, intake, updates })
 }
 
 /// Compares without stopping at the first difference, so timing says
@@ -49,11 +57,24 @@ async fn receive(State(hook): State<Hook>, headers: HeaderMap, body: Bytes) -> S
             return StatusCode::OK;
         }
     };
-    match hook.updates.send(update).await {
-        Ok(()) => StatusCode::OK,
-        // Shutting down: Telegram will deliver it again (to us or another
-        // instance).
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+    let raw = String::from_utf8_lossy(&body).into_owned();
+    match hook.intake.record(vec![(i64::from(update.id.0), raw)]).await {
+        Ok(fresh) if fresh.first().copied().unwrap_or(false) => {
+            if hook.updates.send(update).await.is_err() {
+                // Shutting down: recorded, so the next start handles it.
+                tracing::debug!("webhook update recorded while stopping; handled at the next start");
+            }
+            StatusCode::OK
+        }
+        Ok(_) => {
+            tracing::debug!(update = update.id.0, "update delivered again; handled once already");
+            StatusCode::OK
+        }
+        Err(e) => {
+            // Not recorded: Telegram delivers it again.
+            tracing::error!(error = %e, "could not record a webhook update");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
     }
 }
 
