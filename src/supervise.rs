@@ -52,6 +52,19 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> String {
 #[cfg(feature = "test-hooks")]
 pub const TEST_PANIC: &str = "/__jixia_test_panic";
 
+/// The test hook: with the `test-hooks` feature (on only for this
+/// workspace's tests), a message saying [`TEST_PANIC`] panics while it is
+/// handled, so supervision can be tested; without it, nothing.
+#[inline]
+pub fn test_hook(text: &str) {
+    #[cfg(feature = "test-hooks")]
+    if text.trim().trim_start_matches(['/', '!']) == TEST_PANIC.trim_start_matches('/') {
+        panic!("test hook: a deliberate panic while handling a message");
+    }
+    #[cfg(not(feature = "test-hooks"))]
+    let _ = text;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,17 +83,4 @@ mod tests {
         .await;
         assert_eq!(caught, Err("index 3 out of bounds".to_owned()));
     }
-}
-
-/// The test hook: with the `test-hooks` feature (on only for this
-/// workspace's tests), a message saying [`TEST_PANIC`] panics while it is
-/// handled, so supervision can be tested; without it, nothing.
-#[inline]
-pub fn test_hook(text: &str) {
-    #[cfg(feature = "test-hooks")]
-    if text.trim().trim_start_matches(['/', '!']) == TEST_PANIC.trim_start_matches('/') {
-        panic!("test hook: a deliberate panic while handling a message");
-    }
-    #[cfg(not(feature = "test-hooks"))]
-    let _ = text;
 }
