@@ -170,6 +170,8 @@ async fn ask_answer_vote_accept(db: TestDb) {
     let (q, posted) = asked(&mut chat, "/ask 50 autovacuum 为什么一直卡在同一张表？").await;
     assert!(posted.starts_with("❓ Q1 · 50 积分 · 进行中 — alice"), "{posted}");
     assert!(posted.contains("autovacuum 为什么一直卡在同一张表？") && posted.contains("/answer Q1"), "{posted}");
+    // Open for 7 days from the test clock's 2026-12-01 09:00 (Shanghai).
+    assert!(posted.ends_with("截止 12-08 09:00。"), "{posted}");
     assert_eq!(balance(&chat, &alice()).await, (150, 200));
     assert_eq!(open_bounties(&mut chat).await, 50);
     assert_doctor_clean(&chat).await;

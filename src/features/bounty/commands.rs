@@ -272,7 +272,9 @@ async fn post_question(ctx: &Ctx<'_>, urgent: bool, amount: Option<i64>, text: &
                 state.asked(&ctx.community.id, m.chat.platform, &m.chat.id);
             }
             let mut body = question_head(ctx, &question);
-            body.append(ctx.text("bounty-asked-how", &Args::new().str("id", question.number.to_string())));
+            let until = question.expires_at.with_timezone(&ctx.community.tz).format("%m-%d %H:%M").to_string();
+            let args = Args::new().str("id", question.number.to_string()).str("until", until);
+            body.append(ctx.text("bounty-asked-how", &args));
             Ok(vec![Outgoing::reply(m, body)])
         }
         Asked::Duplicate(n) => Ok(vec![ctx.reply("bounty-ask-duplicate", &Args::new().str("id", n.to_string()))]),
