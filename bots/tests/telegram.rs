@@ -705,3 +705,71 @@ async fn the_webhook_handles_a_redelivered_update_once() {
     assert_eq!(h.fake.calls("sendmessage").len(), 1, "handled once");
     h.stop().await;
 }
+
+/// The README's path for a moderator, end to end against a local Bot API:
+/// the Telegram section's minimal `jixia.toml` (with the group's id and the
+/// moderator's own, and this fake as `api_url`), the sample FAQ imported as
+/// the FAQ paragraph shows, `jixia run`; then `/whereami` in the group names
+/// the chat as the config lists it, and a member's question is redirected
+/// to the sample entry that answers it.
+#[tokio::test]
+async fn the_readme_setup_gives_a_working_group_with_the_sample_faq() {
+    use std::process::Stdio;
+    let fake = FakeBotApi::start(TOKEN).await;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_else(|e| panic!("{e}"));
+    let section = readme.split("## Telegram").nth(1).unwrap_or_else(|| panic!("a Telegram section"));
+    let block = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap_or_else(|| panic!("a ```toml block"));
+    // The moderator's own id, as /whereami would tell them; and this fake.
+    let config_text = block
+        .replace("telegram:123456789", &format!("telegram:{ALICE}"))
+        .replace("[telegram]\n", &format!("[telegram]\napi_url = \"{}\"\n", fake.url));
+    assert!(config_text.contains(&format!("telegram:{GROUP}")), "the README's group id: {config_text}");
+    let dir = std::env::temp_dir().join(format!("jixia-tg-readme-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("jixia.toml"), &config_text).unwrap_or_else(|e| panic!("{e}"));
+    let jixia = |args: &[&str]| {
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_jixia"));
+        cmd.args(args).current_dir(&dir);
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("JIXIA") {
+                cmd.env_remove(&name);
+            }
+        }
+        cmd.env_remove("RUST_LOG").env("JIXIA__TELEGRAM__TOKEN", TOKEN);
+        cmd
+    };
+    let sample = root.join("config/faq/postgres.sample.jsonl");
+    let imported =
+        jixia(&["faq", "import", &sample.display().to_string()]).output().await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let mut run = jixia(&["run", "--config", "jixia.toml"]);
+    run.stdout(Stdio::null()).stderr(Stdio::piped()).kill_on_drop(true);
+    let child = run.spawn().unwrap_or_else(|e| panic!("{e}"));
+
+    fake.push_update(said_in_group(70, user(ALICE, "Alice"), "/whereami"));
+    let sent = fake.wait_until("sendmessage", Duration::from_secs(30), |calls| !calls.is_empty()).await;
+    assert!(sent[0].text().contains(&format!("telegram:{GROUP}")), "{}", sent[0].text());
+    assert!(sent[0].text().contains(&format!("telegram:{ALICE}")), "{}", sent[0].text());
+    fake.push_update(said_in_group(71, user(BOB, "Bob"), "一行，一个表，一个库的最大尺寸是多少？"));
+    let sent = fake.wait_until("sendmessage", Duration::from_secs(30), |calls| calls.len() >= 2).await;
+    assert!(sent[1].text().contains("pg-zh-4.4"), "redirected to the sample entry: {}", sent[1].text());
+    assert_eq!(sent[1].reply_to(), Some(71));
+
+    let pid = child.id().unwrap_or_else(|| panic!("no pid"));
+    let stopped = std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
+    assert!(stopped.is_ok_and(|s| s.success()));
+    let out = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output())
+        .await
+        .unwrap_or_else(|_| panic!("jixia run did not stop"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("TEST-token-sekrit"), "{stderr}");
+}
