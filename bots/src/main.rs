@@ -18,6 +18,7 @@ use jixia_bots::logging;
 mod event_cli;
 mod faq_cli;
 mod jobs_cli;
+mod quiz_check;
 mod quiz_cli;
 
 const EXAMPLES: &str = "\
@@ -32,6 +33,7 @@ Examples:
   jixia faq eval --faq faq.jsonl --queries q.jsonl
   jixia quiz import computers.yaml           import a bank (ours: .toml; Red-DiscordBot lists: .yaml)
   jixia quiz list                            topics, questions per difficulty and language
+  jixia quiz check computers.yaml            play every question in a scratch engine: all answerable?
   jixia jobs failed --limit 50               jobs that gave up, with their last error
   jixia jobs retry 42                        put failed job 42 back in the queue
   jixia jobs counts                          jobs per state and kind

@@ -123,3 +123,32 @@ fn a_broken_bank_in_the_folder_stops_the_start() -> TestResult {
     assert!(err.contains("broken.toml:42: difficulty 9"), "{err}");
     Ok(())
 }
+
+#[test]
+fn check_plays_every_question_and_names_the_ones_nobody_can_answer() -> TestResult {
+    let sb = Sandbox::new("check")?;
+    let ours = sb.write("pg.toml", &fixture("pg.toml")?)?;
+    let red = sb.write("pg_basics.yaml", &fixture("pg_basics.yaml")?)?;
+    let (code, out, err) = sb.jixia(&["quiz", "check", &ours, &red], "")?;
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("answered through the engine: 24 of 24"), "{out}");
+    assert!(out.contains("every question can be answered with its own answers"), "{out}");
+    assert!(!sb.dir.join("jixia.db").exists(), "the check never writes the operator's database");
+
+    // A list a member could not finish: one answer starts with `/` (a chat
+    // message would be a command, so the check answers with /quiz answer),
+    // and one holds a control character no chat message can carry.
+    let odd = sb.write(
+        "odd.yaml",
+        "Where does PostgreSQL keep its config on Debian?:\n- /etc/postgresql\n\
+         Which key rings the terminal bell?:\n- \"ctrl-g\\a\"\n\
+         Which port does PostgreSQL listen on?:\n- 5432\n"
+            .as_bytes(),
+    )?;
+    let (code, out, err) = sb.jixia(&["quiz", "check", &odd], "")?;
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("answered through the engine: 2 of 3 (1 only with /quiz answer)"), "{out}");
+    assert!(out.contains("NOT ANSWERABLE") && out.contains("(line 3)"), "{out}");
+    assert!(!out.contains("every question can be answered"), "{out}");
+    Ok(())
+}
