@@ -41,8 +41,28 @@ fn runs_of(prefix: &str) -> HashMap<String, usize> {
 /// chat named in its payload.
 const PROBE: JobKind = JobKind { name: "probe", max_attempts: 20, catch_up: |_| Duration::hours(6), run: probe };
 
-fn probe<'a>(_engine: &'a Engine, job: &'a Job) -> jixia::BoxFuture<'a, JobResult> {
+/// Probe runs started per engine instance (the crash test waits for one
+/// before it kills the instance, so the kill lands while it holds jobs).
+static STARTED: Mutex<Option<HashMap<String, usize>>> = Mutex::new(None);
+
+fn started_by(instance: &str) -> usize {
+    STARTED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .flatten()
+        .find(|(k, _)| *k == instance)
+        .map_or(0, |(_, n)| *n)
+}
+
+fn probe<'a>(engine: &'a Engine, job: &'a Job) -> jixia::BoxFuture<'a, JobResult> {
     Box::pin(async move {
+        *STARTED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get_or_insert_default()
+            .entry(engine.instance().to_owned())
+            .or_insert(0) += 1;
         RUNS.lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get_or_insert_default()
@@ -327,6 +347,7 @@ async fn two_instances_with_crashes_run_everything_exactly_once(db: TestDb) {
     // lease A left to expire.
     for step in 0..STEPS + LEASE_SECS / 60 + 2 {
         clock.advance(Duration::minutes(1));
+        let started_before = started_by(a.instance());
         let ta = {
             let a = a.clone();
             tokio::spawn(async move { jixia::scheduler::tick(&a, a.instance()).await })
@@ -336,7 +357,16 @@ async fn two_instances_with_crashes_run_everything_exactly_once(db: TestDb) {
             tokio::spawn(async move { jixia::scheduler::tick(&b, b.instance()).await })
         };
         if step < STEPS && rand(4) == 0 {
-            tokio::time::sleep(std::time::Duration::from_millis(rand(30))).await;
+            // Killed once it has started a job of this tick (whatever the
+            // machine's load), a random moment later.
+            let waited = std::time::Instant::now();
+            while started_by(a.instance()) == started_before
+                && !ta.is_finished()
+                && waited.elapsed() < std::time::Duration::from_secs(5)
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(rand(3))).await;
             ta.abort();
             let _ = ta.await;
             crashes += 1;
