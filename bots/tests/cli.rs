@@ -8,6 +8,9 @@
 //! and `RUST_LOG` removed from the child's environment.
 //! PostgreSQL cases run when `JIXIA_TEST_PG_URL` names a server.
 
+#[path = "support/operator.rs"]
+mod operator;
+
 use std::error::Error;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -122,14 +125,8 @@ impl Run {
 /// `jixia ARGS` in `cwd`, all three streams piped, with none of the host's
 /// configuration: JIXIA__* overrides, JIXIA_CONFIG, log filters.
 fn jixia_command(cwd: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixia"));
-    cmd.args(args).current_dir(cwd).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("JIXIA") {
-            cmd.env_remove(&name);
-        }
-    }
-    cmd.env_remove("RUST_LOG").env_remove("RUST_BACKTRACE");
+    let mut cmd = operator::jixia(cwd, args);
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     cmd
 }
 

@@ -6,6 +6,9 @@
 //! heartbeat ACKs, then whatever events a test pushes; it records every REST
 //! call and can answer the next few with 429.
 
+#[path = "support/operator.rs"]
+mod operator;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -451,8 +454,7 @@ async fn fake_only()
 async fn jixia_run_answers_a_scripted_conversation_and_stops_on_sigterm() -> TestResult {
     let (fake, api_url, events, ready) = fake_only().await?;
     let db = ScratchFile::new()?;
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_jixia"))
-        .args(["run", "--db", db.url().expose()])
+    let child = tokio::process::Command::from(operator::jixia(db.dir(), &["run", "--db", db.url().expose()]))
         .env("JIXIA__DISCORD__ENABLED", "true")
         .env("JIXIA__DISCORD__TOKEN", TOKEN)
         .env("JIXIA__DISCORD__API_URL", &api_url)

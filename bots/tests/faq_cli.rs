@@ -2,6 +2,9 @@
 //! redirect in the console: each test in a sandbox directory of its own,
 //! with `JIXIA*` and `RUST_LOG` removed from the child's environment.
 
+#[path = "support/operator.rs"]
+mod operator;
+
 use std::error::Error;
 use std::io::Write;
 use std::path::PathBuf;
@@ -35,13 +38,8 @@ impl Sandbox {
 
     /// `jixia ARGS` here, without the host's JIXIA* and RUST_LOG.
     fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixia"));
-        cmd.args(args).current_dir(&self.dir).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        for (k, _) in std::env::vars() {
-            if k.starts_with("JIXIA") || k == "RUST_LOG" {
-                cmd.env_remove(k);
-            }
-        }
+        let mut cmd = operator::jixia(&self.dir, args);
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         cmd
     }
 

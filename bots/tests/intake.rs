@@ -14,6 +14,8 @@
 
 #![cfg(unix)]
 
+#[path = "support/operator.rs"]
+mod operator;
 #[expect(dead_code, reason = "the crash test uses part of the fake")]
 mod support;
 
@@ -126,14 +128,8 @@ impl Site {
     }
 
     fn jixia(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixia"));
-        cmd.args(args).current_dir(&self.dir);
-        for (name, _) in std::env::vars_os() {
-            if name.to_string_lossy().starts_with("JIXIA") {
-                cmd.env_remove(&name);
-            }
-        }
-        cmd.env_remove("RUST_LOG").env("JIXIA__TELEGRAM__TOKEN", TOKEN);
+        let mut cmd = Command::from(operator::jixia(&self.dir, args));
+        cmd.env("JIXIA__TELEGRAM__TOKEN", TOKEN);
         cmd
     }
 

@@ -4,10 +4,13 @@
 //! directory of its own, with `JIXIA*` and `RUST_LOG` removed from the
 //! child's environment.
 
+#[path = "support/operator.rs"]
+mod operator;
+
 use std::error::Error;
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 type TestResult = Result<(), Box<dyn Error>>;
 
@@ -36,13 +39,8 @@ impl Sandbox {
 
     /// Runs `jixia ARGS` here with `stdin`; (exit code, stdout, stderr).
     fn jixia(&self, args: &[&str], stdin: &str) -> Result<(Option<i32>, String, String), Box<dyn Error>> {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixia"));
-        cmd.args(args).current_dir(&self.dir).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        for (k, _) in std::env::vars() {
-            if k.starts_with("JIXIA") || k == "RUST_LOG" {
-                cmd.env_remove(k);
-            }
-        }
+        let mut cmd = operator::jixia(&self.dir, args);
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn()?;
         if let Some(mut input) = child.stdin.take() {
             input.write_all(stdin.as_bytes())?;

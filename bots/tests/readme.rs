@@ -1,8 +1,11 @@
 //! The README's console transcript is real: run the command it shows and
 //! compare the output line by line.
 
+#[path = "support/operator.rs"]
+mod operator;
+
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 #[test]
 fn readme_console_example_is_what_the_console_prints() {
@@ -26,11 +29,7 @@ fn readme_console_example_is_what_the_console_prints() {
 
     let dir = std::env::temp_dir().join(format!("jixia-readme-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jixia"))
-        .args(["console", "--db"])
-        .arg(dir.join("demo.db"))
-        .args(["--as", as_name])
-        .env_remove("RUST_LOG")
+    let mut child = operator::jixia(&dir, &["console", "--db", "demo.db", "--as", as_name])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -49,13 +48,7 @@ fn readme_console_example_is_what_the_console_prints() {
 
 /// Runs `jixia ARGS` in `dir` with none of the host's JIXIA_* settings.
 fn jixia(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)], stdin: &str) -> std::process::Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jixia"));
-    cmd.args(args).current_dir(dir).env_remove("RUST_LOG").env_remove("JIXIA_CONFIG");
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("JIXIA__") {
-            cmd.env_remove(name);
-        }
-    }
+    let mut cmd = operator::jixia(dir, args);
     cmd.envs(env.iter().copied()).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().unwrap_or_else(|e| panic!("{e}"));
     if let Some(mut input) = child.stdin.take() {

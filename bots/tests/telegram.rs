@@ -3,6 +3,9 @@
 //! in a group, pressing buttons, and Telegram pushing back (429, 403), in
 //! long-polling and webhook mode; and `jixia run` as an operator starts it.
 
+#[path = "support/operator.rs"]
+mod operator;
+
 mod support;
 
 use std::sync::Arc;
@@ -514,6 +517,14 @@ async fn the_webhook_takes_updates_only_with_the_secret() {
     h.stop().await;
 }
 
+/// `jixia` as an operator would run it in `dir`: none of this process's
+/// `JIXIA*` settings or `RUST_LOG`, the bot token from the environment.
+fn jixia_in(dir: &std::path::Path) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::from(operator::jixia(dir, &[]));
+    cmd.env("JIXIA__TELEGRAM__TOKEN", TOKEN);
+    cmd
+}
+
 /// `jixia run` with `[telegram]` enabled and `api_url` at the fake: a short
 /// conversation, then Ctrl-C (SIGINT) ends it cleanly, the token never
 /// printed.
@@ -533,14 +544,8 @@ async fn jixia_run_answers_a_conversation_and_stops_on_ctrl_c() {
         ),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_jixia"));
-    cmd.arg("run").arg("--config").arg(&config).arg("--db").arg(dir.join("jixia.db")).current_dir(&dir);
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("JIXIA") {
-            cmd.env_remove(&name);
-        }
-    }
-    cmd.env_remove("RUST_LOG").env("JIXIA__TELEGRAM__TOKEN", TOKEN);
+    let mut cmd = jixia_in(&dir);
+    cmd.arg("run").arg("--config").arg(&config).arg("--db").arg(dir.join("jixia.db"));
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
     let child = cmd.spawn().unwrap_or_else(|e| panic!("{e}"));
 
@@ -589,15 +594,10 @@ async fn sigterm_stops_jixia_run_when_its_log_reader_is_gone() {
         fake.url
     );
     std::fs::write(&config, text).unwrap_or_else(|e| panic!("{e}"));
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_jixia"));
-    cmd.arg("run").arg("--config").arg(&config).arg("--db").arg(dir.join("jixia.db")).current_dir(&dir);
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("JIXIA") {
-            cmd.env_remove(&name);
-        }
-    }
+    let mut cmd = jixia_in(&dir);
+    cmd.arg("run").arg("--config").arg(&config).arg("--db").arg(dir.join("jixia.db"));
     // Debug logs, so it writes to the closed pipe all the time.
-    cmd.env("RUST_LOG", "debug").env("JIXIA__TELEGRAM__TOKEN", TOKEN);
+    cmd.env("RUST_LOG", "debug");
     cmd.stdout(Stdio::null()).stderr(Stdio::piped()).kill_on_drop(true);
     let mut child = cmd.spawn().unwrap_or_else(|e| panic!("{e}"));
     drop(child.stderr.take());
@@ -734,14 +734,8 @@ async fn the_readme_setup_gives_a_working_group_with_the_sample_faq() {
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(dir.join("jixia.toml"), &config_text).unwrap_or_else(|e| panic!("{e}"));
     let jixia = |args: &[&str]| {
-        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_jixia"));
-        cmd.args(args).current_dir(&dir);
-        for (name, _) in std::env::vars_os() {
-            if name.to_string_lossy().starts_with("JIXIA") {
-                cmd.env_remove(&name);
-            }
-        }
-        cmd.env_remove("RUST_LOG").env("JIXIA__TELEGRAM__TOKEN", TOKEN);
+        let mut cmd = jixia_in(&dir);
+        cmd.args(args);
         cmd
     };
     let sample = root.join("config/faq/postgres.sample.jsonl");
