@@ -351,6 +351,11 @@ pub struct Outgoing {
     /// hears only how to start the bot, never both.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub then: Option<Box<Outgoing>>,
+    /// The same on every attempt to send this message (the outbox sets its
+    /// row's): a platform that recognises a repeated send (Discord's
+    /// `nonce`) posts it once however often a crash makes us send it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 impl Outgoing {
@@ -363,6 +368,7 @@ impl Outgoing {
             buttons: Vec::new(),
             attachments: Vec::new(),
             then: None,
+            key: None,
         }
     }
 
@@ -375,6 +381,7 @@ impl Outgoing {
             buttons: Vec::new(),
             attachments: Vec::new(),
             then: None,
+            key: None,
         }
     }
 
@@ -387,6 +394,7 @@ impl Outgoing {
             buttons: Vec::new(),
             attachments: Vec::new(),
             then: None,
+            key: None,
         }
     }
 

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 use common::{TestDb, t0};
-use jixia::clock::ManualClock;
+use jixia::clock::{Clock, ManualClock};
 use jixia::config::Config;
 use jixia::rich::RichText;
 use jixia::scheduler::outbox::{self, Receipt};
@@ -174,6 +174,81 @@ async fn a_message_held_by_a_dead_sender_is_sent_again_after_its_lease(db: TestD
     assert_eq!(counts, [("telegram".into(), "sent".into(), 2)]);
 }
 
+/// A sender that is still sending keeps its messages however long it takes
+/// (the pump renews their leases), and when its instance dies they go out
+/// again one lease later: a minute, not ten.
+async fn a_live_sender_keeps_its_messages_and_a_dead_ones_go_out_within_a_minute(db: TestDb) {
+    let clock = ManualClock::frozen(t0());
+    let (a, b) = (Arc::new(engine(db.store.clone(), &clock)), engine(db.store.clone(), &clock));
+    db.store.jobs().enqueue(&probe_job("renew-1", 4, "-100", t0()), t0()).await.unwrap_or_else(|e| panic!("{e}"));
+    jixia::scheduler::run_jobs(&a, a.instance(), t0()).await;
+    // A's sender takes both messages and is slow: it keeps their receipts.
+    let held: Arc<Mutex<Vec<(Outgoing, Receipt)>>> = Arc::default();
+    let (_stop, stop_rx) = tokio::sync::watch::channel(false);
+    let hand = {
+        let held = held.clone();
+        move |m: Outgoing, r: Receipt| held.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((m, r))
+    };
+    let pump = tokio::spawn(a.clone().pump_outbox(Platform::Telegram, hand, stop_rx));
+    wait_for(|| async { (held.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len() == 2).then_some(()) })
+        .await;
+    // The test's database is fresh: its rows are the first few ids.
+    let mut ids = Vec::new();
+    for id in 1..=10 {
+        let m = db.store.jobs().outbox_message(id).await.unwrap_or_else(|e| panic!("{e}"));
+        if m.is_some_and(|m| m.state == OutboxState::Sending) {
+            ids.push(id);
+        }
+    }
+    assert_eq!(ids.len(), 2, "both rows are being sent");
+    // Two minutes, twice the lease, a renewal's step at a time: never free
+    // for B.
+    for _ in 0..120 / outbox::RENEW_SECS {
+        clock.advance(Duration::seconds(outbox::RENEW_SECS));
+        let now = clock.now();
+        wait_for(|| async {
+            let leases = leases_of(&db, &ids).await;
+            leases.iter().all(|l| *l >= now + Duration::seconds(outbox::LEASE_SECS - 1)).then_some(())
+        })
+        .await;
+        assert!(claim(&b, 10).await.is_empty(), "B took a message A is still sending");
+    }
+    // A dies holding them: B sends them one lease later.
+    pump.abort();
+    let _ = pump.await;
+    clock.advance(Duration::seconds(outbox::LEASE_SECS - 5));
+    assert!(claim(&b, 10).await.is_empty(), "not before the lease ends");
+    clock.advance(Duration::seconds(6));
+    assert_eq!(claim(&b, 10).await.len(), 2);
+    const { assert!(outbox::LEASE_SECS <= 60, "a dead instance's messages wait a minute at most") };
+}
+
+/// The lease ends of these outbox rows.
+async fn leases_of(db: &TestDb, ids: &[i64]) -> Vec<DateTime<Utc>> {
+    let mut out = Vec::new();
+    for id in ids {
+        let m = db.store.jobs().outbox_message(*id).await.unwrap_or_else(|e| panic!("{e}"));
+        out.push(m.and_then(|m| m.lease_until).unwrap_or_else(|| panic!("outbox {id} is not held")));
+    }
+    out
+}
+
+/// Polls `f` until it gives something, for at most 20 s.
+async fn wait_for<T, F, Fut>(mut f: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(t) = f().await {
+            return t;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(20), "waited 20 s in vain");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 async fn first_messages_of_every_job_go_before_second_ones(db: TestDb) {
     let clock = ManualClock::frozen(t0());
     let e = engine(db.store.clone(), &clock);
@@ -294,6 +369,7 @@ both_backends!(
     a_job_reruns_after_a_crash_but_its_messages_are_stored_once,
     a_failed_delivery_is_retried_with_backoff_then_kept_as_failed,
     a_message_held_by_a_dead_sender_is_sent_again_after_its_lease,
+    a_live_sender_keeps_its_messages_and_a_dead_ones_go_out_within_a_minute,
     first_messages_of_every_job_go_before_second_ones,
     the_pump_marks_what_the_sender_delivered,
 );

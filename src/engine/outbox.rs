@@ -10,7 +10,7 @@ use tokio::task::JoinSet;
 
 use super::Engine;
 use crate::message::{Outgoing, Platform};
-use crate::scheduler::outbox::{Delivery, LEASE_SECS, POLL, Receipt, Undelivered, WINDOW, retry_delay};
+use crate::scheduler::outbox::{Delivery, LEASE_SECS, POLL, RENEW_SECS, Receipt, Undelivered, WINDOW, retry_delay};
 use crate::store::StoreError;
 use crate::store::jobs::OutboxState;
 
@@ -61,18 +61,34 @@ impl Engine {
         Ok(())
     }
 
+    /// Extends the leases of the outbox messages this instance is sending.
+    pub async fn outbox_renew(&self) -> Result<u64, StoreError> {
+        self.store.jobs().outbox_renew(&self.instance, self.now() + Duration::seconds(LEASE_SECS)).await
+    }
+
     /// Runs until `stop` turns true: keeps up to [`WINDOW`] outbox messages
     /// of `platform` in `hand` (the adapter's sender) and settles each by
-    /// its receipt. Messages still in hand at stop keep their lease and are
+    /// its receipt, renewing their leases every [`RENEW_SECS`] while they
+    /// are in hand. Messages still in hand at stop keep their lease and are
     /// sent again after it (at most those few are sent twice).
     pub async fn pump_outbox<F>(self: Arc<Self>, platform: Platform, mut hand: F, mut stop: watch::Receiver<bool>)
     where
         F: FnMut(Outgoing, Receipt) + Send,
     {
         let mut in_hand: JoinSet<(Delivery, Result<(), Undelivered>)> = JoinSet::new();
+        let mut renewed_at = self.now();
         loop {
             if *stop.borrow() {
                 break;
+            }
+            if in_hand.is_empty() {
+                renewed_at = self.now();
+            } else if self.now() - renewed_at >= Duration::seconds(RENEW_SECS) {
+                renewed_at = self.now();
+                if let Err(e) = self.outbox_renew().await {
+                    self.store.note_failure(&e);
+                    tracing::error!(%platform, error = %e, "could not renew the leases of outbox messages in hand");
+                }
             }
             // Claim in batches (half a window at least), not one row per
             // settled message.
@@ -92,7 +108,9 @@ impl Engine {
             let got = claimed.len();
             for delivery in claimed {
                 let (receipt, rx) = Receipt::new();
-                hand(delivery.message.clone(), receipt);
+                let mut message = delivery.message.clone();
+                message.key = Some(format!("o{}", delivery.id));
+                hand(message, receipt);
                 in_hand.spawn(async move {
                     let outcome = rx.await.unwrap_or_else(|_| Err(Undelivered::transient("the sender stopped")));
                     (delivery, outcome)

@@ -8,7 +8,10 @@
 //!
 //! Nothing is lost: a row is only marked sent after the platform accepted
 //! every part of it. At worst a crash between sending and marking sends the
-//! rows the instance held once more, after their lease ends.
+//! rows the instance held once more, after their lease ends. The lease is
+//! short ([`LEASE_SECS`]) and renewed while the instance holds the row, so
+//! a live instance never loses a row it is still sending, and a dead one's
+//! rows go out again within a minute.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -19,13 +22,17 @@ use crate::message::Outgoing;
 
 /// Attempts at one outbox message before it is kept as failed.
 pub const MAX_ATTEMPTS: i64 = 5;
-/// How long a claimed message is ours before another instance may send it.
-pub const LEASE_SECS: i64 = 600;
+/// How long a claimed message is ours before another instance may send it,
+/// unless renewed: a bound on one send (the sender's queue is a few seconds
+/// long, [`WINDOW`]), and the longest a dead instance's rows wait.
+pub const LEASE_SECS: i64 = 60;
+/// How often the pump renews the leases of the rows it holds (a third of
+/// the lease, so two renewals may fail before one runs out).
+pub const RENEW_SECS: i64 = 20;
 /// First retry delay after a failed delivery; doubles per attempt.
 pub const RETRY_BASE_SECS: i64 = 30;
 /// Messages handed to an adapter's sender and not yet settled, at most: the
-/// sender's own queue stays short (a few seconds at Telegram's pace), so
-/// leases never run out while a message waits in memory.
+/// sender's own queue stays short (a few seconds at Telegram's pace).
 pub const WINDOW: usize = 64;
 /// How often an idle pump looks for new messages (it is also woken when a
 /// job of this instance stores some).

@@ -168,6 +168,8 @@ pub struct OutboxMessage {
     pub last_error: Option<String>,
     /// When it may be sent (pending), or when it was given up (failed).
     pub due: DateTime<Utc>,
+    /// While it is being sent: until when the sending instance holds it.
+    pub lease_until: Option<DateTime<Utc>>,
 }
 
 /// The platform a message goes out on and the destination it goes to, as
@@ -281,6 +283,10 @@ pub trait JobStore: Send + Sync {
         lease_until: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<OutboxMessage>, StoreError>;
+
+    /// Extends to `lease_until` the lease of every message `owner` is
+    /// sending; how many.
+    async fn outbox_renew(&self, owner: &str, lease_until: DateTime<Utc>) -> Result<u64, StoreError>;
 
     /// Marks a claimed message sent; `false` if `owner` no longer holds it.
     async fn outbox_sent(&self, id: i64, owner: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;

@@ -63,9 +63,10 @@ struct OutboxRow {
     max_attempts: i64,
     last_error: Option<String>,
     due_ms: i64,
+    lease_until_ms: Option<i64>,
 }
 
-const OUTBOX_COLUMNS: &str = "id, key, message, state, attempts, max_attempts, last_error, due_ms";
+const OUTBOX_COLUMNS: &str = "id, key, message, state, attempts, max_attempts, last_error, due_ms, lease_until_ms";
 
 fn outbox_message(r: OutboxRow) -> Result<OutboxMessage, StoreError> {
     Ok(OutboxMessage {
@@ -79,6 +80,7 @@ fn outbox_message(r: OutboxRow) -> Result<OutboxMessage, StoreError> {
         max_attempts: r.max_attempts,
         last_error: r.last_error,
         due: from_ms(r.due_ms),
+        lease_until: r.lease_until_ms.map(from_ms),
     })
 }
 
@@ -463,6 +465,16 @@ impl JobStore for db::Pools {
         }
         tx.commit().await?;
         Ok(out)
+    }
+
+    async fn outbox_renew(&self, owner: &str, lease_until: DateTime<Utc>) -> Result<u64, StoreError> {
+        let renewed =
+            sqlx::query("UPDATE jobs_outbox SET lease_until_ms = $1 WHERE lease_owner = $2 AND state = 'sending'")
+                .bind(ms(lease_until))
+                .bind(owner)
+                .execute(&self.write)
+                .await?;
+        Ok(renewed.rows_affected())
     }
 
     async fn outbox_sent(&self, id: i64, owner: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {

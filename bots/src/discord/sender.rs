@@ -124,6 +124,12 @@ pub fn payloads(out: &Outgoing, ids: &CustomIds, now: Instant) -> Vec<Value> {
         .enumerate()
         .map(|(i, mut p)| {
             p["allowed_mentions"] = json!({ "parse": [], "replied_user": false });
+            // Discord posts a message once per nonce (for a few minutes):
+            // sending a part again after a crash does not double it.
+            if let Some(key) = &out.key {
+                p["nonce"] = json!(format!("{key}.{i}"));
+                p["enforce_nonce"] = json!(true);
+            }
             if i == 0
                 && let Some(reply) = out.reply_to.as_deref().filter(|r| r.parse::<u64>().is_ok())
             {
@@ -409,6 +415,25 @@ mod tests {
         o.reply_to = Some("i3001".into());
         let p = payloads(&o, &CustomIds::new(std::time::Duration::from_secs(60)), Instant::now());
         assert!(p[0].get("message_reference").is_none());
+    }
+
+    #[test]
+    fn every_part_of_a_keyed_message_has_its_own_nonce_on_every_attempt() {
+        let lines: Vec<String> = (0..200).map(|i| format!("第 {i} 条 FAQ：如何配置 pg_hba.conf")).collect();
+        let mut o = out(&lines.join("\n"));
+        let ids = CustomIds::new(std::time::Duration::from_secs(60));
+        assert!(payloads(&o, &ids, Instant::now()).iter().all(|p| p.get("nonce").is_none()), "no key, no nonce");
+        o.key = Some("o42".into());
+        let first = payloads(&o, &ids, Instant::now());
+        let nonces: Vec<&str> = first.iter().map(|p| p["nonce"].as_str().unwrap_or_default()).collect();
+        assert!(first.len() > 1 && first.iter().all(|p| p["enforce_nonce"] == json!(true)));
+        assert_eq!(nonces[..2], ["o42.0", "o42.1"]);
+        assert!(nonces.iter().all(|n| n.len() <= 25), "Discord's limit: {nonces:?}");
+        let again = payloads(&o, &ids, Instant::now());
+        assert_eq!(
+            first.iter().map(|p| &p["nonce"]).collect::<Vec<_>>(),
+            again.iter().map(|p| &p["nonce"]).collect::<Vec<_>>()
+        );
     }
 
     #[test]
