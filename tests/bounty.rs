@@ -162,6 +162,7 @@ both_backends!(
     escrowed_points_are_not_spendable_in_the_shop,
     replies_in_chats_without_questions_are_left_alone,
     a_thumbs_up_on_an_answer_is_a_vote_and_taking_it_back_removes_it,
+    simultaneous_asks_never_open_a_fourth_bounty,
 );
 
 async fn ask_answer_vote_accept(db: TestDb) {
@@ -696,5 +697,50 @@ async fn a_thumbs_up_on_an_answer_is_a_vote_and_taking_it_back_removes_it(db: Te
     chat.clock.advance(Duration::days(8) + Duration::minutes(1));
     deliver(&chat).await;
     assert_eq!(balance(&chat, &bob()).await, (10, 10));
+    assert_doctor_clean(&chat).await;
+}
+
+/// Each message handled at the same moment by an instance of its own;
+/// what each got back, in order.
+async fn at_once(chat: &TestChat, messages: Vec<Incoming>) -> Vec<Vec<Outgoing>> {
+    let tasks: Vec<_> = messages
+        .into_iter()
+        .map(|m| {
+            let engine = second_engine(chat, now(chat));
+            tokio::spawn(async move { engine.handle(&m).await })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap_or_else(|e| panic!("{e}")));
+    }
+    out
+}
+
+/// Six asks by one member at the same moment, each on its own instance: the
+/// limit of 3 open bounties holds (on PostgreSQL the count and the escrow
+/// are one step, the member's account locked in the ledger's order).
+async fn simultaneous_asks_never_open_a_fourth_bounty(db: TestDb) {
+    let mut chat = TestChat::new(db, &config());
+    grant(&mut chat, &alice(), 500).await;
+    for round in 1..=2 {
+        let asks: Vec<Incoming> =
+            (1..=6).map(|i| msg(&mut chat, &alice(), &format!("/ask 10 第 {round} 轮第 {i} 问"))).collect();
+        let said: Vec<String> = at_once(&chat, asks).await.iter().map(|out| only(out)).collect();
+        let posted = said.iter().filter(|t| t.starts_with("❓")).count();
+        let refused = said.iter().filter(|t| *t == "你已经有 3 个进行中的悬赏，等其中一个结束后再发吧。").count();
+        assert_eq!((posted, refused), (if round == 1 { 3 } else { 0 }, if round == 1 { 3 } else { 6 }), "{said:?}");
+        assert_eq!(balance(&chat, &alice()).await, (470, 500));
+        assert_eq!(open_bounties(&mut chat).await, 30);
+        assert_doctor_clean(&chat).await;
+    }
+    // One closes: exactly one more may open, however many try at once.
+    chat.clock.advance(Duration::days(9));
+    deliver(&chat).await;
+    let asks: Vec<Incoming> = (1..=4).map(|i| msg(&mut chat, &alice(), &format!("/ask 10 之后第 {i} 问"))).collect();
+    let said = at_once(&chat, asks).await;
+    let posted = said.iter().filter(|out| only(out).starts_with("❓")).count();
+    assert_eq!(posted, 3, "the three expired, three open again");
+    assert_eq!(balance(&chat, &alice()).await, (470, 500));
     assert_doctor_clean(&chat).await;
 }
