@@ -163,6 +163,7 @@ both_backends!(
     replies_in_chats_without_questions_are_left_alone,
     a_thumbs_up_on_an_answer_is_a_vote_and_taking_it_back_removes_it,
     simultaneous_asks_never_open_a_fourth_bounty,
+    a_leading_number_is_a_bounty_only_when_it_could_be_one,
 );
 
 async fn ask_answer_vote_accept(db: TestDb) {
@@ -397,10 +398,10 @@ async fn every_bad_input_gets_a_reply_and_moves_no_points(db: TestDb) {
         (alice(), "/ask 5 太少了", "悬赏至少 10 积分。"),
         (alice(), "/ask 0 零", "悬赏积分必须大于 0（10 到 500）。"),
         (alice(), "/ask -5 负数", "悬赏积分必须大于 0（10 到 500）。"),
-        (alice(), "/ask 1.5 小数", "「1.5」不是有效的积分数，请写 10 到 500 之间的整数。"),
+        (alice(), "/ask 1.5积分 小数", "「1.5」不是有效的积分数，请写 10 到 500 之间的整数。"),
         (
             alice(),
-            "/ask 9999999999999999999999 大数",
+            "/ask 9999999999999999999999 积分 大数",
             "「9999999999999999999999」不是有效的积分数，请写 10 到 500 之间的整数。",
         ),
         (alice(), "/ask 600 太多", "悬赏最多 500 积分。"),
@@ -742,5 +743,39 @@ async fn simultaneous_asks_never_open_a_fourth_bounty(db: TestDb) {
     let posted = said.iter().filter(|out| only(out).starts_with("❓")).count();
     assert_eq!(posted, 3, "the three expired, three open again");
     assert_eq!(balance(&chat, &alice()).await, (470, 500));
+    assert_doctor_clean(&chat).await;
+}
+
+/// `/ask 12306 怎么买票` is a question about 12306, not a bounty of 12306
+/// points; `/ask 600 …` is a bounty too large; a unit always means points.
+async fn a_leading_number_is_a_bounty_only_when_it_could_be_one(db: TestDb) {
+    let mut chat = TestChat::new(db, &config());
+    grant(&mut chat, &alice(), 100).await;
+    let (_, train) = asked(&mut chat, "/ask 12306 怎么买票最快？").await;
+    assert_eq!(
+        train,
+        "❓ Q1 · 无悬赏 · 进行中 — alice\n12306 怎么买票最快？\n直接回复这条消息即可回答，或发送 /answer Q1 你的回答。截止 12-08 09:00。"
+    );
+    let (_, version) = asked(&mut chat, "/ask 9.6 升级到 16 要注意什么？").await;
+    assert!(version.starts_with("❓ Q2 · 无悬赏 · 进行中 — alice\n9.6 升级到 16 要注意什么？"), "{version}");
+    assert_eq!(balance(&chat, &alice()).await, (100, 100));
+    let cases = [
+        ("/ask 600 太多了", "悬赏最多 500 积分。"),
+        ("/ask 2000积分 也太多了", "悬赏最多 500 积分。"),
+        ("/ask 12306 积分 当然太多", "悬赏最多 500 积分。"),
+        ("/ask 5 太少了", "悬赏至少 10 积分。"),
+        ("/ask 1,000分 千分位", "悬赏最多 500 积分。"),
+    ];
+    for (said, want) in cases {
+        assert_eq!(asked(&mut chat, said).await.1, want, "{said}");
+    }
+    assert_eq!(balance(&chat, &alice()).await, (100, 100));
+    let (_, points) = asked(&mut chat, "/ask 20积分 怎么查锁等待？").await;
+    assert!(points.starts_with("❓ Q3 · 20 积分 · 进行中 — alice\n怎么查锁等待？"), "{points}");
+    let (_, wide) = asked(&mut chat, "/ask ５０ 全角数字也算？").await;
+    assert!(wide.starts_with("❓ Q4 · 50 积分 · 进行中 — alice\n全角数字也算？"), "{wide}");
+    let (_, urgent) = asked(&mut chat, "/加急 30 积分 主库挂了").await;
+    assert_eq!(urgent, "加急悬赏至少 50 积分。");
+    assert_eq!(balance(&chat, &alice()).await, (30, 100));
     assert_doctor_clean(&chat).await;
 }
