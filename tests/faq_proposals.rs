@@ -229,6 +229,14 @@ async fn every_refusal_gets_a_reply_and_stores_nothing(db: TestDb) {
     let q4 = accepted(&mut chat, &carol(), "有人在线收缩过大表吗？", &dave(), "pg_repack 或 pg_squeeze。").await;
     assert_eq!(say(&mut chat, &dave(), &format!("/faq propose {q4}")).await, "Q4 已经在常见问题里了：/faq repack。");
     assert!(say(&mut chat, &mo(), "/faq proposals").await.starts_with("没有等待"));
+    // A question longer than an FAQ question may be (500 characters).
+    let long = format!("{}？", "为什么这个查询这么慢".repeat(60));
+    let q5 = accepted(&mut chat, &alice(), &long, &bob(), "先看执行计划。").await;
+    assert_eq!(
+        say(&mut chat, &bob(), &format!("/faq propose {q5}")).await,
+        "Q5 太长，放不进常见问题（问题最多 500 字，答案最多 4000 字）。可以请版主用 /faq add 写一个精简版。"
+    );
+    assert!(say(&mut chat, &mo(), "/faq proposals").await.starts_with("没有等待"));
     // Alice proposed Q1 and Mo approved it: the news went to Alice alone.
     let out = deliver(&chat).await;
     let news = |who: &Who| dms_to(&out, who).into_iter().filter(|t| t.starts_with("✅ 你提议的")).count();
