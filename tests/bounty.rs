@@ -162,6 +162,8 @@ both_backends!(
     escrowed_points_are_not_spendable_in_the_shop,
     replies_in_chats_without_questions_are_left_alone,
     a_thumbs_up_on_an_answer_is_a_vote_and_taking_it_back_removes_it,
+    simultaneous_asks_never_open_a_fourth_bounty,
+    a_leading_number_is_a_bounty_only_when_it_could_be_one,
 );
 
 async fn ask_answer_vote_accept(db: TestDb) {
@@ -396,10 +398,10 @@ async fn every_bad_input_gets_a_reply_and_moves_no_points(db: TestDb) {
         (alice(), "/ask 5 太少了", "悬赏至少 10 积分。"),
         (alice(), "/ask 0 零", "悬赏积分必须大于 0（10 到 500）。"),
         (alice(), "/ask -5 负数", "悬赏积分必须大于 0（10 到 500）。"),
-        (alice(), "/ask 1.5 小数", "「1.5」不是有效的积分数，请写 10 到 500 之间的整数。"),
+        (alice(), "/ask 1.5积分 小数", "「1.5」不是有效的积分数，请写 10 到 500 之间的整数。"),
         (
             alice(),
-            "/ask 9999999999999999999999 大数",
+            "/ask 9999999999999999999999 积分 大数",
             "「9999999999999999999999」不是有效的积分数，请写 10 到 500 之间的整数。",
         ),
         (alice(), "/ask 600 太多", "悬赏最多 500 积分。"),
@@ -696,5 +698,84 @@ async fn a_thumbs_up_on_an_answer_is_a_vote_and_taking_it_back_removes_it(db: Te
     chat.clock.advance(Duration::days(8) + Duration::minutes(1));
     deliver(&chat).await;
     assert_eq!(balance(&chat, &bob()).await, (10, 10));
+    assert_doctor_clean(&chat).await;
+}
+
+/// Each message handled at the same moment by an instance of its own;
+/// what each got back, in order.
+async fn at_once(chat: &TestChat, messages: Vec<Incoming>) -> Vec<Vec<Outgoing>> {
+    let tasks: Vec<_> = messages
+        .into_iter()
+        .map(|m| {
+            let engine = second_engine(chat, now(chat));
+            tokio::spawn(async move { engine.handle(&m).await })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap_or_else(|e| panic!("{e}")));
+    }
+    out
+}
+
+/// Six asks by one member at the same moment, each on its own instance: the
+/// limit of 3 open bounties holds (on PostgreSQL the count and the escrow
+/// are one step, the member's account locked in the ledger's order).
+async fn simultaneous_asks_never_open_a_fourth_bounty(db: TestDb) {
+    let mut chat = TestChat::new(db, &config());
+    grant(&mut chat, &alice(), 500).await;
+    for round in 1..=2 {
+        let asks: Vec<Incoming> =
+            (1..=6).map(|i| msg(&mut chat, &alice(), &format!("/ask 10 第 {round} 轮第 {i} 问"))).collect();
+        let said: Vec<String> = at_once(&chat, asks).await.iter().map(|out| only(out)).collect();
+        let posted = said.iter().filter(|t| t.starts_with("❓")).count();
+        let refused = said.iter().filter(|t| *t == "你已经有 3 个进行中的悬赏，等其中一个结束后再发吧。").count();
+        assert_eq!((posted, refused), (if round == 1 { 3 } else { 0 }, if round == 1 { 3 } else { 6 }), "{said:?}");
+        assert_eq!(balance(&chat, &alice()).await, (470, 500));
+        assert_eq!(open_bounties(&mut chat).await, 30);
+        assert_doctor_clean(&chat).await;
+    }
+    // One closes: exactly one more may open, however many try at once.
+    chat.clock.advance(Duration::days(9));
+    deliver(&chat).await;
+    let asks: Vec<Incoming> = (1..=4).map(|i| msg(&mut chat, &alice(), &format!("/ask 10 之后第 {i} 问"))).collect();
+    let said = at_once(&chat, asks).await;
+    let posted = said.iter().filter(|out| only(out).starts_with("❓")).count();
+    assert_eq!(posted, 3, "the three expired, three open again");
+    assert_eq!(balance(&chat, &alice()).await, (470, 500));
+    assert_doctor_clean(&chat).await;
+}
+
+/// `/ask 12306 怎么买票` is a question about 12306, not a bounty of 12306
+/// points; `/ask 600 …` is a bounty too large; a unit always means points.
+async fn a_leading_number_is_a_bounty_only_when_it_could_be_one(db: TestDb) {
+    let mut chat = TestChat::new(db, &config());
+    grant(&mut chat, &alice(), 100).await;
+    let (_, train) = asked(&mut chat, "/ask 12306 怎么买票最快？").await;
+    assert_eq!(
+        train,
+        "❓ Q1 · 无悬赏 · 进行中 — alice\n12306 怎么买票最快？\n直接回复这条消息即可回答，或发送 /answer Q1 你的回答。截止 12-08 09:00。"
+    );
+    let (_, version) = asked(&mut chat, "/ask 9.6 升级到 16 要注意什么？").await;
+    assert!(version.starts_with("❓ Q2 · 无悬赏 · 进行中 — alice\n9.6 升级到 16 要注意什么？"), "{version}");
+    assert_eq!(balance(&chat, &alice()).await, (100, 100));
+    let cases = [
+        ("/ask 600 太多了", "悬赏最多 500 积分。"),
+        ("/ask 2000积分 也太多了", "悬赏最多 500 积分。"),
+        ("/ask 12306 积分 当然太多", "悬赏最多 500 积分。"),
+        ("/ask 5 太少了", "悬赏至少 10 积分。"),
+        ("/ask 1,000分 千分位", "悬赏最多 500 积分。"),
+    ];
+    for (said, want) in cases {
+        assert_eq!(asked(&mut chat, said).await.1, want, "{said}");
+    }
+    assert_eq!(balance(&chat, &alice()).await, (100, 100));
+    let (_, points) = asked(&mut chat, "/ask 20积分 怎么查锁等待？").await;
+    assert!(points.starts_with("❓ Q3 · 20 积分 · 进行中 — alice\n怎么查锁等待？"), "{points}");
+    let (_, wide) = asked(&mut chat, "/ask ５０ 全角数字也算？").await;
+    assert!(wide.starts_with("❓ Q4 · 50 积分 · 进行中 — alice\n全角数字也算？"), "{wide}");
+    let (_, urgent) = asked(&mut chat, "/加急 30 积分 主库挂了").await;
+    assert_eq!(urgent, "加急悬赏至少 50 积分。");
+    assert_eq!(balance(&chat, &alice()).await, (30, 100));
     assert_doctor_clean(&chat).await;
 }

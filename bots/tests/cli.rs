@@ -1350,3 +1350,59 @@ fn ctrl_c_clears_the_line_and_ctrl_d_leaves() -> TestResult {
     assert!(status.success(), "{status}");
     Ok(())
 }
+
+/// A bounty left to expire, in the console with several members: Alice asks
+/// with 40 points, Bob answers by replying, Carol and Dave vote with 👍;
+/// nine days later the expiry job has settled it: half to Bob's answer
+/// (two votes), half back to Alice, and the ledger and the escrow are clean.
+#[test]
+fn console_bounty_expiry_pays_the_voted_answer() -> TestResult {
+    let sb = Sandbox::new("bounty-expiry")?;
+    // No activity points in the group: balances move only by the bounty.
+    let config = sb.write("jixia.toml", "[features.points]\nno_points_chats = [\"console:general\"]\n")?;
+    let script = "\
+:time 2026-12-01T09:00:00+08:00
+:as alice
+大家好
+:as mo
+/points grant @alice 100 悬赏测试
+:as alice
+/ask 40 分区表怎么加索引？
+:as bob
+:reply 5 在父表上 CREATE INDEX，会自动建到每个分区；大表先在各分区 CONCURRENTLY 建好再 ATTACH。
+:as carol
+我也想知道
+:react 7 👍
+:as dave
++1
+:react 7 👍
+/question Q1
+:advance 9d
+:as alice
+/points
+:as bob
+/points
+";
+    let run = console(&sb, &["--config", &config, "--moderator", "mo"], script)?;
+    run.assert_lines_in_order(&[
+        "[general] jixia #6: ❓ Q1 · 40 积分 · 进行中 — alice",
+        "[general] bob #7: 在父表上 CREATE INDEX，会自动建到每个分区；大表先在各分区 CONCURRENTLY 建好再 ATTACH。",
+        "[general] jixia #8: ✍️ 回答 Q1-A1 已记录。提问者采纳后积分归你。",
+        "[dm:alice] jixia #9: 你的问题 Q1 现在有 1 个回答，最新的是 bob 的 Q1-A1。发送 /question Q1 查看，满意就 /accept Q1-A1。",
+        "-- carol reacted 👍 on #7",
+        "-- dave reacted 👍 on #7",
+        "  • Q1-A1 · bob · 👍2 — 在父表上 CREATE INDEX，会自动建到每个分区；大表先在各分区 CONCURRENTLY 建好再 ATTACH。",
+        "-- time is now 2026-12-10 09:00:00 +08:00 (Asia/Shanghai)",
+        "[general] jixia #14: ⌛ Q1 到期未采纳：20 积分给了得票最多的回答 Q1-A1（bob），20 积分退还提问者。",
+        "[general] alice #15: /points",
+        "  可用积分：80 · 累计贡献：100",
+        "[general] bob #17: /points",
+        "  可用积分：20 · 累计贡献：20",
+    ]);
+    // Settled once, nothing left in escrow.
+    let db = sb.db();
+    let doctor = sb.jixia(&["doctor", "--db", db.as_str()], "")?;
+    doctor.assert_clean();
+    assert_eq!(doctor.lines()[1], "escrow OK: every community's escrow account equals its open bounties");
+    Ok(())
+}

@@ -7,6 +7,10 @@ cmd-faq-edit = Change an entry's question and answer, written as for /faq add (m
 cmd-faq-alias = Add another wording of an entry's question (moderators)
 cmd-faq-remove = Remove an entry (moderators)
 cmd-faq-gaps = Questions asked again and again that the FAQ does not answer (moderators)
+cmd-faq-propose = Propose a bounty question with an accepted answer for the FAQ (the asker, the answerer or a moderator)
+cmd-faq-proposals = Proposals waiting for review (moderators)
+cmd-faq-approve = Approve a proposal: the question and its accepted answer become an FAQ entry, with the id you give (moderators)
+cmd-faq-reject = Reject a proposal, with a reason if you like (moderators)
 
 faq-redirect =
     The FAQ answers this 👉 **{ $question }**
@@ -57,6 +61,40 @@ faq-gaps = Asked more than once in the last { $days ->
        *[other] { $count } groups
     }); candidates for new entries:
 faq-feedback-noted = Thanks, and sorry it did not help. Noted ({ $id }); a moderator will look at it, and other members may answer.
+
+## From bounty answers to the FAQ
+
+arg-entry = ENTRY
+faq-propose-no-bounty = Bounty Q&A is not on in this community, so there are no answers to propose.
+faq-propose-unknown = No question "{ $id }". Question ids look like Q17; send `/questions` to see them.
+faq-propose-not-accepted = { $id } has no accepted answer yet. Once the asker accepts one, it can be proposed for the FAQ.
+faq-propose-not-yours = Only the asker of { $id }, the member whose answer was accepted, or a moderator can propose it for the FAQ. Ask one of them.
+faq-propose-pending = { $id } was proposed already and is waiting for a moderator.
+faq-propose-in-faq = { $id } is in the FAQ already: `/faq { $entry }`.
+faq-propose-rejected = { $id } was proposed before and the moderators did not take it.
+faq-propose-rejected-why = { $id } was proposed before and the moderators did not take it: { $reason }
+faq-propose-too-long = { $id } is too long for the FAQ (questions up to { $question } characters, answers up to { $answer }). A moderator can add a shorter version with `/faq add`.
+faq-proposed = 📥 Proposed { $id } with its accepted answer { $answer } for the FAQ. A moderator will review it; you will hear the decision by direct message.
+    "{ $question }"
+faq-proposals-none = No FAQ proposals are waiting.
+faq-proposals = **FAQ proposals waiting** ({ $count }):
+faq-proposals-line = { $id } · proposed by { $name } — { $question } ⮕ { $answer_id } ({ $answerer }): { $answer }
+faq-proposals-more = { $count ->
+        [one] One more is not shown; decide these first.
+       *[other] { $count } more are not shown; decide these first.
+    }
+faq-proposals-how = Send `/faq approve ID` to take one (an entry id may follow), or `/faq reject ID REASON` to turn it down.
+faq-proposal-unknown = No proposal "{ $id }". Send `/faq proposals` to see the waiting ones.
+faq-proposal-approved-before = { $id } was approved already: the entry is `/faq { $entry }`.
+faq-proposal-rejected-before = { $id } was rejected already.
+faq-proposal-entry-taken = There is an entry { $entry } already. Choose another id: `/faq approve { $id } new-id`.
+faq-proposal-approved = ✅ { $id } is in the FAQ as `/faq { $entry }`. Members who ask this will be pointed to it:
+    "{ $question }"
+faq-proposal-rejected = Rejected { $id }.
+faq-proposal-rejected-why = Rejected { $id }: { $reason }
+faq-dm-approved = ✅ { $id }, which you proposed, is in the FAQ now (`/faq { $entry }`): the next member who asks it will be pointed there. Thank you!
+faq-dm-rejected = { $id }, which you proposed, was not taken into the FAQ this time.
+faq-dm-rejected-why = { $id }, which you proposed, was not taken into the FAQ this time: { $reason }
 
 # Its section of the digest:
 digest-faq-new = New FAQ entries ({ $count }):

@@ -7,6 +7,10 @@ cmd-faq-edit = 修改条目的问题和答案，格式同 /faq add（版主）
 cmd-faq-alias = 给条目加一种问法（版主）
 cmd-faq-remove = 删除条目（版主）
 cmd-faq-gaps = 反复有人问、常见问题里却没有的问题（版主）
+cmd-faq-propose = 把一个已采纳回答的悬赏问题提议收入常见问题（提问者、回答者或版主）
+cmd-faq-proposals = 等待审核的常见问题提议（版主）
+cmd-faq-approve = 通过提议：问题和已采纳的回答成为常见问题条目，可指定条目 ID（版主）
+cmd-faq-reject = 驳回提议，可写原因（版主）
 
 faq-redirect =
     这个问题常见问题里有答案 👉 **{ $question }**
@@ -39,6 +43,37 @@ faq-removed = 已删除 { $id }。
 faq-gaps-none = 最近 { $days } 天没有反复出现却没有答案的问题。
 faq-gaps = 最近 { $days } 天反复有人问、常见问题里还没有的（{ $count } 组），可以考虑加成条目：
 faq-feedback-noted = 收到，抱歉没帮上忙。已记下（{ $id }），版主会看看；也可以等其他成员回答。
+
+## 从悬赏回答到常见问题
+
+arg-entry = 条目编号
+faq-propose-no-bounty = 这个社区没有开启悬赏问答，没有可以提议的回答。
+faq-propose-unknown = 没有找到问题「{ $id }」。问题编号形如 Q17，发送 `/questions` 查看。
+faq-propose-not-accepted = { $id } 还没有被采纳的回答。提问者采纳一个回答后才能提议收入常见问题。
+faq-propose-not-yours = 只有 { $id } 的提问者、被采纳的回答者或版主可以提议收入常见问题。可以请他们来提。
+faq-propose-pending = { $id } 已经提议过了，正在等版主审核。
+faq-propose-in-faq = { $id } 已经在常见问题里了：`/faq { $entry }`。
+faq-propose-rejected = { $id } 之前提议过，版主没有收入。
+faq-propose-rejected-why = { $id } 之前提议过，版主没有收入，原因：{ $reason }
+faq-propose-too-long = { $id } 太长，放不进常见问题（问题最多 { $question } 字，答案最多 { $answer } 字）。可以请版主用 `/faq add` 写一个精简版。
+faq-proposed = 📥 已提议把 { $id } 和采纳的回答 { $answer } 收入常见问题，等版主审核，结果会私信告诉你。
+    「{ $question }」
+faq-proposals-none = 没有等待审核的常见问题提议。
+faq-proposals = **等待审核的常见问题提议**（共 { $count } 个）：
+faq-proposals-line = { $id } · { $name } 提议 — { $question } ⮕ { $answer_id }（{ $answerer }）：{ $answer }
+faq-proposals-more = 还有 { $count } 个没列出，先处理上面的吧。
+faq-proposals-how = 发送 `/faq approve 编号` 收入（可在后面加条目编号），或 `/faq reject 编号 原因` 驳回。
+faq-proposal-unknown = 没有「{ $id }」的提议。发送 `/faq proposals` 查看等待审核的提议。
+faq-proposal-approved-before = { $id } 已经通过了，条目是 `/faq { $entry }`。
+faq-proposal-rejected-before = { $id } 已经被驳回了。
+faq-proposal-entry-taken = 已经有编号为 { $entry } 的条目了。换一个：`/faq approve { $id } 新编号`。
+faq-proposal-approved = ✅ 已把 { $id } 收入常见问题，条目 `/faq { $entry }`。以后有人这样问会自动指路：
+    「{ $question }」
+faq-proposal-rejected = 已驳回 { $id }。
+faq-proposal-rejected-why = 已驳回 { $id }，原因：{ $reason }
+faq-dm-approved = ✅ 你提议的 { $id } 已收入常见问题（`/faq { $entry }`），以后有人问同样的问题会被指到这里。谢谢！
+faq-dm-rejected = 你提议的 { $id } 这次没有收入常见问题。
+faq-dm-rejected-why = 你提议的 { $id } 这次没有收入常见问题，原因：{ $reason }
 
 # 摘要里的一节：
 digest-faq-new = 新增 FAQ（{ $count } 条）：

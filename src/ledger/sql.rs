@@ -98,6 +98,37 @@ async fn credit_member(
     }
 }
 
+/// Locks accounts of a community until the transaction ends, in the
+/// ledger's order: system accounts (mint, escrow, shop) before member
+/// accounts, each kind by its key, the order [`apply`] and the group commit
+/// take them in. A feature whose check must hold until its transfer is
+/// applied (a limit counted from its own rows) locks the accounts the
+/// transfer will touch first, then checks, then applies: on PostgreSQL a
+/// second transaction waits here and checks after the first committed.
+/// Accounts that do not exist are not created; a merged member's account
+/// is the one they were merged into. (SQLite's writer takes the whole
+/// database at `BEGIN IMMEDIATE`; there is nothing more to lock.)
+pub async fn lock(conn: &mut db::Conn, community: &str, owners: &[Owner]) -> Result<(), StoreError> {
+    let mut keys = Vec::with_capacity(owners.len());
+    for owner in owners {
+        let owner = current_owner(conn, *owner).await?;
+        keys.push((owner.member().is_some(), owner.key()));
+    }
+    keys.sort();
+    keys.dedup();
+    for (_, key) in keys {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT id FROM points_accounts WHERE community_id = $1 AND owner = $2{}",
+            db::FOR_UPDATE
+        )))
+        .bind(community)
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Applies one transfer inside an open transaction. Writes nothing
 /// unless it returns `Applied`.
 ///

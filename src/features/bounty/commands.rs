@@ -151,27 +151,83 @@ fn event_key(ctx: &Ctx<'_>) -> String {
     format!("{}:{}:{}", m.chat.platform, m.chat.id, m.message_id)
 }
 
-/// Whether a word looks like an attempt at an amount (`-5`, `1.5`, `1e3`,
-/// `５０`) rather than the first word of a question.
-fn looks_numeric(word: &str) -> bool {
-    let w = word.trim_start_matches(['-', '+', '−']);
-    w.chars().next().is_some_and(|c| c.is_numeric())
+/// Words that mark a number as points: `50积分`, `50 分`, `50pts`.
+const UNITS: &[&str] = &["积分", "分", "points", "point", "pts", "pt"];
+
+/// The most digits a bare leading number may have and still be read as a
+/// bounty: `/ask 600 …` is a bounty too large, `/ask 12306 怎么买票` a
+/// question about 12306.
+const BARE_DIGITS: usize = 4;
+
+/// Full-width digits and the minus sign as ASCII (`５０` is 50).
+fn ascii_number(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (u32::from(c) - u32::from('０')) as u8),
+            '−' | '－' => '-',
+            '＋' => '+',
+            '．' => '.',
+            c => c,
+        })
+        .collect()
 }
 
-/// Splits `[urgent] [N] TEXT…` into its parts; `urgent` may already be
-/// known from the command.
+/// A word that is a number as one is typed (digits, perhaps a sign, a
+/// decimal point or digit grouping): `-5`, `1.5`, `1,000`, `５０`.
+fn number_like(word: &str) -> bool {
+    let w = ascii_number(word);
+    let w = w.trim_start_matches(['-', '+']);
+    w.starts_with(|c: char| c.is_ascii_digit()) && w.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+}
+
+/// A bare number short enough to be a bounty: at most [`BARE_DIGITS`]
+/// digits, perhaps signed (`-5` is a bounty attempt; `9.6` a version and
+/// `12306` a number the question is about).
+fn bare_amount(word: &str) -> bool {
+    let w = ascii_number(word);
+    let digits = w.strip_prefix(['-', '+']).unwrap_or(&w);
+    (1..=BARE_DIGITS).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `50积分` → `50`: a number written with its unit.
+fn with_unit(word: &str) -> Option<&str> {
+    let lower = word.to_ascii_lowercase();
+    let unit = UNITS.iter().find(|u| lower.ends_with(*u))?;
+    let number = &word[..word.len() - unit.len()];
+    number_like(number).then_some(number)
+}
+
+/// The first word of `text` and the rest after it.
+fn first_word(text: &str) -> (&str, &str) {
+    let end = text.find(char::is_whitespace).unwrap_or(text.len());
+    (&text[..end], text[end..].trim_start())
+}
+
+/// Splits `[urgent] [N] TEXT…` into its parts. The leading number is the
+/// bounty when it carries a unit (`50积分`, `50 分`, `50pts`: always, so
+/// `2000积分` is refused as too large), or when it stands alone and has at
+/// most [`BARE_DIGITS`] digits (`/ask 50 …`; `/ask 600 …` is refused as too
+/// large). Otherwise it is the start of the question: `/ask 12306 怎么买票`
+/// and `/ask 9.6 升级到 16 …` ask without a bounty.
 fn split_ask(rest: &str) -> (bool, Option<&str>, &str) {
     let mut text = rest.trim_start();
     let mut urgent = false;
-    let first = |t: &str| -> usize { t.find(char::is_whitespace).unwrap_or(t.len()) };
-    let head = &text[..first(text)];
+    let (head, after) = first_word(text);
     if head.eq_ignore_ascii_case("urgent") || head == "加急" {
         urgent = true;
-        text = text[head.len()..].trim_start();
+        text = after;
     }
-    let head = &text[..first(text)];
-    if looks_numeric(head) {
-        return (urgent, Some(head), text[head.len()..].trim());
+    let (head, after) = first_word(text);
+    if let Some(n) = with_unit(head) {
+        return (urgent, Some(n), after);
+    }
+    let (next, after_unit) = first_word(after);
+    if number_like(head) && UNITS.iter().any(|u| next.eq_ignore_ascii_case(u)) {
+        return (urgent, Some(head), after_unit);
+    }
+    // An urgent bounty needs a number: whatever looks like one is it.
+    if bare_amount(head) || (urgent && number_like(head)) {
+        return (urgent, Some(head), after);
     }
     (urgent, None, text.trim())
 }
@@ -181,7 +237,8 @@ fn check_amount(ctx: &Ctx<'_>, typed: &str, urgent: bool) -> Result<i64, Command
     let config = &ctx.community.features.bounty;
     let min = config.minimum(urgent);
     let args = || Args::new().str("amount", typed).num("min", min).num("max", config.max_bounty);
-    let n: i64 = typed.parse().map_err(|_| member("bounty-amount-not-a-number", args()))?;
+    let digits = ascii_number(typed).replace(',', "");
+    let n: i64 = digits.parse().map_err(|_| member("bounty-amount-not-a-number", args()))?;
     if n <= 0 {
         return Err(member("bounty-amount-not-positive", args()));
     }
@@ -221,8 +278,21 @@ fn ask<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRes
 
 fn ask_urgent<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
-        let amount = check_amount(ctx, cmd.required_text(&AMOUNT)?, true)?;
-        post_question(ctx, true, Some(amount), cmd.required_text(&QUESTION)?).await
+        let typed = cmd.required_text(&AMOUNT)?;
+        let mut text = cmd.required_text(&QUESTION)?;
+        // `80积分 …` and `80 积分 …` as well as `80 …`.
+        let typed = match with_unit(typed) {
+            Some(n) => n,
+            None => {
+                let (next, rest) = first_word(text);
+                if UNITS.iter().any(|u| next.eq_ignore_ascii_case(u)) {
+                    text = rest;
+                }
+                typed
+            }
+        };
+        let amount = check_amount(ctx, typed, true)?;
+        post_question(ctx, true, Some(amount), text).await
     })
 }
 
@@ -722,8 +792,30 @@ mod tests {
         assert_eq!(split_ask("加急 80 help"), (true, Some("80"), "help"));
         assert_eq!(split_ask("how do I vacuum"), (false, None, "how do I vacuum"));
         assert_eq!(split_ask("-5 x"), (false, Some("-5"), "x"));
-        assert_eq!(split_ask("1.5 x"), (false, Some("1.5"), "x"));
         assert_eq!(split_ask("50"), (false, Some("50"), ""));
         assert_eq!(split_ask("  "), (false, None, ""));
+    }
+
+    #[test]
+    fn a_leading_number_is_a_bounty_only_when_it_could_be_one() {
+        // Bare: up to four digits, a bounty (in range or not).
+        assert_eq!(split_ask("600 太多"), (false, Some("600"), "太多"));
+        assert_eq!(split_ask("９９ 全角"), (false, Some("９９"), "全角"));
+        // Longer numbers and decimals are what the question is about.
+        assert_eq!(split_ask("12306 怎么买票？"), (false, None, "12306 怎么买票？"));
+        assert_eq!(split_ask("9.6 升级到 16 要注意什么"), (false, None, "9.6 升级到 16 要注意什么"));
+        assert_eq!(split_ask("16的新特性"), (false, None, "16的新特性"));
+        // With a unit, always a bounty.
+        assert_eq!(split_ask("50积分 问题"), (false, Some("50"), "问题"));
+        assert_eq!(split_ask("50 积分 问题"), (false, Some("50"), "问题"));
+        assert_eq!(split_ask("30pts question"), (false, Some("30"), "question"));
+        assert_eq!(split_ask("12306积分 问题"), (false, Some("12306"), "问题"));
+        assert_eq!(split_ask("1.5分 小数"), (false, Some("1.5"), "小数"));
+        // Not units: words that merely end like one.
+        assert_eq!(split_ask("十分 着急"), (false, None, "十分 着急"));
+        assert_eq!(split_ask("5分钟 能学会吗"), (false, None, "5分钟 能学会吗"));
+        // Urgent needs a number: anything numeric is its attempt.
+        assert_eq!(split_ask("urgent 12306 x"), (true, Some("12306"), "x"));
+        assert_eq!(ascii_number("５０"), "50");
     }
 }

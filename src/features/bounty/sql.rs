@@ -188,6 +188,13 @@ impl BountyStore for db::Pools {
             return Ok(Asked::Duplicate(QuestionNo(n)));
         }
         if q.bounty > 0 {
+            // The count holds until the escrow is applied: the accounts the
+            // escrow moves between are locked first, in the ledger's order
+            // (escrow, then the member), so a member's simultaneous asks on
+            // PostgreSQL count one after another, never all at once.
+            if let Some(t) = escrow {
+                ledger::lock(&mut tx, &q.community, &[t.to, t.from]).await?;
+            }
             let open: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM bounty_questions
                  WHERE community_id = $1 AND asker_id = $2 AND state = 'open' AND bounty > 0",

@@ -2,12 +2,15 @@
 //! (moderators) `/faq add ID QUESTION⏎ANSWER…` · `/faq edit ID
 //! QUESTION⏎ANSWER…` · `/faq alias ID WORDING…` · `/faq remove ID` ·
 //! `/faq gaps` · a reply `/faq ID` (or `/redirect ID`) to a member's message.
+//! The proposal commands (`/faq propose Q17` and the moderators' queue) are
+//! declared here and run in [`super::proposals`].
 
 use chrono::Duration;
 
 use super::import;
 use super::matcher;
 use super::normalize::{self, fold, tokenize};
+use super::proposals;
 use super::redirect::redirect_text;
 use super::state::FaqState;
 use super::store::{FaqCounter, FaqEntry, Redirect};
@@ -90,10 +93,43 @@ pub const COMMANDS: &[Command] = &[
         args: &[],
         run: Handler(gaps),
     },
+    Command {
+        name: "faq",
+        sub: Some("propose"),
+        aliases: &["提议入库"],
+        permission: Permission::Member,
+        args: &[proposals::QID],
+        run: Handler(proposals::propose),
+    },
+    Command {
+        name: "faq",
+        sub: Some("proposals"),
+        aliases: &["入库提议"],
+        permission: Permission::Moderator,
+        args: &[],
+        run: Handler(proposals::list),
+    },
+    Command {
+        name: "faq",
+        sub: Some("approve"),
+        aliases: &[],
+        permission: Permission::Moderator,
+        args: &[proposals::QID, proposals::ENTRY],
+        run: Handler(proposals::approve),
+    },
+    Command {
+        name: "faq",
+        sub: Some("reject"),
+        aliases: &[],
+        permission: Permission::Moderator,
+        args: &[proposals::QID, proposals::REASON],
+        run: Handler(proposals::reject),
+    },
 ];
 
 /// Words that are subcommands, so they cannot be entry ids.
-const RESERVED_IDS: &[&str] = &["search", "add", "edit", "alias", "remove", "gaps"];
+const RESERVED_IDS: &[&str] =
+    &["search", "add", "edit", "alias", "remove", "gaps", "propose", "proposals", "approve", "reject"];
 
 /// Entries per page of `/faq`.
 const PAGE_SIZE: usize = 10;
@@ -305,7 +341,7 @@ fn parse_form(text: &str) -> Result<Form, CommandError> {
     Ok(Form { question, answer, link, tags })
 }
 
-fn checked_id(id: &str) -> Result<String, CommandError> {
+pub(super) fn checked_id(id: &str) -> Result<String, CommandError> {
     let id = id.trim().to_lowercase();
     if !import::valid_id(&id) || RESERVED_IDS.contains(&id.as_str()) {
         return Err(CommandError::member("faq-bad-id", Args::new().str("id", id)));

@@ -215,6 +215,25 @@ pub fn parse(bytes: &[u8], format: FaqFormat) -> Result<Vec<FaqEntry>, ImportErr
     }
 }
 
+/// One entry made as a file's row is (cleaned, the same limits, the id
+/// checked, the language detected): an entry approved in chat from a bounty
+/// answer is stored the way an imported one is. Every problem, or the entry.
+pub fn checked_entry(id: &str, question: &str, answer: &str) -> Result<FaqEntry, ImportErrors> {
+    let row = Row {
+        line: 1,
+        id: Some(id.to_owned()),
+        question: question.to_owned(),
+        answer: answer.to_owned(),
+        ..Row::default()
+    };
+    let mut errors = Vec::new();
+    let mut entries = check_rows(vec![row], &mut errors);
+    match entries.pop() {
+        Some(entry) if errors.is_empty() => Ok(entry),
+        _ => Err(ImportErrors(errors)),
+    }
+}
+
 fn check_rows(rows: Vec<Row>, errors: &mut Vec<ImportError>) -> Vec<FaqEntry> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();

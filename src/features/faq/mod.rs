@@ -3,12 +3,15 @@
 //! `/faq ID`, and each such redirect teaches the matcher the member's
 //! wording. Members saying "没用 / not helpful" to a redirect count against
 //! the entry and record the wording as a negative example; questions
-//! nothing answered are kept as FAQ gaps for moderators.
+//! nothing answered are kept as FAQ gaps for moderators. Accepted bounty
+//! answers become entries through a moderators' queue (`proposals.rs`).
 //!
 //! Grammar: `/faq [ID|TAG] [PAGE]` · `/faq search WORDS…` · (moderators)
 //! `/faq add ID QUESTION⏎ANSWER…` · `/faq edit ID QUESTION⏎ANSWER…` ·
 //! `/faq alias ID WORDING…` · `/faq remove ID` · `/faq gaps` · a reply
-//! `/faq ID` (or `/redirect ID`) to a member's message.
+//! `/faq ID` (or `/redirect ID`) to a member's message · `/faq propose Q17`
+//! (the asker, the answerer or a moderator) · (moderators) `/faq proposals`
+//! · `/faq approve Q17 [ENTRY]` · `/faq reject Q17 [REASON…]`.
 
 mod commands;
 pub mod config;
@@ -17,6 +20,7 @@ pub mod eval;
 pub mod import;
 pub mod matcher;
 pub mod normalize;
+mod proposals;
 mod redirect;
 pub mod state;
 pub mod store;
@@ -58,6 +62,7 @@ pub static FEATURE: Feature = Feature {
 /// The FAQ SQL compiled for SQLite.
 #[path = "."]
 mod on_sqlite {
+    use crate::store::on_sqlite::jobs as queue;
     use crate::store::sqlite as db;
     #[path = "sql.rs"]
     pub(super) mod sql;
@@ -66,6 +71,7 @@ mod on_sqlite {
 /// The FAQ SQL compiled for PostgreSQL.
 #[path = "."]
 mod on_postgres {
+    use crate::store::on_postgres::jobs as queue;
     use crate::store::postgres as db;
     #[path = "sql.rs"]
     pub(super) mod sql;

@@ -27,7 +27,7 @@ const GAP_SCORE: f32 = 0.25;
 const FEEDBACK_MINUTES: i64 = 10;
 
 /// The start of an answer, cut at a character boundary.
-fn preview(answer: &str, chars: usize) -> String {
+pub(super) fn preview(answer: &str, chars: usize) -> String {
     let flat = answer.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() <= chars { flat } else { format!("{}…", flat.chars().take(chars).collect::<String>()) }
 }

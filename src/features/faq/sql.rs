@@ -1,13 +1,20 @@
 //! The FAQ's SQL, compiled once per backend (`db` is the backend's
-//! dialect): entries with their aliases and negative examples, redirects,
-//! unanswered questions, and what the digest reads.
+//! dialect, `queue` the scheduler's for the same backend): entries with
+//! their aliases and negative examples, redirects, unanswered questions,
+//! proposals from bounty answers, and what the digest reads.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::db;
-use crate::features::faq::store::{FaqCounter, FaqEntry, FaqStore, ImportSummary, Miss, Redirect};
+use super::{db, queue};
+use crate::features::bounty::ids::QuestionNo;
+use crate::features::faq::store::{
+    Decided, Decision, FaqCounter, FaqEntry, FaqStore, ImportSummary, Miss, NewProposal, Proposal, ProposalState,
+    Proposed, Redirect,
+};
 use crate::i18n::Locale;
+use crate::message::Platform;
+use crate::store::jobs::NewOutboxMessage;
 use crate::store::{MemberId, StoreError, from_ms, ms};
 
 /// An entry as stored (tags one per line).
@@ -81,6 +88,66 @@ struct TopRow {
     id: String,
     question: String,
     n: i64,
+}
+
+/// A proposal as stored, with its proposer's name and language.
+#[derive(sqlx::FromRow)]
+struct ProposalRow {
+    community_id: String,
+    question_number: i64,
+    answer_ref: String,
+    answerer_name: String,
+    question: String,
+    answer: String,
+    proposer_id: i64,
+    display_name: String,
+    locale: Option<String>,
+    proposer_platform: String,
+    proposer_user_id: String,
+    state: String,
+    entry_id: Option<String>,
+    reason: Option<String>,
+    created_at_ms: i64,
+}
+
+const PROPOSAL_SELECT: &str = "SELECT p.community_id, p.question_number, p.answer_ref, p.answerer_name,
+        p.question, p.answer, p.proposer_id, m.display_name, m.locale, p.proposer_platform, p.proposer_user_id,
+        p.state, p.entry_id, p.reason, p.created_at_ms
+     FROM faq_proposals p JOIN members m ON m.id = p.proposer_id";
+
+fn proposal(r: ProposalRow) -> Result<Proposal, StoreError> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("faq proposal Q{}: {what}", r.question_number));
+    Ok(Proposal {
+        state: ProposalState::parse(&r.state).ok_or_else(|| corrupt("state"))?,
+        proposer_platform: Platform::parse(&r.proposer_platform).ok_or_else(|| corrupt("platform"))?,
+        community: r.community_id,
+        number: QuestionNo(r.question_number),
+        answer_ref: r.answer_ref,
+        answerer_name: r.answerer_name,
+        question: r.question,
+        answer: r.answer,
+        proposer: MemberId(r.proposer_id),
+        proposer_name: r.display_name,
+        proposer_locale: r.locale.as_deref().and_then(Locale::parse),
+        proposer_user_id: r.proposer_user_id,
+        entry_id: r.entry_id,
+        reason: r.reason,
+        created_at: from_ms(r.created_at_ms),
+    })
+}
+
+async fn proposal_of<'c, E>(conn: E, community: &str, number: QuestionNo) -> Result<Option<Proposal>, StoreError>
+where
+    E: sqlx::Executor<'c, Database = db::Db>,
+{
+    let row: Option<ProposalRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{PROPOSAL_SELECT} WHERE p.community_id = $1 AND p.question_number = $2"
+    )))
+    .bind(community)
+    .bind(number.0)
+    .fetch_optional(conn)
+    .await?;
+    row.map(proposal).transpose()
 }
 
 fn tags_text(tags: &[String]) -> String {
@@ -455,6 +522,109 @@ impl FaqStore for db::Pools {
         Ok(rows.into_iter().map(|r| Miss { chat: r.chat, text: r.text, at: from_ms(r.at_ms) }).collect())
     }
 
+    async fn faq_propose(&self, p: &NewProposal) -> Result<Proposed, StoreError> {
+        let stored = sqlx::query(
+            "INSERT INTO faq_proposals (community_id, question_number, answer_ref, answerer_name, question, answer,
+                 proposer_id, proposer_platform, proposer_user_id, state, created_at_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10) ON CONFLICT DO NOTHING",
+        )
+        .bind(&p.community)
+        .bind(p.number.0)
+        .bind(&p.answer_ref)
+        .bind(&p.answerer_name)
+        .bind(&p.question)
+        .bind(&p.answer)
+        .bind(p.proposer.0)
+        .bind(p.platform.as_str())
+        .bind(&p.user_id)
+        .bind(ms(p.at))
+        .execute(&self.write)
+        .await?
+        .rows_affected()
+            == 1;
+        // Read on the writer: the row just written, or the one that was there.
+        let found = proposal_of(&self.write, &p.community, p.number)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("faq proposal {} vanished", p.number)))?;
+        Ok(if stored { Proposed::Stored(Box::new(found)) } else { Proposed::Exists(Box::new(found)) })
+    }
+
+    async fn faq_proposal(&self, community: &str, number: QuestionNo) -> Result<Option<Proposal>, StoreError> {
+        proposal_of(&self.read, community, number).await
+    }
+
+    async fn faq_pending_proposals(&self, community: &str, limit: i64) -> Result<(Vec<Proposal>, i64), StoreError> {
+        let rows: Vec<ProposalRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{PROPOSAL_SELECT} WHERE p.community_id = $1 AND p.state = 'pending'
+             ORDER BY p.created_at_ms, p.question_number LIMIT $2"
+        )))
+        .bind(community)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        let total: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM faq_proposals WHERE community_id = $1 AND state = 'pending'")
+                .bind(community)
+                .fetch_one(&self.read)
+                .await?;
+        Ok((rows.into_iter().map(proposal).collect::<Result<_, _>>()?, total))
+    }
+
+    async fn faq_decide(
+        &self,
+        community: &str,
+        number: QuestionNo,
+        decision: &Decision,
+        by: MemberId,
+        messages: &[NewOutboxMessage],
+        now: DateTime<Utc>,
+    ) -> Result<Decided, StoreError> {
+        let mut tx = self.write.begin_with(db::BEGIN).await?;
+        // One conditional UPDATE decides: on PostgreSQL a second moderator's
+        // waits for the first to commit, then finds the row decided.
+        let (state, entry_id, reason) = match decision {
+            Decision::Approve(entry) => (ProposalState::Approved, Some(entry.id.as_str()), None),
+            Decision::Reject(reason) => (ProposalState::Rejected, None, reason.as_deref()),
+        };
+        let decided = sqlx::query(
+            "UPDATE faq_proposals SET state = $1, entry_id = $2, reason = $3, decided_by = $4, decided_at_ms = $5
+             WHERE community_id = $6 AND question_number = $7 AND state = 'pending'",
+        )
+        .bind(state.as_str())
+        .bind(entry_id)
+        .bind(reason)
+        .bind(by.0)
+        .bind(ms(now))
+        .bind(community)
+        .bind(number.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if decided == 0 {
+            tx.rollback().await?;
+            return Ok(match proposal_of(&self.write, community, number).await? {
+                Some(p) => Decided::Already(Box::new(p)),
+                None => Decided::Missing,
+            });
+        }
+        if let Decision::Approve(entry) = decision {
+            // The path every entry takes (`/faq add`, `jixia faq import`).
+            if !insert_entry(&mut *tx, community, entry, now).await? {
+                tx.rollback().await?;
+                return Ok(Decided::IdTaken);
+            }
+            for alias in &entry.aliases {
+                insert_alias(&mut *tx, community, &entry.id, alias, "proposal", now).await?;
+            }
+        }
+        queue::insert_outbox(&mut tx, messages, now).await?;
+        let done = proposal_of(&mut *tx, community, number)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("faq proposal {number} vanished")))?;
+        tx.commit().await?;
+        Ok(Decided::Done(Box::new(done)))
+    }
+
     async fn faq_new_since(
         &self,
         community: &str,
@@ -495,14 +665,16 @@ impl FaqStore for db::Pools {
 }
 
 /// Redirects asked by the merged member become the kept member's (so their
-/// feedback still finds them).
+/// feedback still finds them), and so do their proposals and decisions.
 pub fn merge(conn: &mut db::Conn, kept: MemberId, gone: MemberId) -> crate::BoxFuture<'_, Result<(), StoreError>> {
     Box::pin(async move {
-        sqlx::query("UPDATE faq_redirects SET asker_id = $1 WHERE asker_id = $2")
-            .bind(kept.0)
-            .bind(gone.0)
-            .execute(&mut *conn)
-            .await?;
+        for sql in [
+            "UPDATE faq_redirects SET asker_id = $1 WHERE asker_id = $2",
+            "UPDATE faq_proposals SET proposer_id = $1 WHERE proposer_id = $2",
+            "UPDATE faq_proposals SET decided_by = $1 WHERE decided_by = $2",
+        ] {
+            sqlx::query(sql).bind(kept.0).bind(gone.0).execute(&mut *conn).await?;
+        }
         Ok(())
     })
 }

@@ -1,12 +1,16 @@
 //! Storage of the FAQ feature: entries with their aliases and negative
-//! examples, the redirects the bot made (cooldowns, feedback) and the
-//! questions nothing answered (FAQ gaps). Tables `faq_*`; implemented for
-//! both backends by `sql.rs`.
+//! examples, the redirects the bot made (cooldowns, feedback), the
+//! questions nothing answered (FAQ gaps) and accepted bounty answers
+//! proposed for the FAQ. Tables `faq_*`; implemented for both backends by
+//! `sql.rs`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use crate::features::bounty::ids::QuestionNo;
 use crate::i18n::Locale;
+use crate::message::Platform;
+use crate::store::jobs::NewOutboxMessage;
 use crate::store::{Backend, MemberId, Store, StoreError};
 
 /// One FAQ entry.
@@ -96,6 +100,126 @@ pub struct Miss {
     pub text: String,
     /// When.
     pub at: DateTime<Utc>,
+}
+
+/// Where a proposal is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProposalState {
+    /// Waiting for a moderator.
+    Pending,
+    /// Approved: an entry was made from it.
+    Approved,
+    /// Rejected.
+    Rejected,
+}
+
+impl ProposalState {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposalState::Pending => "pending",
+            ProposalState::Approved => "approved",
+            ProposalState::Rejected => "rejected",
+        }
+    }
+
+    /// From the stored name.
+    pub fn parse(s: &str) -> Option<ProposalState> {
+        [ProposalState::Pending, ProposalState::Approved, ProposalState::Rejected].into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// A bounty question with its accepted answer, proposed for the FAQ. It is
+/// known by its question's number (`Q17`): a question is proposed once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    /// The community of the question.
+    pub community: String,
+    /// The question's number.
+    pub number: QuestionNo,
+    /// The accepted answer's id (`Q17-A2`).
+    pub answer_ref: String,
+    /// Who gave it.
+    pub answerer_name: String,
+    /// The question, as asked.
+    pub question: String,
+    /// The accepted answer.
+    pub answer: String,
+    /// Who proposed it.
+    pub proposer: MemberId,
+    /// Their name.
+    pub proposer_name: String,
+    /// Their language, if they chose one.
+    pub proposer_locale: Option<Locale>,
+    /// The account they proposed from (where the decision goes).
+    pub proposer_platform: Platform,
+    /// That account's user id.
+    pub proposer_user_id: String,
+    /// Where it is.
+    pub state: ProposalState,
+    /// The entry made from it, once approved.
+    pub entry_id: Option<String>,
+    /// Why it was rejected, if a moderator said.
+    pub reason: Option<String>,
+    /// When it was proposed.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A proposal to store.
+#[derive(Debug, Clone)]
+pub struct NewProposal {
+    /// The community of the question.
+    pub community: String,
+    /// The question's number.
+    pub number: QuestionNo,
+    /// The accepted answer's id.
+    pub answer_ref: String,
+    /// Who gave it.
+    pub answerer_name: String,
+    /// The question.
+    pub question: String,
+    /// The answer.
+    pub answer: String,
+    /// Who proposes it.
+    pub proposer: MemberId,
+    /// From which account.
+    pub platform: Platform,
+    /// That account's user id.
+    pub user_id: String,
+    /// Now.
+    pub at: DateTime<Utc>,
+}
+
+/// What proposing did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Proposed {
+    /// Stored, waiting for a moderator.
+    Stored(Box<Proposal>),
+    /// The question was proposed before (perhaps at the same moment).
+    Exists(Box<Proposal>),
+}
+
+/// A moderator's decision on a proposal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Approve it, making this entry.
+    Approve(FaqEntry),
+    /// Reject it, with the reason given (if any).
+    Reject(Option<String>),
+}
+
+/// What deciding did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decided {
+    /// Decided now (the entry made, the proposer's message queued).
+    Done(Box<Proposal>),
+    /// It was decided before (by another moderator, perhaps at the same
+    /// moment); nothing changed.
+    Already(Box<Proposal>),
+    /// The entry id is taken by another entry; nothing changed.
+    IdTaken,
+    /// No such proposal in the community.
+    Missing,
 }
 
 /// FAQ entries, redirects and misses, per community.
@@ -199,6 +323,31 @@ pub trait FaqStore: Send + Sync {
         since: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<Miss>, StoreError>;
+
+    /// Puts a question with its accepted answer in the moderators' queue,
+    /// unless it was proposed before (whatever became of it).
+    async fn faq_propose(&self, proposal: &NewProposal) -> Result<Proposed, StoreError>;
+
+    /// The proposal of a question.
+    async fn faq_proposal(&self, community: &str, number: QuestionNo) -> Result<Option<Proposal>, StoreError>;
+
+    /// The queue: pending proposals, oldest first, at most `limit`; with
+    /// how many are pending in all.
+    async fn faq_pending_proposals(&self, community: &str, limit: i64) -> Result<(Vec<Proposal>, i64), StoreError>;
+
+    /// Decides a pending proposal in one transaction: its state, the entry
+    /// an approval makes (as `faq_insert` makes entries) and `messages` for
+    /// the outbox (the proposer's news). Of two moderators deciding at once,
+    /// one decides; the other gets [`Decided::Already`].
+    async fn faq_decide(
+        &self,
+        community: &str,
+        number: QuestionNo,
+        decision: &Decision,
+        by: MemberId,
+        messages: &[NewOutboxMessage],
+        now: DateTime<Utc>,
+    ) -> Result<Decided, StoreError>;
 }
 
 impl Store {
