@@ -24,13 +24,14 @@ use crate::features::events::store::{
     SignupState,
 };
 use crate::features::events::when::{parse_end, parse_start};
-use crate::features::hiring::text::chars;
+use crate::features::hiring::text::{chars, fold_word};
 use crate::features::points::levels::progress;
 use crate::handler::{CommandError, CommandResult, Ctx, Handler, ParsedCommand};
 use crate::i18n::{Args, Prompt};
 use crate::ledger::{Owner, Transfer};
-use crate::message::{Attachment, Button, Outgoing, Platform};
+use crate::message::{Attachment, Button, ChatKind, Outgoing, Platform};
 use crate::rich::RichText;
+use crate::roles::Role;
 use crate::scheduler::outbox::MAX_ATTEMPTS;
 use crate::store::jobs::NewOutboxMessage;
 
@@ -186,7 +187,14 @@ fn id_args(number: EventNo) -> Args {
 
 /// Moderators, and organisers from the config.
 fn may_organise(ctx: &Ctx<'_>) -> bool {
-    ctx.role >= Permission::Moderator || config(ctx).is_organiser(ctx.msg.chat.platform, &ctx.msg.sender.id)
+    ctx.role >= Permission::Moderator || config(ctx).is_organiser(ctx.msg)
+}
+
+/// Whether the sender may join `e` as far as its roles go: it has none,
+/// they hold one of them here, or they may organise (moderators and
+/// organisers run the event, so its role limit never keeps them out).
+fn may_join_by_role(ctx: &Ctx<'_>, e: &Event) -> bool {
+    e.data.roles.is_empty() || may_organise(ctx) || e.data.roles.iter().any(|r| ctx.community.holds(r, ctx.msg))
 }
 
 fn organisers_only(ctx: &Ctx<'_>) -> Result<(), CommandError> {
@@ -286,15 +294,34 @@ fn show<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
 /// A problem with what was typed, as a reply.
 enum Problem {
     Form(FormError),
-    When { field: Field, typed: String, error: crate::features::events::when::WhenError },
+    When {
+        field: Field,
+        typed: String,
+        error: crate::features::events::when::WhenError,
+    },
     Missing(Field),
-    TooLong { field: Field, max: usize },
+    TooLong {
+        field: Field,
+        max: usize,
+    },
     EndBeforeStart,
     DeadlineAfterStart,
     BothPlaces,
-    Capacity { got: String, max: i64 },
-    Level { got: String },
-    Tz { got: String },
+    Capacity {
+        got: String,
+        max: i64,
+    },
+    Level {
+        got: String,
+    },
+    Tz {
+        got: String,
+    },
+    /// A role name the community does not have; `known` are the ones it has.
+    UnknownRole {
+        got: String,
+        known: Vec<String>,
+    },
 }
 
 fn problem(v: &View<'_>, p: &Problem) -> RichText {
@@ -322,6 +349,12 @@ fn problem(v: &View<'_>, p: &Problem) -> RichText {
             v.text("events-form-level", &Args::new().str("got", got.clone()).num("max", MAX_LEVEL))
         }
         Problem::Tz { got } => v.text("events-form-tz", &Args::new().str("got", got.clone())),
+        Problem::UnknownRole { got, known } if known.is_empty() => {
+            v.text("events-form-no-roles", &Args::new().str("got", got.clone()))
+        }
+        Problem::UnknownRole { got, known } => {
+            v.text("events-form-role", &Args::new().str("got", got.clone()).str("known", v.names(known)))
+        }
     };
     if matches!(p, Problem::Form(_) | Problem::Missing(_)) {
         out.append(v.text("events-form-keys", &Args::new()));
@@ -337,6 +370,7 @@ fn build(
     now: DateTime<Utc>,
     default_tz: Tz,
     max_capacity: i64,
+    known_roles: &[Role],
 ) -> Result<EventData, Problem> {
     let tz = match fields.get(Field::Tz) {
         Some(t) => t.trim().parse::<Tz>().map_err(|_| Problem::Tz { got: t.to_owned() })?,
@@ -420,7 +454,29 @@ fn build(
             .ok_or_else(|| Problem::Level { got: l.to_owned() })?,
         None => base.map_or(0, |b| b.min_level),
     };
-    Ok(EventData { title, starts_at, ends_at, tz, online, place, capacity, deadline, description, min_level })
+    let roles = match fields.get(Field::Roles) {
+        Some(typed) => role_names(typed, known_roles)?,
+        None if fields.has(Field::Roles) => Vec::new(),
+        None => base.map(|b| b.roles.clone()).unwrap_or_default(),
+    };
+    Ok(EventData { title, starts_at, ends_at, tz, online, place, capacity, deadline, description, min_level, roles })
+}
+
+/// The roles `roles=speakers,志愿者` names (separated by commas, `、` or
+/// spaces; case and width folded), as the config spells them, each once.
+fn role_names(typed: &str, known: &[Role]) -> Result<Vec<String>, Problem> {
+    let mut names: Vec<String> = Vec::new();
+    for piece in typed.split([',', '，', '、', ';', '；']).flat_map(str::split_whitespace) {
+        let folded = fold_word(piece);
+        let Some(role) = known.iter().find(|r| fold_word(&r.name) == folded) else {
+            let known = known.iter().map(|r| r.name.clone()).collect();
+            return Err(Problem::UnknownRole { got: piece.to_owned(), known });
+        };
+        if !names.contains(&role.name) {
+            names.push(role.name.clone());
+        }
+    }
+    Ok(names)
 }
 
 fn create<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
@@ -437,7 +493,7 @@ fn create<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, Command
         }
         let data = parse_create(body)
             .map_err(Problem::Form)
-            .and_then(|f| build(&f, None, ctx.now, ctx.community.tz, config.max_capacity));
+            .and_then(|f| build(&f, None, ctx.now, ctx.community.tz, config.max_capacity, ctx.community.roles()));
         let data = match data {
             Ok(d) => d,
             Err(p) => {
@@ -477,9 +533,9 @@ fn edit<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
         }
         let v = view(ctx).await?;
         let changes = cmd.required_text(&CHANGES)?;
-        let data = parse_edit(changes)
-            .map_err(Problem::Form)
-            .and_then(|f| build(&f, Some(&e.data), ctx.now, ctx.community.tz, config.max_capacity));
+        let data = parse_edit(changes).map_err(Problem::Form).and_then(|f| {
+            build(&f, Some(&e.data), ctx.now, ctx.community.tz, config.max_capacity, ctx.community.roles())
+        });
         let data = match data {
             Ok(d) => d,
             Err(p) => {
@@ -625,6 +681,24 @@ fn join<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
         let e = named(ctx, cmd).await?;
         if e.state == EventState::Cancelled {
             return Err(refuse("events-cancelled", v_args(&e)));
+        }
+        if !may_join_by_role(ctx, &e) {
+            // A platform role (a Discord role) is only seen in the
+            // community's group chats on that platform: say so where it
+            // could not be seen.
+            let platform_roles = e
+                .data
+                .roles
+                .iter()
+                .filter_map(|r| ctx.community.role(r))
+                .any(|r| r.holders.iter().any(|h| h.is_platform_role()));
+            let key = if platform_roles && ctx.msg.chat.kind == ChatKind::Private {
+                "events-join-role-in-group"
+            } else {
+                "events-join-role"
+            };
+            let v = view(ctx).await?;
+            return Err(refuse(key, v_args(&e).str("roles", v.names(&e.data.roles))));
         }
         if e.data.min_level > 0 {
             let curve = ctx.community.features.points.level_curve;

@@ -7,6 +7,9 @@
 //! durable jobs ([`jobs`]); edits and cancels tell everyone signed up; a
 //! calendar file ([`ics`]) goes with every event; and an attendance code
 //! marks members present and pays contribution points through the ledger.
+//! An event may be
+//! limited to a points level and to the community's named roles
+//! ([`crate::roles`]); moderators and organisers may always join.
 //!
 //! Grammar: `/events` · `/event ID [ics]` · `/event create …` ·
 //! `/event edit ID key=value…` · `/event cancel ID` · `/event code ID` ·

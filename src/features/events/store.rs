@@ -64,6 +64,9 @@ pub struct EventData {
     pub description: String,
     /// Lowest points level that may join (0: everyone).
     pub min_level: i64,
+    /// The community's named roles whose holders may join, as the config
+    /// spells them (empty: everyone). Moderators and organisers always may.
+    pub roles: Vec<String>,
 }
 
 /// Where an event is in its life.
