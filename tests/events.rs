@@ -105,6 +105,7 @@ both_backends!(
     linked_members_keep_one_sign_up,
     only_the_roles_named_may_join,
     a_discord_role_counts_only_where_discord_said_it,
+    wrong_attendance_codes_are_throttled,
 );
 
 async fn create_join_waitlist_and_promotion(db: TestDb) {
@@ -645,4 +646,34 @@ async fn a_discord_role_counts_only_where_discord_said_it(db: TestDb) {
     assert!(list.contains("已报名 1 人") && list.contains("erin"), "{list}");
     let theirs = only(&chat.say(&other_channel, &other_mod, "/event attendees E1").await);
     assert!(theirs.contains("已报名 0 人"), "the other community's event has no one: {theirs}");
+}
+
+async fn wrong_attendance_codes_are_throttled(db: TestDb) {
+    let mut chat = TestChat::new(db, &config());
+    created(&mut chat, "/event create Salon 2026-12-01 19:00").await;
+    ask(&mut chat, &alice(), "/join E1").await;
+    ask(&mut chat, &bob(), "/join E1").await;
+    let code = code_of(&ask(&mut chat, &mo(), "/event code E1").await);
+    // Bob guesses five times.
+    for guess in ["AAAAAA", "BBBBBB", "CCCCCC", "DDDDDD", "EEEEEE"] {
+        let reply = ask(&mut chat, &bob(), &format!("/attend {guess}")).await;
+        assert!(reply.contains("不对或已过期"), "{reply}");
+    }
+    // Now even the right code waits, and he is not marked present.
+    let held = ask(&mut chat, &bob(), &format!("/attend {code}")).await;
+    assert!(held.contains("签到码错了太多次，请 10 分钟后再试"), "{held}");
+    assert!(attendees(&mut chat).await.contains("到场 0 人"));
+    // Others are not held back by his guesses.
+    assert!(ask(&mut chat, &alice(), &format!("/attend {code}")).await.contains("已登记到场"));
+    chat.clock.advance(Duration::minutes(4));
+    let held = ask(&mut chat, &bob(), &format!("/到场 {code}")).await;
+    assert!(held.contains("请 6 分钟后再试"), "{held}");
+    ask(&mut chat, &bob(), "/lang en").await;
+    let en = ask(&mut chat, &bob(), &format!("/attend {code}")).await;
+    assert!(en.contains("Too many wrong codes: try again in 6 minutes"), "{en}");
+    // Ten minutes after his first guess he may try again.
+    chat.clock.advance(Duration::minutes(6));
+    let paid = ask(&mut chat, &bob(), &format!("/attend {code}")).await;
+    assert!(paid.contains("10 points"), "{paid}");
+    assert!(attendees(&mut chat).await.contains("到场 2 人"));
 }

@@ -174,6 +174,10 @@ events-attended-paid = ✅ You are checked in at { $id } “{ $title }” and ea
 events-attended = ✅ You are checked in at { $id } “{ $title }”.
 events-attend-already = You are checked in at { $id } “{ $title }” already.
 events-attend-bad-code = The code “{ $code }” is wrong or has expired.
+events-attend-too-many = Too many wrong codes: try again in { $minutes ->
+    [one] a minute
+   *[other] { $minutes } minutes
+}, and check the code with the organisers at the event.
 events-attendees = 👥 { $id } “{ $title }”: { $seats }, { $present } present
 events-attendees-going = Going ({ $count }):
 events-attendees-waitlist = Waitlist ({ $count }):

@@ -162,6 +162,7 @@ events-attended-paid = ✅ 已登记到场 { $id }「{ $title }」，获得 { $p
 events-attended = ✅ 已登记到场 { $id }「{ $title }」。
 events-attend-already = 你已经登记过 { $id }「{ $title }」的到场了。
 events-attend-bad-code = 签到码“{ $code }”不对或已过期。
+events-attend-too-many = 签到码错了太多次，请 { $minutes } 分钟后再试；签到码请向现场的组织者确认。
 events-attendees = 👥 { $id }「{ $title }」：{ $seats }，到场 { $present } 人
 events-attendees-going = 已报名（{ $count }）：
 events-attendees-waitlist = 候补（{ $count }）：

@@ -7,7 +7,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use rand::Rng;
 
 use crate::BoxFuture;
 use crate::command::{ArgKind, ArgSpec, Permission};
@@ -25,6 +24,7 @@ use crate::features::events::store::{
 };
 use crate::features::events::when::{parse_end, parse_start};
 use crate::features::hiring::text::{chars, fold_word};
+use crate::features::link::codes::{self, Guesses};
 use crate::features::points::levels::progress;
 use crate::handler::{CommandError, CommandResult, Ctx, Handler, ParsedCommand};
 use crate::i18n::{Args, Prompt};
@@ -33,6 +33,7 @@ use crate::message::{Attachment, Button, ChatKind, Outgoing, Platform};
 use crate::rich::RichText;
 use crate::roles::Role;
 use crate::scheduler::outbox::MAX_ATTEMPTS;
+use crate::store::MemberId;
 use crate::store::jobs::NewOutboxMessage;
 
 /// An event's id (`E12`).
@@ -56,9 +57,6 @@ const MAX_TITLE: usize = 100;
 const MAX_DESCRIPTION: usize = 2000;
 /// Highest level a level limit may ask for.
 const MAX_LEVEL: i64 = 100;
-/// Characters of an attendance code (no 0/O, 1/I).
-const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-const CODE_LEN: usize = 6;
 /// How far ahead `/events` looks.
 const LIST_DAYS: i64 = 366;
 
@@ -609,19 +607,14 @@ fn cancel<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, Command
     })
 }
 
-/// A fresh attendance code.
-fn new_code() -> String {
-    let mut rng = rand::rng();
-    (0..CODE_LEN).map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())])).collect()
-}
-
 fn code<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
         organisers_only(ctx)?;
         let number = event_no(cmd)?;
         let window = Duration::minutes(config(ctx).attendance_minutes);
         let until = ctx.now + window;
-        let code = new_code();
+        // The link codes' alphabet: nothing to confuse when copied by hand.
+        let code = codes::new_code();
         match ctx.store().events().events_open_code(&ctx.community.id, number, &code, until, ctx.now).await? {
             Changed::Done(e) => {
                 let v = view(ctx).await?;
@@ -738,9 +731,20 @@ fn leave<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandR
     })
 }
 
+/// Wrong attendance codes per member on this engine: the link codes' limit
+/// ([`Guesses`], 5 in 10 minutes), so a code cannot be guessed from afar
+/// while it is open.
+#[derive(Debug, Default)]
+pub(super) struct WrongCodes(Guesses<MemberId>);
+
 fn attend<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
         let code = cmd.required_text(&CODE)?.trim().to_uppercase();
+        let wrong = &ctx.state::<WrongCodes>()?.0;
+        if let Some(until) = wrong.blocked_until(&ctx.member.id, ctx.now) {
+            let minutes = ((until - ctx.now).num_seconds() + 59) / 60;
+            return Err(refuse("events-attend-too-many", Args::new().num("minutes", minutes.max(1))));
+        }
         let points = if ctx.community.features.is_on(FeatureId::Points) { config(ctx).attendance_points } else { 0 };
         let msg = ctx.msg;
         let member = ctx.member.id;
@@ -765,7 +769,10 @@ fn attend<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, Command
             }
             Attended::Marked(e, None) => Ok(vec![ctx.reply("events-attended", &v_args(&e))]),
             Attended::Already(e) => Err(refuse("events-attend-already", v_args(&e))),
-            Attended::NoSuchCode => Err(refuse("events-attend-bad-code", Args::new().str("code", code))),
+            Attended::NoSuchCode => {
+                wrong.record(&ctx.member.id, ctx.now);
+                Err(refuse("events-attend-bad-code", Args::new().str("code", code)))
+            }
         }
     })
 }

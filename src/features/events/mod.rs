@@ -6,8 +6,8 @@
 //! message) when a seat frees; reminders go out before the start as
 //! durable jobs ([`jobs`]); edits and cancels tell everyone signed up; a
 //! calendar file ([`ics`]) goes with every event; and an attendance code
-//! marks members present and pays contribution points through the ledger.
-//! An event may be
+//! marks members present and pays contribution points through the ledger
+//! (wrong codes limited per member as link codes are). An event may be
 //! limited to a points level and to the community's named roles
 //! ([`crate::roles`]); moderators and organisers may always join.
 //!
@@ -31,6 +31,8 @@ pub mod render;
 pub mod store;
 pub mod when;
 
+use std::sync::Arc;
+
 use crate::features::{Feature, FeatureId, PromptFile};
 use crate::ledger::MovementKind;
 use crate::store::MergeHook;
@@ -48,6 +50,7 @@ pub static FEATURE: Feature = Feature {
     digest: Some(digest::coming),
     movements: &[ATTEND],
     merge: Some(MergeHook { sqlite: on_sqlite::sql::merge, postgres: on_postgres::sql::merge }),
+    state: Some(|_| Arc::new(commands::WrongCodes::default())),
     ..Feature::new(
         FeatureId::Events,
         PromptFile {
