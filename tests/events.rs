@@ -106,6 +106,7 @@ both_backends!(
     only_the_roles_named_may_join,
     a_discord_role_counts_only_where_discord_said_it,
     wrong_attendance_codes_are_throttled,
+    many_events_are_paged,
 );
 
 async fn create_join_waitlist_and_promotion(db: TestDb) {
@@ -581,7 +582,7 @@ async fn only_the_roles_named_may_join(db: TestDb) {
     );
     let bad = ask(&mut chat, &mo(), "/event edit E1 roles=vip").await;
     assert!(bad.contains("E1 没有修改") && bad.contains("不认识角色“vip”"), "{bad}");
-    assert_eq!(ask(&mut chat, &bob(), "/events").await.matches("「").count(), 2, "no third event");
+    assert!(ask(&mut chat, &bob(), "/events").await.contains("共 2 个"), "no third event");
     assert!(ask(&mut chat, &bob(), "/join E1").await.contains("只限这些角色报名"), "E1 still limited");
     // In English too.
     ask(&mut chat, &bob(), "/lang en").await;
@@ -676,4 +677,43 @@ async fn wrong_attendance_codes_are_throttled(db: TestDb) {
     let paid = ask(&mut chat, &bob(), &format!("/attend {code}")).await;
     assert!(paid.contains("10 points"), "{paid}");
     assert!(attendees(&mut chat).await.contains("到场 2 人"));
+}
+
+async fn many_events_are_paged(db: TestDb) {
+    let mut config = config();
+    config.features.events.list_size = 5;
+    let mut chat = TestChat::new(db, &config);
+    for day in 10..22 {
+        created(&mut chat, &format!("/event create Salon{day} 2026-12-{day} 19:00")).await;
+    }
+    let out = chat.say(&group(), &alice(), "/events").await;
+    let first = only(&out);
+    assert!(first.contains("近期活动（共 12 个）") && first.contains("第 1/3 页，翻页：/events 页码"), "{first}");
+    assert_eq!(first.matches("「Salon").count(), 5, "one page: {first}");
+    assert!(first.contains("E1「Salon10」") && first.contains("E5「Salon14」") && !first.contains("E6"), "{first}");
+    let next: Vec<&str> = out[0].buttons.iter().map(|b| b.data.as_str()).collect();
+    assert_eq!(next, ["/events 2"], "a button to the next page");
+    // The button is the command: page 2.
+    let out = chat.say(&group(), &alice(), next[0]).await;
+    let second = only(&out);
+    assert!(second.contains("第 2/3 页") && second.contains("E6「Salon15」") && second.contains("E10"), "{second}");
+    assert!(!second.contains("E5「") && !second.contains("E11"), "{second}");
+    // The last page has the rest and no button.
+    let out = chat.say(&group(), &alice(), "/活动 3").await;
+    let third = only(&out);
+    assert_eq!(third.matches("「Salon").count(), 2, "{third}");
+    assert!(third.contains("第 3/3 页") && third.contains("E12「Salon21」"), "{third}");
+    assert!(out[0].buttons.is_empty());
+    let beyond = ask(&mut chat, &alice(), "/events 4").await;
+    assert!(beyond.contains("没有第 4 页，近期活动一共 3 页"), "{beyond}");
+    ask(&mut chat, &alice(), "/lang en").await;
+    let en = ask(&mut chat, &alice(), "/events 2").await;
+    assert!(en.contains("Upcoming events (12)") && en.contains("Page 2 of 3; more: /events PAGE."), "{en}");
+    assert!(ask(&mut chat, &alice(), "/events 9").await.contains("There is no page 9: upcoming events fill 3 pages"));
+    // One page says nothing of pages.
+    for n in 1..=7 {
+        ask(&mut chat, &mo(), &format!("/event cancel E{n}")).await;
+    }
+    let one = ask(&mut chat, &bob(), "/events").await;
+    assert!(one.contains("近期活动（共 5 个）") && !one.contains("页"), "{one}");
 }

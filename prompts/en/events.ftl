@@ -137,8 +137,16 @@ events-ics = 📎 The calendar file of { $id } “{ $title }”:
 ## Lists
 
 events-list-empty = No upcoming events.
-events-list = Upcoming events:
-events-list-footer = Details: /event ID   Join: /join ID
+events-list = Upcoming events ({ $count }):
+events-list-footer = { $pages ->
+    [1] {""}
+   *[other] Page { $page } of { $pages }; more: /events PAGE.{" "}
+}Details: /event ID   Join: /join ID
+events-no-such-page = There is no page { $page }: upcoming events fill { $pages ->
+    [1] one page
+   *[other] { $pages } pages
+}.
+events-button-next = Next page
 
 ## Signing up
 

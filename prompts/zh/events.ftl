@@ -128,8 +128,13 @@ events-ics = 📎 { $id }「{ $title }」的日历文件：
 ## 列表
 
 events-list-empty = 近期没有活动。
-events-list = 近期活动：
-events-list-footer = 详情：/event 编号　报名：/join 编号
+events-list = 近期活动（共 { $count } 个）：
+events-list-footer = { $pages ->
+    [1] {""}
+   *[other] 第 { $page }/{ $pages } 页，翻页：/events 页码。
+}详情：/event 编号　报名：/join 编号
+events-no-such-page = 没有第 { $page } 页，近期活动一共 { $pages } 页。
+events-button-next = 下一页
 
 ## 报名
 

@@ -1,5 +1,5 @@
 //! The events commands:
-//! `/events` · `/event ID [ics]` · `/event create TITLE START key=value…`
+//! `/events [PAGE]` · `/event ID [ics]` · `/event create TITLE START key=value…`
 //! (or `key: value` lines) · `/event edit ID key=value…` ·
 //! `/event cancel ID` · `/event code ID` · `/event attendees ID` ·
 //! `/join ID` · `/leave ID` · `/attend CODE` · `/remind [on|off]` ·
@@ -50,6 +50,8 @@ const CODE: ArgSpec = ArgSpec::required("CODE", ArgKind::Word);
 const SWITCH: ArgSpec = ArgSpec::optional("SWITCH", ArgKind::Choice(&["on", "off"]));
 /// `/timezone ZONE`.
 const ZONE: ArgSpec = ArgSpec::optional("ZONE", ArgKind::Word);
+/// A page of `/events`.
+const PAGE: ArgSpec = ArgSpec::optional("PAGE", ArgKind::Int { min: 1, max: 1000 });
 
 /// Longest title, in characters.
 const MAX_TITLE: usize = 100;
@@ -67,7 +69,7 @@ pub const COMMANDS: &[Command] = &[
         sub: None,
         aliases: &["活动"],
         permission: Permission::Member,
-        args: &[],
+        args: &[PAGE],
         run: Handler(list),
     },
     Command {
@@ -241,20 +243,35 @@ fn promoted_messages<'a>(ctx: &'a Ctx<'a>) -> impl Fn(&Event, &[Signup]) -> Vec<
     }
 }
 
-fn list<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
+/// `/events [PAGE]`: a page of the coming events (`list_size` a page, as
+/// `/jobs` pages), with a button to the next one.
+fn list<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
+        let size = config(ctx).list_size.max(1);
+        let page = cmd.int(&PAGE)?.unwrap_or(1);
         let until = ctx.now + Duration::days(LIST_DAYS);
-        let events =
-            ctx.store().events().events_upcoming(&ctx.community.id, ctx.now, until, config(ctx).list_size).await?;
-        if events.is_empty() {
+        let store = ctx.store().events();
+        let count = store.events_upcoming_count(&ctx.community.id, ctx.now, until).await?;
+        if count == 0 {
             return Ok(vec![ctx.reply("events-list-empty", &Args::new())]);
         }
+        let pages = (count + size - 1) / size;
+        if page > pages {
+            return Err(refuse("events-no-such-page", Args::new().num("page", page).num("pages", pages)));
+        }
+        let events = store.events_upcoming(&ctx.community.id, ctx.now, until, size, (page - 1) * size).await?;
         let v = view(ctx).await?;
-        let mut out = v.text("events-list", &Args::new());
+        let mut out = v.text("events-list", &Args::new().num("count", count));
         let lines: Vec<String> = events.iter().map(|e| v.line(e)).collect();
         out.append(RichText::list(&lines));
-        out.append(v.text("events-list-footer", &Args::new()));
-        Ok(vec![Outgoing::reply(ctx.msg, out)])
+        out.append(v.text("events-list-footer", &Args::new().num("page", page).num("pages", pages)));
+        let mut reply = Outgoing::reply(ctx.msg, out);
+        if page < pages {
+            let next =
+                Button { label: v.plain("events-button-next", &Args::new()), data: format!("/events {}", page + 1) };
+            reply = reply.with_buttons(vec![next]);
+        }
+        Ok(vec![reply])
     })
 }
 

@@ -31,7 +31,7 @@ pub struct EventsConfig {
     pub attendance_points: i64,
     /// Largest capacity an event may have. 1–100000.
     pub max_capacity: i64,
-    /// Events shown by `/events`. 1–30.
+    /// Events per page of `/events` (`/events 2` shows the next ones). 1–30.
     pub list_size: i64,
     /// Days ahead the digest's event section looks. 1–31.
     pub digest_days: i64,

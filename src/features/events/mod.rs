@@ -11,7 +11,7 @@
 //! limited to a points level and to the community's named roles
 //! ([`crate::roles`]); moderators and organisers may always join.
 //!
-//! Grammar: `/events` · `/event ID [ics]` · `/event create …` ·
+//! Grammar: `/events [PAGE]` · `/event ID [ics]` · `/event create …` ·
 //! `/event edit ID key=value…` · `/event cancel ID` · `/event code ID` ·
 //! `/event attendees ID` · `/join ID` · `/leave ID` · `/attend CODE` ·
 //! `/remind [on|off]` · `/timezone [ZONE|off]`

@@ -296,19 +296,39 @@ impl EventsStore for db::Pools {
         from: DateTime<Utc>,
         until: DateTime<Utc>,
         limit: i64,
+        offset: i64,
     ) -> Result<Vec<Event>, StoreError> {
         let rows: Vec<EventRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {EVENT_FIELDS} FROM events_events e
              WHERE e.community_id = $1 AND e.state = 'open' AND e.starts_at_ms > $2 AND e.starts_at_ms < $3
-             ORDER BY e.starts_at_ms, e.number LIMIT $4"
+             ORDER BY e.starts_at_ms, e.number LIMIT $4 OFFSET $5"
         )))
         .bind(community)
         .bind(ms(from))
         .bind(ms(until))
         .bind(limit)
+        .bind(offset)
         .fetch_all(&self.read)
         .await?;
         rows.into_iter().map(event).collect()
+    }
+
+    async fn events_upcoming_count(
+        &self,
+        community: &str,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM events_events
+             WHERE community_id = $1 AND state = 'open' AND starts_at_ms > $2 AND starts_at_ms < $3",
+        )
+        .bind(community)
+        .bind(ms(from))
+        .bind(ms(until))
+        .fetch_one(&self.read)
+        .await?;
+        Ok(n)
     }
 
     async fn events_join(
