@@ -9,7 +9,9 @@
 //! to no community (`bot.unknown_chats = "ignore"`, the default) or is a
 //! community of its own with its own ledger (`"own"`). A platform's admin
 //! flag makes someone a moderator only in a group chat of the community at
-//! hand, never in a direct chat and never in another community.
+//! hand, never in a direct chat and never in another community; the same
+//! holds for the platform roles behind a community's named roles
+//! ([`crate::roles`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -20,6 +22,7 @@ use crate::command::Permission;
 use crate::config::{CommunityConfig, Config, FeaturesConfig, UnknownChats};
 use crate::i18n::Locale;
 use crate::message::{Chat, ChatKind, Incoming, Platform};
+use crate::roles::{Holder, Role};
 
 /// The prefix of the id of a community that is one unknown chat of its own
 /// (`own:telegram:-100123`); config ids cannot contain `:`.
@@ -41,6 +44,8 @@ pub struct Community {
     pub features: Arc<FeaturesConfig>,
     moderators: HashSet<String>,
     admins: HashSet<String>,
+    /// Named roles, by name (`[communities.ID.roles]`).
+    roles: Vec<Role>,
 }
 
 impl Community {
@@ -54,6 +59,16 @@ impl Community {
             features: Arc::new(c.features.clone().unwrap_or_else(|| global.clone())),
             moderators: c.moderators.iter().cloned().collect(),
             admins: c.admins.iter().cloned().collect(),
+            // Entries were validated at load; one that is not readable (a
+            // config built in code) names no one.
+            roles: c
+                .roles
+                .iter()
+                .map(|(name, entries)| Role {
+                    name: name.clone(),
+                    holders: entries.iter().filter_map(|e| Holder::parse(e).ok()).collect(),
+                })
+                .collect(),
         }
     }
 
@@ -83,6 +98,23 @@ impl Community {
     /// (platform admins of its chats are moderators too, but are not listed).
     pub fn staff(&self) -> impl Iterator<Item = &str> {
         self.admins.iter().chain(self.moderators.iter().filter(|m| !self.admins.contains(*m))).map(String::as_str)
+    }
+
+    /// The community's named roles, by name.
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    /// The role named exactly `name`, if the community has it.
+    pub fn role(&self, name: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.name == name)
+    }
+
+    /// Whether the sender of `msg`, a message in a chat of this community,
+    /// holds the role `name` here (see [`crate::roles`] for where platform
+    /// roles count). An unknown name is held by no one.
+    pub fn holds(&self, name: &str, msg: &Incoming) -> bool {
+        self.role(name).is_some_and(|r| r.held_by(msg))
     }
 
     /// Whether this is an unknown chat's community of its own.

@@ -193,6 +193,11 @@ pub struct CommunityConfig {
     pub moderators: Vec<String>,
     /// Admins (operators), as `platform:user_id`.
     pub admins: Vec<String>,
+    /// `[communities.ID.roles]`: named roles (`speakers`, `志愿者`) and who
+    /// holds each, as `platform:user_id`, `discord:role:ROLE_ID` or
+    /// `console:role:NAME` (see [`crate::roles`]). Events may be limited to
+    /// them (`/event create … roles=speakers`).
+    pub roles: BTreeMap<String, Vec<String>>,
     /// `[communities.ID.features]`: this community's own feature settings,
     /// replacing the top-level `[features]` for it when present.
     pub features: Option<FeaturesConfig>,
@@ -207,6 +212,7 @@ impl Default for CommunityConfig {
             chats: Vec::new(),
             moderators: Vec::new(),
             admins: Vec::new(),
+            roles: BTreeMap::new(),
             features: None,
         }
     }
@@ -565,6 +571,7 @@ impl Config {
                     }
                 }
             }
+            validate_roles(id, &c.roles)?;
             for chat in &c.chats {
                 if let Some(other) = seen_chats.insert(chat.as_str(), id.as_str()) {
                     let message = if other == id {
@@ -654,6 +661,33 @@ fn is_placeholder_token(token: &str) -> bool {
     let words = ["changeme", "change-me", "your_token", "your-token", "yourtoken", "token", "xxx", "example"];
     !token.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-' | '.'))
         || words.iter().any(|w| lower == *w || lower.starts_with("your"))
+}
+
+/// The checks of `[communities.ID.roles]`: names members can type, no two
+/// the same but for case, every holder readable.
+fn validate_roles(id: &str, roles: &BTreeMap<String, Vec<String>>) -> Result<(), ConfigError> {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for (name, holders) in roles {
+        let key = format!("communities.{id}.roles.{name}");
+        if !crate::roles::is_role_name(name) {
+            return Err(ConfigError::Key {
+                key,
+                message: format!(
+                    "a role name is 1-{} letters, digits, `-` and `_` (no spaces or commas)",
+                    crate::roles::MAX_ROLE_NAME
+                ),
+            });
+        }
+        if let Some(other) = seen.insert(name.to_lowercase(), name) {
+            return Err(ConfigError::Key { key, message: format!("the same name as role `{other}` but for case") });
+        }
+        for (i, entry) in holders.iter().enumerate() {
+            if let Err(e) = crate::roles::Holder::parse(entry) {
+                return Err(ConfigError::Key { key: format!("{key}[{i}]"), message: e.to_string() });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn is_identifier(s: &str) -> bool {

@@ -13,7 +13,8 @@
 //!   file and tables share its name).
 //! - [`engine`]: routing a message to a command and errors to replies.
 //! - [`community`] and [`config`]: which chats form a community, who moderates
-//!   it; the TOML + environment configuration.
+//!   it; the TOML + environment configuration. [`roles`]: a community's named
+//!   roles and who holds them.
 //! - [`store`]: storage traits with SQLite and PostgreSQL implementations.
 //! - [`i18n`]: Fluent prompts in Chinese and English.
 //! - [`scheduler`]: cron schedules, the durable job queue and its tick
@@ -39,6 +40,7 @@ pub mod intake;
 pub mod ledger;
 pub mod message;
 pub mod rich;
+pub mod roles;
 pub mod scheduler;
 pub mod secret;
 pub mod store;

@@ -105,12 +105,18 @@ pub struct Sender {
     pub is_platform_admin: bool,
     /// The platform says this user is a bot; the engine ignores bots.
     pub is_bot: bool,
+    /// The platform's roles the user holds where the message was said, as
+    /// the adapter knows them (Discord: the member's role ids in the guild;
+    /// the console: `:role`; Telegram has none). They count only for named
+    /// roles of the chat's community, and only in a group chat of that
+    /// platform (see [`crate::roles`]).
+    pub platform_roles: Vec<String>,
 }
 
 impl Sender {
     /// An ordinary human member.
     pub fn member(id: impl Into<String>, name: impl Into<String>) -> Sender {
-        Sender { id: id.into(), name: name.into(), is_platform_admin: false, is_bot: false }
+        Sender { id: id.into(), name: name.into(), is_platform_admin: false, is_bot: false, platform_roles: Vec::new() }
     }
 }
 
@@ -229,6 +235,7 @@ impl Incoming {
         }
         clean(&mut m.sender.id);
         clean(&mut m.sender.name);
+        m.sender.platform_roles.iter_mut().for_each(clean);
         clean(&mut m.message_id);
         clean(&mut m.text);
         if let Some(r) = &mut m.reply_to {
@@ -264,6 +271,7 @@ impl Incoming {
         let reaction = self.reaction.iter().flat_map(|r| {
             std::iter::once(r.message_id.as_str()).chain(r.added.iter().chain(&r.removed).map(String::as_str))
         });
+        let roles = self.sender.platform_roles.iter().map(String::as_str);
         [
             Some(self.chat.id.as_str()),
             self.chat.title.as_deref(),
@@ -277,6 +285,7 @@ impl Incoming {
         .chain(reply)
         .chain(mentions)
         .chain(reaction)
+        .chain(roles)
     }
 }
 

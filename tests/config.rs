@@ -252,6 +252,27 @@ fn a_chat_on_an_unknown_platform_is_named_by_its_position() {
 }
 
 #[test]
+fn roles_name_accounts_and_discord_roles_and_telegram_has_none() {
+    let head = "[bot]\ndefault_community = \"pgcn\"\n[communities.pgcn.roles]\n";
+    let ok =
+        format!("{head}speakers = [\"discord:role:77\", \"telegram:1001\", \"console:role:host\"]\n\"志愿者\" = []\n");
+    let config = loads(Some(&ok), &[]);
+    let roles = config.communities.get("pgcn").map(|c| c.roles.keys().cloned().collect::<Vec<_>>());
+    assert_eq!(roles, Some(vec!["speakers".to_owned(), "志愿者".to_owned()]));
+
+    let (key, message) = key_error(Some(&format!("{head}speakers = [\"telegram:role:5\"]\n")), &[]);
+    assert_eq!(key, "communities.pgcn.roles.speakers[0]");
+    assert!(message.contains("Telegram has no roles"), "{message}");
+    let (key, message) = key_error(Some(&format!("{head}speakers = [\"discord:role:mods\"]\n")), &[]);
+    assert_eq!(key, "communities.pgcn.roles.speakers[0]");
+    assert!(message.contains("a number"), "{message}");
+    let (key, _) = key_error(Some(&format!("{head}\"core team\" = []\n")), &[]);
+    assert_eq!(key, "communities.pgcn.roles.core team");
+    let (key, message) = key_error(Some(&format!("{head}Speakers = []\nspeakers = []\n")), &[]);
+    assert!(key.starts_with("communities.pgcn.roles.") && message.contains("but for case"), "{key}: {message}");
+}
+
+#[test]
 fn moderators_and_admins_must_be_platform_refs_too() {
     let toml = "[bot]\ndefault_community = \"pgcn\"\n[communities.pgcn]\nmoderators = [\"console:bob\", \"bob\"]\n";
     let (key, _) = key_error(Some(toml), &[]);

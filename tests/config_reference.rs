@@ -16,10 +16,10 @@ fn example_text() -> String {
     std::fs::read_to_string(root().join("config/jixia.example.toml")).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Dotted key paths of a TOML table; community ids become `*`.
+/// Dotted key paths of a TOML table; community ids and role names become `*`.
 fn key_paths(prefix: &str, table: &toml::Table, out: &mut BTreeSet<String>) {
     for (k, v) in table {
-        let key = if prefix == "communities" { "*" } else { k.as_str() };
+        let key = if prefix == "communities" || prefix == "communities.*.roles" { "*" } else { k.as_str() };
         let path = if prefix.is_empty() { key.to_owned() } else { format!("{prefix}.{key}") };
         // A community's own [features] repeats the top-level sections.
         if path == "communities.*.features" {
@@ -47,7 +47,8 @@ fn full_config() -> Config {
     c.discord.api_url = Some("http://x".into());
     c.discord.guild_id = Some("1".into());
     c.discord.moderator_role = Some("2".into());
-    c.communities.insert("x".into(), CommunityConfig::default());
+    let roles = [("r".to_owned(), vec!["telegram:1".to_owned()])].into();
+    c.communities.insert("x".into(), CommunityConfig { roles, ..CommunityConfig::default() });
     c
 }
 

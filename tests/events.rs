@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -103,6 +103,10 @@ both_backends!(
     reminders_can_be_turned_off,
     the_digest_lists_the_coming_week_with_seats_left,
     linked_members_keep_one_sign_up,
+    only_the_roles_named_may_join,
+    a_discord_role_counts_only_where_discord_said_it,
+    wrong_attendance_codes_are_throttled,
+    many_events_are_paged,
 );
 
 async fn create_join_waitlist_and_promotion(db: TestDb) {
@@ -523,4 +527,193 @@ async fn linked_members_keep_one_sign_up(db: TestDb) {
     let att = ask(&mut chat, &mo(), "/event attendees E1").await;
     assert!(att.contains("已报名 1/5"), "one member, one seat: {att}");
     assert!(only(&chat.say(&discord, &alice_dc, "/join E1").await).contains("你已经报名了"));
+}
+
+/// The default community's roles: speakers are Discord role 77 and Alice's
+/// Telegram account; volunteers are Carol's.
+fn with_roles() -> Config {
+    let mut c = config();
+    if let Some(d) = c.communities.get_mut("default") {
+        d.roles = BTreeMap::from([
+            ("speakers".to_owned(), vec!["discord:role:77".to_owned(), "telegram:1".to_owned()]),
+            ("volunteers".to_owned(), vec!["telegram:3".to_owned()]),
+        ]);
+    }
+    c
+}
+
+/// Who is signed up to E1, as Mo's attendee list says.
+async fn attendees(chat: &mut TestChat) -> String {
+    ask(chat, &mo(), "/event attendees E1").await
+}
+
+async fn only_the_roles_named_may_join(db: TestDb) {
+    let mut chat = TestChat::new(db, &with_roles());
+    let discord = Chat::group(Platform::Discord, "555");
+    let reply = created(&mut chat, "/event create 讲者晚餐 2026-12-12 19:00 roles=speakers,volunteers").await;
+    assert!(reply.contains("仅限这些角色报名：speakers、volunteers（版主和组织者也可以）"), "{reply}");
+    let shown = ask(&mut chat, &bob(), "/event E1").await;
+    assert!(shown.contains("仅限这些角色报名：speakers、volunteers"), "/event says who may join: {shown}");
+    // Bob holds neither role: refused, and nothing is stored.
+    let refused = ask(&mut chat, &bob(), "/join E1").await;
+    assert!(refused.contains("E1「讲者晚餐」只限这些角色报名：speakers、volunteers"), "{refused}");
+    assert!(attendees(&mut chat).await.contains("已报名 0 人"), "Bob was not signed up");
+    // Alice is a speaker by her account, Carol a volunteer.
+    assert!(ask(&mut chat, &alice(), "/join E1").await.contains("你已报名 E1"));
+    assert!(ask(&mut chat, &carol(), "/报名 E1").await.contains("你已报名 E1"));
+    // On Discord, role 77 makes a speaker; role 78 does not.
+    let erin = Who::discord("8801", "erin").with_roles(&["77"]);
+    let frank = Who::discord("8802", "frank").with_roles(&["78"]);
+    assert!(only(&chat.say(&discord, &erin, "/join E1").await).contains("你已报名 E1"));
+    assert!(only(&chat.say(&discord, &frank, "/join E1").await).contains("只限这些角色报名"));
+    // Moderators run the event: its roles never keep them out.
+    assert!(ask(&mut chat, &mo(), "/join E1").await.contains("你已报名 E1"));
+    let list = attendees(&mut chat).await;
+    assert!(list.contains("已报名 4 人"), "{list}");
+    assert!(!list.contains("bob") && !list.contains("frank"), "{list}");
+    // Role names as typed: any case, Chinese key, Chinese separator.
+    let reply = created(&mut chat, "/event create 培训 2026-12-13 10:00 角色=Volunteers、SPEAKERS").await;
+    assert!(reply.contains("仅限这些角色报名：volunteers、speakers"), "{reply}");
+    // An unknown role is refused with the ones there are; nothing changes.
+    let bad = ask(&mut chat, &mo(), "/event create X 2026-12-14 10:00 roles=speakers,vip").await;
+    assert!(
+        bad.contains("活动没有发起") && bad.contains("不认识角色“vip”。本社区的角色有：speakers、volunteers"),
+        "{bad}"
+    );
+    let bad = ask(&mut chat, &mo(), "/event edit E1 roles=vip").await;
+    assert!(bad.contains("E1 没有修改") && bad.contains("不认识角色“vip”"), "{bad}");
+    assert!(ask(&mut chat, &bob(), "/events").await.contains("共 2 个"), "no third event");
+    assert!(ask(&mut chat, &bob(), "/join E1").await.contains("只限这些角色报名"), "E1 still limited");
+    // In English too.
+    ask(&mut chat, &bob(), "/lang en").await;
+    let en = ask(&mut chat, &bob(), "/join E2").await;
+    assert!(en.contains("E2 “培训” is only for these roles: volunteers, speakers"), "{en}");
+    // `roles=` lifts the limit.
+    let edited = ask(&mut chat, &mo(), "/event edit E1 roles=").await;
+    assert!(edited.contains("已修改 E1") && !edited.contains("仅限"), "{edited}");
+    assert!(ask(&mut chat, &bob(), "/join E1").await.contains("You are going to E1"));
+}
+
+/// Two communities share a Discord server: #555 is pgcn's, #600 the
+/// other's. Role 77 is pgcn's speakers; the other community's speakers are
+/// role 88. A role counts only for the community of the chat it came with,
+/// in a group chat of its own platform.
+fn two_communities() -> Config {
+    let mut c = Config::default();
+    c.bot.default_community = Some("pgcn".into());
+    c.communities.insert(
+        "pgcn".into(),
+        CommunityConfig {
+            chats: vec!["discord:555".into(), "telegram:-1001".into()],
+            moderators: vec!["telegram:9".into()],
+            roles: BTreeMap::from([("speakers".to_owned(), vec!["discord:role:77".to_owned()])]),
+            ..Default::default()
+        },
+    );
+    c.communities.insert(
+        "other".into(),
+        CommunityConfig {
+            chats: vec!["discord:600".into()],
+            moderators: vec!["discord:60".into()],
+            roles: BTreeMap::from([("speakers".to_owned(), vec!["discord:role:88".to_owned()])]),
+            ..Default::default()
+        },
+    );
+    c
+}
+
+async fn a_discord_role_counts_only_where_discord_said_it(db: TestDb) {
+    let mut chat = TestChat::new(db, &two_communities());
+    let pgcn_channel = Chat::group(Platform::Discord, "555");
+    let other_channel = Chat::group(Platform::Discord, "600");
+    let erin = Who::discord("8801", "erin").with_roles(&["77"]);
+    created(&mut chat, "/event create Speakers 2026-12-12 19:00 roles=speakers").await;
+    let other_mod = Who::discord("60", "olga");
+    let made = only(&chat.say(&other_channel, &other_mod, "/event create Other 2026-12-12 19:00 roles=speakers").await);
+    assert!(made.contains("已发起 E1「Other」"), "{made}");
+    // In the other community's channel, pgcn's role 77 is not its speakers.
+    let there = only(&chat.say(&other_channel, &erin, "/join E1").await);
+    assert!(there.contains("E1「Other」只限这些角色报名：speakers"), "{there}");
+    // A Discord role id carried on Telegram counts for nothing.
+    let on_telegram = Who::telegram("8801", "erin").with_roles(&["77"]);
+    assert!(ask(&mut chat, &on_telegram, "/join E1").await.contains("只限这些角色报名"));
+    // Nor in a direct chat, where Discord shows no guild: she is told where.
+    let dm = only(&chat.say(&erin.dm(), &erin, "/join E1").await);
+    assert!(dm.contains("E1「Speakers」只限这些角色报名") && dm.contains("请在那里报名"), "{dm}");
+    assert!(ask(&mut chat, &mo(), "/event attendees E1").await.contains("已报名 0 人"), "nothing was stored");
+    // In pgcn's own channel, role 77 makes her a speaker.
+    assert!(only(&chat.say(&pgcn_channel, &erin, "/join E1").await).contains("你已报名 E1「Speakers」"));
+    let list = ask(&mut chat, &mo(), "/event attendees E1").await;
+    assert!(list.contains("已报名 1 人") && list.contains("erin"), "{list}");
+    let theirs = only(&chat.say(&other_channel, &other_mod, "/event attendees E1").await);
+    assert!(theirs.contains("已报名 0 人"), "the other community's event has no one: {theirs}");
+}
+
+async fn wrong_attendance_codes_are_throttled(db: TestDb) {
+    let mut chat = TestChat::new(db, &config());
+    created(&mut chat, "/event create Salon 2026-12-01 19:00").await;
+    ask(&mut chat, &alice(), "/join E1").await;
+    ask(&mut chat, &bob(), "/join E1").await;
+    let code = code_of(&ask(&mut chat, &mo(), "/event code E1").await);
+    // Bob guesses five times.
+    for guess in ["AAAAAA", "BBBBBB", "CCCCCC", "DDDDDD", "EEEEEE"] {
+        let reply = ask(&mut chat, &bob(), &format!("/attend {guess}")).await;
+        assert!(reply.contains("不对或已过期"), "{reply}");
+    }
+    // Now even the right code waits, and he is not marked present.
+    let held = ask(&mut chat, &bob(), &format!("/attend {code}")).await;
+    assert!(held.contains("签到码错了太多次，请 10 分钟后再试"), "{held}");
+    assert!(attendees(&mut chat).await.contains("到场 0 人"));
+    // Others are not held back by his guesses.
+    assert!(ask(&mut chat, &alice(), &format!("/attend {code}")).await.contains("已登记到场"));
+    chat.clock.advance(Duration::minutes(4));
+    let held = ask(&mut chat, &bob(), &format!("/到场 {code}")).await;
+    assert!(held.contains("请 6 分钟后再试"), "{held}");
+    ask(&mut chat, &bob(), "/lang en").await;
+    let en = ask(&mut chat, &bob(), &format!("/attend {code}")).await;
+    assert!(en.contains("Too many wrong codes: try again in 6 minutes"), "{en}");
+    // Ten minutes after his first guess he may try again.
+    chat.clock.advance(Duration::minutes(6));
+    let paid = ask(&mut chat, &bob(), &format!("/attend {code}")).await;
+    assert!(paid.contains("10 points"), "{paid}");
+    assert!(attendees(&mut chat).await.contains("到场 2 人"));
+}
+
+async fn many_events_are_paged(db: TestDb) {
+    let mut config = config();
+    config.features.events.list_size = 5;
+    let mut chat = TestChat::new(db, &config);
+    for day in 10..22 {
+        created(&mut chat, &format!("/event create Salon{day} 2026-12-{day} 19:00")).await;
+    }
+    let out = chat.say(&group(), &alice(), "/events").await;
+    let first = only(&out);
+    assert!(first.contains("近期活动（共 12 个）") && first.contains("第 1/3 页，翻页：/events 页码"), "{first}");
+    assert_eq!(first.matches("「Salon").count(), 5, "one page: {first}");
+    assert!(first.contains("E1「Salon10」") && first.contains("E5「Salon14」") && !first.contains("E6"), "{first}");
+    let next: Vec<&str> = out[0].buttons.iter().map(|b| b.data.as_str()).collect();
+    assert_eq!(next, ["/events 2"], "a button to the next page");
+    // The button is the command: page 2.
+    let out = chat.say(&group(), &alice(), next[0]).await;
+    let second = only(&out);
+    assert!(second.contains("第 2/3 页") && second.contains("E6「Salon15」") && second.contains("E10"), "{second}");
+    assert!(!second.contains("E5「") && !second.contains("E11"), "{second}");
+    // The last page has the rest and no button.
+    let out = chat.say(&group(), &alice(), "/活动 3").await;
+    let third = only(&out);
+    assert_eq!(third.matches("「Salon").count(), 2, "{third}");
+    assert!(third.contains("第 3/3 页") && third.contains("E12「Salon21」"), "{third}");
+    assert!(out[0].buttons.is_empty());
+    let beyond = ask(&mut chat, &alice(), "/events 4").await;
+    assert!(beyond.contains("没有第 4 页，近期活动一共 3 页"), "{beyond}");
+    ask(&mut chat, &alice(), "/lang en").await;
+    let en = ask(&mut chat, &alice(), "/events 2").await;
+    assert!(en.contains("Upcoming events (12)") && en.contains("Page 2 of 3; more: /events PAGE."), "{en}");
+    assert!(ask(&mut chat, &alice(), "/events 9").await.contains("There is no page 9: upcoming events fill 3 pages"));
+    // One page says nothing of pages.
+    for n in 1..=7 {
+        ask(&mut chat, &mo(), &format!("/event cancel E{n}")).await;
+    }
+    let one = ask(&mut chat, &bob(), "/events").await;
+    assert!(one.contains("近期活动（共 5 个）") && !one.contains("页"), "{one}");
 }

@@ -13,7 +13,7 @@
 //! the next line ([`Continuation`]), so multi-line commands (`/job post`,
 //! `/faq add`) can be typed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{self, BufRead, Write};
 use std::sync::Arc;
 
@@ -33,6 +33,7 @@ console commands:
   :press ID N           press button N under message #ID
   :react ID EMOJI       react to message #ID (:unreact ID EMOJI takes it back)
   :admin on|off         platform-admin flag of the current member
+  :role ROLE on|off     console role ROLE of the current member (console:role:ROLE in a community's roles)
   :time RFC3339         set the clock, e.g. :time 2026-12-01T09:00:00+08:00
   :advance 90m|25h|3d   move the clock forward
   :help                 this list
@@ -139,6 +140,9 @@ pub struct Console {
     sender: String,
     place: Place,
     admins: HashSet<String>,
+    /// Console roles per member (`:role`), what Discord's member roles are
+    /// on Discord.
+    roles: HashMap<String, BTreeSet<String>>,
     /// This run's prefix of platform message ids (see the module doc).
     session: String,
     next_id: u64,
@@ -163,6 +167,7 @@ impl Console {
             sender: sender.to_owned(),
             place: Place::Group(chat.to_owned()),
             admins: HashSet::new(),
+            roles: HashMap::new(),
             session: format!("{:016x}", rand::random::<u64>()),
             next_id: 1,
             reactions: 0,
@@ -294,6 +299,20 @@ impl Console {
                     &format!("{} is {} a platform admin", self.sender, if rest == "on" { "now" } else { "no longer" }),
                 )?;
             }
+            "role" => match rest.split_once(char::is_whitespace).map(|(r, s)| (r, s.trim())) {
+                Some((role, switch @ ("on" | "off"))) if is_name(role) => {
+                    let held = self.roles.entry(self.sender.clone()).or_default();
+                    let verb = if switch == "on" {
+                        held.insert(role.to_owned());
+                        "now holds"
+                    } else {
+                        held.remove(role);
+                        "no longer holds"
+                    };
+                    notice(out, &format!("{} {verb} the console role {role}", self.sender))?;
+                }
+                _ => notice(out, "usage: :role ROLE on|off")?,
+            },
             "reply" => match parse_id_and(rest) {
                 Some((id, text)) if self.seen.contains_key(&id) && !text.is_empty() => {
                     self.say(text, Some(id), out).await?;
@@ -353,6 +372,7 @@ impl Console {
             name: self.sender.clone(),
             is_platform_admin: self.admins.contains(&self.sender) && chat.kind == ChatKind::Group,
             is_bot: false,
+            platform_roles: self.platform_roles(),
         };
         if self.echo {
             print_message(out, &self.label(&chat), &self.sender, id, text)?;
@@ -394,6 +414,7 @@ impl Console {
             name: self.sender.clone(),
             is_platform_admin: self.admins.contains(&self.sender) && chat.kind == ChatKind::Group,
             is_bot: false,
+            platform_roles: self.platform_roles(),
         };
         let verb = if added { "reacted" } else { "took back" };
         notice(out, &format!("{} {verb} {emoji} on #{target}", self.sender))?;
@@ -411,6 +432,13 @@ impl Console {
         let replies = self.engine.handle(&msg).await;
         self.print_outgoing(&replies, out)?;
         self.deliver_due(out).await
+    }
+
+    /// The current member's console roles (`:role`), as a platform's
+    /// adapter reports a member's roles with every message; the engine
+    /// counts them only in group chats.
+    fn platform_roles(&self) -> Vec<String> {
+        self.roles.get(&self.sender).map(|r| r.iter().cloned().collect()).unwrap_or_default()
     }
 
     /// `@NAME` words: the bot's own name (in any case, as on Telegram)
@@ -485,6 +513,7 @@ impl Console {
                 name: self.bot_name.clone(),
                 is_platform_admin: false,
                 is_bot: true,
+                platform_roles: Vec::new(),
             };
             let buttons = m.buttons.iter().map(|b| b.data.clone()).collect();
             self.seen.insert(id, Seen { author: bot, text: m.body.to_plain(), buttons });

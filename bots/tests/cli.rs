@@ -939,6 +939,43 @@ fn digest_arrives_at_nine_with_advance() -> TestResult {
     Ok(())
 }
 
+/// An event for the hosts only, in the console: `:role host on` gives the
+/// current member the console role that `console:role:host` names, as a
+/// Discord member's roles do on Discord; it counts in the group, not in a
+/// direct chat.
+#[test]
+fn console_roles_limit_who_may_join() -> TestResult {
+    let sb = Sandbox::new("roles")?;
+    let config = sb.write("jixia.toml", "[communities.default.roles]\nhosts = [\"console:role:host\"]\n")?;
+    let script = "\
+:time 2026-12-01T10:00:00+08:00
+:as mo
+/event create Salon 2026-12-12 19:00 roles=hosts
+:as alice
+/join E1
+:role host on
+:dm
+/join E1
+:chat general
+/join E1
+:role host
+";
+    let run = console(&sb, &["--config", &config, "--moderator", "mo"], script)?;
+    run.assert_clean();
+    run.assert_lines_in_order(&[
+        "[general] alice #3: /join E1",
+        "[general] jixia #4: E1「Salon」只限这些角色报名：hosts。",
+        "-- alice now holds the console role host",
+        "[dm:alice] alice #5: /join E1",
+        "[dm:alice] jixia #6: E1「Salon」只限这些角色报名：hosts。平台上的身份组（如 Discord 身份组）只在社区的群和频道里才认得出，请在那里报名。",
+        "-- now in group general",
+        "[general] alice #7: /join E1",
+        "[general] jixia #8: ✅ 你已报名 E1「Salon」，2026-12-12 周六 19:00 (Asia/Shanghai)，地点待定。开始前会私信提醒你（/remind off 可关闭）。",
+        "-- usage: :role ROLE on|off",
+    ]);
+    Ok(())
+}
+
 /// Job posts in the console with several members: a recruiter types a
 /// multi-line `/job post` (lines ending in `\\` continue), the moderator
 /// is told and approves, a member subscribes and gets the next post by

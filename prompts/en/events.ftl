@@ -57,6 +57,7 @@ events-card =
 events-card-end = Ends: { $end }
 events-card-deadline = Sign-ups close: { $deadline }
 events-card-level = Level { $level } or above
+events-card-roles = Only for these roles: { $roles } (and moderators and organisers)
 events-card-cancelled = ❌ This event is cancelled.
 events-card-started = The event has started.
 events-card-closed = Sign-ups have closed.
@@ -74,6 +75,7 @@ events-field-capacity = capacity
 events-field-deadline = sign-up deadline
 events-field-description = description
 events-field-level = level
+events-field-roles = roles
 
 ## Dates
 
@@ -108,7 +110,7 @@ events-create-help = Create an event in one line, or with one “key: value” p
     where: Xihu District, Hangzhou
     capacity: 40
     description: three talks
-events-form-keys = Keys: title, start, end, tz (like Asia/Shanghai), where (offline) or link (online), capacity, deadline, description (several lines allowed), level (the lowest level that may join); Chinese keys work too (标题、时间、地点、名额…). In one line: key=value, like capacity=40 where="…" link=… end=17:00 deadline="Dec 11 20:00".
+events-form-keys = Keys: title, start, end, tz (like Asia/Shanghai), where (offline) or link (online), capacity, deadline, description (several lines allowed), level (the lowest level that may join), roles (only these roles may join, separated by commas); Chinese keys work too (标题、时间、地点、名额…). In one line: key=value, like capacity=40 where="…" link=… end=17:00 deadline="Dec 11 20:00".
 events-create-problem = The event was not created:
 events-edit-problem = { $id } was not changed:
 events-form-unknown-key = I do not know the key “{ $key }”.
@@ -122,6 +124,8 @@ events-form-deadline-after-start = The sign-up deadline cannot be after the star
 events-form-both-places = Give a place or a link, not both: a place for offline events, a link for online ones.
 events-form-capacity = The capacity “{ $got }” is wrong: a whole number from 1 to { $max } (leave it out for no limit).
 events-form-level = The level “{ $got }” is wrong: a whole number from 0 to { $max }.
+events-form-role = There is no role “{ $got }”. This community's roles: { $known }.
+events-form-no-roles = There is no role “{ $got }”: this community has no roles configured (communities.ID.roles in the config file), so sign-ups cannot be limited by role.
 events-form-tz = I do not know the time zone “{ $got }”; use a name like Asia/Shanghai or Europe/Berlin.
 events-created = ✅ Created { $id } “{ $title }”.
 events-create-duplicate = This message created an event already: { $id }.
@@ -133,8 +137,16 @@ events-ics = 📎 The calendar file of { $id } “{ $title }”:
 ## Lists
 
 events-list-empty = No upcoming events.
-events-list = Upcoming events:
-events-list-footer = Details: /event ID   Join: /join ID
+events-list = Upcoming events ({ $count }):
+events-list-footer = { $pages ->
+    [1] {""}
+   *[other] Page { $page } of { $pages }; more: /events PAGE.{" "}
+}Details: /event ID   Join: /join ID
+events-no-such-page = There is no page { $page }: upcoming events fill { $pages ->
+    [1] one page
+   *[other] { $pages } pages
+}.
+events-button-next = Next page
 
 ## Signing up
 
@@ -145,6 +157,8 @@ events-join-already = You are { $going ->
    *[0] on the waitlist of
 } { $id } “{ $title }” already.
 events-join-closed = Sign-ups for { $id } “{ $title }” closed at { $deadline }.
+events-join-role = { $id } “{ $title }” is only for these roles: { $roles }.
+events-join-role-in-group = { $id } “{ $title }” is only for these roles: { $roles }. Platform roles (such as Discord roles) are only seen in the community's own channels and groups: join from there.
 events-join-level = { $id } “{ $title }” is for level { $level } and above; you are level { $yours }.
 events-left = You left { $id } “{ $title }”.
 events-leave-not-signed-up = You are not signed up for { $id } “{ $title }”.
@@ -168,6 +182,10 @@ events-attended-paid = ✅ You are checked in at { $id } “{ $title }” and ea
 events-attended = ✅ You are checked in at { $id } “{ $title }”.
 events-attend-already = You are checked in at { $id } “{ $title }” already.
 events-attend-bad-code = The code “{ $code }” is wrong or has expired.
+events-attend-too-many = Too many wrong codes: try again in { $minutes ->
+    [one] a minute
+   *[other] { $minutes } minutes
+}, and check the code with the organisers at the event.
 events-attendees = 👥 { $id } “{ $title }”: { $seats }, { $present } present
 events-attendees-going = Going ({ $count }):
 events-attendees-waitlist = Waitlist ({ $count }):

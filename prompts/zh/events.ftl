@@ -48,6 +48,7 @@ events-card =
 events-card-end = 结束：{ $end }
 events-card-deadline = 报名截止：{ $deadline }
 events-card-level = 需要等级 { $level } 以上
+events-card-roles = 仅限这些角色报名：{ $roles }（版主和组织者也可以）
 events-card-cancelled = ❌ 这个活动已取消。
 events-card-started = 活动已开始。
 events-card-closed = 报名已截止。
@@ -65,6 +66,7 @@ events-field-capacity = 名额
 events-field-deadline = 报名截止
 events-field-description = 描述
 events-field-level = 等级
+events-field-roles = 角色
 
 ## 日期
 
@@ -99,7 +101,7 @@ events-create-help = 发起活动：一行写完，或者逐行写“项: 值”
     地点: 杭州市西湖区
     名额: 40
     描述: 三个主题分享
-events-form-keys = 可用的项：标题、时间、结束、时区（如 Asia/Shanghai）、地点（线下）或链接（线上）、名额、报名截止、描述（可写多行）、等级（需要的最低等级）。一行写法用 英文名=值，如 capacity=40 where="…" link=… end=17:00 deadline="12月11日 20:00"。
+events-form-keys = 可用的项：标题、时间、结束、时区（如 Asia/Shanghai）、地点（线下）或链接（线上）、名额、报名截止、描述（可写多行）、等级（需要的最低等级）、角色（只让这些角色报名，多个用逗号隔开）。一行写法用 英文名=值，如 capacity=40 where="…" link=… end=17:00 deadline="12月11日 20:00"。
 events-create-problem = 活动没有发起：
 events-edit-problem = { $id } 没有修改：
 events-form-unknown-key = 不认识“{ $key }”这一项。
@@ -113,6 +115,8 @@ events-form-deadline-after-start = 报名截止不能晚于开始时间。
 events-form-both-places = 地点和链接只能写一个：线下写地点，线上写链接。
 events-form-capacity = 名额“{ $got }”不对：要写 1 到 { $max } 之间的整数（不限名额就不写）。
 events-form-level = 等级“{ $got }”不对：要写 0 到 { $max } 之间的整数。
+events-form-role = 不认识角色“{ $got }”。本社区的角色有：{ $known }。
+events-form-no-roles = 不认识角色“{ $got }”：本社区没有配置角色（配置文件里的 communities.社区.roles），不能按角色限制报名。
 events-form-tz = 不认识时区“{ $got }”，请写 Asia/Shanghai、Europe/Berlin 这样的名字。
 events-created = ✅ 已发起 { $id }「{ $title }」。
 events-create-duplicate = 这条消息已经发起过活动了：{ $id }。
@@ -124,8 +128,13 @@ events-ics = 📎 { $id }「{ $title }」的日历文件：
 ## 列表
 
 events-list-empty = 近期没有活动。
-events-list = 近期活动：
-events-list-footer = 详情：/event 编号　报名：/join 编号
+events-list = 近期活动（共 { $count } 个）：
+events-list-footer = { $pages ->
+    [1] {""}
+   *[other] 第 { $page }/{ $pages } 页，翻页：/events 页码。
+}详情：/event 编号　报名：/join 编号
+events-no-such-page = 没有第 { $page } 页，近期活动一共 { $pages } 页。
+events-button-next = 下一页
 
 ## 报名
 
@@ -136,6 +145,8 @@ events-join-already = 你已经{ $going ->
    *[0] 在候补名单上了
 } { $id }「{ $title }」。
 events-join-closed = { $id }「{ $title }」的报名已于 { $deadline } 截止。
+events-join-role = { $id }「{ $title }」只限这些角色报名：{ $roles }。
+events-join-role-in-group = { $id }「{ $title }」只限这些角色报名：{ $roles }。平台上的身份组（如 Discord 身份组）只在社区的群和频道里才认得出，请在那里报名。
 events-join-level = { $id }「{ $title }」需要等级 { $level } 以上才能报名，你现在是 { $yours } 级。
 events-left = 已取消 { $id }「{ $title }」的报名。
 events-leave-not-signed-up = 你没有报名 { $id }「{ $title }」。
@@ -156,6 +167,7 @@ events-attended-paid = ✅ 已登记到场 { $id }「{ $title }」，获得 { $p
 events-attended = ✅ 已登记到场 { $id }「{ $title }」。
 events-attend-already = 你已经登记过 { $id }「{ $title }」的到场了。
 events-attend-bad-code = 签到码“{ $code }”不对或已过期。
+events-attend-too-many = 签到码错了太多次，请 { $minutes } 分钟后再试；签到码请向现场的组织者确认。
 events-attendees = 👥 { $id }「{ $title }」：{ $seats }，到场 { $present } 人
 events-attendees-going = 已报名（{ $count }）：
 events-attendees-waitlist = 候补（{ $count }）：

@@ -86,19 +86,27 @@ pub struct Who {
     pub id: String,
     pub name: String,
     pub admin: bool,
+    /// The platform roles the adapter says they hold (Discord role ids).
+    pub roles: Vec<String>,
 }
 
 impl Who {
     pub fn telegram(id: &str, name: &str) -> Who {
-        Who { platform: Platform::Telegram, id: id.into(), name: name.into(), admin: false }
+        Who { platform: Platform::Telegram, id: id.into(), name: name.into(), admin: false, roles: Vec::new() }
     }
 
     pub fn discord(id: &str, name: &str) -> Who {
-        Who { platform: Platform::Discord, id: id.into(), name: name.into(), admin: false }
+        Who { platform: Platform::Discord, id: id.into(), name: name.into(), admin: false, roles: Vec::new() }
     }
 
     pub fn console(name: &str) -> Who {
-        Who { platform: Platform::Console, id: name.into(), name: name.into(), admin: false }
+        Who { platform: Platform::Console, id: name.into(), name: name.into(), admin: false, roles: Vec::new() }
+    }
+
+    /// The same person holding these platform roles (Discord role ids), as
+    /// the adapter reports them with each message.
+    pub fn with_roles(&self, roles: &[&str]) -> Who {
+        Who { roles: roles.iter().map(|r| (*r).to_owned()).collect(), ..self.clone() }
     }
 
     /// The same person with the platform's admin flag set in this chat.
@@ -107,7 +115,13 @@ impl Who {
     }
 
     pub fn sender(&self) -> Sender {
-        Sender { id: self.id.clone(), name: self.name.clone(), is_platform_admin: self.admin, is_bot: false }
+        Sender {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            is_platform_admin: self.admin,
+            is_bot: false,
+            platform_roles: self.roles.clone(),
+        }
     }
 
     pub fn mention(&self) -> Mention {

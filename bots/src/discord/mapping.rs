@@ -60,12 +60,16 @@ fn display_name(user: &User, nick: Option<&str>) -> String {
     nick.or(user.global_name.as_deref()).unwrap_or(&user.name).to_owned()
 }
 
-fn sender(user: &User, nick: Option<&str>, is_admin: bool) -> Sender {
+/// The author as the engine sees them; `roles` are their role ids in the
+/// guild the event came from (none in a DM), which count only for a
+/// community's roles there (see `jixia::roles`).
+fn sender(user: &User, nick: Option<&str>, is_admin: bool, roles: &[RoleId]) -> Sender {
     Sender {
         id: user.id.get().to_string(),
         name: display_name(user, nick),
         is_platform_admin: is_admin,
         is_bot: user.bot,
+        platform_roles: roles.iter().map(|r| r.get().to_string()).collect(),
     }
 }
 
@@ -125,10 +129,11 @@ pub fn map_message(msg: &Message, me: &Me, is_admin: bool) -> Option<Incoming> {
         return None;
     }
     let nick = msg.member.as_ref().and_then(|m| m.nick.as_deref());
+    let roles = msg.member.as_ref().map_or(&[][..], |m| m.roles.as_slice());
     let reply_to = match (&msg.referenced_message, &msg.message_reference) {
         (Some(replied), _) => Some(ReplyTo {
             message_id: replied.id.get().to_string(),
-            author: Some(sender(&replied.author, None, false)),
+            author: Some(sender(&replied.author, None, false, &[])),
             text: Some(rewrite_mentions(&replied.content, &replied.mentions, me).0).filter(|t| !t.is_empty()),
         }),
         (None, Some(r)) => {
@@ -138,7 +143,7 @@ pub fn map_message(msg: &Message, me: &Me, is_admin: bool) -> Option<Incoming> {
     };
     Some(Incoming {
         chat: chat(msg.guild_id, msg.channel_id.get()),
-        sender: sender(&msg.author, nick, is_admin),
+        sender: sender(&msg.author, nick, is_admin, roles),
         message_id: msg.id.get().to_string(),
         text,
         reply_to,
@@ -213,7 +218,7 @@ pub fn command_line(data: &CommandData) -> (String, Vec<Mention>) {
 fn member_parts(member: Option<&Member>, user: &User, moderator_role: Option<u64>) -> Sender {
     let nick = member.and_then(|m| m.nick.as_deref());
     let admin = member.is_some_and(|m| is_moderator(&m.roles, m.permissions, moderator_role));
-    sender(user, nick, admin)
+    sender(user, nick, admin, member.map_or(&[][..], |m| m.roles.as_slice()))
 }
 
 /// A slash command → `Incoming` whose text is the equivalent command line.
@@ -271,7 +276,7 @@ pub fn map_reaction(reaction: &Reaction, added: bool, now: DateTime<Utc>) -> Opt
     let sender = match &reaction.member {
         Some(m) => {
             let admin = is_moderator(&m.roles, m.permissions, None);
-            sender(&m.user, m.nick.as_deref(), admin)
+            sender(&m.user, m.nick.as_deref(), admin, &m.roles)
         }
         None => Sender::member(user_id.get().to_string(), String::new()),
     };
@@ -324,7 +329,7 @@ mod tests {
     fn a_guild_message_addressed_to_the_bot() {
         let msg = message(
             "<@900> points grant <@!8> 5 thanks",
-            json!({ "mentions": [user(900, "jixia-bot"), user(8, "bob")], "member": { "nick": "Alice 爱丽丝", "roles": [], "joined_at": "2025-01-01T00:00:00+00:00", "deaf": false, "mute": false, "flags": 0 } }),
+            json!({ "mentions": [user(900, "jixia-bot"), user(8, "bob")], "member": { "nick": "Alice 爱丽丝", "roles": ["123456789012345678"], "joined_at": "2025-01-01T00:00:00+00:00", "deaf": false, "mute": false, "flags": 0 } }),
         );
         let Some(inc) = map_message(&msg, &me(), false) else { panic!("ignored") };
         assert_eq!(inc.text, "@jixia points grant @bob 5 thanks");
@@ -332,6 +337,7 @@ mod tests {
         assert_eq!(inc.mentions, vec![Mention { user_id: "8".into(), name: "bob".into() }]);
         assert_eq!(inc.chat, Chat::group(Platform::Discord, "500"));
         assert_eq!(inc.sender.name, "Alice 爱丽丝");
+        assert_eq!(inc.sender.platform_roles, ["123456789012345678"], "her roles in this guild");
         assert_eq!(inc.message_id, "1001");
         assert_eq!(inc.at.to_rfc3339(), "2026-11-30T08:00:00+00:00");
     }
@@ -341,6 +347,7 @@ mod tests {
         let dm = message("/checkin", json!({ "guild_id": null }));
         let Some(inc) = map_message(&dm, &me(), false) else { panic!("ignored") };
         assert_eq!(inc.chat, Chat::private(Platform::Discord, "500"));
+        assert!(inc.sender.platform_roles.is_empty(), "no guild, no roles");
 
         let replied = message("VACUUM 和 autovacuum 有什么区别？", json!({ "id": "999", "author": user(8, "bob") }));
         let reply = message(
@@ -381,7 +388,7 @@ mod tests {
         serde_json::from_value(json!({
             "id": "3001", "application_id": "900", "type": 2, "token": "tok",
             "version": 1, "locale": "zh-CN", "guild_id": "42", "channel_id": "500",
-            "member": { "user": user(7, "alice"), "roles": [], "permissions": "32", "joined_at": "2025-01-01T00:00:00+00:00", "deaf": false, "mute": false, "flags": 0, "nick": null },
+            "member": { "user": user(7, "alice"), "roles": ["77"], "permissions": "32", "joined_at": "2025-01-01T00:00:00+00:00", "deaf": false, "mute": false, "flags": 0, "nick": null },
             "data": data,
             "entitlements": [], "authorizing_integration_owners": {}, "attachment_size_limit": 8388608,
         }))
@@ -404,6 +411,7 @@ mod tests {
         assert_eq!(inc.mentions, vec![Mention { user_id: "8".into(), name: "bob".into() }]);
         assert_eq!(inc.message_id, "i3001");
         assert!(inc.sender.is_platform_admin, "permissions 32 = Manage Guild");
+        assert_eq!(inc.sender.platform_roles, ["77"]);
 
         let bare = interaction(
             json!({ "id": "1", "name": "points", "type": 1, "options": [{ "name": BARE_SUB, "type": 1, "options": [] }] }),

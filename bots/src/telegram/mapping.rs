@@ -116,7 +116,13 @@ pub fn map_update(update: &Update, me: &BotIdentity, known_user: &dyn Fn(&str) -
 
 /// The member behind a Telegram user.
 pub fn sender_of(user: &User) -> Sender {
-    Sender { id: user.id.0.to_string(), name: user.full_name(), is_platform_admin: false, is_bot: user.is_bot }
+    Sender {
+        id: user.id.0.to_string(),
+        name: user.full_name(),
+        is_platform_admin: false,
+        is_bot: user.is_bot,
+        platform_roles: Vec::new(),
+    }
 }
 
 /// The engine's chat for a Telegram chat; `None` for channels.

@@ -1,5 +1,5 @@
 //! The events commands:
-//! `/events` · `/event ID [ics]` · `/event create TITLE START key=value…`
+//! `/events [PAGE]` · `/event ID [ics]` · `/event create TITLE START key=value…`
 //! (or `key: value` lines) · `/event edit ID key=value…` ·
 //! `/event cancel ID` · `/event code ID` · `/event attendees ID` ·
 //! `/join ID` · `/leave ID` · `/attend CODE` · `/remind [on|off]` ·
@@ -7,7 +7,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use rand::Rng;
 
 use crate::BoxFuture;
 use crate::command::{ArgKind, ArgSpec, Permission};
@@ -24,14 +23,17 @@ use crate::features::events::store::{
     SignupState,
 };
 use crate::features::events::when::{parse_end, parse_start};
-use crate::features::hiring::text::chars;
+use crate::features::hiring::text::{chars, fold_word};
+use crate::features::link::codes::{self, Guesses};
 use crate::features::points::levels::progress;
 use crate::handler::{CommandError, CommandResult, Ctx, Handler, ParsedCommand};
 use crate::i18n::{Args, Prompt};
 use crate::ledger::{Owner, Transfer};
-use crate::message::{Attachment, Button, Outgoing, Platform};
+use crate::message::{Attachment, Button, ChatKind, Outgoing, Platform};
 use crate::rich::RichText;
+use crate::roles::Role;
 use crate::scheduler::outbox::MAX_ATTEMPTS;
+use crate::store::MemberId;
 use crate::store::jobs::NewOutboxMessage;
 
 /// An event's id (`E12`).
@@ -48,6 +50,8 @@ const CODE: ArgSpec = ArgSpec::required("CODE", ArgKind::Word);
 const SWITCH: ArgSpec = ArgSpec::optional("SWITCH", ArgKind::Choice(&["on", "off"]));
 /// `/timezone ZONE`.
 const ZONE: ArgSpec = ArgSpec::optional("ZONE", ArgKind::Word);
+/// A page of `/events`.
+const PAGE: ArgSpec = ArgSpec::optional("PAGE", ArgKind::Int { min: 1, max: 1000 });
 
 /// Longest title, in characters.
 const MAX_TITLE: usize = 100;
@@ -55,9 +59,6 @@ const MAX_TITLE: usize = 100;
 const MAX_DESCRIPTION: usize = 2000;
 /// Highest level a level limit may ask for.
 const MAX_LEVEL: i64 = 100;
-/// Characters of an attendance code (no 0/O, 1/I).
-const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-const CODE_LEN: usize = 6;
 /// How far ahead `/events` looks.
 const LIST_DAYS: i64 = 366;
 
@@ -68,7 +69,7 @@ pub const COMMANDS: &[Command] = &[
         sub: None,
         aliases: &["活动"],
         permission: Permission::Member,
-        args: &[],
+        args: &[PAGE],
         run: Handler(list),
     },
     Command {
@@ -186,7 +187,14 @@ fn id_args(number: EventNo) -> Args {
 
 /// Moderators, and organisers from the config.
 fn may_organise(ctx: &Ctx<'_>) -> bool {
-    ctx.role >= Permission::Moderator || config(ctx).is_organiser(ctx.msg.chat.platform, &ctx.msg.sender.id)
+    ctx.role >= Permission::Moderator || config(ctx).is_organiser(ctx.msg)
+}
+
+/// Whether the sender may join `e` as far as its roles go: it has none,
+/// they hold one of them here, or they may organise (moderators and
+/// organisers run the event, so its role limit never keeps them out).
+fn may_join_by_role(ctx: &Ctx<'_>, e: &Event) -> bool {
+    e.data.roles.is_empty() || may_organise(ctx) || e.data.roles.iter().any(|r| ctx.community.holds(r, ctx.msg))
 }
 
 fn organisers_only(ctx: &Ctx<'_>) -> Result<(), CommandError> {
@@ -235,20 +243,35 @@ fn promoted_messages<'a>(ctx: &'a Ctx<'a>) -> impl Fn(&Event, &[Signup]) -> Vec<
     }
 }
 
-fn list<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
+/// `/events [PAGE]`: a page of the coming events (`list_size` a page, as
+/// `/jobs` pages), with a button to the next one.
+fn list<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
+        let size = config(ctx).list_size.max(1);
+        let page = cmd.int(&PAGE)?.unwrap_or(1);
         let until = ctx.now + Duration::days(LIST_DAYS);
-        let events =
-            ctx.store().events().events_upcoming(&ctx.community.id, ctx.now, until, config(ctx).list_size).await?;
-        if events.is_empty() {
+        let store = ctx.store().events();
+        let count = store.events_upcoming_count(&ctx.community.id, ctx.now, until).await?;
+        if count == 0 {
             return Ok(vec![ctx.reply("events-list-empty", &Args::new())]);
         }
+        let pages = (count + size - 1) / size;
+        if page > pages {
+            return Err(refuse("events-no-such-page", Args::new().num("page", page).num("pages", pages)));
+        }
+        let events = store.events_upcoming(&ctx.community.id, ctx.now, until, size, (page - 1) * size).await?;
         let v = view(ctx).await?;
-        let mut out = v.text("events-list", &Args::new());
+        let mut out = v.text("events-list", &Args::new().num("count", count));
         let lines: Vec<String> = events.iter().map(|e| v.line(e)).collect();
         out.append(RichText::list(&lines));
-        out.append(v.text("events-list-footer", &Args::new()));
-        Ok(vec![Outgoing::reply(ctx.msg, out)])
+        out.append(v.text("events-list-footer", &Args::new().num("page", page).num("pages", pages)));
+        let mut reply = Outgoing::reply(ctx.msg, out);
+        if page < pages {
+            let next =
+                Button { label: v.plain("events-button-next", &Args::new()), data: format!("/events {}", page + 1) };
+            reply = reply.with_buttons(vec![next]);
+        }
+        Ok(vec![reply])
     })
 }
 
@@ -286,15 +309,34 @@ fn show<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
 /// A problem with what was typed, as a reply.
 enum Problem {
     Form(FormError),
-    When { field: Field, typed: String, error: crate::features::events::when::WhenError },
+    When {
+        field: Field,
+        typed: String,
+        error: crate::features::events::when::WhenError,
+    },
     Missing(Field),
-    TooLong { field: Field, max: usize },
+    TooLong {
+        field: Field,
+        max: usize,
+    },
     EndBeforeStart,
     DeadlineAfterStart,
     BothPlaces,
-    Capacity { got: String, max: i64 },
-    Level { got: String },
-    Tz { got: String },
+    Capacity {
+        got: String,
+        max: i64,
+    },
+    Level {
+        got: String,
+    },
+    Tz {
+        got: String,
+    },
+    /// A role name the community does not have; `known` are the ones it has.
+    UnknownRole {
+        got: String,
+        known: Vec<String>,
+    },
 }
 
 fn problem(v: &View<'_>, p: &Problem) -> RichText {
@@ -322,6 +364,12 @@ fn problem(v: &View<'_>, p: &Problem) -> RichText {
             v.text("events-form-level", &Args::new().str("got", got.clone()).num("max", MAX_LEVEL))
         }
         Problem::Tz { got } => v.text("events-form-tz", &Args::new().str("got", got.clone())),
+        Problem::UnknownRole { got, known } if known.is_empty() => {
+            v.text("events-form-no-roles", &Args::new().str("got", got.clone()))
+        }
+        Problem::UnknownRole { got, known } => {
+            v.text("events-form-role", &Args::new().str("got", got.clone()).str("known", v.names(known)))
+        }
     };
     if matches!(p, Problem::Form(_) | Problem::Missing(_)) {
         out.append(v.text("events-form-keys", &Args::new()));
@@ -337,6 +385,7 @@ fn build(
     now: DateTime<Utc>,
     default_tz: Tz,
     max_capacity: i64,
+    known_roles: &[Role],
 ) -> Result<EventData, Problem> {
     let tz = match fields.get(Field::Tz) {
         Some(t) => t.trim().parse::<Tz>().map_err(|_| Problem::Tz { got: t.to_owned() })?,
@@ -420,7 +469,29 @@ fn build(
             .ok_or_else(|| Problem::Level { got: l.to_owned() })?,
         None => base.map_or(0, |b| b.min_level),
     };
-    Ok(EventData { title, starts_at, ends_at, tz, online, place, capacity, deadline, description, min_level })
+    let roles = match fields.get(Field::Roles) {
+        Some(typed) => role_names(typed, known_roles)?,
+        None if fields.has(Field::Roles) => Vec::new(),
+        None => base.map(|b| b.roles.clone()).unwrap_or_default(),
+    };
+    Ok(EventData { title, starts_at, ends_at, tz, online, place, capacity, deadline, description, min_level, roles })
+}
+
+/// The roles `roles=speakers,志愿者` names (separated by commas, `、` or
+/// spaces; case and width folded), as the config spells them, each once.
+fn role_names(typed: &str, known: &[Role]) -> Result<Vec<String>, Problem> {
+    let mut names: Vec<String> = Vec::new();
+    for piece in typed.split([',', '，', '、', ';', '；']).flat_map(str::split_whitespace) {
+        let folded = fold_word(piece);
+        let Some(role) = known.iter().find(|r| fold_word(&r.name) == folded) else {
+            let known = known.iter().map(|r| r.name.clone()).collect();
+            return Err(Problem::UnknownRole { got: piece.to_owned(), known });
+        };
+        if !names.contains(&role.name) {
+            names.push(role.name.clone());
+        }
+    }
+    Ok(names)
 }
 
 fn create<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
@@ -437,7 +508,7 @@ fn create<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, Command
         }
         let data = parse_create(body)
             .map_err(Problem::Form)
-            .and_then(|f| build(&f, None, ctx.now, ctx.community.tz, config.max_capacity));
+            .and_then(|f| build(&f, None, ctx.now, ctx.community.tz, config.max_capacity, ctx.community.roles()));
         let data = match data {
             Ok(d) => d,
             Err(p) => {
@@ -477,9 +548,9 @@ fn edit<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
         }
         let v = view(ctx).await?;
         let changes = cmd.required_text(&CHANGES)?;
-        let data = parse_edit(changes)
-            .map_err(Problem::Form)
-            .and_then(|f| build(&f, Some(&e.data), ctx.now, ctx.community.tz, config.max_capacity));
+        let data = parse_edit(changes).map_err(Problem::Form).and_then(|f| {
+            build(&f, Some(&e.data), ctx.now, ctx.community.tz, config.max_capacity, ctx.community.roles())
+        });
         let data = match data {
             Ok(d) => d,
             Err(p) => {
@@ -553,19 +624,14 @@ fn cancel<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, Command
     })
 }
 
-/// A fresh attendance code.
-fn new_code() -> String {
-    let mut rng = rand::rng();
-    (0..CODE_LEN).map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())])).collect()
-}
-
 fn code<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
         organisers_only(ctx)?;
         let number = event_no(cmd)?;
         let window = Duration::minutes(config(ctx).attendance_minutes);
         let until = ctx.now + window;
-        let code = new_code();
+        // The link codes' alphabet: nothing to confuse when copied by hand.
+        let code = codes::new_code();
         match ctx.store().events().events_open_code(&ctx.community.id, number, &code, until, ctx.now).await? {
             Changed::Done(e) => {
                 let v = view(ctx).await?;
@@ -626,6 +692,24 @@ fn join<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
         if e.state == EventState::Cancelled {
             return Err(refuse("events-cancelled", v_args(&e)));
         }
+        if !may_join_by_role(ctx, &e) {
+            // A platform role (a Discord role) is only seen in the
+            // community's group chats on that platform: say so where it
+            // could not be seen.
+            let platform_roles = e
+                .data
+                .roles
+                .iter()
+                .filter_map(|r| ctx.community.role(r))
+                .any(|r| r.holders.iter().any(|h| h.is_platform_role()));
+            let key = if platform_roles && ctx.msg.chat.kind == ChatKind::Private {
+                "events-join-role-in-group"
+            } else {
+                "events-join-role"
+            };
+            let v = view(ctx).await?;
+            return Err(refuse(key, v_args(&e).str("roles", v.names(&e.data.roles))));
+        }
         if e.data.min_level > 0 {
             let curve = ctx.community.features.points.level_curve;
             let contribution = ctx.store().ledger().balance(&ctx.community.id, ctx.member.id).await?.contribution;
@@ -664,9 +748,20 @@ fn leave<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandR
     })
 }
 
+/// Wrong attendance codes per member on this engine: the link codes' limit
+/// ([`Guesses`], 5 in 10 minutes), so a code cannot be guessed from afar
+/// while it is open.
+#[derive(Debug, Default)]
+pub(super) struct WrongCodes(Guesses<MemberId>);
+
 fn attend<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
         let code = cmd.required_text(&CODE)?.trim().to_uppercase();
+        let wrong = &ctx.state::<WrongCodes>()?.0;
+        if let Some(until) = wrong.blocked_until(&ctx.member.id, ctx.now) {
+            let minutes = ((until - ctx.now).num_seconds() + 59) / 60;
+            return Err(refuse("events-attend-too-many", Args::new().num("minutes", minutes.max(1))));
+        }
         let points = if ctx.community.features.is_on(FeatureId::Points) { config(ctx).attendance_points } else { 0 };
         let msg = ctx.msg;
         let member = ctx.member.id;
@@ -691,7 +786,10 @@ fn attend<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, Command
             }
             Attended::Marked(e, None) => Ok(vec![ctx.reply("events-attended", &v_args(&e))]),
             Attended::Already(e) => Err(refuse("events-attend-already", v_args(&e))),
-            Attended::NoSuchCode => Err(refuse("events-attend-bad-code", Args::new().str("code", code))),
+            Attended::NoSuchCode => {
+                wrong.record(&ctx.member.id, ctx.now);
+                Err(refuse("events-attend-bad-code", Args::new().str("code", code)))
+            }
         }
     })
 }

@@ -4,9 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{ConfigError, parse_platform_ref};
+use crate::config::ConfigError;
 use crate::features::FeatureConfig;
-use crate::message::Platform;
+use crate::message::Incoming;
+use crate::roles::Holder;
 
 /// `[features.events]`
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -15,7 +16,9 @@ pub struct EventsConfig {
     /// Event sign-ups are on in this community.
     pub enabled: bool,
     /// Members who may create, edit and cancel events besides the
-    /// moderators, as `platform:user_id` (`telegram:123456`, `console:li`).
+    /// moderators, as `platform:user_id` (`telegram:123456`, `console:li`)
+    /// or a platform role (`discord:role:ROLE_ID`), which counts as named
+    /// roles' do ([`crate::roles`]).
     pub organisers: Vec<String>,
     /// Reminders before the start, in minutes (default 24 h and 1 h). At
     /// most 5, each 5–20160 (two weeks). A reminder whose time has already
@@ -28,7 +31,7 @@ pub struct EventsConfig {
     pub attendance_points: i64,
     /// Largest capacity an event may have. 1–100000.
     pub max_capacity: i64,
-    /// Events shown by `/events`. 1–30.
+    /// Events per page of `/events` (`/events 2` shows the next ones). 1–30.
     pub list_size: i64,
     /// Days ahead the digest's event section looks. 1–31.
     pub digest_days: i64,
@@ -77,11 +80,8 @@ impl FeatureConfig for EventsConfig {
             }
         }
         for (i, o) in self.organisers.iter().enumerate() {
-            if parse_platform_ref(o).is_none() {
-                return Err(err(
-                    &format!("organisers[{i}]"),
-                    format!("`{o}` is not `platform:user_id` with platform console, telegram or discord"),
-                ));
+            if let Err(e) = Holder::parse(o) {
+                return Err(err(&format!("organisers[{i}]"), e.to_string()));
             }
         }
         Ok(())
@@ -89,9 +89,10 @@ impl FeatureConfig for EventsConfig {
 }
 
 impl EventsConfig {
-    /// Whether the account is an organiser.
-    pub fn is_organiser(&self, platform: Platform, user_id: &str) -> bool {
-        self.organisers.iter().any(|o| parse_platform_ref(o) == Some((platform, user_id)))
+    /// Whether the sender of `msg` (in a chat of the community these
+    /// settings are in force for) is an organiser.
+    pub fn is_organiser(&self, msg: &Incoming) -> bool {
+        self.organisers.iter().filter_map(|o| Holder::parse(o).ok()).any(|h| h.matches(msg))
     }
 
     /// The reminder offsets, longest first, without repeats.
@@ -124,5 +125,9 @@ mod tests {
         assert!(bad.validate("features.events").is_err());
         let bad = EventsConfig { organisers: vec!["li".into()], ..EventsConfig::default() };
         assert!(bad.validate("features.events").is_err());
+        let bad = EventsConfig { organisers: vec!["telegram:role:1".into()], ..EventsConfig::default() };
+        assert!(bad.validate("features.events").is_err());
+        let good = EventsConfig { organisers: vec!["discord:role:77".into()], ..EventsConfig::default() };
+        assert!(good.validate("features.events").is_ok());
     }
 }

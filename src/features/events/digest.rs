@@ -14,7 +14,7 @@ pub fn coming<'a>(d: &'a DigestCtx<'a>) -> BoxFuture<'a, SectionResult> {
     Box::pin(async move {
         let days = d.community.features.events.digest_days;
         let until = d.now + Duration::days(days);
-        let events = d.engine.store().events().events_upcoming(&d.community.id, d.now, until, d.top.max(1)).await?;
+        let events = d.engine.store().events().events_upcoming(&d.community.id, d.now, until, d.top.max(1), 0).await?;
         if events.is_empty() {
             return Ok(None);
         }

@@ -47,6 +47,8 @@ pub enum Field {
     Description,
     /// 等级 / level: the lowest points level that may join.
     Level,
+    /// 角色 / roles: the community's named roles that may join.
+    Roles,
 }
 
 impl Field {
@@ -63,6 +65,7 @@ impl Field {
             Field::Deadline => "deadline",
             Field::Description => "description",
             Field::Level => "level",
+            Field::Roles => "roles",
         }
     }
 }
@@ -126,6 +129,11 @@ pub const KEYS: &[(&str, Field)] = &[
     ("等级", Field::Level),
     ("level", Field::Level),
     ("级别", Field::Level),
+    ("角色", Field::Roles),
+    ("roles", Field::Roles),
+    ("role", Field::Roles),
+    ("身份组", Field::Roles),
+    ("身份", Field::Roles),
 ];
 
 /// The field a key names.
@@ -401,6 +409,12 @@ mod tests {
         );
         assert_eq!(parse_edit("名额: 50\n结束: 18:00"), Ok(f(&[(Field::Capacity, "50"), (Field::End, "18:00")])));
         assert_eq!(parse_edit("x"), Err(FormError::Stray { line: "x".into() }));
+        assert_eq!(
+            parse_edit("roles=speakers,志愿者\n角色: a b"),
+            Err(FormError::Twice { key: "角色".into() }),
+            "roles is one field, in English or Chinese"
+        );
+        assert_eq!(parse_edit("角色=讲师、志愿者"), Ok(f(&[(Field::Roles, "讲师、志愿者")])));
         let blank = parse_edit("capacity=50 where=");
         assert!(blank.as_ref().is_ok_and(|b| b.has(Field::Where) && b.get(Field::Where).is_none()));
     }

@@ -6,9 +6,12 @@
 //! message) when a seat frees; reminders go out before the start as
 //! durable jobs ([`jobs`]); edits and cancels tell everyone signed up; a
 //! calendar file ([`ics`]) goes with every event; and an attendance code
-//! marks members present and pays contribution points through the ledger.
+//! marks members present and pays contribution points through the ledger
+//! (wrong codes limited per member as link codes are). An event may be
+//! limited to a points level and to the community's named roles
+//! ([`crate::roles`]); moderators and organisers may always join.
 //!
-//! Grammar: `/events` · `/event ID [ics]` · `/event create …` ·
+//! Grammar: `/events [PAGE]` · `/event ID [ics]` · `/event create …` ·
 //! `/event edit ID key=value…` · `/event cancel ID` · `/event code ID` ·
 //! `/event attendees ID` · `/join ID` · `/leave ID` · `/attend CODE` ·
 //! `/remind [on|off]` · `/timezone [ZONE|off]`
@@ -28,6 +31,8 @@ pub mod render;
 pub mod store;
 pub mod when;
 
+use std::sync::Arc;
+
 use crate::features::{Feature, FeatureId, PromptFile};
 use crate::ledger::MovementKind;
 use crate::store::MergeHook;
@@ -45,6 +50,7 @@ pub static FEATURE: Feature = Feature {
     digest: Some(digest::coming),
     movements: &[ATTEND],
     merge: Some(MergeHook { sqlite: on_sqlite::sql::merge, postgres: on_postgres::sql::merge }),
+    state: Some(|_| Arc::new(commands::WrongCodes::default())),
     ..Feature::new(
         FeatureId::Events,
         PromptFile {

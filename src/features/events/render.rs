@@ -43,6 +43,11 @@ impl<'a> View<'a> {
         self.prompts.render(self.locale, prompt)
     }
 
+    /// Names as a list in the language: `讲师、志愿者`, `speakers, volunteers`.
+    pub fn names(&self, names: &[String]) -> String {
+        names.join(if self.locale == Locale::Zh { "、" } else { ", " })
+    }
+
     /// A local date and time with its weekday: `2026-12-12 周六 14:00`.
     pub fn local(&self, t: NaiveDateTime) -> String {
         let weekday = i64::from(t.weekday().number_from_monday());
@@ -126,6 +131,9 @@ impl<'a> View<'a> {
         }
         if e.data.min_level > 0 {
             out.append(self.text("events-card-level", &Args::new().num("level", e.data.min_level)));
+        }
+        if !e.data.roles.is_empty() {
+            out.append(self.text("events-card-roles", &Args::new().str("roles", self.names(&e.data.roles))));
         }
         if !e.data.description.is_empty() {
             out.append(RichText::plain(&e.data.description));

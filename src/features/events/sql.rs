@@ -37,6 +37,7 @@ struct EventRow {
     deadline_ms: i64,
     description: String,
     min_level: i64,
+    roles: String,
     state: String,
     sequence: i64,
     creator_id: i64,
@@ -51,8 +52,8 @@ struct EventRow {
 // Spliced into queries with AssertSqlSafe: constants only, never input.
 /// An event's columns with its counts (`e`).
 const EVENT_FIELDS: &str = "e.id, e.community_id, e.number, e.title, e.starts_at_ms, e.ends_at_ms, e.tz, e.online,
-    e.place, e.capacity, e.deadline_ms, e.description, e.min_level, e.state, e.sequence, e.creator_id, e.code,
-    e.code_until_ms, e.created_at_ms, e.updated_at_ms,
+    e.place, e.capacity, e.deadline_ms, e.description, e.min_level, e.roles, e.state, e.sequence, e.creator_id,
+    e.code, e.code_until_ms, e.created_at_ms, e.updated_at_ms,
     (SELECT COUNT(*) FROM events_signups s WHERE s.event_id = e.id AND s.state = 'going') AS going,
     (SELECT COUNT(*) FROM events_signups s WHERE s.event_id = e.id AND s.state = 'waitlist') AS waiting";
 
@@ -71,6 +72,7 @@ fn event(r: EventRow) -> Result<Event, StoreError> {
             deadline: from_ms(r.deadline_ms),
             description: r.description,
             min_level: r.min_level,
+            roles: r.roles.split(',').filter(|n| !n.is_empty()).map(str::to_owned).collect(),
         },
         id: r.id,
         community: r.community_id,
@@ -248,9 +250,10 @@ impl EventsStore for db::Pools {
         let d = &new.data;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO events_events (community_id, number, title, starts_at_ms, ends_at_ms, tz, online, place,
-                 capacity, deadline_ms, description, min_level, state, creator_id, idem_key, created_at_ms,
+                 capacity, deadline_ms, description, min_level, roles, state, creator_id, idem_key, created_at_ms,
                  updated_at_ms)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'open', $13, $14, $15, $15) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'open', $14, $15, $16, $16)
+             RETURNING id",
         )
         .bind(&new.community)
         .bind(number)
@@ -264,6 +267,7 @@ impl EventsStore for db::Pools {
         .bind(ms(d.deadline))
         .bind(&d.description)
         .bind(d.min_level)
+        .bind(d.roles.join(","))
         .bind(new.creator.0)
         .bind(&new.idem_key)
         .bind(ms(now))
@@ -292,19 +296,39 @@ impl EventsStore for db::Pools {
         from: DateTime<Utc>,
         until: DateTime<Utc>,
         limit: i64,
+        offset: i64,
     ) -> Result<Vec<Event>, StoreError> {
         let rows: Vec<EventRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {EVENT_FIELDS} FROM events_events e
              WHERE e.community_id = $1 AND e.state = 'open' AND e.starts_at_ms > $2 AND e.starts_at_ms < $3
-             ORDER BY e.starts_at_ms, e.number LIMIT $4"
+             ORDER BY e.starts_at_ms, e.number LIMIT $4 OFFSET $5"
         )))
         .bind(community)
         .bind(ms(from))
         .bind(ms(until))
         .bind(limit)
+        .bind(offset)
         .fetch_all(&self.read)
         .await?;
         rows.into_iter().map(event).collect()
+    }
+
+    async fn events_upcoming_count(
+        &self,
+        community: &str,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM events_events
+             WHERE community_id = $1 AND state = 'open' AND starts_at_ms > $2 AND starts_at_ms < $3",
+        )
+        .bind(community)
+        .bind(ms(from))
+        .bind(ms(until))
+        .fetch_one(&self.read)
+        .await?;
+        Ok(n)
     }
 
     async fn events_join(
@@ -417,7 +441,7 @@ impl EventsStore for db::Pools {
         sqlx::query(
             "UPDATE events_events SET title = $2, starts_at_ms = $3, ends_at_ms = $4, tz = $5, online = $6,
                  place = $7, capacity = $8, deadline_ms = $9, description = $10, min_level = $11,
-                 sequence = sequence + 1, updated_at_ms = $12
+                 roles = $12, sequence = sequence + 1, updated_at_ms = $13
              WHERE id = $1",
         )
         .bind(ev.id)
@@ -431,6 +455,7 @@ impl EventsStore for db::Pools {
         .bind(ms(data.deadline))
         .bind(&data.description)
         .bind(data.min_level)
+        .bind(data.roles.join(","))
         .bind(ms(now))
         .execute(&mut *tx)
         .await?;

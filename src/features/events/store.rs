@@ -64,6 +64,9 @@ pub struct EventData {
     pub description: String,
     /// Lowest points level that may join (0: everyone).
     pub min_level: i64,
+    /// The community's named roles whose holders may join, as the config
+    /// spells them (empty: everyone). Moderators and organisers always may.
+    pub roles: Vec<String>,
 }
 
 /// Where an event is in its life.
@@ -303,14 +306,24 @@ pub trait EventsStore: Send + Sync {
     /// An event by its number.
     async fn events_get(&self, community: &str, number: EventNo) -> Result<Option<Event>, StoreError>;
 
-    /// Open events starting after `from` and before `until`, soonest first.
+    /// Open events starting after `from` and before `until`, soonest first:
+    /// `limit` of them after skipping `offset` (a page).
     async fn events_upcoming(
         &self,
         community: &str,
         from: DateTime<Utc>,
         until: DateTime<Utc>,
         limit: i64,
+        offset: i64,
     ) -> Result<Vec<Event>, StoreError>;
+
+    /// How many open events start after `from` and before `until`.
+    async fn events_upcoming_count(
+        &self,
+        community: &str,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<i64, StoreError>;
 
     /// Signs a member up: a seat while there is one, else the waitlist,
     /// in the order sign-ups take the event's lock.
