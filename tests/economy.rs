@@ -248,10 +248,14 @@ async fn top_and_points_agree_right_after_a_change(db: TestDb) {
     let (alice, bob) = (Who::telegram("1", "Alice"), Who::telegram("2", "Bob"));
     let empty = only(&chat.say(&group(), &bob, "/top").await);
     assert!(empty.starts_with("总榜还没有人获得贡献值"), "{empty}");
-    // The board above is cached; Alice's own figure is fresher than it.
+    let empty = only(&chat.say(&group(), &bob, "/top 周").await);
+    assert!(!empty.contains("Alice"), "{empty}");
+    // The boards above are cached; Alice's own figure is fresher than them.
     only(&chat.say(&group(), &alice, "/签到").await);
     let top = only(&chat.say(&group(), &alice, "/top").await);
     assert_eq!(top, "贡献排行 · 总榜\n• #1 Alice — 10");
+    let week = only(&chat.say(&group(), &alice, "/top 周").await);
+    assert!(week.ends_with("\n• #1 Alice — 10"), "{week}");
     let points = only(&chat.say(&group(), &alice, "/points").await);
     assert!(points.contains("第 1 名"), "{points}");
     // A moderator's grant shows on the next board at once.

@@ -235,7 +235,7 @@ fn top<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRes
         let period_name = ctx.engine.prompts().plain(ctx.locale, period_key);
         let snapshot = ctx.state::<PointsState>()?.boards.get(ctx.store(), &ctx.community.id, since, ctx.now).await?;
         // The asker's own figure is fresh, as `/points` shows it.
-        let own = ctx.store().points().standing(&ctx.community.id, ctx.member.id, since).await?.map_or(0, |s| s.points);
+        let own = ctx.store().points().earned(&ctx.community.id, ctx.member.id, since).await?;
         let board = snapshot.top_with(TOP, ctx.member.id, &ctx.member.display_name, own);
         if board.is_empty() {
             return Ok(vec![ctx.reply("points-top-empty", &Args::new().str("period", period_name))]);

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use super::db;
 use crate::BoxFuture;
 use crate::features::points::store::{PointsStore, Standing};
+use crate::ledger::Owner;
 use crate::store::{MemberId, StoreError, ms};
 
 fn since_ms(since: Option<DateTime<Utc>>) -> i64 {
@@ -45,12 +46,6 @@ const ALL_TIME_BOARD: &str = "
 
 /// One member's all-time dense rank: one more than the number of
 /// distinct contributions above theirs.
-const ALL_TIME_STANDING: &str = "
-    SELECT (SELECT COUNT(DISTINCT o.contribution) FROM points_accounts o
-            WHERE o.community_id = $1 AND o.member_id IS NOT NULL AND o.contribution > a.contribution) + 1 AS rank,
-           a.member_id, m.display_name, a.contribution AS points
-    FROM points_accounts a JOIN members m ON m.id = a.member_id
-    WHERE a.community_id = $1 AND a.owner = 'member:' || CAST($2 AS TEXT) AND a.contribution > 0";
 
 /// Rows a leaderboard shows at most, however many tie.
 const BOARD_ROWS: i64 = 30;
@@ -103,24 +98,30 @@ impl PointsStore for db::Pools {
         Ok(rows.into_iter().map(Standing::from).collect())
     }
 
-    async fn standing(
-        &self,
-        community: &str,
-        member: MemberId,
-        since: Option<DateTime<Utc>>,
-    ) -> Result<Option<Standing>, StoreError> {
-        let row: Option<StandingRow> = match since {
-            None => sqlx::query_as(ALL_TIME_STANDING).bind(community).bind(member.0).fetch_optional(&self.read).await?,
-            Some(_) => {
-                sqlx::query_as(sqlx::AssertSqlSafe(format!("{BOARD} WHERE member_id = $3")))
+    async fn earned(&self, community: &str, member: MemberId, since: Option<DateTime<Utc>>) -> Result<i64, StoreError> {
+        let owner = Owner::Member(member).key();
+        let points: Option<i64> = match since {
+            None => {
+                sqlx::query_scalar("SELECT contribution FROM points_accounts WHERE community_id = $1 AND owner = $2")
                     .bind(community)
-                    .bind(since_ms(since))
-                    .bind(member.0)
+                    .bind(&owner)
                     .fetch_optional(&self.read)
                     .await?
             }
+            Some(since) => {
+                sqlx::query_scalar(
+                    "SELECT CAST(SUM(e.contribution) AS BIGINT) FROM points_entries e
+                     JOIN points_accounts a ON a.id = e.account_id
+                     WHERE a.community_id = $1 AND a.owner = $2 AND e.at_ms >= $3",
+                )
+                .bind(community)
+                .bind(&owner)
+                .bind(ms(since))
+                .fetch_one(&self.read)
+                .await?
+            }
         };
-        Ok(row.map(Standing::from))
+        Ok(points.unwrap_or(0).max(0))
     }
 
     async fn board_points(

@@ -33,13 +33,10 @@ pub trait PointsStore: Send + Sync {
         limit: i64,
     ) -> Result<Vec<Standing>, StoreError>;
 
-    /// One member's standing on the same board, if they earned anything.
-    async fn standing(
-        &self,
-        community: &str,
-        member: MemberId,
-        since: Option<DateTime<Utc>>,
-    ) -> Result<Option<Standing>, StoreError>;
+    /// The contribution one member earned since `since` (all time when
+    /// `None`), read from their own rows only (no rank: ranks come from the
+    /// board's snapshot).
+    async fn earned(&self, community: &str, member: MemberId, since: Option<DateTime<Utc>>) -> Result<i64, StoreError>;
 
     /// Every member who earned contribution since `since` (all time when
     /// `None`), with their display name and points, in no order: what
