@@ -97,14 +97,17 @@ impl Intake {
     /// The engine has handled update `update_id` and owes `replies`:
     /// recorded durably before this returns (so after a crash the replies
     /// are sent, the update not handled again). With no replies the update
-    /// is done.
+    /// is done, written with the next commit but not waited for: a chat
+    /// message that owes nothing does not hold its chat's next update for a
+    /// commit (a crash in between handles it again, as it would a crash
+    /// during its handling; what such a message does is idempotent).
     pub async fn handled(&self, update_id: i64, replies: &[Outgoing]) -> Result<(), IntakeError> {
-        let mark = if replies.is_empty() {
-            self.mark(update_id, InboxState::Done, None)
-        } else {
-            let json = serde_json::to_string(replies).map_err(|e| IntakeError(e.to_string()))?;
-            self.mark(update_id, InboxState::Handled, Some(json))
-        };
+        if replies.is_empty() {
+            self.done(update_id);
+            return Ok(());
+        }
+        let json = serde_json::to_string(replies).map_err(|e| IntakeError(e.to_string()))?;
+        let mark = self.mark(update_id, InboxState::Handled, Some(json));
         let (tx, rx) = oneshot::channel();
         self.tx.send(Request::Mark(mark, Some(tx))).await.map_err(|_| stopped())?;
         rx.await.map_err(|_| stopped())?

@@ -63,33 +63,39 @@ impl InboxStore for db::Pools {
             return Ok(());
         }
         let mut tx = self.write.begin_with(db::BEGIN).await?;
-        for m in marks {
-            match m.state {
-                InboxState::Handled => {
-                    sqlx::query(
-                        "UPDATE inbox SET state = 'handled', replies = $1, handled_at_ms = $2
-                         WHERE source = $3 AND update_id = $4 AND state = 'received'",
-                    )
-                    .bind(&m.replies)
-                    .bind(ms(now))
-                    .bind(&m.source)
-                    .bind(m.update_id)
-                    .execute(&mut *tx)
-                    .await?;
+        // Handled first, one row each (each has its own replies); a row
+        // already done stays done.
+        for m in marks.iter().filter(|m| m.state == InboxState::Handled) {
+            sqlx::query(
+                "UPDATE inbox SET state = 'handled', replies = $1, handled_at_ms = $2
+                 WHERE source = $3 AND update_id = $4 AND state = 'received'",
+            )
+            .bind(&m.replies)
+            .bind(ms(now))
+            .bind(&m.source)
+            .bind(m.update_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        // Done: most updates (a chat message owes no reply), a statement per
+        // source and chunk of ids rather than a round trip each.
+        let mut done: Vec<(&str, i64)> =
+            marks.iter().filter(|m| m.state == InboxState::Done).map(|m| (m.source.as_str(), m.update_id)).collect();
+        done.sort_unstable();
+        for same_source in done.chunk_by(|a, b| a.0 == b.0) {
+            for chunk in same_source.chunks(CHUNK) {
+                let ids: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+                // Only placeholders are spliced in.
+                let sql = format!(
+                    "UPDATE inbox SET state = 'done', replies = NULL, handled_at_ms = COALESCE(handled_at_ms, $1)
+                     WHERE source = $2 AND update_id IN ({})",
+                    ids.join(", ")
+                );
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ms(now)).bind(chunk[0].0);
+                for (_, id) in chunk {
+                    query = query.bind(*id);
                 }
-                InboxState::Done => {
-                    sqlx::query(
-                        "UPDATE inbox SET state = 'done', replies = NULL,
-                             handled_at_ms = COALESCE(handled_at_ms, $1)
-                         WHERE source = $2 AND update_id = $3",
-                    )
-                    .bind(ms(now))
-                    .bind(&m.source)
-                    .bind(m.update_id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                InboxState::Received => {}
+                query.execute(&mut *tx).await?;
             }
         }
         tx.commit().await?;
