@@ -44,9 +44,6 @@ const ALL_TIME_BOARD: &str = "
       AND a.contribution >= (SELECT MIN(contribution) FROM top)
     ORDER BY a.contribution DESC, a.member_id LIMIT 30";
 
-/// One member's all-time dense rank: one more than the number of
-/// distinct contributions above theirs.
-
 /// Rows a leaderboard shows at most, however many tie.
 const BOARD_ROWS: i64 = 30;
 
