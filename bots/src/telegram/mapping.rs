@@ -345,6 +345,20 @@ mod tests {
         None
     }
 
+    #[test]
+    fn a_thumbs_down_becomes_a_reaction_on_the_message() {
+        let m = incoming(
+            r#"{"update_id": 101, "message_reaction": {
+              "chat": {"id": -1001234567890, "title": "PostgreSQL 中文社区", "type": "supergroup"},
+              "message_id": 5001, "user": {"id": 1002, "is_bot": false, "first_name": "Bob"},
+              "date": 1767225600, "old_reaction": [], "new_reaction": [{"type": "emoji", "emoji": "👎"}]}}"#,
+        );
+        assert_eq!(m.chat.id, "-1001234567890");
+        assert_eq!(m.sender.id, "1002");
+        let r = m.reaction.unwrap_or_else(|| panic!("a reaction"));
+        assert_eq!((r.message_id.as_str(), r.added, r.removed), ("5001", vec!["👎".to_owned()], Vec::<String>::new()));
+    }
+
     fn incoming(json: &str) -> Incoming {
         match map_update(&update(json), &me(), &nobody) {
             Event::Message(m) => *m,

@@ -301,6 +301,7 @@ impl Shards {
         let chat = match &update.kind {
             UpdateKind::Message(m) | UpdateKind::EditedMessage(m) => m.chat.id.0,
             UpdateKind::CallbackQuery(q) => q.message.as_ref().map_or(0, |m| m.chat().id.0),
+            UpdateKind::MessageReaction(r) => r.chat.id.0,
             _ => 0,
         };
         let n = self.0.len().max(1) as i64;
