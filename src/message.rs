@@ -365,6 +365,12 @@ pub struct Outgoing {
     /// `nonce`) posts it once however often a crash makes us send it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// What this message is, for a feature that wants to know it again
+    /// when a member reacts to it (`faq:17`, an FAQ redirect): the adapter
+    /// reports the platform's id of each part it delivers
+    /// ([`crate::Engine::sent`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track: Option<String>,
 }
 
 impl Outgoing {
@@ -378,6 +384,7 @@ impl Outgoing {
             attachments: Vec::new(),
             then: None,
             key: None,
+            track: None,
         }
     }
 
@@ -391,6 +398,7 @@ impl Outgoing {
             attachments: Vec::new(),
             then: None,
             key: None,
+            track: None,
         }
     }
 
@@ -404,6 +412,7 @@ impl Outgoing {
             attachments: Vec::new(),
             then: None,
             key: None,
+            track: None,
         }
     }
 

@@ -40,6 +40,7 @@ both_backends!(
     cooldowns_per_entry_and_per_hour,
     moderator_redirect_teaches_the_wording,
     not_helpful_counts_and_vetoes_the_wording,
+    a_thumbs_down_on_the_redirect_counts_once_per_member,
     unanswered_questions_become_gaps,
     command_errors,
     listing_search_and_entry_card,
@@ -132,6 +133,52 @@ async fn not_helpful_counts_and_vetoes_the_wording(db: TestDb) {
     assert!(chat.say(&group(), &bob, "谢谢！").await.is_empty());
     let card = only(&chat.say(&group(), &bob, "/faq vacuum-full").await);
     assert!(card.contains("👍 1"), "{card}");
+}
+
+/// 👎 on the bot's redirect is "not helpful", as "没用" is: the adapter
+/// tells the engine which platform message the redirect became, and a
+/// reaction to that message counts once per member (Telegram reports a
+/// member's whole set again on every change), can be taken back, and vetoes
+/// the wording. 👍 counts as helpful. Reactions elsewhere count for nothing.
+async fn a_thumbs_down_on_the_redirect_counts_once_per_member(db: TestDb) {
+    let mut chat = with_faq(db, &Config::default()).await;
+    let (alice, bob, carol) =
+        (Who::telegram("1001", "Alice"), Who::telegram("1002", "Bob"), Who::telegram("1003", "Carol"));
+    let asked = chat.message(&group(), &alice, "怎么备份数据库里的一张表？");
+    let out = chat.engine.handle(&asked).await;
+    assert_eq!(out.len(), 1, "redirected");
+    let track = out[0].track.clone().unwrap_or_else(|| panic!("the redirect is tracked"));
+    // The adapter delivered it as message 7001.
+    chat.engine.sent(&track, Platform::Telegram, "-1001", "7001").await;
+    // (A reaction counts from members the bot has seen speak.)
+    for who in [&bob, &carol] {
+        chat.say(&group(), who, "大家好").await;
+    }
+    let react = |chat: &mut TestChat, who: &Who, on: &str, emoji: &str, added: bool| {
+        let mut m = chat.message(&group(), who, "");
+        m.reaction = Some(jixia::message::Reaction::one(on, emoji, added));
+        m
+    };
+    for (who, emoji, added) in [(&alice, "👎", true), (&alice, "👎", true), (&bob, "👎", true), (&carol, "👍", true)]
+    {
+        let m = react(&mut chat, who, "7001", emoji, added);
+        assert!(chat.engine.handle(&m).await.is_empty(), "silent");
+    }
+    let card = only(&chat.say(&group(), &carol, "/faq backup").await);
+    assert!(card.contains("👍 1 · 👎 2"), "Alice counts once: {card}");
+    // Bob takes his back; a 👎 on a message that is not a redirect, or on
+    // the asker's own question, counts for nothing.
+    let m = react(&mut chat, &bob, "7001", "👎", false);
+    chat.engine.handle(&m).await;
+    for on in ["7002", asked.message_id.as_str()] {
+        let m = react(&mut chat, &carol, on, "👎", true);
+        chat.engine.handle(&m).await;
+    }
+    let card = only(&chat.say(&group(), &carol, "/faq backup").await);
+    assert!(card.contains("👍 1 · 👎 1"), "{card}");
+    // Alice's wording is no longer redirected to that entry.
+    chat.clock.advance(Duration::minutes(30));
+    assert!(chat.say(&group(), &bob, "怎么备份数据库里的一张表？").await.is_empty());
 }
 
 async fn unanswered_questions_become_gaps(db: TestDb) {

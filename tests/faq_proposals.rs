@@ -117,6 +117,7 @@ both_backends!(
     rejected_proposals_tell_the_proposer_why,
     proposals_belong_to_the_community_of_the_question,
     two_moderators_approving_at_once_make_one_entry,
+    an_entry_approved_on_one_instance_redirects_on_the_others,
 );
 
 async fn an_approved_answer_redirects_the_next_member_who_asks(db: TestDb) {
@@ -322,6 +323,32 @@ fn second_engine(chat: &TestChat) -> Arc<Engine> {
         Engine::new(&config, chat.db.store.clone(), Arc::new(ManualClock::frozen(at)))
             .unwrap_or_else(|e| panic!("engine: {e}")),
     )
+}
+
+/// An entry approved on one instance redirects on another instance of the
+/// same database within seconds, without a restart: each instance looks at
+/// the store's FAQ once per `FRESH_SECS`.
+async fn an_entry_approved_on_one_instance_redirects_on_the_others(db: TestDb) {
+    let mut chat = TestChat::new(db, &config());
+    let question = "pg_upgrade 之后统计信息为什么没了？";
+    let q = accepted(
+        &mut chat,
+        &alice(),
+        question,
+        &bob(),
+        "pg_upgrade 不迁移统计信息，升级后跑 vacuumdb --analyze-in-stages。",
+    )
+    .await;
+    let other = second_engine(&chat);
+    // The other instance has built its matcher: nothing answers the question.
+    assert!(other.handle(&chat.message(&group(), &carol(), question)).await.is_empty());
+    assert!(say(&mut chat, &bob(), &format!("/faq propose {q}")).await.starts_with("📥"));
+    assert!(say(&mut chat, &mo(), &format!("/faq approve {q}")).await.starts_with("✅"));
+    tokio::time::sleep(std::time::Duration::from_secs(jixia::features::faq::state::FRESH_SECS + 1)).await;
+    let elsewhere = Chat::group(Platform::Telegram, "-1002");
+    let redirect = texts(&other.handle(&chat.message(&elsewhere, &dave(), question)).await);
+    assert_eq!(redirect.len(), 1, "the other instance sees the new entry: {redirect:?}");
+    assert!(redirect[0].contains("vacuumdb --analyze-in-stages"), "{redirect:?}");
 }
 
 async fn two_moderators_approving_at_once_make_one_entry(db: TestDb) {

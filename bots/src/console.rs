@@ -149,6 +149,9 @@ pub struct Console {
     /// Reactions sent so far (their event ids).
     reactions: u64,
     seen: HashMap<u64, Seen>,
+    /// Printed messages whose `track` the engine is still to hear of:
+    /// (track, chat id, message id).
+    tracked: Vec<(String, String, String)>,
     /// Echo typed messages (pipe mode), so the output is a full transcript.
     echo: bool,
     /// A message being continued over several lines.
@@ -172,6 +175,7 @@ impl Console {
             next_id: 1,
             reactions: 0,
             seen: HashMap::new(),
+            tracked: Vec::new(),
             echo,
             lines: Continuation::default(),
         }
@@ -398,6 +402,7 @@ impl Console {
         self.seen.insert(id, Seen { author, text: text.to_owned(), buttons: Vec::new() });
         let replies = self.engine.handle(&msg).await;
         self.print_outgoing(&replies, out)?;
+        self.report_tracked().await;
         // The console has no background loop: deliver what became due (level-ups
         // found when activity points are written) right after each message.
         self.deliver_due(out).await
@@ -431,6 +436,7 @@ impl Console {
         };
         let replies = self.engine.handle(&msg).await;
         self.print_outgoing(&replies, out)?;
+        self.report_tracked().await;
         self.deliver_due(out).await
     }
 
@@ -484,12 +490,21 @@ impl Console {
             }
             for delivery in batch {
                 let printed = self.print_outgoing(std::slice::from_ref(&delivery.message), out);
+                self.report_tracked().await;
                 let outcome = printed.as_ref().map(|_| ()).map_err(|e| Undelivered::transient(e.to_string()));
                 if let Err(e) = self.engine.outbox_settle(&delivery, outcome).await {
                     tracing::error!(error = %e, "could not record a delivery");
                 }
                 printed?;
             }
+        }
+    }
+
+    /// Tells the engine which console message each tracked one became (as
+    /// an adapter does once the platform answers).
+    async fn report_tracked(&mut self) {
+        for (track, chat, id) in std::mem::take(&mut self.tracked) {
+            self.engine.sent(&track, Platform::Console, &chat, &id).await;
         }
     }
 
@@ -508,6 +523,9 @@ impl Console {
                 text.push_str(&format!("\n📎 {} ({} bytes)", a.filename, a.bytes.len()));
             }
             print_message(out, &self.label(&chat), &self.bot_name, id, &text)?;
+            if let Some(track) = &m.track {
+                self.tracked.push((track.clone(), chat.id.clone(), self.platform_id(id)));
+            }
             let bot = Sender {
                 id: self.bot_name.clone(),
                 name: self.bot_name.clone(),

@@ -754,6 +754,21 @@ async fn the_readme_setup_gives_a_working_group_with_the_sample_faq() {
     let sent = fake.wait_until("sendmessage", Duration::from_secs(30), |calls| calls.len() >= 2).await;
     assert!(sent[1].text().contains("pg-zh-4.4"), "redirected to the sample entry: {}", sent[1].text());
     assert_eq!(sent[1].reply_to(), Some(71));
+    // Bob finds it no help: 👎 on the bot's redirect (once the bot has
+    // answered him since, as a member reacts later), and the entry's card
+    // counts it.
+    fake.push_update(said_in_group(72, user(BOB, "Bob"), "/ping"));
+    fake.wait_until("sendmessage", Duration::from_secs(30), |calls| calls.len() >= 3).await;
+    let redirect_id = sent[1].response.pointer("/result/message_id").and_then(Value::as_i64);
+    let redirect_id = redirect_id.unwrap_or_else(|| panic!("the fake's answer: {}", sent[1].response));
+    fake.push_update(json!({"message_reaction": {"chat": group_chat(), "message_id": redirect_id,
+        "user": user(BOB, "Bob"), "date": 1_767_225_600, "old_reaction": [],
+        "new_reaction": [{"type": "emoji", "emoji": "👎"}]}}));
+    // Alice looks right after: the group's updates are handled in order,
+    // reactions included.
+    fake.push_update(said_in_group(73, user(ALICE, "Alice"), "/faq pg-zh-4.4"));
+    let sent = fake.wait_until("sendmessage", Duration::from_secs(30), |calls| calls.len() >= 4).await;
+    assert!(sent[3].text().contains("👎 1"), "the reaction counted: {}", sent[3].text());
 
     let pid = child.id().unwrap_or_else(|| panic!("no pid"));
     let stopped = std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status();

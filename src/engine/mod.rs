@@ -4,6 +4,7 @@
 
 mod chats;
 mod outbox;
+mod sent;
 
 pub use chats::CACHE_SECS as REGISTRATION_CACHE_SECS;
 
@@ -69,6 +70,8 @@ pub struct Engine {
     outbox_seq: std::sync::atomic::AtomicU64,
     /// When each chat was last greeted for a bare mention.
     greeted: std::sync::Mutex<HashMap<String, DateTime<Utc>>>,
+    /// When tracked sent messages were last pruned.
+    sent_pruned: std::sync::Mutex<Option<DateTime<Utc>>>,
 }
 
 /// A chat is greeted for a mention with nothing else for the bot at most
@@ -131,6 +134,7 @@ impl Engine {
             outbox_ready: Default::default(),
             outbox_seq: Default::default(),
             greeted: Default::default(),
+            sent_pruned: Default::default(),
         })
     }
 

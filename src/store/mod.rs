@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod postgres;
 pub mod queue_admin;
 pub mod scratch;
+pub mod sent;
 pub mod sqlite;
 
 /// The core SQL compiled for SQLite. Features use `jobs::enqueue_in` and
@@ -32,6 +33,8 @@ pub(crate) mod on_sqlite {
     mod members;
     #[path = "queue_admin_sql.rs"]
     mod queue_admin;
+    #[path = "sent_sql.rs"]
+    mod sent;
 }
 
 /// The core SQL compiled for PostgreSQL.
@@ -46,6 +49,8 @@ pub(crate) mod on_postgres {
     mod members;
     #[path = "queue_admin_sql.rs"]
     mod queue_admin;
+    #[path = "sent_sql.rs"]
+    mod sent;
 }
 
 use std::sync::Arc;
@@ -329,6 +334,14 @@ impl Store {
 
     /// The inbox of platform updates (at-least-once intake).
     pub fn inbox(&self) -> &dyn inbox::InboxStore {
+        match &self.backend {
+            Backend::Sqlite(p) => p,
+            Backend::Postgres(p) => p,
+        }
+    }
+
+    /// The bot's tracked messages (what a reaction was to).
+    pub fn sent(&self) -> &dyn sent::SentStore {
         match &self.backend {
             Backend::Sqlite(p) => p,
             Backend::Postgres(p) => p,

@@ -338,8 +338,13 @@ async fn deliver(shared: &Shared, job: &Job) {
         let path = format!("/channels/{channel}/messages");
         let result =
             rest.call(reqwest::Method::POST, &path, &body(payload, &job.out.attachments), Some(&channel)).await;
-        if let Err(e) = result {
-            return refused(shared, job, &e);
+        match result {
+            Ok(answer) => {
+                if let (Some(track), Some(id)) = (&job.out.track, answer["id"].as_str()) {
+                    shared.parts.engine.sent(track, jixia::Platform::Discord, &channel, id).await;
+                }
+            }
+            Err(e) => return refused(shared, job, &e),
         }
     }
 }

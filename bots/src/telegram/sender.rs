@@ -166,6 +166,8 @@ struct Part {
     dm_user: Option<String>,
     origin: Option<Arc<Origin>>,
     receipt: Option<Receipt>,
+    /// The message's `track`: its id is reported once delivered.
+    track: Option<String>,
     transient_failures: u32,
     rate_limited: u32,
     not_before: Option<Instant>,
@@ -246,7 +248,9 @@ pub fn spawn(parts: SenderParts) -> (Outbox, tokio::task::JoinHandle<()>) {
     (Outbox { tx }, tokio::spawn(task.run(rx)))
 }
 
-type Sent = (i64, Part, Result<(), RequestError>);
+/// A finished call: the chat, the part, and the id of the message Telegram
+/// made of it.
+type Sent = (i64, Part, Result<MessageId, RequestError>);
 
 #[derive(Debug)]
 struct SenderTask {
@@ -316,8 +320,13 @@ impl SenderTask {
             self.pacer.record(chat, now);
             self.busy.insert(chat);
             let bot = self.parts.bot.clone();
+            let engine = self.parts.engine.clone();
             in_flight.spawn(async move {
                 let result = deliver(&bot, &part).await;
+                // Known before the chat's next message goes out.
+                if let (Ok(id), Some(track)) = (&result, &part.track) {
+                    engine.sent(track, Platform::Telegram, &chat.to_string(), &id.0.to_string()).await;
+                }
                 (chat, part, result)
             });
         }
@@ -356,7 +365,7 @@ impl SenderTask {
         self.queues.entry(part.chat).or_default().push_front(part);
     }
 
-    fn settle(&mut self, chat: i64, mut part: Part, result: Result<(), RequestError>) {
+    fn settle(&mut self, chat: i64, mut part: Part, result: Result<MessageId, RequestError>) {
         self.busy.remove(&chat);
         let Err(e) = result else { return };
         let now = Instant::now();
@@ -513,6 +522,7 @@ fn parts_of(job: &Job, buttons: &Buttons, now: Instant) -> Result<Vec<Part>, &'s
         dm_user: dm_user.clone(),
         origin: job.origin.clone(),
         receipt: job.receipt.clone(),
+        track: out.track.clone(),
         transient_failures: 0,
         rate_limited: 0,
         not_before: None,
@@ -534,7 +544,7 @@ fn reply(id: i32) -> ReplyParameters {
 }
 
 /// One Bot API call.
-async fn deliver(bot: &Bot, part: &Part) -> Result<(), RequestError> {
+async fn deliver(bot: &Bot, part: &Part) -> Result<MessageId, RequestError> {
     let chat = ChatId(part.chat);
     match &part.body {
         Body::Text { chunk, plain_only, reply_to, keyboard } => {
@@ -556,7 +566,7 @@ async fn deliver(bot: &Bot, part: &Part) -> Result<(), RequestError> {
             if let Some(keyboard) = keyboard {
                 req = req.reply_markup(keyboard.clone());
             }
-            req.await.map(drop)
+            req.await.map(|m| m.id)
         }
         Body::Document { attachment, reply_to } => {
             let file = InputFile::memory(attachment.bytes.clone()).file_name(attachment.filename.clone());
@@ -564,7 +574,7 @@ async fn deliver(bot: &Bot, part: &Part) -> Result<(), RequestError> {
             if let Some(id) = reply_to {
                 req = req.reply_parameters(reply(*id));
             }
-            req.await.map(drop)
+            req.await.map(|m| m.id)
         }
     }
 }

@@ -206,7 +206,8 @@ async fn redirect_by_hand(ctx: &Ctx<'_>, entry: &FaqEntry) -> CommandResult {
         None => None,
     };
     let wording = to.text.as_deref().map(str::trim).unwrap_or_default();
-    ctx.store()
+    let id = ctx
+        .store()
         .faq()
         .faq_record_redirect(
             community,
@@ -220,6 +221,7 @@ async fn redirect_by_hand(ctx: &Ctx<'_>, entry: &FaqEntry) -> CommandResult {
             },
         )
         .await?;
+    out[0].track = Some(super::redirect::track(id));
     // Only moderators teach the matcher, and only with real questions.
     let learnable = ctx.role >= Permission::Moderator
         && !wording.is_empty()

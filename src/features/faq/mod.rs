@@ -42,6 +42,7 @@ pub use state::{FaqState, build_matcher};
 pub static FEATURE: Feature = Feature {
     commands: commands::COMMANDS,
     observe: Some(redirect::observe),
+    react: Some(redirect::react),
     due: Some(flush_misses),
     state: Some(|config| {
         if Communities::from_config(config).all().any(|c| c.features.faq.enabled) {

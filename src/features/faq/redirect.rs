@@ -1,7 +1,8 @@
 //! Passive redirection: a message that looks like a question and matches an
 //! entry above the language's threshold gets the entry, once per cooldown
 //! and within the chat's hourly cap; "没用 / not helpful" said to a redirect
-//! counts against the entry and teaches the matcher a negative example;
+//! counts against the entry and teaches the matcher a negative example, and
+//! so does a 👎 reaction on the redirect (a 👍 counts for it);
 //! questions nothing answered are queued as FAQ gaps.
 
 use chrono::Duration;
@@ -13,7 +14,7 @@ use crate::BoxFuture;
 use crate::features::Observed;
 use crate::handler::Ctx;
 use crate::i18n::{Args, Locale};
-use crate::message::Outgoing;
+use crate::message::{Outgoing, Reaction};
 use crate::rich::RichText;
 use crate::store::StoreError;
 
@@ -145,9 +146,71 @@ async fn redirect_or_feedback(ctx: &Ctx<'_>, state: &FaqState) -> Result<Vec<Out
         automatic: true,
         at: ctx.now,
     };
-    ctx.store().faq().faq_record_redirect(community, &redirect).await?;
+    let id = ctx.store().faq().faq_record_redirect(community, &redirect).await?;
     ctx.store().faq().faq_count(community, &entry.id, FaqCounter::Hit).await?;
-    Ok(vec![Outgoing::reply(ctx.msg, redirect_text(ctx, &entry))])
+    let mut out = Outgoing::reply(ctx.msg, redirect_text(ctx, &entry));
+    out.track = Some(track(id));
+    Ok(vec![out])
+}
+
+/// How a redirect's message is tracked ([`Outgoing::track`]): `faq:ID`.
+pub(super) fn track(redirect_id: i64) -> String {
+    format!("faq:{redirect_id}")
+}
+
+/// Reactions to the bot's redirect are feedback: 👎 "not helpful" (the
+/// asker's wording becomes a negative example of the entry, as when they
+/// say "没用"), 👍 "helpful". Each member counts once per redirect; taking
+/// the reaction back takes the count back. Silent: nothing is said in the
+/// group.
+pub fn react<'a>(ctx: &'a Ctx<'a>) -> BoxFuture<'a, Observed> {
+    Box::pin(async move {
+        let Some(r) = &ctx.msg.reaction else { return Observed::default() };
+        let has = |list: &[String], emoji: char| list.iter().any(|e| e.starts_with(emoji));
+        let changes: Vec<(FaqCounter, bool)> = [
+            (FaqCounter::Unhelpful, true, has(&r.added, '👎')),
+            (FaqCounter::Unhelpful, false, has(&r.removed, '👎')),
+            (FaqCounter::Helpful, true, has(&r.added, '👍')),
+            (FaqCounter::Helpful, false, has(&r.removed, '👍')),
+        ]
+        .into_iter()
+        .filter_map(|(kind, on, seen)| seen.then_some((kind, on)))
+        .collect();
+        if changes.is_empty() {
+            return Observed::default();
+        }
+        match reaction_feedback(ctx, r, &changes).await {
+            Ok(true) => Observed::handled(Vec::new()),
+            Ok(false) => Observed::default(),
+            Err(e) => {
+                tracing::error!(error = %e, chat = %ctx.msg.chat.key(), "faq feedback by reaction failed");
+                Observed::default()
+            }
+        }
+    })
+}
+
+/// Applies reaction feedback if the message reacted to is one of our
+/// redirects; `false` if it is not.
+async fn reaction_feedback(ctx: &Ctx<'_>, r: &Reaction, changes: &[(FaqCounter, bool)]) -> Result<bool, StoreError> {
+    let chat = &ctx.msg.chat;
+    let Some(tracked) = ctx.store().sent().sent_track(chat.platform, &chat.id, &r.message_id).await? else {
+        return Ok(false);
+    };
+    let Some(id) = tracked.strip_prefix("faq:").and_then(|id| id.parse::<i64>().ok()) else { return Ok(false) };
+    let community = &ctx.community.id;
+    let faq = ctx.store().faq();
+    let Some(redirect) = faq.faq_redirect(community, id).await? else { return Ok(false) };
+    for &(kind, on) in changes {
+        let changed = faq.faq_feedback(community, id, &redirect.entry_id, ctx.member.id, kind, on, ctx.now).await?;
+        if changed && on && kind == FaqCounter::Unhelpful && redirect.automatic && !redirect.query.is_empty() {
+            faq.faq_add_negative(community, &redirect.entry_id, &redirect.query, ctx.now).await?;
+            if let Some(state) = ctx.engine.state::<FaqState>() {
+                state.invalidate(community).await;
+            }
+        }
+    }
+    Ok(true)
 }
 
 /// "没用" or "谢谢" said to a redirect: as a reply to the bot's redirect, or

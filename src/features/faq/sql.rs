@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use super::{db, queue};
 use crate::features::bounty::ids::QuestionNo;
 use crate::features::faq::store::{
-    Decided, Decision, FaqCounter, FaqEntry, FaqStore, ImportSummary, Miss, NewProposal, Proposal, ProposalState,
-    Proposed, Redirect,
+    Decided, Decision, FaqCounter, FaqEntry, FaqFingerprint, FaqStore, ImportSummary, Miss, NewProposal, Proposal,
+    ProposalState, Proposed, Redirect,
 };
 use crate::i18n::Locale;
 use crate::message::Platform;
@@ -65,6 +65,25 @@ struct RedirectRow {
     query: String,
     automatic: bool,
     at_ms: i64,
+}
+
+/// A redirect as stored, with its chat.
+#[derive(sqlx::FromRow)]
+struct ChatRedirectRow {
+    chat: String,
+    #[sqlx(flatten)]
+    redirect: RedirectRow,
+}
+
+fn redirect_of(chat: String, r: RedirectRow) -> Redirect {
+    Redirect {
+        chat,
+        entry_id: r.entry_id,
+        asker: r.asker_id.map(MemberId),
+        query: r.query,
+        automatic: r.automatic,
+        at: from_ms(r.at_ms),
+    }
 }
 
 /// An unanswered question as stored.
@@ -203,6 +222,21 @@ where
 
 #[async_trait]
 impl FaqStore for db::Pools {
+    async fn faq_fingerprint(&self, community: &str) -> Result<FaqFingerprint, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT
+                 (SELECT COUNT(*) FROM faq_entries WHERE community_id = $1) AS entries,
+                 (SELECT COALESCE(MAX(updated_at_ms), 0) FROM faq_entries WHERE community_id = $1) AS entries_at,
+                 (SELECT COUNT(*) FROM faq_aliases WHERE community_id = $1) AS aliases,
+                 (SELECT COALESCE(MAX(added_at_ms), 0) FROM faq_aliases WHERE community_id = $1) AS aliases_at,
+                 (SELECT COUNT(*) FROM faq_negatives WHERE community_id = $1) AS negatives,
+                 (SELECT COALESCE(MAX(added_at_ms), 0) FROM faq_negatives WHERE community_id = $1) AS negatives_at",
+        )
+        .bind(community)
+        .fetch_one(&self.read)
+        .await?)
+    }
+
     async fn faq_entries(&self, community: &str) -> Result<Vec<FaqEntry>, StoreError> {
         let rows: Vec<EntryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {ENTRY_COLUMNS} FROM faq_entries WHERE community_id = $1 ORDER BY id"
@@ -427,10 +461,10 @@ impl FaqStore for db::Pools {
         Ok(())
     }
 
-    async fn faq_record_redirect(&self, community: &str, r: &Redirect) -> Result<(), StoreError> {
-        sqlx::query(
+    async fn faq_record_redirect(&self, community: &str, r: &Redirect) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
             "INSERT INTO faq_redirects (community_id, chat, entry_id, asker_id, query, automatic, at_ms)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(community)
         .bind(&r.chat)
@@ -439,9 +473,73 @@ impl FaqStore for db::Pools {
         .bind(&r.query)
         .bind(r.automatic)
         .bind(ms(r.at))
-        .execute(&self.write)
-        .await?;
-        Ok(())
+        .fetch_one(&self.write)
+        .await?)
+    }
+
+    async fn faq_redirect(&self, community: &str, id: i64) -> Result<Option<Redirect>, StoreError> {
+        let row: Option<(String, RedirectRow)> = sqlx::query_as::<_, ChatRedirectRow>(
+            "SELECT chat, entry_id, asker_id, query, automatic, at_ms FROM faq_redirects
+             WHERE community_id = $1 AND id = $2",
+        )
+        .bind(community)
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        .map(|r| (r.chat, r.redirect));
+        Ok(row.map(|(chat, r)| redirect_of(chat, r)))
+    }
+
+    async fn faq_feedback(
+        &self,
+        community: &str,
+        id: i64,
+        entry_id: &str,
+        member: MemberId,
+        kind: FaqCounter,
+        on: bool,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let column = match kind {
+            FaqCounter::Helpful => "helpful",
+            FaqCounter::Unhelpful => "unhelpful",
+            FaqCounter::Hit => return Ok(false),
+        };
+        let mut tx = self.write.begin_with(db::BEGIN).await?;
+        let changed = if on {
+            sqlx::query(
+                "INSERT INTO faq_feedback (redirect_id, member_id, kind, at_ms) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (redirect_id, member_id, kind) DO NOTHING",
+            )
+            .bind(id)
+            .bind(member.0)
+            .bind(column)
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await?
+        } else {
+            sqlx::query("DELETE FROM faq_feedback WHERE redirect_id = $1 AND member_id = $2 AND kind = $3")
+                .bind(id)
+                .bind(member.0)
+                .bind(column)
+                .execute(&mut *tx)
+                .await?
+        }
+        .rows_affected()
+            == 1;
+        if changed {
+            let step = if on { "+ 1" } else { "- 1" };
+            // Only a constant column name and sign are spliced in.
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE faq_entries SET {column} = {column} {step} WHERE community_id = $1 AND id = $2"
+            )))
+            .bind(community)
+            .bind(entry_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
     }
 
     async fn faq_redirects_since(
@@ -459,17 +557,7 @@ impl FaqStore for db::Pools {
         .bind(ms(since))
         .fetch_all(&self.read)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Redirect {
-                chat: chat.to_owned(),
-                entry_id: r.entry_id,
-                asker: r.asker_id.map(MemberId),
-                query: r.query,
-                automatic: r.automatic,
-                at: from_ms(r.at_ms),
-            })
-            .collect())
+        Ok(rows.into_iter().map(|r| redirect_of(chat.to_owned(), r)).collect())
     }
 
     async fn faq_record_miss(&self, community: &str, miss: &Miss) -> Result<(), StoreError> {

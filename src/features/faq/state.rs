@@ -1,20 +1,34 @@
 //! The FAQ's state on one engine: each community's matcher, built on first
-//! use and rebuilt after the FAQ changes, and the unanswered questions
-//! waiting for their group commit.
+//! use and rebuilt after the FAQ changes (here at once; by another instance
+//! or `jixia faq import`, within [`FRESH_SECS`]), and the unanswered
+//! questions waiting for their group commit.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::matcher::{MatchEntry, Matcher};
 use super::normalize;
-use super::store::{FaqEntry, Miss};
+use super::store::{FaqEntry, FaqFingerprint, Miss};
 use crate::store::{Store, StoreError};
+
+/// How long a community's matcher is used before the store is asked whether
+/// the FAQ changed elsewhere (another instance, `jixia faq import`).
+pub const FRESH_SECS: u64 = 5;
+
+/// A built matcher, with what it was built from and when that was last
+/// compared with the store.
+#[derive(Debug)]
+struct Cached {
+    matcher: Arc<Matcher>,
+    fingerprint: FaqFingerprint,
+    checked: std::sync::Mutex<std::time::Instant>,
+}
 
 /// The matcher of each community, built on first use and rebuilt after the
 /// FAQ changes. Owned by the engine.
 #[derive(Debug, Default)]
 pub struct FaqState {
-    matchers: tokio::sync::RwLock<HashMap<String, Arc<Matcher>>>,
+    matchers: tokio::sync::RwLock<HashMap<String, Arc<Cached>>>,
     /// Unanswered questions waiting for their group commit: (community, miss).
     misses: std::sync::Mutex<Vec<(String, Miss)>>,
     /// One write of misses at a time.
@@ -27,14 +41,28 @@ const MISS_BATCH: usize = 256;
 const MAX_PENDING_MISSES: usize = 10_000;
 
 impl FaqState {
-    /// The community's matcher, built from the store when missing.
+    /// The community's matcher, built from the store when missing, and
+    /// rebuilt when the store's FAQ no longer is what it was built from
+    /// (looked at once per [`FRESH_SECS`]).
     pub async fn matcher(&self, store: &Store, community: &str) -> Result<Arc<Matcher>, StoreError> {
-        if let Some(m) = self.matchers.read().await.get(community) {
-            return Ok(m.clone());
+        let cached = self.matchers.read().await.get(community).cloned();
+        if let Some(c) = &cached {
+            let mut checked = c.checked.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if checked.elapsed() < std::time::Duration::from_secs(FRESH_SECS) {
+                return Ok(c.matcher.clone());
+            }
+            // This caller looks; the others go on with the matcher meanwhile.
+            *checked = std::time::Instant::now();
+        }
+        let fingerprint = store.faq().faq_fingerprint(community).await?;
+        if let Some(c) = cached.filter(|c| c.fingerprint == fingerprint) {
+            return Ok(c.matcher.clone());
         }
         let entries = store.faq().faq_entries(community).await?;
         let matcher = Arc::new(build_matcher(&entries));
-        self.matchers.write().await.insert(community.to_owned(), matcher.clone());
+        let fresh =
+            Cached { matcher: matcher.clone(), fingerprint, checked: std::sync::Mutex::new(std::time::Instant::now()) };
+        self.matchers.write().await.insert(community.to_owned(), Arc::new(fresh));
         Ok(matcher)
     }
 

@@ -74,6 +74,25 @@ pub enum FaqCounter {
     Unhelpful,
 }
 
+/// What a community's matcher is built from, summed up: it changes when an
+/// entry, alias or negative example is added, changed or removed (by any
+/// instance), and not when an entry is only shown or rated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, sqlx::FromRow)]
+pub struct FaqFingerprint {
+    /// Entries.
+    pub entries: i64,
+    /// The last time an entry was written, ms.
+    pub entries_at: i64,
+    /// Aliases.
+    pub aliases: i64,
+    /// The last alias added, ms.
+    pub aliases_at: i64,
+    /// Negative examples.
+    pub negatives: i64,
+    /// The last negative example added, ms.
+    pub negatives_at: i64,
+}
+
 /// A redirect the bot made (automatic) or a moderator made (by reply).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redirect {
@@ -228,6 +247,9 @@ pub trait FaqStore: Send + Sync {
     /// Every entry of the community with aliases and negatives, by id.
     async fn faq_entries(&self, community: &str) -> Result<Vec<FaqEntry>, StoreError>;
 
+    /// The summary of what the community's matcher is built from.
+    async fn faq_fingerprint(&self, community: &str) -> Result<FaqFingerprint, StoreError>;
+
     /// One entry with aliases and negatives.
     async fn faq_entry(&self, community: &str, id: &str) -> Result<Option<FaqEntry>, StoreError>;
 
@@ -280,7 +302,26 @@ pub trait FaqStore: Send + Sync {
     async fn faq_count(&self, community: &str, id: &str, counter: FaqCounter) -> Result<(), StoreError>;
 
     /// Records a redirect.
-    async fn faq_record_redirect(&self, community: &str, redirect: &Redirect) -> Result<(), StoreError>;
+    async fn faq_record_redirect(&self, community: &str, redirect: &Redirect) -> Result<i64, StoreError>;
+
+    /// A redirect by its id, in `community`.
+    async fn faq_redirect(&self, community: &str, id: i64) -> Result<Option<Redirect>, StoreError>;
+
+    /// A member's reaction to redirect `id` (to entry `entry_id`): `on`
+    /// records their `kind` of feedback and counts it on the entry, off
+    /// takes it back, in one transaction. `false` when nothing changed (the
+    /// member had already said so, or had not).
+    #[expect(clippy::too_many_arguments, reason = "one transaction's inputs")]
+    async fn faq_feedback(
+        &self,
+        community: &str,
+        id: i64,
+        entry_id: &str,
+        member: MemberId,
+        kind: FaqCounter,
+        on: bool,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
 
     /// Redirects in a chat since `since`, newest first.
     async fn faq_redirects_since(
