@@ -148,5 +148,14 @@ fn check_plays_every_question_and_names_the_ones_nobody_can_answer() -> TestResu
     assert!(out.contains("answered through the engine: 2 of 3 (1 only with /quiz answer)"), "{out}");
     assert!(out.contains("NOT ANSWERABLE") && out.contains("(line 3)"), "{out}");
     assert!(!out.contains("every question can be answered"), "{out}");
+
+    // Files it cannot play: each named with what is wrong.
+    let broken = sb.write("broken.toml", &fixture("broken.toml")?)?;
+    let (code, _, err) = sb.jixia(&["quiz", "check", &broken], "")?;
+    assert_eq!(code, Some(1));
+    assert!(err.contains("broken.toml:42: difficulty 9 is out of range"), "{err}");
+    let (code, _, err) = sb.jixia(&["quiz", "check", "nosuch.yaml", "notes.txt"], "")?;
+    assert_eq!(code, Some(1));
+    assert!(err.contains("cannot read nosuch.yaml") && err.contains("notes.txt: cannot tell the format"), "{err}");
     Ok(())
 }
