@@ -639,3 +639,39 @@ async fn a_panicking_message_gets_the_apology_and_the_channel_goes_on() -> TestR
     }
     t.stop().await
 }
+
+/// A 👎 on the bot's FAQ redirect in a guild channel counts against the
+/// entry: the sender reports the id Discord gave the redirect, and the
+/// reaction event names that id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thumbs_down_on_a_redirect_counts_against_the_entry() -> TestResult {
+    let t = TestDiscord::start().await?;
+    let entry =
+        "/faq add vacuum-full VACUUM FULL 会锁表吗？\n会。VACUUM FULL 持有 ACCESS EXCLUSIVE 锁；线上请用 pg_repack。";
+    let mut moderator = message_event("2001", entry, "mo");
+    moderator["d"]["author"] = user("8", "mo");
+    moderator["d"]["member"]["permissions"] = json!("32");
+    t.push(moderator)?;
+    t.wait_for(|c| posts_to(CHANNEL)(c) && c.body["message_reference"]["message_id"] == "2001").await?;
+    t.push(message_event("2002", "VACUUM FULL 会锁表吗？", "alice"))?;
+    let redirect = t.wait_for(|c| posts_to(CHANNEL)(c) && c.body["message_reference"]["message_id"] == "2002").await?;
+    assert!(redirect.body["content"].as_str().unwrap_or_default().contains("vacuum-full"), "{:#}", redirect.body);
+    // The fake numbers what it creates in call order: 7000 + the call's place.
+    let calls = t.calls();
+    let place = calls.iter().position(|c| c.at == redirect.at && c.path == redirect.path).ok_or("the redirect call")?;
+    let redirect_id = (7001 + place).to_string();
+    t.push(json!({ "t": "MESSAGE_REACTION_ADD", "d": {
+        "user_id": "7", "channel_id": CHANNEL, "message_id": redirect_id, "guild_id": GUILD,
+        "emoji": { "id": null, "name": "👎" }, "burst": false, "type": 0,
+        "member": { "user": user("7", "alice"), "nick": "alice", "roles": [],
+            "joined_at": "2025-01-01T00:00:00+00:00", "deaf": false, "mute": false, "flags": 0 },
+    }}))?;
+    // Alice looks a moment later (a reaction has no id of its own, so within
+    // one burst it is handled after the burst's messages).
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    t.push(message_event("2003", "!faq vacuum-full", "alice"))?;
+    let card = t.wait_for(|c| posts_to(CHANNEL)(c) && c.body["message_reference"]["message_id"] == "2003").await?;
+    let text = card.body["content"].as_str().unwrap_or_default();
+    assert!(text.contains("👎 1"), "the reaction counted: {text}");
+    t.stop().await
+}
