@@ -222,6 +222,25 @@ fn signed_up(all: Vec<Signup>) -> Vec<Signup> {
     all.into_iter().filter(|s| matches!(s.state, SignupState::Going | SignupState::Waitlist)).collect()
 }
 
+/// A statement with its arguments so far.
+type Query<'q> = sqlx::query::Query<'q, db::Db, <db::Db as sqlx::Database>::Arguments>;
+
+/// Binds what the organiser set, in the column order both the insert and
+/// the update name them (title … roles: eleven values).
+fn bind_data<'q>(q: Query<'q>, d: &'q EventData) -> Query<'q> {
+    q.bind(&d.title)
+        .bind(ms(d.starts_at))
+        .bind(d.ends_at.map(ms))
+        .bind(d.tz.name())
+        .bind(i64::from(d.online))
+        .bind(&d.place)
+        .bind(d.capacity)
+        .bind(ms(d.deadline))
+        .bind(&d.description)
+        .bind(d.min_level)
+        .bind(d.roles.join(","))
+}
+
 #[async_trait]
 impl EventsStore for db::Pools {
     async fn events_create(
@@ -248,7 +267,7 @@ impl EventsStore for db::Pools {
         .fetch_one(&mut *tx)
         .await?;
         let d = &new.data;
-        let id: i64 = sqlx::query_scalar(
+        let insert = sqlx::query(
             "INSERT INTO events_events (community_id, number, title, starts_at_ms, ends_at_ms, tz, online, place,
                  capacity, deadline_ms, description, min_level, roles, state, creator_id, idem_key, created_at_ms,
                  updated_at_ms)
@@ -256,23 +275,10 @@ impl EventsStore for db::Pools {
              RETURNING id",
         )
         .bind(&new.community)
-        .bind(number)
-        .bind(&d.title)
-        .bind(ms(d.starts_at))
-        .bind(d.ends_at.map(ms))
-        .bind(d.tz.name())
-        .bind(i64::from(d.online))
-        .bind(&d.place)
-        .bind(d.capacity)
-        .bind(ms(d.deadline))
-        .bind(&d.description)
-        .bind(d.min_level)
-        .bind(d.roles.join(","))
-        .bind(new.creator.0)
-        .bind(&new.idem_key)
-        .bind(ms(now))
-        .fetch_one(&mut *tx)
-        .await?;
+        .bind(number);
+        let row =
+            bind_data(insert, d).bind(new.creator.0).bind(&new.idem_key).bind(ms(now)).fetch_one(&mut *tx).await?;
+        let id: i64 = sqlx::Row::try_get(&row, 0)?;
         let stored = by_id(&mut tx, id).await?;
         enqueue(&mut tx, &stored, jobs, now).await?;
         tx.commit().await?;
@@ -438,27 +444,14 @@ impl EventsStore for db::Pools {
         if ev.state == EventState::Cancelled {
             return Ok(Changed::Cancelled(ev));
         }
-        sqlx::query(
+        let update = sqlx::query(
             "UPDATE events_events SET title = $2, starts_at_ms = $3, ends_at_ms = $4, tz = $5, online = $6,
                  place = $7, capacity = $8, deadline_ms = $9, description = $10, min_level = $11,
                  roles = $12, sequence = sequence + 1, updated_at_ms = $13
              WHERE id = $1",
         )
-        .bind(ev.id)
-        .bind(&data.title)
-        .bind(ms(data.starts_at))
-        .bind(data.ends_at.map(ms))
-        .bind(data.tz.name())
-        .bind(i64::from(data.online))
-        .bind(&data.place)
-        .bind(data.capacity)
-        .bind(ms(data.deadline))
-        .bind(&data.description)
-        .bind(data.min_level)
-        .bind(data.roles.join(","))
-        .bind(ms(now))
-        .execute(&mut *tx)
-        .await?;
+        .bind(ev.id);
+        bind_data(update, data).bind(ms(now)).execute(&mut *tx).await?;
         let edited = by_id(&mut tx, ev.id).await?;
         let up = promote(&mut tx, &edited, now).await?;
         let after = by_id(&mut tx, ev.id).await?;
