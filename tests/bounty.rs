@@ -12,40 +12,13 @@ mod common;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
+use common::cast::{alice, bob, carol, dave, erin, group, mo};
 use common::{TestChat, TestDb, Who, due_and_sent, is_dm_to, only, texts};
 use jixia::clock::ManualClock;
 use jixia::config::{CommunityConfig, Config};
 use jixia::features::shop::ShopItem;
 use jixia::message::ReplyTo;
 use jixia::{Chat, Engine, Incoming, Outgoing, Platform};
-
-fn group() -> Chat {
-    Chat::group(Platform::Telegram, "-1001")
-}
-
-fn mo() -> Who {
-    Who::telegram("9", "Mo")
-}
-
-fn alice() -> Who {
-    Who::telegram("1", "alice")
-}
-
-fn bob() -> Who {
-    Who::telegram("2", "bob")
-}
-
-fn carol() -> Who {
-    Who::telegram("3", "carol")
-}
-
-fn dave() -> Who {
-    Who::telegram("4", "dave")
-}
-
-fn erin() -> Who {
-    Who::telegram("5", "erin")
-}
 
 /// Mo moderates; the group earns no activity points, so balances move only
 /// by what a case does.

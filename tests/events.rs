@@ -9,17 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::cast::{alice, bob, carol, dave, group, mo};
 use common::{TestChat, TestDb, Who, due_and_sent, is_dm_to, only, texts};
 use jixia::config::{CommunityConfig, Config};
 use jixia::{Chat, Engine, Outgoing, Platform};
-
-fn group() -> Chat {
-    Chat::group(Platform::Telegram, "-1001")
-}
-
-fn mo() -> Who {
-    Who::telegram("9", "Mo")
-}
 
 fn li() -> Who {
     Who::telegram("8", "Li")
@@ -27,22 +20,6 @@ fn li() -> Who {
 
 fn member(n: usize) -> Who {
     Who::telegram(&format!("{}", 100 + n), &format!("m{n}"))
-}
-
-fn alice() -> Who {
-    Who::telegram("1", "alice")
-}
-
-fn bob() -> Who {
-    Who::telegram("2", "bob")
-}
-
-fn carol() -> Who {
-    Who::telegram("3", "carol")
-}
-
-fn dave() -> Who {
-    Who::telegram("4", "dave")
 }
 
 /// Mo moderates the default community; Li organises events.

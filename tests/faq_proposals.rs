@@ -13,37 +13,14 @@ mod common;
 use std::sync::Arc;
 
 use chrono::Duration;
+use common::cast::{alice, bob, carol, dave, group, mo};
 use common::{TestChat, TestDb, Who, due_and_sent, is_dm_to, only, texts};
 use jixia::clock::ManualClock;
 use jixia::config::{CommunityConfig, Config};
 use jixia::{Chat, Engine, Incoming, Outgoing, Platform};
 
-fn group() -> Chat {
-    Chat::group(Platform::Telegram, "-1001")
-}
-
-fn mo() -> Who {
-    Who::telegram("9", "Mo")
-}
-
 fn lin() -> Who {
     Who::telegram("8", "Lin")
-}
-
-fn alice() -> Who {
-    Who::telegram("1", "alice")
-}
-
-fn bob() -> Who {
-    Who::telegram("2", "bob")
-}
-
-fn carol() -> Who {
-    Who::telegram("3", "carol")
-}
-
-fn dave() -> Who {
-    Who::telegram("4", "dave")
 }
 
 /// Mo and Lin moderate; the group earns no activity points. Discord 501

@@ -10,41 +10,14 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
+use common::cast::{alice, bob, carol, dave, erin, group, mo};
 use common::{TestChat, TestDb, Who, due_and_sent, is_dm_to, only, t0, texts};
 use jixia::config::{CommunityConfig, Config};
 use jixia::message::Destination;
 use jixia::{Chat, Outgoing, Platform};
 
-fn group() -> Chat {
-    Chat::group(Platform::Telegram, "-1001")
-}
-
-fn mo() -> Who {
-    Who::telegram("9", "Mo")
-}
-
 fn hr() -> Who {
     Who::telegram("7", "HR Li")
-}
-
-fn alice() -> Who {
-    Who::telegram("1", "alice")
-}
-
-fn bob() -> Who {
-    Who::telegram("2", "bob")
-}
-
-fn carol() -> Who {
-    Who::telegram("3", "carol")
-}
-
-fn dave() -> Who {
-    Who::telegram("4", "dave")
-}
-
-fn erin() -> Who {
-    Who::telegram("5", "erin")
 }
 
 /// Mo moderates the default community; HR Li is a recruiter.

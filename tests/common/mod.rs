@@ -4,6 +4,8 @@
 
 #![allow(dead_code, reason = "each test binary uses a different part of the harness")]
 
+pub mod cast;
+
 use std::io::Write;
 use std::sync::{Arc, Once};
 
