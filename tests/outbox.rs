@@ -174,6 +174,49 @@ async fn a_message_held_by_a_dead_sender_is_sent_again_after_its_lease(db: TestD
     assert_eq!(counts, [("telegram".into(), "sent".into(), 2)]);
 }
 
+/// Replies an instance stores for itself are durable and already its own:
+/// nobody else claims them while its lease runs, a replayed event stores
+/// none again, another instance sends them after the lease, resuming at the
+/// first part not recorded; progress never goes back; sent rows are pruned
+/// after 30 days.
+async fn held_replies_survive_their_instance_and_resume_at_their_part(db: TestDb) {
+    let clock = ManualClock::frozen(t0());
+    let (a, b) = (engine(db.store.clone(), &clock), engine(db.store.clone(), &clock));
+    let reply = |text: &str| Outgoing::post(Chat::group(Platform::Telegram, "-100"), RichText::plain(text));
+    let replies = [reply("签到成功"), reply("长回复")];
+    let held = a.outbox_hold("reply:telegram:1:42", &replies).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(held.iter().map(|d| (d.attempt, d.parts_sent)).collect::<Vec<_>>(), [(1, 0), (1, 0)]);
+    let again = a.outbox_hold("reply:telegram:1:42", &replies).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(again.is_empty(), "the same event's replies are stored once");
+    assert!(claim(&b, 10).await.is_empty(), "A holds them");
+
+    // A delivers the first reply, and two parts of the second, then dies.
+    a.outbox_settle(&held[0], Ok(())).await.unwrap_or_else(|e| panic!("{e}"));
+    let jobs = db.store.jobs();
+    assert!(jobs.outbox_progress(held[1].id, a.instance(), 2).await.unwrap_or_else(|e| panic!("{e}")));
+    assert!(!jobs.outbox_progress(held[1].id, a.instance(), 1).await.unwrap_or_else(|e| panic!("{e}")), "never back");
+    assert!(!jobs.outbox_progress(held[1].id, b.instance(), 3).await.unwrap_or_else(|e| panic!("{e}")), "not B's");
+    clock.advance(Duration::seconds(outbox::LEASE_SECS + 1));
+    let taken = claim(&b, 10).await;
+    assert_eq!(taken.iter().map(|d| (text(&d.message), d.parts_sent)).collect::<Vec<_>>(), [("长回复".into(), 2)]);
+
+    // B gets one part further and fails; the retry resumes there.
+    let failed = outbox::Undelivered { parts_sent: 3, ..outbox::Undelivered::transient("500") };
+    b.outbox_settle(&taken[0], Err(failed)).await.unwrap_or_else(|e| panic!("{e}"));
+    clock.advance(outbox::retry_delay(taken[0].attempt));
+    let retry = claim(&b, 10).await;
+    assert_eq!(retry.iter().map(|d| (d.attempt, d.parts_sent)).collect::<Vec<_>>(), [(3, 3)]);
+    b.outbox_settle(&retry[0], Ok(())).await.unwrap_or_else(|e| panic!("{e}"));
+
+    let counts = || async { jobs.outbox_counts().await.unwrap_or_else(|e| panic!("{e}")) };
+    assert_eq!(counts().await, [("telegram".into(), "sent".into(), 2)]);
+    let pruned = jobs.outbox_prune(clock_now(&clock) - Duration::days(30)).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(pruned, 0, "kept 30 days");
+    let pruned = jobs.outbox_prune(clock_now(&clock) + Duration::seconds(1)).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(pruned, 2);
+    assert!(counts().await.is_empty());
+}
+
 /// A sender that is still sending keeps its messages however long it takes
 /// (the pump renews their leases), and when its instance dies they go out
 /// again one lease later: a minute, not ten.
@@ -189,7 +232,8 @@ async fn a_live_sender_keeps_its_messages_and_a_dead_ones_go_out_within_a_minute
         let held = held.clone();
         move |m: Outgoing, r: Receipt| held.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((m, r))
     };
-    let pump = tokio::spawn(a.clone().pump_outbox(Platform::Telegram, hand, stop_rx));
+    let (_holds, held_rx) = tokio::sync::mpsc::unbounded_channel();
+    let pump = tokio::spawn(a.clone().pump_outbox(Platform::Telegram, hand, held_rx, stop_rx));
     wait_for(|| async { (held.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len() == 2).then_some(()) })
         .await;
     // The test's database is fresh: its rows are the first few ids.
@@ -291,7 +335,8 @@ async fn the_pump_marks_what_the_sender_delivered(db: TestDb) {
         }
     };
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
-    let pump = tokio::spawn(e.clone().pump_outbox(Platform::Telegram, hand, stop));
+    let (_holds, held) = tokio::sync::mpsc::unbounded_channel();
+    let pump = tokio::spawn(e.clone().pump_outbox(Platform::Telegram, hand, held, stop));
     let want = vec![("telegram".to_owned(), "pending".to_owned(), 2), ("telegram".to_owned(), "sent".to_owned(), 78)];
     let mut counts = Vec::new();
     for _ in 0..200 {
@@ -369,6 +414,7 @@ both_backends!(
     a_job_reruns_after_a_crash_but_its_messages_are_stored_once,
     a_failed_delivery_is_retried_with_backoff_then_kept_as_failed,
     a_message_held_by_a_dead_sender_is_sent_again_after_its_lease,
+    held_replies_survive_their_instance_and_resume_at_their_part,
     a_live_sender_keeps_its_messages_and_a_dead_ones_go_out_within_a_minute,
     first_messages_of_every_job_go_before_second_ones,
     the_pump_marks_what_the_sender_delivered,

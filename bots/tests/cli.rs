@@ -1243,7 +1243,8 @@ fn jobs_outbox_shows_refused_messages_and_resends_one() -> TestResult {
         assert_eq!(held.len(), 2);
         store.jobs().outbox_sent(held[0].id, "test", t0 + Duration::seconds(1)).await?;
         let refused = "Forbidden: bot was kicked from the supergroup chat";
-        store.jobs().outbox_unsent(held[1].id, "test", refused, None, t0 + Duration::seconds(2)).await?;
+        let failure = jixia::store::jobs::OutboxFailure { error: refused, retry_at: None, parts_sent: 0 };
+        store.jobs().outbox_unsent(held[1].id, "test", &failure, t0 + Duration::seconds(2)).await?;
         store.close().await;
         Ok::<_, jixia::store::StoreError>(())
     })?;

@@ -46,6 +46,9 @@ struct Call {
     raw: String,
     authorization: String,
     at: Instant,
+    /// A post Discord kept from appearing twice: its nonce was seen before
+    /// (`enforce_nonce`), so it answered with the first post's message.
+    duplicate: bool,
 }
 
 #[derive(Debug, Default)]
@@ -53,6 +56,11 @@ struct FakeState {
     calls: Vec<Call>,
     /// How many upcoming message posts to refuse with 429.
     refuse_posts: u32,
+    /// Posts to a channel that fail with 500: (channel, posts let through
+    /// first, failures after them).
+    fail_posts: Vec<(String, u32, u32)>,
+    /// Nonces posted, and the message each became.
+    nonces: std::collections::HashMap<String, u64>,
     gateway_url: String,
     next_id: u64,
 }
@@ -79,6 +87,7 @@ async fn api(
         raw,
         authorization: headers.get("authorization").and_then(|h| h.to_str().ok()).unwrap_or_default().to_owned(),
         at: Instant::now(),
+        duplicate: false,
     };
     if path == "/gateway" || path == "/gateway/bot" {
         let url = state.gateway_url.clone();
@@ -94,6 +103,25 @@ async fn api(
         )
             .into_response();
     }
+    let channel = path.trim_start_matches("/channels/").trim_end_matches("/messages").to_owned();
+    if let Some(f) = state.fail_posts.iter_mut().find(|f| is_post && f.0 == channel && f.2 > 0) {
+        if f.1 > 0 {
+            f.1 -= 1;
+        } else {
+            f.2 -= 1;
+            state.calls.push(Call { body: json!({ "failed": call.body }), ..call });
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                axum::Json(json!({ "message": "500: Internal Server Error", "code": 0 })),
+            )
+                .into_response();
+        }
+    }
+    let nonce = call.body["nonce"].as_str().filter(|_| call.body["enforce_nonce"] == json!(true)).map(str::to_owned);
+    if let Some(id) = nonce.as_ref().and_then(|n| state.nonces.get(n)).copied() {
+        state.calls.push(Call { duplicate: true, ..call });
+        return axum::Json(json!({ "id": id.to_string() })).into_response();
+    }
     if is_post && path == "/channels/600/messages" {
         // Channel 600 is alice's DM channel, and alice has DMs closed.
         state.calls.push(call);
@@ -106,6 +134,9 @@ async fn api(
     state.calls.push(call);
     state.next_id += 1;
     let id = 7000 + state.next_id;
+    if let Some(nonce) = nonce {
+        state.nonces.insert(nonce, id);
+    }
     if is_post {
         return axum::Json(json!({ "id": id.to_string() })).into_response();
     }
@@ -230,6 +261,14 @@ impl TestDiscord {
 
     /// Starts with a config adjusted by `adjust`.
     async fn start_with(adjust: impl FnOnce(&mut Config)) -> Result<TestDiscord, Box<dyn std::error::Error>> {
+        TestDiscord::start_clocked(Arc::new(SystemClock), adjust).await
+    }
+
+    /// Starts with the engine on `clock`.
+    async fn start_clocked(
+        clock: Arc<dyn jixia::clock::Clock>,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Result<TestDiscord, Box<dyn std::error::Error>> {
         // RUST_LOG=debug shows the adapter's and serenity's side.
         let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into());
         let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
@@ -255,7 +294,7 @@ impl TestDiscord {
         config.default_community_mut().chats.push(format!("discord:{CHANNEL}"));
         adjust(&mut config);
         let store = jixia::store::open(db.url(), &config.database.store_options()).await?;
-        let engine = Arc::new(Engine::new(&config, store, Arc::new(SystemClock))?);
+        let engine = Arc::new(Engine::new(&config, store, clock)?);
         let (stop, stop_rx) = oneshot::channel::<()>();
         let adapter = {
             let engine = engine.clone();
@@ -330,7 +369,11 @@ impl TestDiscord {
 
 fn posts_to(channel: &str) -> impl Fn(&Call) -> bool + '_ {
     move |c: &Call| {
-        c.method == "POST" && c.path == format!("/channels/{channel}/messages") && c.body.get("refused").is_none()
+        c.method == "POST"
+            && c.path == format!("/channels/{channel}/messages")
+            && c.body.get("refused").is_none()
+            && c.body.get("failed").is_none()
+            && !c.duplicate
     }
 }
 
@@ -454,18 +497,7 @@ async fn fake_only()
 async fn jixia_run_answers_a_scripted_conversation_and_stops_on_sigterm() -> TestResult {
     let (fake, api_url, events, ready) = fake_only().await?;
     let db = ScratchFile::new()?;
-    let child = tokio::process::Command::from(operator::jixia(db.dir(), &["run", "--db", db.url().expose()]))
-        .env("JIXIA__DISCORD__ENABLED", "true")
-        .env("JIXIA__DISCORD__TOKEN", TOKEN)
-        .env("JIXIA__DISCORD__API_URL", &api_url)
-        .env("JIXIA__DISCORD__GUILD_ID", GUILD)
-        .env("JIXIA__COMMUNITIES__DEFAULT__CHATS", format!("[\"discord:{CHANNEL}\"]"))
-        .env("RUST_LOG", "info")
-        .env_remove("JIXIA_CONFIG")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()?;
+    let child = jixia_run(&db, &api_url)?;
     let mut child = child;
     if tokio::time::timeout(Duration::from_secs(30), ready).await.is_err() {
         let _ = child.start_kill();
@@ -674,4 +706,167 @@ async fn a_thumbs_down_on_a_redirect_counts_against_the_entry() -> TestResult {
     let text = card.body["content"].as_str().unwrap_or_default();
     assert!(text.contains("👎 1"), "the reaction counted: {text}");
     t.stop().await
+}
+
+/// Polls `check` every 50 ms until it gives a value, for up to `within`.
+async fn eventually<T, F, Fut>(within: Duration, mut check: F) -> Result<T, Box<dyn std::error::Error>>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<T>, Box<dyn std::error::Error>>>,
+{
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(v) = check().await? {
+            return Ok(v);
+        }
+        if Instant::now() > deadline {
+            return Err(format!("not within {within:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A digest of several Discord messages whose second part keeps failing
+/// with 500 goes back to the outbox after its first part; the retry posts
+/// the rest, starting at the part that failed: every part once, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_digest_whose_second_part_fails_resumes_there_and_posts_no_part_twice() -> TestResult {
+    let clock = Arc::new(jixia::clock::ManualClock::running(chrono::Utc::now()));
+    let t = TestDiscord::start_clocked(clock.clone(), |_| {}).await?;
+    // Part 1 goes through; part 2 fails as often as the REST client tries.
+    t.fake.state.lock().map_err(|_| "poisoned")?.fail_posts.push(("501".into(), 1, 5));
+    let items: Vec<String> = (1..=300).map(|i| format!("第 {i:03} 条：如何用 pg_basebackup 搭建流复制备库")).collect();
+    let digest = Outgoing::post(Chat::group(Platform::Discord, "501"), RichText::list(&items));
+    let row = jixia::store::jobs::NewOutboxMessage {
+        key: "digest:7:501#0".into(),
+        part: 0,
+        message: digest,
+        max_attempts: 5,
+    };
+    let jobs = t.engine.store().jobs();
+    assert_eq!(jobs.outbox_push(&[row], t.engine.now()).await?, 1);
+    // The database is fresh: the digest is its first outbox row.
+    let id = 1;
+    assert_eq!(jobs.outbox_message(id).await?.map(|m| m.key).as_deref(), Some("digest:7:501#0"));
+    let back = eventually(Duration::from_secs(30), || async {
+        let row = jobs.outbox_message(id).await?;
+        Ok(row.filter(|m| m.state == jixia::store::jobs::OutboxState::Pending && m.attempts == 1))
+    })
+    .await?;
+    assert_eq!(back.parts_sent, 1, "the first part is recorded as delivered");
+    assert_eq!(t.calls().into_iter().filter(|c| posts_to("501")(c)).count(), 1);
+
+    // The retry is due 30 s later.
+    clock.advance(chrono::Duration::seconds(31));
+    eventually(Duration::from_secs(30), || async {
+        Ok(jobs.outbox_message(id).await?.filter(|m| m.state == jixia::store::jobs::OutboxState::Sent))
+    })
+    .await?;
+    let posted: Vec<Value> = t.calls().into_iter().filter(|c| posts_to("501")(c)).map(|c| c.body).collect();
+    let nonces: Vec<&str> = posted.iter().map(|b| b["nonce"].as_str().unwrap_or_default()).collect();
+    let want: Vec<String> = (0..posted.len()).map(|i| format!("o{id}.{i}")).collect();
+    assert!(posted.len() >= 3, "a long digest: {} parts", posted.len());
+    assert_eq!(nonces, want, "every part once, in order");
+    assert!(!t.calls().iter().any(|c| c.duplicate), "no part was posted again, not even one Discord de-duplicated");
+    let failed: Vec<String> = t
+        .calls()
+        .into_iter()
+        .filter(|c| c.body.get("failed").is_some())
+        .map(|c| c.body["failed"]["nonce"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(failed, vec![format!("o{id}.1"); 5], "only the second part failed, five times");
+    let text: String = posted
+        .iter()
+        .flat_map(|m| m["embeds"].as_array().cloned().unwrap_or_default())
+        .map(|e| e["description"].as_str().unwrap_or_default().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for i in [1, 150, 300] {
+        assert_eq!(text.matches(&format!("第 {i:03} 条")).count(), 1, "item {i} exactly once");
+    }
+    t.stop().await
+}
+
+/// `jixia run` with the fake Discord and a database file.
+fn jixia_run(db: &ScratchFile, api_url: &str) -> Result<tokio::process::Child, std::io::Error> {
+    tokio::process::Command::from(operator::jixia(db.dir(), &["run", "--db", db.url().expose()]))
+        .env("JIXIA__DISCORD__ENABLED", "true")
+        .env("JIXIA__DISCORD__TOKEN", TOKEN)
+        .env("JIXIA__DISCORD__API_URL", api_url)
+        .env("JIXIA__DISCORD__GUILD_ID", GUILD)
+        .env("JIXIA__COMMUNITIES__DEFAULT__CHATS", format!("[\"discord:{CHANNEL}\"]"))
+        .env("RUST_LOG", "info")
+        .env_remove("JIXIA_CONFIG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+}
+
+/// Twelve members check in at once; their replies wait behind the
+/// channel's pace (5 messages per 5 s) when `jixia run` is killed with
+/// SIGKILL. The replies were stored before they were sent: the next start
+/// delivers every one, and none twice (Discord's nonce absorbs a reply
+/// whose post went out unrecorded). Each member checked in once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replies_waiting_behind_the_pace_survive_kill_9() -> TestResult {
+    const MEMBERS: u64 = 12;
+    let (fake, api_url, events, ready) = fake_only().await?;
+    let calls = || fake.state.lock().map(|s| s.calls.clone()).unwrap_or_default();
+    let db = ScratchFile::new()?;
+    let mut first = jixia_run(&db, &api_url)?;
+    tokio::time::timeout(Duration::from_secs(30), ready).await.map_err(|_| "no IDENTIFY from `jixia run`")??;
+    eventually(Duration::from_secs(15), || async { Ok(calls().iter().any(|c| c.method == "PUT").then_some(())) })
+        .await?;
+    for i in 0..MEMBERS {
+        let mut event = message_event(&(30_000 + i).to_string(), "!checkin", &format!("m{i}"));
+        event["d"]["author"] = user(&(60_000 + i).to_string(), &format!("m{i}"));
+        events.send(event).map_err(|_| "gateway gone")?;
+    }
+    let replies = |calls: &[Call]| -> std::collections::HashMap<String, usize> {
+        let mut by_message = std::collections::HashMap::new();
+        for c in calls.iter().filter(|c| posts_to(CHANNEL)(c)) {
+            let to = c.body["message_reference"]["message_id"].as_str().unwrap_or_default().to_owned();
+            *by_message.entry(to).or_insert(0) += 1;
+        }
+        by_message
+    };
+    // Kill once every check-in was handled and its reply stored, while the
+    // pace still holds most of them back.
+    let store = jixia::store::open(db.url(), &Config::default().database.store_options()).await?;
+    let stored = || async {
+        let counts = store.jobs().outbox_counts().await?;
+        Ok::<i64, jixia::store::StoreError>(counts.iter().filter(|(p, _, _)| p == "discord").map(|c| c.2).sum())
+    };
+    eventually(Duration::from_secs(20), || async { Ok((stored().await? == MEMBERS as i64).then_some(())) }).await?;
+    let pid = first.id().ok_or("no pid")?;
+    let killed = tokio::process::Command::new("kill").args(["-9", &pid.to_string()]).status().await?;
+    assert!(killed.success());
+    first.wait().await?;
+    let before = replies(&calls()).len();
+    assert!(before < MEMBERS as usize, "killed while replies were still owed ({before} delivered)");
+    // What the kill left: the owed replies, durable in the outbox.
+    let counts = store.jobs().outbox_counts().await?;
+    store.close().await;
+    let owed: i64 = counts.iter().filter(|(p, s, _)| p == "discord" && s == "sending").map(|c| c.2).sum();
+    assert!(owed >= (MEMBERS as usize - before) as i64, "replies owed at the kill are in the outbox: {counts:?}");
+
+    let second = jixia_run(&db, &api_url)?;
+    // The dead instance's lease (one minute) runs out, then they go.
+    let delivered = eventually(Duration::from_secs(120), || async {
+        let got = replies(&calls());
+        Ok((got.len() == MEMBERS as usize).then_some(got))
+    })
+    .await;
+    let pid = second.id().ok_or("no pid")?;
+    let _ = tokio::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().await?;
+    let out = tokio::time::timeout(Duration::from_secs(20), second.wait_with_output()).await??;
+    let delivered =
+        delivered.map_err(|e| format!("{e}: {:?}\n{}", replies(&calls()), String::from_utf8_lossy(&out.stderr)))?;
+    assert!(delivered.values().all(|n| *n == 1), "one reply per check-in: {delivered:?}");
+    for c in calls().iter().filter(|c| posts_to(CHANNEL)(c)) {
+        let text = c.body["content"].as_str().unwrap_or_default();
+        assert!(!text.contains("已经") && !text.contains("already"), "nobody checked in twice: {text}");
+    }
+    Ok(())
 }

@@ -365,6 +365,71 @@ async fn scheduled_posts_leave_the_outbox_once_telegram_has_them() {
     h.stop().await;
 }
 
+/// A long reply whose second part Telegram refuses is not dropped with it:
+/// the reply is kept in the outbox as failed after its first part, with
+/// Telegram's reason, the update counts as done, and an operator's retry
+/// sends the rest of the reply without its first part again.
+#[tokio::test]
+async fn a_reply_refused_part_way_is_kept_and_resumes_at_the_refused_part() {
+    let h = Harness::start(|_| {}).await;
+    h.fake.set_admins(GROUP, &[ALICE]);
+    let answer: String = (1..=159).map(|i| format!("第 {i:03} 步：检查 pg_hba 🐘🐘🐘🐘🐘\n")).collect();
+    let add = format!("/faq add conn 怎么让别的主机连上我的数据库？\n{answer}");
+    let command = |text: &str| json!([{"type": "bot_command", "offset": 0, "length": text.find(' ').unwrap_or(4)}]);
+    h.fake.push_update(message(40, group_chat(), user(ALICE, "Alice"), &add, command(&add)));
+    let added = h.sent_to(GROUP, 1).await;
+    assert_eq!(added[0].reply_to(), Some(40), "{}", added[0].text());
+
+    h.fake.fail_after("sendmessage", Some(GROUP), 1, 400, "Bad Request: message is too long");
+    h.fake.push_update(message(41, group_chat(), user(BOB, "Bob"), "/faq conn", command("/faq conn")));
+    let mut failed = Vec::new();
+    for _ in 0..200 {
+        failed = h.store.jobs().outbox_failed(10).await.unwrap_or_else(|e| panic!("{e}"));
+        if !failed.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let [kept] = failed.as_slice() else { panic!("one reply kept as failed: {failed:?}") };
+    assert_eq!(kept.parts_sent, 1, "its first part went out");
+    let reason = kept.last_error.as_deref().unwrap_or_default();
+    assert!(reason.ends_with("Bad Request: message is too long"), "Telegram's reason is kept: {reason}");
+    assert!(kept.key.starts_with("reply:telegram:"), "{}", kept.key);
+    let ok_parts = |h: &Harness| -> Vec<String> {
+        h.fake
+            .calls("sendmessage")
+            .into_iter()
+            .filter(|c| c.chat_id() == Some(GROUP) && c.response["ok"] == json!(true))
+            .skip(1)
+            .map(|c| c.text().to_owned())
+            .collect()
+    };
+    let first = ok_parts(&h);
+    assert_eq!(first.len(), 1, "the refused part's later parts were not sent either");
+    assert!(first[0].contains("怎么让别的主机连上我的数据库？"), "{}", first[0]);
+    // The inbox holds nothing open: the reply lives on in the outbox.
+    let open = h.store.inbox().counts().await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(!open.iter().any(|(_, state, _)| state != "done"), "{open:?}");
+
+    // `jixia jobs outbox retry ID`, as an operator runs it.
+    assert!(h.store.jobs().outbox_retry(kept.id, chrono::Utc::now()).await.unwrap_or_else(|e| panic!("{e}")));
+    for _ in 0..200 {
+        let row = h.store.jobs().outbox_message(kept.id).await.unwrap_or_else(|e| panic!("{e}"));
+        if row.is_some_and(|r| r.state == jixia::store::jobs::OutboxState::Sent) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let parts = ok_parts(&h);
+    assert!(parts.len() >= 2 && parts[0] == first[0], "resumed after the first part: {parts:?}");
+    assert_eq!(parts.concat().matches("怎么让别的主机连上我的数据库？").count(), 1);
+    let whole = parts.concat();
+    for i in 1..=159 {
+        assert_eq!(whole.matches(&format!("第 {i:03} 步")).count(), 1, "step {i} exactly once");
+    }
+    h.stop().await;
+}
+
 /// One digest for 60 groups leaves the outbox at Telegram's pace: nothing
 /// refused by a Bot API that enforces 30 messages/s and 20/min per group.
 #[tokio::test]

@@ -5,14 +5,21 @@
 use std::sync::Arc;
 
 use chrono::Duration;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
 use super::Engine;
 use crate::message::{Outgoing, Platform};
-use crate::scheduler::outbox::{Delivery, LEASE_SECS, POLL, RENEW_SECS, Receipt, Undelivered, WINDOW, retry_delay};
+use crate::scheduler::outbox::{
+    Delivery, KEEP_SENT_DAYS, LEASE_SECS, MAX_ATTEMPTS, POLL, PRUNE_EVERY_SECS, ProgressReport, RENEW_SECS, Receipt,
+    Undelivered, WINDOW, retry_delay,
+};
 use crate::store::StoreError;
-use crate::store::jobs::OutboxState;
+use crate::store::jobs::{NewOutboxMessage, OutboxFailure, OutboxMessage, OutboxState};
+
+fn delivery(r: OutboxMessage) -> Delivery {
+    Delivery { id: r.id, message: r.message, attempt: r.attempts, parts_sent: r.parts_sent }
+}
 
 impl Engine {
     /// Claims up to `limit` outbox messages of `platform` that are due, for
@@ -25,7 +32,41 @@ impl Engine {
             .jobs()
             .claim_outbox(platform, &self.instance, now, now + Duration::seconds(LEASE_SECS), limit)
             .await?;
-        Ok(rows.into_iter().map(|r| Delivery { id: r.id, message: r.message, attempt: r.attempts }).collect())
+        Ok(rows.into_iter().map(delivery).collect())
+    }
+
+    /// Stores `replies` in the outbox already claimed by this instance, under
+    /// keys `KEY#N`: an adapter's replies are durable before they are sent,
+    /// and sent at once by the pump they are handed to
+    /// ([`Engine::pump_outbox`]'s `held`). Keys already stored are skipped,
+    /// so replies to a redelivered event are not stored twice. If this
+    /// instance dies, another sends them after their lease.
+    pub async fn outbox_hold(&self, key: &str, replies: &[Outgoing]) -> Result<Vec<Delivery>, StoreError> {
+        let out: Vec<NewOutboxMessage> = replies
+            .iter()
+            .enumerate()
+            .map(|(n, message)| NewOutboxMessage {
+                key: format!("{key}#{n}"),
+                part: i64::try_from(n).unwrap_or(i64::MAX),
+                message: message.clone(),
+                max_attempts: MAX_ATTEMPTS,
+            })
+            .collect();
+        let now = self.now();
+        let rows =
+            self.store.jobs().outbox_hold(&out, &self.instance, now + Duration::seconds(LEASE_SECS), now).await?;
+        Ok(rows.into_iter().map(delivery).collect())
+    }
+
+    /// Keeps in the outbox a reply an adapter sent itself and could not
+    /// deliver (after its own retries): retried later from the first part
+    /// not delivered, or kept as failed when refused for good, and visible
+    /// in `jixia jobs outbox` either way.
+    pub async fn outbox_keep(&self, key: &str, reply: &Outgoing, error: Undelivered) -> Result<(), StoreError> {
+        for held in self.outbox_hold(key, std::slice::from_ref(reply)).await? {
+            self.outbox_settle(&held, Err(error.clone())).await?;
+        }
+        Ok(())
     }
 
     /// Records how a claimed message's delivery ended: sent, or back in the
@@ -42,9 +83,11 @@ impl Engine {
                 }
             }
             Err(error) => {
-                let Undelivered { reason: error, permanent } = error;
+                let Undelivered { reason: error, permanent, parts_sent } = error;
                 let retry_at = (!permanent).then(|| now + retry_delay(delivery.attempt));
-                match self.store.jobs().outbox_unsent(delivery.id, &self.instance, &error, retry_at, now).await? {
+                let parts_sent = i64::try_from(parts_sent).unwrap_or(i64::MAX).max(delivery.parts_sent);
+                let failure = OutboxFailure { error: &error, retry_at, parts_sent };
+                match self.store.jobs().outbox_unsent(delivery.id, &self.instance, &failure, now).await? {
                     Some(OutboxState::Failed) if permanent => {
                         tracing::warn!(outbox = delivery.id, error, "message refused by the platform; not retried")
                     }
@@ -69,17 +112,35 @@ impl Engine {
     /// Runs until `stop` turns true: keeps up to [`WINDOW`] outbox messages
     /// of `platform` in `hand` (the adapter's sender) and settles each by
     /// its receipt, renewing their leases every [`RENEW_SECS`] while they
-    /// are in hand. Messages still in hand at stop keep their lease and are
-    /// sent again after it (at most those few are sent twice).
-    pub async fn pump_outbox<F>(self: Arc<Self>, platform: Platform, mut hand: F, mut stop: watch::Receiver<bool>)
-    where
+    /// are in hand. Messages this instance holds already (its replies, from
+    /// [`Engine::outbox_hold`]) arrive on `held` and go to `hand` at once,
+    /// beyond the window. A message resumes at its first part not delivered;
+    /// each part delivered is recorded on its row. Messages still in hand at
+    /// stop keep their lease and are sent again after it, from the part
+    /// they got to (Discord's nonce catches a part that went out unrecorded).
+    pub async fn pump_outbox<F>(
+        self: Arc<Self>,
+        platform: Platform,
+        mut hand: F,
+        mut held: mpsc::UnboundedReceiver<Delivery>,
+        mut stop: watch::Receiver<bool>,
+    ) where
         F: FnMut(Outgoing, Receipt) + Send,
     {
         let mut in_hand: JoinSet<(Delivery, Result<(), Undelivered>)> = JoinSet::new();
         let mut renewed_at = self.now();
+        let mut pruned_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut held_open = true;
         loop {
             if *stop.borrow() {
                 break;
+            }
+            while let Ok(delivery) = held.try_recv() {
+                self.give(&mut hand, &mut in_hand, delivery);
+            }
+            if pruned_at.is_none_or(|at| self.now() - at >= Duration::seconds(PRUNE_EVERY_SECS)) {
+                pruned_at = Some(self.now());
+                self.prune_sent(platform).await;
             }
             if in_hand.is_empty() {
                 renewed_at = self.now();
@@ -107,14 +168,7 @@ impl Engine {
             };
             let got = claimed.len();
             for delivery in claimed {
-                let (receipt, rx) = Receipt::new();
-                let mut message = delivery.message.clone();
-                message.key = Some(format!("o{}", delivery.id));
-                hand(message, receipt);
-                in_hand.spawn(async move {
-                    let outcome = rx.await.unwrap_or_else(|_| Err(Undelivered::transient("the sender stopped")));
-                    (delivery, outcome)
-                });
+                self.give(&mut hand, &mut in_hand, delivery);
             }
             if got == room && room >= WINDOW / 2 {
                 // More may be waiting: settle what is done and claim again.
@@ -128,6 +182,10 @@ impl Engine {
             let ready = self.outbox_ready.notified();
             tokio::select! {
                 Some(done) = in_hand.join_next(), if !in_hand.is_empty() => self.settle_joined(done).await,
+                delivery = held.recv(), if held_open => match delivery {
+                    Some(delivery) => self.give(&mut hand, &mut in_hand, delivery),
+                    None => held_open = false,
+                },
                 () = ready => {}
                 () = tokio::time::sleep(POLL) => {}
                 _ = stop.changed() => {}
@@ -141,6 +199,46 @@ impl Engine {
                 Some(done) = in_hand.join_next() => self.settle_joined(done).await,
                 () = &mut deadline => break,
             }
+        }
+    }
+
+    /// Hands one claimed message to the sender, resuming after the parts
+    /// delivered before, with a receipt that records each part delivered.
+    fn give<F>(
+        self: &Arc<Self>,
+        hand: &mut F,
+        in_hand: &mut JoinSet<(Delivery, Result<(), Undelivered>)>,
+        delivery: Delivery,
+    ) where
+        F: FnMut(Outgoing, Receipt) + Send,
+    {
+        let (id, engine) = (delivery.id, self.clone());
+        let report: ProgressReport = Box::new(move |parts| {
+            let engine = engine.clone();
+            let parts = i64::try_from(parts).unwrap_or(i64::MAX);
+            tokio::spawn(async move {
+                if let Err(e) = engine.store.jobs().outbox_progress(id, &engine.instance, parts).await {
+                    tracing::warn!(outbox = id, error = %e, "could not record the parts delivered");
+                }
+            });
+        });
+        let resume_at = usize::try_from(delivery.parts_sent).unwrap_or(0);
+        let (receipt, rx) = Receipt::resuming(resume_at, Some(report));
+        let mut message = delivery.message.clone();
+        message.key = Some(format!("o{}", delivery.id));
+        hand(message, receipt);
+        in_hand.spawn(async move {
+            let outcome = rx.await.unwrap_or_else(|_| Err(Undelivered::transient("the sender stopped")));
+            (delivery, outcome)
+        });
+    }
+
+    /// Deletes sent messages older than [`KEEP_SENT_DAYS`].
+    async fn prune_sent(&self, platform: Platform) {
+        match self.store.jobs().outbox_prune(self.now() - Duration::days(KEEP_SENT_DAYS)).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(%platform, messages = n, "outbox: pruned sent messages"),
+            Err(e) => tracing::warn!(%platform, error = %e, "outbox: could not prune sent messages"),
         }
     }
 

@@ -170,6 +170,20 @@ pub struct OutboxMessage {
     pub due: DateTime<Utc>,
     /// While it is being sent: until when the sending instance holds it.
     pub lease_until: Option<DateTime<Utc>>,
+    /// How many leading parts (platform messages) of it were delivered by
+    /// earlier attempts: a retry starts after them.
+    pub parts_sent: i64,
+}
+
+/// How a delivery failed, as [`JobStore::outbox_unsent`] records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutboxFailure<'a> {
+    /// What the platform or the sender said.
+    pub error: &'a str,
+    /// When to try again; `None` when the platform refused it for good.
+    pub retry_at: Option<DateTime<Utc>>,
+    /// Leading parts delivered so far (a retry starts after them).
+    pub parts_sent: i64,
 }
 
 /// The platform a message goes out on and the destination it goes to, as
@@ -284,6 +298,23 @@ pub trait JobStore: Send + Sync {
         limit: i64,
     ) -> Result<Vec<OutboxMessage>, StoreError>;
 
+    /// Stores messages (skipping keys already stored) already claimed by
+    /// `owner` until `lease_until`, in one transaction: replies an instance
+    /// sends itself at once, durable before they are sent. Returns the rows
+    /// stored (their first attempt counted).
+    async fn outbox_hold(
+        &self,
+        out: &[NewOutboxMessage],
+        owner: &str,
+        lease_until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<OutboxMessage>, StoreError>;
+
+    /// Records that the first `parts_sent` parts of a message `owner` is
+    /// sending were delivered (never lowers it); `false` if `owner` no
+    /// longer holds it.
+    async fn outbox_progress(&self, id: i64, owner: &str, parts_sent: i64) -> Result<bool, StoreError>;
+
     /// Extends to `lease_until` the lease of every message `owner` is
     /// sending; how many.
     async fn outbox_renew(&self, owner: &str, lease_until: DateTime<Utc>) -> Result<u64, StoreError>;
@@ -292,16 +323,19 @@ pub trait JobStore: Send + Sync {
     async fn outbox_sent(&self, id: i64, owner: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
 
     /// Records a failed delivery: back to pending, due at `retry_at`, or
-    /// `failed` when the attempts are used up (or `retry_at` is `None`).
-    /// `None` if `owner` no longer holds the message.
+    /// `failed` when the attempts are used up (or `retry_at` is `None`),
+    /// with the parts delivered so far. `None` if `owner` no longer holds
+    /// the message.
     async fn outbox_unsent(
         &self,
         id: i64,
         owner: &str,
-        error: &str,
-        retry_at: Option<DateTime<Utc>>,
+        failure: &OutboxFailure<'_>,
         now: DateTime<Utc>,
     ) -> Result<Option<OutboxState>, StoreError>;
+
+    /// Deletes messages sent before `before`; how many went.
+    async fn outbox_prune(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
 
     /// Outbox messages by platform and state: (platform, state, count).
     async fn outbox_counts(&self) -> Result<Vec<(String, String, i64)>, StoreError>;

@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 use super::db;
 use crate::message::Platform;
 use crate::store::jobs::{
-    Job, JobState, JobStore, NewJob, NewOutboxMessage, OutboxMessage, OutboxState, Schedule, outbox_route,
+    Job, JobState, JobStore, NewJob, NewOutboxMessage, OutboxFailure, OutboxMessage, OutboxState, Schedule,
+    outbox_route,
 };
 use crate::store::{MemberId, StoreError, from_ms, ms};
 
@@ -64,9 +65,11 @@ struct OutboxRow {
     last_error: Option<String>,
     due_ms: i64,
     lease_until_ms: Option<i64>,
+    parts_sent: i64,
 }
 
-const OUTBOX_COLUMNS: &str = "id, key, message, state, attempts, max_attempts, last_error, due_ms, lease_until_ms";
+const OUTBOX_COLUMNS: &str =
+    "id, key, message, state, attempts, max_attempts, last_error, due_ms, lease_until_ms, parts_sent";
 
 fn outbox_message(r: OutboxRow) -> Result<OutboxMessage, StoreError> {
     Ok(OutboxMessage {
@@ -81,6 +84,7 @@ fn outbox_message(r: OutboxRow) -> Result<OutboxMessage, StoreError> {
         last_error: r.last_error,
         due: from_ms(r.due_ms),
         lease_until: r.lease_until_ms.map(from_ms),
+        parts_sent: r.parts_sent,
     })
 }
 
@@ -94,26 +98,43 @@ pub async fn insert_outbox(
 ) -> Result<usize, StoreError> {
     let mut stored = 0;
     for m in out {
-        let (platform, destination) = outbox_route(&m.message);
-        let message = serde_json::to_string(&m.message)
-            .map_err(|e| StoreError::Corrupt(format!("outbox message {}: {e}", m.key)))?;
-        let done = sqlx::query(
-            "INSERT INTO jobs_outbox
-                 (key, platform, destination, part, message, max_attempts, due_ms, created_at_ms)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (key) DO NOTHING",
-        )
-        .bind(&m.key)
-        .bind(platform.as_str())
-        .bind(destination)
-        .bind(m.part)
-        .bind(message)
-        .bind(m.max_attempts.max(1))
-        .bind(ms(now))
-        .execute(&mut *conn)
-        .await?;
-        stored += usize::try_from(done.rows_affected()).unwrap_or(0);
+        stored += usize::from(insert_outbox_row(conn, m, None, now).await?.is_some());
     }
     Ok(stored)
+}
+
+/// Stores one message in the outbox unless its key is stored: pending, or
+/// already claimed by `held`'s owner until its lease end. The row stored, if
+/// it was new.
+async fn insert_outbox_row(
+    conn: &mut db::Conn,
+    m: &NewOutboxMessage,
+    held: Option<(&str, DateTime<Utc>)>,
+    now: DateTime<Utc>,
+) -> Result<Option<OutboxRow>, StoreError> {
+    let (platform, destination) = outbox_route(&m.message);
+    let message =
+        serde_json::to_string(&m.message).map_err(|e| StoreError::Corrupt(format!("outbox message {}: {e}", m.key)))?;
+    let row = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO jobs_outbox (key, platform, destination, part, message, max_attempts, due_ms, created_at_ms,
+             state, attempts, lease_owner, lease_until_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11)
+         ON CONFLICT (key) DO NOTHING RETURNING {OUTBOX_COLUMNS}"
+    )))
+    .bind(&m.key)
+    .bind(platform.as_str())
+    .bind(destination)
+    .bind(m.part)
+    .bind(message)
+    .bind(m.max_attempts.max(1))
+    .bind(ms(now))
+    .bind(if held.is_some() { "sending" } else { "pending" })
+    .bind(i64::from(held.is_some()))
+    .bind(held.map(|(owner, _)| owner))
+    .bind(held.map(|(_, until)| ms(until)))
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row)
 }
 
 /// Messages of one platform in one state.
@@ -467,6 +488,37 @@ impl JobStore for db::Pools {
         Ok(out)
     }
 
+    async fn outbox_hold(
+        &self,
+        out: &[NewOutboxMessage],
+        owner: &str,
+        lease_until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        let mut tx = self.write.begin_with(db::BEGIN).await?;
+        let mut held = Vec::with_capacity(out.len());
+        for m in out {
+            if let Some(row) = insert_outbox_row(&mut tx, m, Some((owner, lease_until)), now).await? {
+                held.push(outbox_message(row)?);
+            }
+        }
+        tx.commit().await?;
+        Ok(held)
+    }
+
+    async fn outbox_progress(&self, id: i64, owner: &str, parts_sent: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE jobs_outbox SET parts_sent = $1
+             WHERE id = $2 AND state = 'sending' AND lease_owner = $3 AND parts_sent < $1",
+        )
+        .bind(parts_sent)
+        .bind(id)
+        .bind(owner)
+        .execute(&self.write)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn outbox_renew(&self, owner: &str, lease_until: DateTime<Utc>) -> Result<u64, StoreError> {
         let renewed =
             sqlx::query("UPDATE jobs_outbox SET lease_until_ms = $1 WHERE lease_owner = $2 AND state = 'sending'")
@@ -495,26 +547,35 @@ impl JobStore for db::Pools {
         &self,
         id: i64,
         owner: &str,
-        error: &str,
-        retry_at: Option<DateTime<Utc>>,
+        failure: &OutboxFailure<'_>,
         now: DateTime<Utc>,
     ) -> Result<Option<OutboxState>, StoreError> {
         let row: Option<String> = sqlx::query_scalar(
             "UPDATE jobs_outbox SET
                  state = CASE WHEN $1 OR attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
                  due_ms = CASE WHEN $1 OR attempts >= max_attempts THEN $6 ELSE $2 END,
-                 last_error = $3, lease_owner = NULL, lease_until_ms = NULL
+                 last_error = $3, lease_owner = NULL, lease_until_ms = NULL,
+                 parts_sent = CASE WHEN parts_sent < $7 THEN $7 ELSE parts_sent END
              WHERE id = $4 AND state = 'sending' AND lease_owner = $5 RETURNING state",
         )
-        .bind(retry_at.is_none())
-        .bind(ms(retry_at.unwrap_or(now)))
-        .bind(error)
+        .bind(failure.retry_at.is_none())
+        .bind(ms(failure.retry_at.unwrap_or(now)))
+        .bind(failure.error)
         .bind(id)
         .bind(owner)
         .bind(ms(now))
+        .bind(failure.parts_sent)
         .fetch_optional(&self.write)
         .await?;
         row.map(|s| OutboxState::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("outbox state {s}")))).transpose()
+    }
+
+    async fn outbox_prune(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM jobs_outbox WHERE state = 'sent' AND sent_at_ms < $1")
+            .bind(ms(before))
+            .execute(&self.write)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     async fn outbox_counts(&self) -> Result<Vec<(String, String, i64)>, StoreError> {

@@ -25,14 +25,16 @@ pub mod render;
 pub mod rest;
 pub mod sender;
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use jixia::config::{DiscordConfig, ShardRange};
 use jixia::i18n::Locale;
 use jixia::message::Destination;
+use jixia::scheduler::outbox::Delivery;
 use jixia::supervise::catch_panic;
 use jixia::{Chat, ChatKind, Engine, Incoming, Outgoing};
 use reqwest::Method;
@@ -127,6 +129,22 @@ struct Handler {
     guild_id: Option<u64>,
     moderator_role: Option<u64>,
     workers: Vec<mpsc::Sender<Incoming>>,
+    /// Replies stored in the outbox, on their way to this instance's pump.
+    held: mpsc::UnboundedSender<Delivery>,
+    /// Where each held reply's request came from (for the closed-DM hint),
+    /// until the pump hands it to the sender.
+    origins: Origins,
+}
+
+/// Outbox row → the origin of the reply it holds.
+type Origins = Arc<Mutex<HashMap<i64, Arc<Origin>>>>;
+
+/// Held replies whose origin is remembered, at most (beyond it the map is
+/// cleared: a reply then goes without its closed-DM hint).
+const ORIGINS_MAX: usize = 10_000;
+
+fn origins(map: &Origins) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<Origin>>> {
+    map.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Connects to the gateway with the shards of `config.shards` and runs until
@@ -168,7 +186,11 @@ pub async fn run(
         inboxes.push(tx);
         receivers.push(rx);
     }
+    let (held, held_rx) = mpsc::unbounded_channel();
+    let origin_of: Origins = Arc::default();
     let handler = Arc::new(Handler {
+        held,
+        origins: origin_of.clone(),
         engine: engine.clone(),
         rest,
         outbox: outbox.clone(),
@@ -240,7 +262,9 @@ pub async fn run(
         .map_err(|e| DiscordError::Gateway(e.to_string()))?;
 
     let manager = client.shard_manager.clone();
-    let pump_stop = stop_rx.clone();
+    // The pump stops after the workers: the replies of the messages they
+    // finish at shutdown still go out.
+    let (pump_stop_tx, pump_stop) = tokio::sync::watch::channel(false);
     let stopper = {
         let stop_tx = stop_tx.clone();
         tokio::spawn(async move {
@@ -249,12 +273,17 @@ pub async fn run(
             manager.shutdown_all().await;
         })
     };
-    // Scheduled posts and announcements wait in the durable outbox; this
-    // instance sends the Discord ones through its sender.
+    // Scheduled posts, announcements and this instance's replies wait in
+    // the durable outbox; this instance sends the Discord ones through its
+    // sender (a reply with the origin of its request, when known).
     let pump = {
         let outbox = outbox.clone();
-        let hand = move |out, receipt| outbox.send(Job { out, origin: None, receipt: Some(receipt) });
-        tokio::spawn(engine.clone().pump_outbox(jixia::Platform::Discord, hand, pump_stop))
+        let hand = move |out: Outgoing, receipt| {
+            let row = out.key.as_deref().and_then(|k| k.strip_prefix('o')).and_then(|id| id.parse().ok());
+            let origin = row.and_then(|row| origins(&origin_of).remove(&row));
+            outbox.send(Job { out, origin, receipt: Some(receipt) });
+        };
+        tokio::spawn(engine.clone().pump_outbox(jixia::Platform::Discord, hand, held_rx, pump_stop))
     };
     tracing::info!(first = shards.first, last = shards.last, total = shards.total, "discord: connecting");
     // serenity 0.12 reads the end of this range as inclusive (it starts
@@ -266,9 +295,10 @@ pub async fn run(
     tracing::info!("discord: stopping; finishing the messages in hand");
     drop(client);
     let finish = async move {
-        let _ = pump.await;
         drop(handler);
         while worker_tasks.join_next().await.is_some() {}
+        let _ = pump_stop_tx.send(true);
+        let _ = pump.await;
         drop(outbox);
         let _ = outbox_stop.send(());
         let _ = sender_task.await;
@@ -381,12 +411,46 @@ impl Handler {
     /// A message: the engine's answers go to the outbox.
     async fn to_engine(&self, incoming: Incoming) {
         let answers = self.engine.handle_supervised(&incoming, &format!("discord:{}", incoming.message_id)).await;
+        let origin = self.origin(&incoming);
+        self.owe(&format!("reply:discord:{}", incoming.message_id), answers, origin).await;
+    }
+
+    /// Stores `answers` in the durable outbox, held by this instance, and
+    /// hands them to its pump: a reply waiting behind the channel's pace, or
+    /// given up by the sender, is not lost with the process (another
+    /// instance, or this one restarted, sends it after its lease) and shows
+    /// in `jixia jobs outbox`. Answers to an event delivered again (a
+    /// gateway RESUME) are stored under the same keys, so not again. With
+    /// the database down they are sent from memory, as a last resort.
+    async fn owe(&self, key: &str, answers: Vec<Outgoing>, origin: Arc<Origin>) {
         if answers.is_empty() {
             return;
         }
-        let origin = self.origin(&incoming);
-        for out in answers {
-            self.outbox.send(Job::new(out, Some(origin.clone())));
+        match self.engine.outbox_hold(key, &answers).await {
+            Ok(held) => {
+                for delivery in held {
+                    {
+                        let mut map = origins(&self.origins);
+                        if map.len() >= ORIGINS_MAX {
+                            map.clear();
+                        }
+                        map.insert(delivery.id, origin.clone());
+                    }
+                    if let Err(mpsc::error::SendError(delivery)) = self.held.send(delivery) {
+                        tracing::warn!(
+                            outbox = delivery.id,
+                            "discord: the pump has stopped; the reply goes after its lease"
+                        );
+                    }
+                }
+            }
+            Err(e) => {
+                self.engine.store().note_failure(&e);
+                tracing::error!(error = %e, "discord: could not store replies in the outbox; sending them from memory");
+                for out in answers {
+                    self.outbox.send(Job::new(out, Some(origin.clone())));
+                }
+            }
         }
     }
 
@@ -430,9 +494,7 @@ impl Handler {
                 && matches!(&o.to, Destination::Chat(c) if *c == incoming.chat)
         });
         let origin = self.origin(&incoming);
-        for out in others {
-            self.outbox.send(Job::new(out, Some(origin.clone())));
-        }
+        self.owe(&format!("reply:discord:interaction:{interaction_id}"), others, origin).await;
         let mut messages: Vec<(Value, Vec<jixia::message::Attachment>)> = Vec::new();
         for out in &replies {
             for payload in sender::payloads(out, &self.ids, tokio::time::Instant::now()) {

@@ -11,7 +11,10 @@
 //! short, localized hint instead, once per request.
 //!
 //! A message from the durable outbox carries a [`Receipt`]: a message that
-//! is not sent marks it failed, so the outbox keeps it for a retry.
+//! is not sent marks it failed, so the outbox keeps it for a retry, which
+//! starts at the first part not delivered. Replies are outbox rows too
+//! (stored before they are sent, see the adapter), so they survive a crash
+//! and a sender that gives up.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -334,12 +337,19 @@ async fn deliver(shared: &Shared, job: &Job) {
         },
     };
     let rest = &shared.parts.rest;
-    for payload in payloads(&job.out, &shared.parts.ids, Instant::now()) {
+    let payloads = payloads(&job.out, &shared.parts.ids, Instant::now());
+    // Parts an earlier attempt delivered are not sent again; after a part
+    // fails, neither are the later ones (a retry resumes at it).
+    let (parts, resume_at) = (payloads.len(), job.receipt.as_ref().map_or(0, Receipt::resume_at));
+    for (index, payload) in payloads.into_iter().enumerate().skip(resume_at) {
         let path = format!("/channels/{channel}/messages");
         let result =
             rest.call(reqwest::Method::POST, &path, &body(payload, &job.out.attachments), Some(&channel)).await;
         match result {
             Ok(answer) => {
+                if let Some(r) = &job.receipt {
+                    r.part_sent(index, parts);
+                }
                 if let (Some(track), Some(id)) = (&job.out.track, answer["id"].as_str()) {
                     shared.parts.engine.sent(track, jixia::Platform::Discord, &channel, id).await;
                 }

@@ -238,7 +238,9 @@ impl Telegram {
         let pump = {
             let outbox = handler.outbox.clone();
             let hand = move |out, receipt| outbox.send_receipted(out, receipt);
-            tokio::spawn(handler.engine.clone().pump_outbox(Platform::Telegram, hand, stop.clone()))
+            // Replies are kept in the inbox until sent, not held in the outbox.
+            let (_, held) = tokio::sync::mpsc::unbounded_channel();
+            tokio::spawn(handler.engine.clone().pump_outbox(Platform::Telegram, hand, held, stop.clone()))
         };
         let (intake, writer) = Intake::spawn(handler.engine.clone(), format!("telegram:{}", handler.me.id));
         let mut workers = JoinSet::new();
@@ -510,25 +512,42 @@ impl Handler {
         self.send_answers(intake, id, origin, answers);
     }
 
-    /// Queues `answers`; the inbox row is done once the sender has sent (or
-    /// given up on) every one of them.
+    /// Queues `answers`, each with a receipt of its own; the inbox row is
+    /// done once the sender has delivered every one of them, or they are
+    /// kept in the outbox: an answer the sender gave up on (after its
+    /// retries, or part-way through a long one) is retried from there, from
+    /// the part it got to, and shows in `jixia jobs outbox`.
     fn send_answers(&self, intake: &Intake, id: i64, origin: Option<Arc<Origin>>, answers: Vec<Outgoing>) {
         if answers.is_empty() {
             intake.done(id);
             return;
         }
-        let (receipt, outcome) = Receipt::new();
+        let mut outcomes = Vec::with_capacity(answers.len());
         for out in answers {
-            self.outbox.send_job(Job { out, origin: origin.clone(), receipt: Some(receipt.clone()) });
+            let (receipt, outcome) = Receipt::new();
+            outcomes.push((out.clone(), outcome));
+            self.outbox.send_job(Job { out, origin: origin.clone(), receipt: Some(receipt) });
         }
-        drop(receipt);
-        let intake = intake.clone();
+        let (intake, engine) = (intake.clone(), self.engine.clone());
+        let key = format!("reply:{}:{id}", intake.source());
         tokio::spawn(async move {
-            match outcome.await {
-                // The sender stopped first: the replies go at the next start.
-                Ok(Err(e)) if e.reason.contains("has stopped") => {}
-                _ => intake.done(id),
+            for (n, (out, outcome)) in outcomes.into_iter().enumerate() {
+                match outcome.await {
+                    Ok(Ok(())) => {}
+                    // The sender stopped first: the replies go at the next start.
+                    Ok(Err(e)) if e.reason.contains("has stopped") => return,
+                    Ok(Err(e)) => {
+                        let key = format!("{key}.{n}");
+                        if let Err(store) = engine.outbox_keep(&key, &out, e).await {
+                            // The inbox row stays open: sent again at the next start.
+                            tracing::error!(update = id, error = %store, "could not keep an undelivered reply");
+                            return;
+                        }
+                    }
+                    Err(_) => return,
+                }
             }
+            intake.done(id);
         });
     }
 

@@ -168,6 +168,9 @@ struct Part {
     receipt: Option<Receipt>,
     /// The message's `track`: its id is reported once delivered.
     track: Option<String>,
+    /// Its place among the message's parts, and how many there are.
+    index: usize,
+    parts: usize,
     transient_failures: u32,
     rate_limited: u32,
     not_before: Option<Instant>,
@@ -365,9 +368,27 @@ impl SenderTask {
         self.queues.entry(part.chat).or_default().push_front(part);
     }
 
+    /// The message of `part` will not be delivered whole: its later parts
+    /// are not sent either, so a retry from the outbox resumes at the part
+    /// that failed and the chat never sees the message with a hole in it.
+    fn drop_rest(&mut self, chat: i64, part: &Part) {
+        let Some(receipt) = &part.receipt else { return };
+        if let Some(queue) = self.queues.get_mut(&chat) {
+            queue.retain(|p| !p.receipt.as_ref().is_some_and(|r| r.same(receipt)));
+        }
+    }
+
     fn settle(&mut self, chat: i64, mut part: Part, result: Result<MessageId, RequestError>) {
         self.busy.remove(&chat);
-        let Err(e) = result else { return };
+        let e = match result {
+            Ok(_) => {
+                if let Some(r) = &part.receipt {
+                    r.part_sent(part.index, part.parts);
+                }
+                return;
+            }
+            Err(e) => e,
+        };
         let now = Instant::now();
         let error = self.parts.redactor.error(&e);
         match classify(&e) {
@@ -376,6 +397,7 @@ impl SenderTask {
                 if part.rate_limited > MAX_RATE_LIMITED {
                     tracing::error!(chat, error, "Telegram kept refusing a message as too fast; dropped");
                     part.give_up(&error);
+                    self.drop_rest(chat, &part);
                     return;
                 }
                 tracing::warn!(chat, seconds = wait.as_secs(), "Telegram asked to slow down; waiting");
@@ -403,6 +425,7 @@ impl SenderTask {
                 if part.transient_failures > MAX_TRANSIENT {
                     tracing::error!(chat, error, "could not reach Telegram; message dropped after retries");
                     part.give_up(&error);
+                    self.drop_rest(chat, &part);
                     return;
                 }
                 tracing::warn!(chat, error, attempt = part.transient_failures, "send failed; retrying");
@@ -418,6 +441,7 @@ impl SenderTask {
                 _ => {
                     tracing::error!(chat, error, "Telegram refused a message; dropped");
                     part.give_up(&error);
+                    self.drop_rest(chat, &part);
                 }
             },
             Failure::Forbidden => match part.dm_user.clone() {
@@ -447,6 +471,7 @@ impl SenderTask {
             Failure::Permanent => {
                 tracing::error!(chat, error, "Telegram refused a message; dropped");
                 part.refused(&error);
+                self.drop_rest(chat, &part);
             }
         }
     }
@@ -516,27 +541,35 @@ fn parts_of(job: &Job, buttons: &Buttons, now: Instant) -> Result<Vec<Part>, &'s
     if chunks.is_empty() && keyboard.is_some() {
         chunks.push(Chunk { html: "·".into(), plain: "·".into() });
     }
-    let part = |body| Part {
-        chat,
-        body,
-        dm_user: dm_user.clone(),
-        origin: job.origin.clone(),
-        receipt: job.receipt.clone(),
-        track: out.track.clone(),
-        transient_failures: 0,
-        rate_limited: 0,
-        not_before: None,
-    };
-    let mut parts = Vec::new();
+    let mut bodies = Vec::new();
     let last = chunks.len().saturating_sub(1);
     for (i, chunk) in chunks.into_iter().enumerate() {
         let keyboard = if i == last { keyboard.clone() } else { None };
-        parts.push(part(Body::Text { chunk, plain_only: false, reply_to: reply_to.take(), keyboard }));
+        bodies.push(Body::Text { chunk, plain_only: false, reply_to: reply_to.take(), keyboard });
     }
     for attachment in &out.attachments {
-        parts.push(part(Body::Document { attachment: attachment.clone(), reply_to: reply_to.take() }));
+        bodies.push(Body::Document { attachment: attachment.clone(), reply_to: reply_to.take() });
     }
-    Ok(parts)
+    // Parts an earlier attempt delivered are not sent again.
+    let (parts, resume_at) = (bodies.len(), job.receipt.as_ref().map_or(0, Receipt::resume_at));
+    Ok(bodies
+        .into_iter()
+        .enumerate()
+        .skip(resume_at)
+        .map(|(index, body)| Part {
+            chat,
+            body,
+            dm_user: dm_user.clone(),
+            origin: job.origin.clone(),
+            receipt: job.receipt.clone(),
+            track: out.track.clone(),
+            index,
+            parts,
+            transient_failures: 0,
+            rate_limited: 0,
+            not_before: None,
+        })
+        .collect())
 }
 
 fn reply(id: i32) -> ReplyParameters {

@@ -66,6 +66,8 @@ struct Failure {
     status: u16,
     response: Value,
     persistent: bool,
+    /// Matching calls let through before this failure applies.
+    after: usize,
 }
 
 #[derive(Debug, Default)]
@@ -188,7 +190,18 @@ impl FakeBotApi {
             status,
             response,
             persistent,
+            after: 0,
         });
+    }
+
+    /// Like [`FakeBotApi::fail`] (not persistent, no parameters), but only
+    /// after `ok_first` matching calls went through: the second part of a
+    /// long message, say.
+    pub fn fail_after(&self, method: &str, chat_id: Option<i64>, ok_first: usize, status: u16, description: &str) {
+        self.fail(method, chat_id, status, description, None, false);
+        if let Some(f) = lock(&self.state.failures).last_mut() {
+            f.after = ok_first;
+        }
     }
 
     /// Removes every scripted failure.
@@ -287,14 +300,18 @@ async fn answer(state: &FakeState, method: &str, body: &Value) -> (StatusCode, V
     let chat_id = body.get("chat_id").and_then(Value::as_i64);
     {
         let mut failures = lock(&state.failures);
-        if let Some(i) =
-            failures.iter().position(|f| f.method == method && (f.chat_id.is_none() || f.chat_id == chat_id))
-        {
-            let f = failures[i].clone();
-            if !f.persistent {
-                failures.remove(i);
+        let scripted =
+            failures.iter().position(|f| f.method == method && (f.chat_id.is_none() || f.chat_id == chat_id));
+        if let Some(i) = scripted {
+            if failures[i].after > 0 {
+                failures[i].after -= 1;
+            } else {
+                let f = failures[i].clone();
+                if !f.persistent {
+                    failures.remove(i);
+                }
+                return (StatusCode::from_u16(f.status).unwrap_or(StatusCode::BAD_REQUEST), f.response);
             }
-            return (StatusCode::from_u16(f.status).unwrap_or(StatusCode::BAD_REQUEST), f.response);
         }
     }
     if method.starts_with("send")
