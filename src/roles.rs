@@ -54,7 +54,7 @@ impl Holder {
     pub fn parse(entry: &str) -> Result<Holder, BadHolder> {
         let bad = || {
             BadHolder(format!(
-                "`{entry}` is not `platform:user_id` (platform console, telegram or discord), \
+                "`{entry}` is not `platform:user_id` (platform console, telegram, discord or qq), \
                  `discord:role:ROLE_ID` or `console:role:NAME`"
             ))
         };
@@ -70,6 +70,10 @@ impl Holder {
             Platform::Telegram => Err(BadHolder(format!(
                 "`{entry}`: Telegram has no roles besides its chat admins (who are moderators); \
                  list the members' accounts as telegram:USER_ID"
+            ))),
+            Platform::Qq => Err(BadHolder(format!(
+                "`{entry}`: QQ has no roles besides a group's owner and admins (who are moderators); \
+                 list the members' accounts as qq:QQ_NUMBER"
             ))),
             Platform::Discord if role.is_empty() || !role.bytes().all(|b| b.is_ascii_digit()) => Err(BadHolder(
                 format!("`{entry}`: a Discord role is its id, a number (discord:role:123456789012345678)"),
