@@ -24,7 +24,6 @@
 //! them.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -516,11 +515,6 @@ async fn connect(url: &str, token: Option<&Secret>) -> Result<WebSocketStream<Tc
     Ok(ws)
 }
 
-/// The address a reverse-mode listener is bound to, for the log and tests.
-pub fn bound(listener: &TcpListener) -> Option<SocketAddr> {
-    listener.local_addr().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -552,6 +546,31 @@ mod tests {
         assert_eq!(status(&request("/", &other)), Err(403));
         let anyone = Gate { self_id: None, ..gate.clone() };
         assert_eq!(anyone.check(&request("/", &other)), Ok(Role::Universal));
+    }
+
+    /// Forward mode with a token the implementation refuses: the error says
+    /// which setting to check, and never shows the token.
+    #[tokio::test]
+    async fn a_refused_forward_connection_names_the_token_setting() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
+        let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+        tokio::spawn(async move {
+            if let Ok((stream, _)) = listener.accept().await {
+                #[expect(clippy::result_large_err, reason = "the handshake callback's type is tungstenite's")]
+                let refuse = |_: &Request, _: Response| -> Result<Response, ErrorResponse> {
+                    let mut answer = ErrorResponse::new(None);
+                    *answer.status_mut() = StatusCode::FORBIDDEN;
+                    Err(answer)
+                };
+                let _ = tokio_tungstenite::accept_hdr_async(stream, refuse).await;
+            }
+        });
+        let error = connect(&format!("ws://{addr}/"), Some(&Secret::new("sekrit-token"))).await.err();
+        assert_eq!(error.as_deref(), Some("refused with HTTP 403 (check qq.access_token)"));
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr());
+        let closed = closed.unwrap_or_else(|e| panic!("{e}"));
+        let error = connect(&format!("ws://{closed}/"), None).await.err().unwrap_or_default();
+        assert!(error.contains("refused"), "{error}");
     }
 
     #[tokio::test]
