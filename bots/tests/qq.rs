@@ -17,9 +17,10 @@ use jixia::clock::SystemClock;
 use jixia::config::{Config, QqMode};
 use jixia::rich::RichText;
 use jixia::secret::Secret;
+use jixia::store::inbox::{InboxState, Mark, NewUpdate};
 use jixia::store::jobs::NewOutboxMessage;
 use jixia::store::{self, Store, scratch::ScratchFile};
-use jixia::{Chat, Engine, Outgoing, Platform};
+use jixia::{Chat, Engine, Incoming, Outgoing, Platform, Sender};
 use jixia_bots::qq::{Qq, QqError};
 use onebot::{Answer, Call, FakeOneBot, SELF_ID, group_message, heartbeat, private_message, text};
 use serde_json::json;
@@ -36,9 +37,14 @@ struct Harness {
     fake: FakeOneBot,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<Result<(), QqError>>,
+    engine: Arc<Engine>,
     store: Arc<Store>,
     _db: ScratchFile,
 }
+
+/// Inbox rows a crashed run left: events received, or handled with the
+/// replies they still owe.
+type Left = Vec<(serde_json::Value, Option<Vec<Outgoing>>)>;
 
 /// A config whose pace is out of the way unless a test sets it; the
 /// conversations' group belongs to the community.
@@ -59,8 +65,13 @@ impl Harness {
     /// Reverse mode: the fake connects (and reconnects after a drop, as
     /// NapCat does).
     async fn reverse(edit: impl FnOnce(&mut Config)) -> Harness {
+        Harness::reverse_after(edit, Vec::new()).await
+    }
+
+    /// The same, started on an inbox holding what a crash `left`.
+    async fn reverse_after(edit: impl FnOnce(&mut Config), left: Left) -> Harness {
         let fake = FakeOneBot::new();
-        let (qq, h) = Harness::start(fake.clone(), edit).await;
+        let (qq, h) = Harness::start_after(fake.clone(), edit, left).await;
         let addr = qq.unwrap_or_else(|| panic!("reverse mode listens"));
         fake.connect(&addr.to_string(), Some(TOKEN), true).await.unwrap_or_else(|s| panic!("refused: {s}"));
         h.logged_in().await;
@@ -68,19 +79,39 @@ impl Harness {
     }
 
     async fn start(fake: FakeOneBot, edit: impl FnOnce(&mut Config)) -> (Option<std::net::SocketAddr>, Harness) {
+        Harness::start_after(fake, edit, Vec::new()).await
+    }
+
+    async fn start_after(
+        fake: FakeOneBot,
+        edit: impl FnOnce(&mut Config),
+        left: Left,
+    ) -> (Option<std::net::SocketAddr>, Harness) {
         let mut config = config();
         edit(&mut config);
         let db = ScratchFile::new().unwrap_or_else(|e| panic!("{e}"));
         let store = store::open(db.url(), &config.database.store_options()).await.unwrap_or_else(|e| panic!("{e}"));
+        let source = format!("qq:{SELF_ID}");
+        let now = chrono::Utc::now();
+        for (event, owed) in left {
+            let update_id = jixia_bots::qq::event::update_id(&event).unwrap_or_else(|| panic!("an id for {event}"));
+            let row = NewUpdate { source: source.clone(), update_id, payload: event.to_string() };
+            store.inbox().record(&[row], now).await.unwrap_or_else(|e| panic!("{e}"));
+            if let Some(owed) = owed {
+                let replies = Some(serde_json::to_string(&owed).unwrap_or_else(|e| panic!("{e}")));
+                let mark = Mark { source: source.clone(), update_id, state: InboxState::Handled, replies };
+                store.inbox().mark(&[mark], now).await.unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
         let engine =
             Arc::new(Engine::new(&config, store.clone(), Arc::new(SystemClock)).unwrap_or_else(|e| panic!("{e}")));
-        let qq = Qq::start(engine, &config.qq).await.unwrap_or_else(|e| panic!("{e}"));
+        let qq = Qq::start(engine.clone(), &config.qq).await.unwrap_or_else(|e| panic!("{e}"));
         let addr = qq.local_addr();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(qq.run(async move {
             let _ = stopped.await;
         }));
-        (addr, Harness { fake, stop: Some(stop), task, store, _db: db })
+        (addr, Harness { fake, stop: Some(stop), task, engine, store, _db: db })
     }
 
     async fn logged_in(&self) {
@@ -351,6 +382,73 @@ async fn a_hang_up_is_survived() {
     let sent = h.fake.sent(1).await;
     assert_eq!(sent[0].text(), "pong 🏓");
     assert_eq!(h.fake.connections().0, 2);
+    h.stop().await;
+}
+
+/// What a crash left in the inbox is taken up once the implementation is
+/// back: a received event is handled, a handled one has its owed reply
+/// sent; and the same event delivered again is not handled twice.
+#[tokio::test]
+async fn events_left_by_a_crash_are_taken_up_at_start() {
+    let received = group_message(80, GROUP, ALICE, "Alice", "member", text("/ping"));
+    let handled = group_message(81, GROUP, BOB, "Bob", "member", text("/checkin"));
+    let mut owed = Outgoing::post(Chat::group(Platform::Qq, GROUP.to_string()), RichText::plain("欠你的回复"));
+    owed.reply_to = Some("81".into());
+    let h = Harness::reverse_after(|_| {}, vec![(received.clone(), None), (handled, Some(vec![owed]))]).await;
+    let sent = h.fake.sent(2).await;
+    assert_eq!(
+        texts(&sent),
+        [("pong 🏓".to_owned(), Some("80".to_owned())), ("欠你的回复".to_owned(), Some("81".to_owned()))],
+        "in event order"
+    );
+    h.fake.push(received).await;
+    h.say(82, ALICE, "Alice", text("/ping")).await;
+    let sent = h.fake.sent(3).await;
+    assert_eq!(texts(&sent)[2], ("pong 🏓".to_owned(), Some("82".to_owned())), "80 was not handled again");
+    h.stop().await;
+}
+
+/// Forward mode to an implementation logged in to another account than
+/// `qq.self_id`: the adapter stops with an error naming both.
+#[tokio::test]
+async fn another_account_than_self_id_is_an_error() {
+    let fake = FakeOneBot::new();
+    let url = fake.serve_forward(TOKEN).await;
+    let (_, h) = Harness::start(fake, |c| {
+        c.qq.mode = QqMode::Forward;
+        c.qq.url = Some(url);
+        c.qq.self_id = Some("10001".into());
+    })
+    .await;
+    let ended = tokio::time::timeout(Duration::from_secs(10), h.task).await;
+    let Ok(Ok(Err(e))) = ended else { panic!("the adapter should stop with an error: {ended:?}") };
+    assert_eq!(
+        e.to_string(),
+        format!("the OneBot implementation is logged in as QQ {SELF_ID}, but qq.self_id is 10001")
+    );
+}
+
+/// One ledger across platforms: a member who checked in on QQ links their
+/// Telegram account with a code, and on Telegram it is the same member
+/// (checked in already today).
+#[tokio::test]
+async fn a_qq_account_links_to_telegram_and_shares_the_ledger() {
+    const TG_GROUP: &str = "-1001234567890";
+    let h = Harness::reverse(|c| c.default_community_mut().chats.push(format!("telegram:{TG_GROUP}"))).await;
+    h.say(90, ALICE, "Alice", json!(format!("[CQ:at,qq={SELF_ID}] 签到"))).await;
+    assert!(h.fake.sent(1).await[0].text().starts_with("✅ 签到成功"));
+    let on_telegram = |chat: Chat, id: &str, text: &str| {
+        Incoming::text(chat, Sender::member("42", "Alice"), id, text, chrono::Utc::now())
+    };
+    let code = h.engine.handle(&on_telegram(Chat::private(Platform::Telegram, "42"), "1", "/link")).await;
+    let code = code.first().map(|o| o.body.to_plain()).unwrap_or_default();
+    let code = code.split(['：', '（']).nth(1).unwrap_or_else(|| panic!("a code in {code}")).trim().to_owned();
+    h.say(91, ALICE, "Alice", text(&format!("/link {code}"))).await;
+    let sent = h.fake.sent(2).await;
+    assert!(sent[1].text().starts_with("关联成功"), "linked: {}", sent[1].text());
+    let again = h.engine.handle(&on_telegram(Chat::group(Platform::Telegram, TG_GROUP), "2", "/checkin")).await;
+    let again = again.first().map(|o| o.body.to_plain()).unwrap_or_default();
+    assert!(again.starts_with("今天已经签到过了"), "one member, one streak: {again}");
     h.stop().await;
 }
 
