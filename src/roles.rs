@@ -142,11 +142,14 @@ mod tests {
         assert_eq!(Holder::parse("telegram:1001"), Ok(Holder::Account(Platform::Telegram, "1001".into())));
         assert_eq!(Holder::parse("discord:role:77"), Ok(Holder::PlatformRole(Platform::Discord, "77".into())));
         assert_eq!(Holder::parse("console:role:host"), Ok(Holder::PlatformRole(Platform::Console, "host".into())));
-        for bad in ["", "alice", "qq:1", "telegram:", "discord:role:", "discord:role:mods", "console:role:"] {
+        assert_eq!(Holder::parse("qq:10001"), Ok(Holder::Account(Platform::Qq, "10001".into())));
+        for bad in ["", "alice", "irc:1", "telegram:", "discord:role:", "discord:role:mods", "console:role:"] {
             assert!(Holder::parse(bad).is_err(), "{bad}");
         }
         let tg = Holder::parse("telegram:role:1").map_err(|e| e.to_string());
         assert!(tg.is_err_and(|e| e.contains("Telegram has no roles")));
+        let qq = Holder::parse("qq:role:admin").map_err(|e| e.to_string());
+        assert!(qq.is_err_and(|e| e.contains("QQ has no roles")));
     }
 
     #[test]

@@ -375,6 +375,9 @@ async fn take_in(handler: &Handler, intake: &Intake, router: &Shards, batch: Vec
 fn log_notice(notice: &Notice) {
     match notice {
         Notice::Joined { group, user } => tracing::info!(group, user, "qq: a member joined"),
+        Notice::Left { group, how, .. } if how == "kick_me" => {
+            tracing::warn!(group, "qq: the bot was removed from the group; messages to it will be refused");
+        }
         Notice::Left { group, user, how } => tracing::info!(group, user, how, "qq: a member left"),
         Notice::Admin { group, user, now_admin } => {
             // Admin rights arrive with every message (`sender.role`), so
