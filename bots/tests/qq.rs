@@ -296,6 +296,24 @@ async fn a_fan_out_of_200_messages_keeps_the_pace() {
     h.stop().await;
 }
 
+/// When the account's pace is the tighter one, groups take turns: a digest
+/// for two groups does not send all of one group's messages first.
+#[tokio::test]
+async fn groups_take_turns_at_the_accounts_pace() {
+    let h = Harness::reverse(|c| {
+        c.qq.chat_per_second = 100;
+        c.qq.account_per_minute = 3000;
+    })
+    .await;
+    let rows: Vec<_> = (0..10).flat_map(|n| [post(GROUP, n), post(2001, n)]).collect();
+    h.store.jobs().outbox_push(&rows, chrono::Utc::now()).await.unwrap_or_else(|e| panic!("{e}"));
+    let sent = h.fake.sent(20).await;
+    let first_half: Vec<i64> = sent[..10].iter().filter_map(Call::group).collect();
+    let ours = first_half.iter().filter(|g| **g == GROUP).count();
+    assert!((4..=6).contains(&ours), "turns, not one group's queue first: {first_half:?}");
+    h.stop().await;
+}
+
 /// Outbox rows and failures: "too fast" is waited out and sent again; "not
 /// in the group" keeps the row as failed at once with QQ's reason, tried
 /// once.

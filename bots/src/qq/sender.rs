@@ -245,6 +245,8 @@ pub fn spawn(parts: SenderParts) -> (Outbox, tokio::task::JoinHandle<()>) {
         queues: HashMap::new(),
         busy: HashSet::new(),
         hinted: VecDeque::new(),
+        served: HashMap::new(),
+        turn: 0,
     };
     (Outbox { tx }, tokio::spawn(task.run(rx)))
 }
@@ -258,6 +260,10 @@ struct SenderTask {
     queues: HashMap<Target, VecDeque<Part>>,
     busy: HashSet<Target>,
     hinted: VecDeque<(Target, String)>,
+    /// When each chat was last served (a counter): of chats ready at the
+    /// same time, the one served longest ago goes first.
+    served: HashMap<Target, u64>,
+    turn: u64,
 }
 
 impl SenderTask {
@@ -284,19 +290,22 @@ impl SenderTask {
     }
 
     /// Starts every send that may go now; returns when the next waiting one
-    /// may. Chats are served oldest-waiting first, so a busy group cannot
-    /// starve the others of the account's pace.
+    /// may. Chats take turns: of those ready, the one served longest ago
+    /// goes first, so a busy group cannot keep the account's pace to itself.
     fn dispatch(&mut self, in_flight: &mut JoinSet<Sent>) -> Option<Instant> {
         let now = Instant::now();
         let mut wake: Option<Instant> = None;
-        let mut ready: Vec<(Instant, Target)> = self
+        let mut ready: Vec<(Instant, u64, Target)> = self
             .queues
             .iter()
             .filter(|(t, q)| !q.is_empty() && !self.busy.contains(t))
-            .filter_map(|(t, q)| q.front().map(|p| (self.pacer.ready_at(*t, now).max(p.not_before.unwrap_or(now)), *t)))
+            .filter_map(|(t, q)| {
+                let at = self.pacer.ready_at(*t, now).max(q.front()?.not_before.unwrap_or(now));
+                Some((at, self.served.get(t).copied().unwrap_or(0), *t))
+            })
             .collect();
         ready.sort();
-        for (_, target) in ready {
+        for (_, _, target) in ready {
             let Some(front) = self.queues.get(&target).and_then(VecDeque::front) else { continue };
             // Ready times move as others are sent: ask again.
             let at = self.pacer.ready_at(target, now).max(front.not_before.unwrap_or(now));
@@ -309,6 +318,12 @@ impl SenderTask {
             let jitter = if jitter.is_zero() { jitter } else { rand::rng().random_range(Duration::ZERO..=jitter) };
             self.pacer.record(target, now, jitter);
             self.busy.insert(target);
+            self.turn += 1;
+            if self.served.len() >= 4096 {
+                let queues = &self.queues;
+                self.served.retain(|t, _| queues.contains_key(t));
+            }
+            self.served.insert(target, self.turn);
             let link = self.parts.link.clone();
             let engine = self.parts.engine.clone();
             in_flight.spawn(async move {
