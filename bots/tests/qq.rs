@@ -475,29 +475,46 @@ fn free_port() -> u16 {
     listener.local_addr().map(|a| a.port()).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// `jixia run` with `[qq]` enabled, as an operator starts it: the reverse
-/// WebSocket refuses a connection without the token and one with a wrong
-/// token, takes the right one, answers `/ping` and `@bot 签到`, and stops on
-/// SIGTERM without ever printing the token.
+/// The README's QQ setup, end to end, as an operator runs it: the QQ
+/// section's `jixia.toml` as it stands (this test's port for `listen`), the
+/// sample FAQ imported, `jixia run` with the token in the environment. The
+/// fake connects the way the README tells NapCat to, after being refused
+/// without the token (401) and with a wrong one (403); then `/ping`, `@bot
+/// 签到` and a question the FAQ answers get their replies, at the default
+/// pace; SIGTERM stops it, and the token is never printed.
 #[cfg(unix)]
 #[tokio::test]
-async fn jixia_run_answers_ping_and_a_checkin_and_refuses_a_wrong_token() {
+async fn jixia_run_with_the_readme_setup_answers_and_refuses_a_wrong_token() {
     use std::process::Stdio;
     let port = free_port();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_else(|e| panic!("{e}"));
+    let section = readme.split("\n## QQ\n").nth(1).unwrap_or_else(|| panic!("a QQ section"));
+    let block = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap_or_else(|| panic!("a ```toml block"));
+    let block: String = block.lines().map(|l| format!("{}\n", l.trim_start())).collect();
+    assert!(block.contains(&format!("\"qq:{GROUP}\"")) && block.contains(&format!("\"{SELF_ID}\"")), "{block}");
+    let config_text = block.replace("127.0.0.1:8765", &format!("127.0.0.1:{port}"));
     let dir = std::env::temp_dir().join(format!("jixia-qq-run-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let config = dir.join("jixia.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[qq]\nenabled = true\nlisten = \"127.0.0.1:{port}\"\njitter_ms = 0\n\n\
-             [communities.default]\nchats = [\"qq:{GROUP}\"]\n"
-        ),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let mut cmd = tokio::process::Command::from(operator::jixia(&dir, &[]));
-    cmd.env("JIXIA__QQ__ACCESS_TOKEN", TOKEN);
-    cmd.arg("run").arg("--config").arg(&config).arg("--db").arg(dir.join("jixia.db"));
+    std::fs::write(&config, &config_text).unwrap_or_else(|e| panic!("{e}"));
+    let jixia = |args: &[&str]| {
+        let mut cmd = tokio::process::Command::from(operator::jixia(&dir, args));
+        cmd.env("JIXIA__QQ__ACCESS_TOKEN", TOKEN);
+        cmd
+    };
+    let sample = root.join("config/faq/postgres.sample.jsonl");
+    let imported = jixia(&["faq", "import", &sample.display().to_string(), "--config", "jixia.toml"])
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let mut cmd = jixia(&["run", "--config", "jixia.toml"]);
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
     let child = cmd.spawn().unwrap_or_else(|e| panic!("{e}"));
 
@@ -515,8 +532,12 @@ async fn jixia_run_answers_ping_and_a_checkin_and_refuses_a_wrong_token() {
     assert_eq!((sent[0].text().as_str(), sent[0].reply_to().as_deref()), ("pong 🏓", Some("1")));
     assert!(sent[1].text().starts_with("✅ 签到成功"), "{}", sent[1].text());
     assert_eq!(sent[1].reply_to().as_deref(), Some("2"));
-    // The default pace: a second at least between two messages into a group.
-    assert!(sent[1].at.duration_since(sent[0].at) >= Duration::from_millis(900), "paced");
+    // The default pace: one message every 3 s for the account.
+    assert!(sent[1].at.duration_since(sent[0].at) >= Duration::from_millis(2900), "paced");
+    fake.push(group_message(3, GROUP, BOB, "Bob", "member", text("一行，一个表，一个库的最大尺寸是多少？"))).await;
+    let sent = fake.sent(3).await;
+    assert!(sent[2].text().contains("pg-zh-4.4"), "redirected to the sample entry: {}", sent[2].text());
+    assert_eq!(sent[2].reply_to().as_deref(), Some("3"));
 
     let pid = child.id().unwrap_or_else(|| panic!("no pid"));
     let stopped = std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
