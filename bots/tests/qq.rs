@@ -391,6 +391,20 @@ async fn a_reply_is_looked_up_and_answered_in_place() {
     h.stop().await;
 }
 
+/// QQ refuses a reply to a message it no longer knows (recalled, too old):
+/// the answer goes again without the quote instead of being lost.
+#[tokio::test]
+async fn a_refused_quote_is_dropped_not_the_answer() {
+    let h = Harness::reverse(|_| {}).await;
+    h.fake.rule("send_group_msg", Some(GROUP), Answer::Fail(200, "回复的消息不存在"), 1);
+    h.say(75, ALICE, "Alice", text("/ping")).await;
+    let sent = h.fake.sent(1).await;
+    assert_eq!(texts(&sent), [("pong 🏓".to_owned(), None)]);
+    let tries: Vec<Option<String>> = h.fake.calls().iter().filter(|c| c.is_send()).map(Call::reply_to).collect();
+    assert_eq!(tries, [Some("75".to_owned()), None]);
+    h.stop().await;
+}
+
 /// The implementation hangs up; it connects again and the chat goes on.
 #[tokio::test]
 async fn a_hang_up_is_survived() {

@@ -402,6 +402,14 @@ impl SenderTask {
                 part.not_before = Some(now + backoff(part.transient_failures));
                 self.queues.entry(target).or_default().push_front(part);
             }
+            // The quoted message may be gone (recalled, too old): the
+            // message goes again without the quote before anything is
+            // given up.
+            Failure::Permanent if part.reply_to.is_some() => {
+                tracing::warn!(?target, error, "QQ refused a reply; sending it without the quote");
+                part.reply_to = None;
+                self.queues.entry(target).or_default().push_front(part);
+            }
             Failure::Permanent => match target {
                 Target::Private(user) => {
                     let user = user.to_string();
@@ -473,8 +481,12 @@ fn parts_of(job: &Job) -> Result<Vec<Part>, &'static str> {
     let out = &job.out;
     let target = target_of(&out.to)?;
     let origin = job.origin.as_deref();
+    // A quote only of a message in the same chat: QQ refuses a reply to a
+    // message it cannot find there.
     let mut reply_to = out.reply_to.as_deref().and_then(|r| match origin {
         Some(o) if o.incoming_id == r => (o.target == target).then_some(o.reply_target).flatten(),
+        Some(o) if o.target != target => None,
+        None if matches!(out.to, Destination::Direct { .. }) => None,
         _ => r.trim().parse::<i64>().ok(),
     });
     if !out.attachments.is_empty() {
