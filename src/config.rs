@@ -533,6 +533,8 @@ impl QqConfig {
         if let Some(url) = &self.url
             && !url.starts_with("ws://")
         {
+            // Without its query: an `?access_token=` must not reach a log.
+            let url = url.split_once('?').map_or(url.clone(), |(base, _)| format!("{base}?…"));
             return Err(key_err(
                 "url",
                 format!(

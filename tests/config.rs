@@ -360,6 +360,8 @@ fn qq_settings_are_checked_with_precise_errors() {
     let (key, message) = key_error(Some(&format!("{on}mode = \"forward\"\nurl = \"wss://qq.example\"\n")), &[]);
     assert_eq!(key, "qq.url");
     assert!(message.contains("`wss://qq.example` is not a ws:// URL"), "{message}");
+    let (_, message) = key_error(Some("[qq]\nurl = \"http://qq.example/?access_token=s3cret\"\n"), &[]);
+    assert!(message.starts_with("`http://qq.example/?…` is not a ws:// URL"), "{message}");
     let (key, message) = key_error(Some("[qq]\nself_id = \"bot\"\n"), &[]);
     assert_eq!((key.as_str(), message.as_str()), ("qq.self_id", "`bot` is not a QQ number"));
     // Forward mode to a local implementation may do without a token; a QQ

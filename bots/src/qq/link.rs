@@ -462,6 +462,8 @@ pub async fn run_forward(
     mut stop: watch::Receiver<bool>,
 ) {
     let mut wait = RECONNECT_FIRST;
+    // The URL as logs show it: a token in its query stays out.
+    let shown = without_query(&url);
     loop {
         if *stop.borrow() {
             return;
@@ -472,12 +474,12 @@ pub async fn run_forward(
         };
         match attempt {
             Ok(ws) => {
-                tracing::info!(url, "qq: connected to the OneBot implementation");
+                tracing::info!(url = shown, "qq: connected to the OneBot implementation");
                 wait = RECONNECT_FIRST;
-                serve(ws, link.clone(), Role::Universal, events.clone(), stop.clone(), url.clone()).await;
+                serve(ws, link.clone(), Role::Universal, events.clone(), stop.clone(), shown.clone()).await;
             }
             Err(e) => {
-                tracing::warn!(url, error = e, retry_in = ?wait, "qq: cannot connect to the OneBot implementation")
+                tracing::warn!(url = shown, error = e, retry_in = ?wait, "qq: cannot connect to the OneBot implementation")
             }
         }
         tokio::select! {
@@ -488,14 +490,23 @@ pub async fn run_forward(
     }
 }
 
+/// `url` without its query (`?access_token=…` must not reach a log).
+fn without_query(url: &str) -> String {
+    match url.split_once('?') {
+        Some((base, _)) => format!("{base}?…"),
+        None => url.to_owned(),
+    }
+}
+
 async fn connect(url: &str, token: Option<&Secret>) -> Result<WebSocketStream<TcpStream>, String> {
-    let mut request = url.into_client_request().map_err(|e| format!("`{url}`: {e}"))?;
+    let shown = without_query(url);
+    let mut request = url.into_client_request().map_err(|e| format!("`{shown}`: {e}"))?;
     if let Some(token) = token {
         let value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
             .map_err(|_| "the access token has characters a header cannot carry".to_owned())?;
         request.headers_mut().insert(header::AUTHORIZATION, value);
     }
-    let host = request.uri().host().ok_or_else(|| format!("`{url}` names no host"))?.to_owned();
+    let host = request.uri().host().ok_or_else(|| format!("`{shown}` names no host"))?.to_owned();
     let port = request.uri().port_u16().unwrap_or(80);
     let stream = tokio::time::timeout(HANDSHAKE_TIMEOUT, TcpStream::connect((host.as_str(), port)))
         .await
@@ -567,6 +578,9 @@ mod tests {
         });
         let error = connect(&format!("ws://{addr}/"), Some(&Secret::new("sekrit-token"))).await.err();
         assert_eq!(error.as_deref(), Some("refused with HTTP 403 (check qq.access_token)"));
+        assert_eq!(without_query("ws://h:1/ws?access_token=sekrit"), "ws://h:1/ws?…");
+        let error = connect("ws://:1/?access_token=sekrit", None).await.err().unwrap_or_default();
+        assert!(!error.is_empty() && !error.contains("sekrit"), "{error}");
         let closed = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr());
         let closed = closed.unwrap_or_else(|e| panic!("{e}"));
         let error = connect(&format!("ws://{closed}/"), None).await.err().unwrap_or_default();
