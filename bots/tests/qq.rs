@@ -460,6 +460,25 @@ async fn another_account_than_self_id_is_an_error() {
     );
 }
 
+/// `get_login_info` fails (the implementation is still logging in): jixia
+/// asks again; with `qq.self_id` set it goes on as that account at once.
+#[tokio::test]
+async fn a_failed_login_info_is_asked_again_or_self_id_stands_in() {
+    for self_id in [None, Some(SELF_ID.to_string())] {
+        let fake = FakeOneBot::new();
+        fake.rule("get_login_info", None, Answer::Fail(200, "账号未登录"), 1);
+        let configured = self_id.is_some();
+        let (addr, h) = Harness::start(fake.clone(), |c| c.qq.self_id = self_id).await;
+        let addr = addr.unwrap_or_else(|| panic!("reverse mode listens")).to_string();
+        fake.connect(&addr, Some(TOKEN), true).await.unwrap_or_else(|s| panic!("refused: {s}"));
+        h.say(95, ALICE, "Alice", text("/ping")).await;
+        assert_eq!(h.fake.sent(1).await[0].text(), "pong 🏓");
+        let asked = h.fake.calls().iter().filter(|c| c.action == "get_login_info").count();
+        assert_eq!(asked, if configured { 1 } else { 2 }, "self_id configured: {configured}");
+        h.stop().await;
+    }
+}
+
 /// One ledger across platforms: a member who checked in on QQ links their
 /// Telegram account with a code, and on Telegram it is the same member
 /// (checked in already today).
