@@ -41,6 +41,9 @@ pub struct Config {
     /// `[discord]`: the Discord adapter.
     #[serde(default)]
     pub discord: DiscordConfig,
+    /// `[qq]`: the QQ adapter (OneBot v11).
+    #[serde(default)]
+    pub qq: QqConfig,
     /// `[features.NAME]`: one section per feature, named like its module.
     #[serde(default)]
     pub features: FeaturesConfig,
@@ -452,6 +455,138 @@ impl DiscordConfig {
     }
 }
 
+/// How the QQ adapter reaches its OneBot v11 implementation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum QqMode {
+    /// Reverse WebSocket: jixia listens on `listen`, the implementation
+    /// connects (NapCat's and Lagrange's "reverse WebSocket" client).
+    #[default]
+    Reverse,
+    /// Forward WebSocket: jixia connects to the implementation's server at
+    /// `url`, and reconnects with back-off.
+    Forward,
+}
+
+/// `[qq]`
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QqConfig {
+    /// Start the QQ adapter with `jixia run`.
+    pub enabled: bool,
+    /// `reverse` (jixia listens) or `forward` (jixia connects).
+    pub mode: QqMode,
+    /// Reverse mode: the address jixia's WebSocket server listens on.
+    pub listen: String,
+    /// Forward mode: the implementation's WebSocket server (`ws://host:port`).
+    pub url: Option<String>,
+    /// The OneBot access token, checked on every reverse connection and
+    /// sent on forward ones; set it with `JIXIA__QQ__ACCESS_TOKEN`.
+    pub access_token: Option<Secret>,
+    /// The bot's QQ number. Optional: jixia asks the implementation
+    /// (`get_login_info`); when set, a connection for another account is
+    /// refused.
+    #[serde(deserialize_with = "discord_id")]
+    pub self_id: Option<String>,
+    /// How long an action (sending a message) may take before it counts as
+    /// failed, in seconds.
+    pub action_timeout_seconds: u64,
+    /// Messages per second into one group or private chat.
+    pub chat_per_second: u32,
+    /// Messages per minute for the whole account, spread evenly.
+    pub account_per_minute: u32,
+    /// Up to this many milliseconds of random delay added to each message's
+    /// wait, so the pace does not look like a machine's.
+    pub jitter_ms: u64,
+}
+
+impl Default for QqConfig {
+    fn default() -> QqConfig {
+        QqConfig {
+            enabled: false,
+            mode: QqMode::Reverse,
+            listen: "127.0.0.1:8765".into(),
+            url: None,
+            access_token: None,
+            self_id: None,
+            action_timeout_seconds: 15,
+            chat_per_second: 1,
+            account_per_minute: 20,
+            jitter_ms: 300,
+        }
+    }
+}
+
+impl QqConfig {
+    /// The checks of the `[qq]` section that serde cannot do.
+    fn validate(&self) -> Result<(), ConfigError> {
+        let key_err = |key: &str, message: String| ConfigError::Key { key: format!("qq.{key}"), message };
+        check_range("qq", "action_timeout_seconds", self.action_timeout_seconds, 1..=300)?;
+        check_range("qq", "chat_per_second", self.chat_per_second, 1..=100)?;
+        check_range("qq", "account_per_minute", self.account_per_minute, 1..=100_000)?;
+        check_range("qq", "jitter_ms", self.jitter_ms, 0..=10_000)?;
+        if let Some(id) = &self.self_id
+            && (id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(key_err("self_id", format!("`{id}` is not a QQ number")));
+        }
+        if let Some(url) = &self.url
+            && !url.starts_with("ws://")
+        {
+            // Without its query: an `?access_token=` must not reach a log.
+            let url = url.split_once('?').map_or(url.clone(), |(base, _)| format!("{base}?…"));
+            return Err(key_err(
+                "url",
+                format!(
+                    "`{url}` is not a ws:// URL (jixia speaks plain WebSocket to an implementation on the same \
+                     host or network; for wss, put a TLS proxy in front or use reverse mode)"
+                ),
+            ));
+        }
+        if !self.enabled {
+            return Ok(());
+        }
+        match self.mode {
+            QqMode::Reverse => {
+                if self.listen.parse::<std::net::SocketAddr>().is_err() {
+                    return Err(key_err(
+                        "listen",
+                        format!("`{}` is not an address with a port, such as 127.0.0.1:8765", self.listen),
+                    ));
+                }
+                if let Some(t) = &self.access_token
+                    && is_placeholder_secret(t.expose().trim())
+                {
+                    return Err(key_err(
+                        "access_token",
+                        "the access token is a placeholder copied from an example, not a real token; \
+                         set JIXIA__QQ__ACCESS_TOKEN"
+                            .into(),
+                    ));
+                }
+                if self.access_token.as_ref().is_none_or(|t| t.expose().trim().is_empty()) {
+                    return Err(key_err(
+                        "access_token",
+                        "qq is enabled in reverse mode but has no access token, so anyone who reaches the port \
+                         could speak as QQ; set JIXIA__QQ__ACCESS_TOKEN (and the same token in the OneBot \
+                         implementation)"
+                            .into(),
+                    ));
+                }
+            }
+            QqMode::Forward => {
+                if self.url.is_none() {
+                    return Err(key_err(
+                        "url",
+                        "forward mode needs the implementation's WebSocket server, such as ws://127.0.0.1:3001".into(),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The configuration could not be used. Each variant names where to look.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -566,7 +701,7 @@ impl Config {
                     if parse_platform_ref(entry).is_none() {
                         return Err(key_err(
                             format!("communities.{id}.{field}[{i}]"),
-                            format!("`{entry}` is not `platform:id` with platform console, telegram or discord"),
+                            format!("`{entry}` is not `platform:id` with platform console, telegram, discord or qq"),
                         ));
                     }
                 }
@@ -585,6 +720,7 @@ impl Config {
         }
         self.telegram.validate()?;
         self.discord.validate()?;
+        self.qq.validate()?;
         for (section, enabled, token) in [
             ("telegram", self.telegram.enabled, &self.telegram.token),
             ("discord", self.discord.enabled, &self.discord.token),
@@ -660,6 +796,17 @@ fn is_placeholder_token(token: &str) -> bool {
     let lower = token.to_lowercase();
     let words = ["changeme", "change-me", "your_token", "your-token", "yourtoken", "token", "xxx", "example"];
     !token.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-' | '.'))
+        || words.iter().any(|w| lower == *w || lower.starts_with("your"))
+}
+
+/// Whether a secret of free form (any characters, unlike a bot token) is a
+/// placeholder copied from an example: `***`, `<token>`, `YOUR_TOKEN`. The
+/// value is never shown.
+fn is_placeholder_secret(secret: &str) -> bool {
+    let lower = secret.to_lowercase();
+    let words = ["changeme", "change-me", "your_token", "your-token", "yourtoken", "token", "xxx", "example"];
+    secret.chars().all(|c| c == '*')
+        || (secret.starts_with('<') && secret.ends_with('>'))
         || words.iter().any(|w| lower == *w || lower.starts_with("your"))
 }
 

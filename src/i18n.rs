@@ -121,6 +121,7 @@ impl Prompt {
 pub const PLATFORM_FILES: &[(&str, &str, &str)] = &[
     ("telegram", include_str!("../prompts/zh/telegram.ftl"), include_str!("../prompts/en/telegram.ftl")),
     ("discord", include_str!("../prompts/zh/discord.ftl"), include_str!("../prompts/en/discord.ftl")),
+    ("qq", include_str!("../prompts/zh/qq.ftl"), include_str!("../prompts/en/qq.ftl")),
 ];
 
 /// All prompts of all locales, ready to format. Cheap to share.

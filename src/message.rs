@@ -25,11 +25,13 @@ pub enum Platform {
     Telegram,
     /// Discord (serenity adapter).
     Discord,
+    /// QQ groups, through a OneBot v11 implementation (NapCat, Lagrange).
+    Qq,
 }
 
 impl Platform {
     /// All platforms, in a stable order.
-    pub const ALL: [Platform; 3] = [Platform::Console, Platform::Telegram, Platform::Discord];
+    pub const ALL: [Platform; 4] = [Platform::Console, Platform::Telegram, Platform::Discord, Platform::Qq];
 
     /// The lower-case name used in config (`telegram:12345`) and in the store.
     pub fn as_str(self) -> &'static str {
@@ -37,6 +39,7 @@ impl Platform {
             Platform::Console => "console",
             Platform::Telegram => "telegram",
             Platform::Discord => "discord",
+            Platform::Qq => "qq",
         }
     }
 
@@ -68,7 +71,7 @@ pub struct Chat {
     /// The platform the chat lives on.
     pub platform: Platform,
     /// The platform's id of the chat (Telegram chat id, Discord channel id,
-    /// console group name).
+    /// QQ group number, console group name).
     pub id: String,
     /// Group or private.
     pub kind: ChatKind,

@@ -54,7 +54,7 @@ impl Holder {
     pub fn parse(entry: &str) -> Result<Holder, BadHolder> {
         let bad = || {
             BadHolder(format!(
-                "`{entry}` is not `platform:user_id` (platform console, telegram or discord), \
+                "`{entry}` is not `platform:user_id` (platform console, telegram, discord or qq), \
                  `discord:role:ROLE_ID` or `console:role:NAME`"
             ))
         };
@@ -70,6 +70,10 @@ impl Holder {
             Platform::Telegram => Err(BadHolder(format!(
                 "`{entry}`: Telegram has no roles besides its chat admins (who are moderators); \
                  list the members' accounts as telegram:USER_ID"
+            ))),
+            Platform::Qq => Err(BadHolder(format!(
+                "`{entry}`: QQ has no roles besides a group's owner and admins (who are moderators); \
+                 list the members' accounts as qq:QQ_NUMBER"
             ))),
             Platform::Discord if role.is_empty() || !role.bytes().all(|b| b.is_ascii_digit()) => Err(BadHolder(
                 format!("`{entry}`: a Discord role is its id, a number (discord:role:123456789012345678)"),
@@ -138,11 +142,14 @@ mod tests {
         assert_eq!(Holder::parse("telegram:1001"), Ok(Holder::Account(Platform::Telegram, "1001".into())));
         assert_eq!(Holder::parse("discord:role:77"), Ok(Holder::PlatformRole(Platform::Discord, "77".into())));
         assert_eq!(Holder::parse("console:role:host"), Ok(Holder::PlatformRole(Platform::Console, "host".into())));
-        for bad in ["", "alice", "qq:1", "telegram:", "discord:role:", "discord:role:mods", "console:role:"] {
+        assert_eq!(Holder::parse("qq:10001"), Ok(Holder::Account(Platform::Qq, "10001".into())));
+        for bad in ["", "alice", "irc:1", "telegram:", "discord:role:", "discord:role:mods", "console:role:"] {
             assert!(Holder::parse(bad).is_err(), "{bad}");
         }
         let tg = Holder::parse("telegram:role:1").map_err(|e| e.to_string());
         assert!(tg.is_err_and(|e| e.contains("Telegram has no roles")));
+        let qq = Holder::parse("qq:role:admin").map_err(|e| e.to_string());
+        assert!(qq.is_err_and(|e| e.contains("QQ has no roles")));
     }
 
     #[test]

@@ -332,6 +332,52 @@ fn an_enabled_adapter_needs_a_token() {
     assert!(message.contains("JIXIA__DISCORD__TOKEN"), "{message}");
 }
 
+/// `[qq]`: each value an operator can get wrong is refused, naming the key
+/// and saying what would be right; the token's value is never shown.
+#[test]
+fn qq_settings_are_checked_with_precise_errors() {
+    let on = "[qq]\nenabled = true\n";
+    let (key, message) = key_error(Some(on), &[]);
+    assert_eq!(key, "qq.access_token");
+    assert!(message.contains("JIXIA__QQ__ACCESS_TOKEN"), "{message}");
+    let (key, message) = key_error(Some(&format!("{on}access_token = \"***\"\n")), &[]);
+    assert_eq!(key, "qq.access_token");
+    assert!(message.contains("placeholder") && !message.contains("***"), "{message}");
+    let token = [("JIXIA__QQ__ACCESS_TOKEN", "s3cret-token")];
+    let config = loads(Some(on), &token);
+    assert_eq!(config.qq.access_token.as_ref().map(|t| t.expose()), Some("s3cret-token"));
+    assert!(!format!("{config:?}").contains("s3cret-token"), "Debug redacts the token");
+
+    let (key, message) = key_error(Some(&format!("{on}mode = \"sideways\"\n")), &token);
+    assert_eq!(key, "qq.mode");
+    assert!(message.contains("reverse") && message.contains("forward"), "{message}");
+    let (key, message) = key_error(Some(&format!("{on}listen = \"8765\"\n")), &token);
+    assert_eq!(key, "qq.listen");
+    assert!(message.contains("`8765`") && message.contains("127.0.0.1:8765"), "{message}");
+    let (key, message) = key_error(Some(&format!("{on}mode = \"forward\"\n")), &[]);
+    assert_eq!(key, "qq.url");
+    assert!(message.contains("ws://"), "{message}");
+    let (key, message) = key_error(Some(&format!("{on}mode = \"forward\"\nurl = \"wss://qq.example\"\n")), &[]);
+    assert_eq!(key, "qq.url");
+    assert!(message.contains("`wss://qq.example` is not a ws:// URL"), "{message}");
+    let (_, message) = key_error(Some("[qq]\nurl = \"http://qq.example/?access_token=s3cret\"\n"), &[]);
+    assert!(message.starts_with("`http://qq.example/?…` is not a ws:// URL"), "{message}");
+    let (key, message) = key_error(Some("[qq]\nself_id = \"bot\"\n"), &[]);
+    assert_eq!((key.as_str(), message.as_str()), ("qq.self_id", "`bot` is not a QQ number"));
+    // Forward mode to a local implementation may do without a token; a QQ
+    // number may come from the environment as a number.
+    let config = loads(
+        Some(&format!("{on}mode = \"forward\"\nurl = \"ws://127.0.0.1:3001\"\n")),
+        &[("JIXIA__QQ__SELF_ID", "3889000000")],
+    );
+    assert_eq!(config.qq.self_id.as_deref(), Some("3889000000"));
+    let (key, message) = key_error(Some("[communities.default]\nchats = [\"qq:\"]\n"), &[]);
+    assert_eq!(key, "communities.default.chats[0]");
+    assert!(message.contains("qq"), "{message}");
+    let config = loads(Some("[communities.default]\nchats = [\"qq:123456\"]\n"), &[]);
+    assert_eq!(config.communities.get("default").map(|c| c.chats.clone()), Some(vec!["qq:123456".to_owned()]));
+}
+
 /// The example config's `token = "***"`, copied as it is, is not a token.
 #[test]
 fn a_placeholder_token_is_refused_without_being_shown() {
@@ -631,6 +677,10 @@ fn every_numeric_setting_is_checked_at_both_ends() {
         ("telegram", "chat_per_second", "1", "100"),
         ("discord", "global_per_second", "1", "1000"),
         ("discord", "button_ttl_seconds", "60", "2592000"),
+        ("qq", "action_timeout_seconds", "1", "300"),
+        ("qq", "chat_per_second", "1", "100"),
+        ("qq", "account_per_minute", "1", "100000"),
+        ("qq", "jitter_ms", "0", "10000"),
         ("features.points", "activity_cooldown_secs", "1", "86400"),
         ("features.points", "min_chars", "0", "4000"),
         ("features.points", "thanks_bonus", "0", "1000000"),

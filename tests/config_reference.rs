@@ -47,6 +47,9 @@ fn full_config() -> Config {
     c.discord.api_url = Some("http://x".into());
     c.discord.guild_id = Some("1".into());
     c.discord.moderator_role = Some("2".into());
+    c.qq.url = Some("ws://x".into());
+    c.qq.access_token = Some(Secret::new("t"));
+    c.qq.self_id = Some("1".into());
     let roles = [("r".to_owned(), vec!["telegram:1".to_owned()])].into();
     c.communities.insert("x".into(), CommunityConfig { roles, ..CommunityConfig::default() });
     c

@@ -1,8 +1,9 @@
 //! jixia's adapters: each turns one platform's events into the engine's
-//! `Incoming` messages and sends the `Outgoing` ones back. The console and
-//! Telegram exist so far; Discord follows the same shape.
+//! `Incoming` messages and sends the `Outgoing` ones back: the console,
+//! Telegram, Discord, and QQ through OneBot v11.
 
 pub mod console;
 pub mod discord;
 pub mod logging;
+pub mod qq;
 pub mod telegram;

@@ -400,10 +400,10 @@ fn interactive_console(
 }
 
 fn run(config: &Config, args: &DataArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
-    if !config.telegram.enabled && !config.discord.enabled {
+    if !config.telegram.enabled && !config.discord.enabled && !config.qq.enabled {
         let _ = writeln!(
             std::io::stderr(),
-            "jixia: no adapter is enabled. Enable one in the config ([telegram] enabled = true, or [discord]) \
+            "jixia: no adapter is enabled. Enable one in the config ([telegram] enabled = true, or [discord], or [qq]) \
              or with JIXIA__TELEGRAM__ENABLED=true, and give its token; to try jixia without a platform, use `jixia console`."
         );
         return Ok(ExitCode::from(2));
@@ -462,6 +462,16 @@ async fn run_adapters(
         }
         r.map_err(anyhow::Error::from)
     };
+    let qq = async {
+        if !config.qq.enabled {
+            return Ok(());
+        }
+        let r = jixia_bots::qq::run(engine.clone(), &config.qq, stopped(stop_rx.clone())).await;
+        if r.is_err() {
+            let _ = stop_tx.send(true);
+        }
+        r.map_err(anyhow::Error::from)
+    };
     // Activity flushes and the scheduler move on every tick; what they make
     // goes to the outbox, which each adapter sends for its platform.
     let ticker = {
@@ -484,10 +494,10 @@ async fn run_adapters(
             }
         })
     };
-    let (t, d) = tokio::join!(telegram, discord);
+    let (t, d, q) = tokio::join!(telegram, discord, qq);
     let _ = stop_tx.send(true);
     let _ = ticker.await;
-    t.and(d)
+    t.and(d).and(q)
 }
 
 /// Completes on Ctrl-C, or on SIGTERM (what `docker stop` and systemd send).
@@ -536,7 +546,8 @@ fn print_config_summary(config: &Config, out: &mut impl Write) -> std::io::Resul
         )?;
     }
     writeln!(out, "telegram:           {}", if config.telegram.enabled { "enabled" } else { "off" })?;
-    writeln!(out, "discord:            {}", if config.discord.enabled { "enabled" } else { "off" })
+    writeln!(out, "discord:            {}", if config.discord.enabled { "enabled" } else { "off" })?;
+    writeln!(out, "qq:                 {}", if config.qq.enabled { "enabled" } else { "off" })
 }
 
 async fn bench(args: BenchArgs) -> Result<ExitCode> {

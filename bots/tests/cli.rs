@@ -763,6 +763,7 @@ fn config_check_prints_a_summary_without_secrets() -> TestResult {
             "community default: locale zh, time zone Asia/Shanghai, 0 chats, 1 moderators, 0 admins",
             "telegram:           enabled",
             "discord:            off",
+            "qq:                 off",
         ]
     );
     for secret in ["sekrit", "hunter2pw"] {

@@ -109,7 +109,7 @@ impl FeatureConfig for HiringConfig {
             if parse_platform_ref(r).is_none() {
                 return Err(err(
                     &format!("recruiters[{i}]"),
-                    format!("`{r}` is not `platform:user_id` with platform console, telegram or discord"),
+                    format!("`{r}` is not `platform:user_id` with platform console, telegram, discord or qq"),
                 ));
             }
         }
