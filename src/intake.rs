@@ -18,6 +18,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::Engine;
 use crate::message::Outgoing;
+use crate::scheduler::outbox::Receipt;
 use crate::store::StoreError;
 use crate::store::inbox::{InboxState, Mark, NewUpdate, OpenUpdate};
 
@@ -33,6 +34,11 @@ const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 /// Open updates taken up at start, at most (a platform holds fewer: Telegram
 /// keeps an unconfirmed update for a day).
 const RESUME_MAX: i64 = 1_000_000;
+
+/// What an adapter's sender says, in its failure, when it stopped before
+/// sending (`the Telegram sender has stopped`): the reply is not kept in the
+/// outbox, its update stays open and it goes at the next start.
+pub const SENDER_STOPPED: &str = "has stopped";
 
 /// The inbox could not be written.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -127,6 +133,45 @@ impl Intake {
                 let _ = tx.send(request).await;
             });
         }
+    }
+
+    /// Sends the replies update `update_id` owes through `send` (the
+    /// adapter's sender), each with a receipt of its own, and marks the
+    /// update done once every one was delivered or kept in the outbox: a
+    /// reply the sender gave up on (after its retries, or part-way through
+    /// a long one) is retried from there, from the part it got to, and shows
+    /// in `jixia jobs outbox`, instead of being dropped with a log line.
+    /// When the sender stopped first, or the outbox cannot be written, the
+    /// update stays open and its replies go at the next start.
+    pub fn send_replies(&self, update_id: i64, replies: Vec<Outgoing>, mut send: impl FnMut(Outgoing, Receipt)) {
+        if replies.is_empty() {
+            self.done(update_id);
+            return;
+        }
+        let mut outcomes = Vec::with_capacity(replies.len());
+        for out in replies {
+            let (receipt, outcome) = Receipt::new();
+            outcomes.push((out.clone(), outcome));
+            send(out, receipt);
+        }
+        let intake = self.clone();
+        let key = format!("reply:{}:{update_id}", self.source);
+        tokio::spawn(async move {
+            for (n, (out, outcome)) in outcomes.into_iter().enumerate() {
+                match outcome.await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) if e.reason.contains(SENDER_STOPPED) => return,
+                    Ok(Err(e)) => {
+                        if let Err(store) = intake.engine.outbox_keep(&format!("{key}.{n}"), &out, e).await {
+                            tracing::error!(update = update_id, error = %store, "could not keep an undelivered reply");
+                            return;
+                        }
+                    }
+                    Err(_) => return,
+                }
+            }
+            intake.done(update_id);
+        });
     }
 
     fn mark(&self, update_id: i64, state: InboxState, replies: Option<String>) -> Mark {

@@ -232,8 +232,7 @@ async fn a_live_sender_keeps_its_messages_and_a_dead_ones_go_out_within_a_minute
         let held = held.clone();
         move |m: Outgoing, r: Receipt| held.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((m, r))
     };
-    let (_holds, held_rx) = tokio::sync::mpsc::unbounded_channel();
-    let pump = tokio::spawn(a.clone().pump_outbox(Platform::Telegram, hand, held_rx, stop_rx));
+    let pump = tokio::spawn(a.clone().pump_outbox(Platform::Telegram, hand, None, stop_rx));
     wait_for(|| async { (held.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len() == 2).then_some(()) })
         .await;
     // The test's database is fresh: its rows are the first few ids.
@@ -335,8 +334,7 @@ async fn the_pump_marks_what_the_sender_delivered(db: TestDb) {
         }
     };
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
-    let (_holds, held) = tokio::sync::mpsc::unbounded_channel();
-    let pump = tokio::spawn(e.clone().pump_outbox(Platform::Telegram, hand, held, stop));
+    let pump = tokio::spawn(e.clone().pump_outbox(Platform::Telegram, hand, None, stop));
     let want = vec![("telegram".to_owned(), "pending".to_owned(), 2), ("telegram".to_owned(), "sent".to_owned(), 78)];
     let mut counts = Vec::new();
     for _ in 0..200 {

@@ -113,7 +113,7 @@ impl Engine {
     /// of `platform` in `hand` (the adapter's sender) and settles each by
     /// its receipt, renewing their leases every [`RENEW_SECS`] while they
     /// are in hand. Messages this instance holds already (its replies, from
-    /// [`Engine::outbox_hold`]) arrive on `held` and go to `hand` at once,
+    /// [`Engine::outbox_hold`]) arrive on `held`, if given, and go to `hand` at once,
     /// beyond the window. A message resumes at its first part not delivered;
     /// each part delivered is recorded on its row. Messages still in hand at
     /// stop keep their lease and are sent again after it, from the part
@@ -122,11 +122,13 @@ impl Engine {
         self: Arc<Self>,
         platform: Platform,
         mut hand: F,
-        mut held: mpsc::UnboundedReceiver<Delivery>,
+        held: Option<mpsc::UnboundedReceiver<Delivery>>,
         mut stop: watch::Receiver<bool>,
     ) where
         F: FnMut(Outgoing, Receipt) + Send,
     {
+        let (_none_held, none) = mpsc::unbounded_channel();
+        let mut held = held.unwrap_or(none);
         let mut in_hand: JoinSet<(Delivery, Result<(), Undelivered>)> = JoinSet::new();
         let mut renewed_at = self.now();
         let mut pruned_at: Option<chrono::DateTime<chrono::Utc>> = None;

@@ -283,7 +283,7 @@ pub async fn run(
             let origin = row.and_then(|row| origins(&origin_of).remove(&row));
             outbox.send(Job { out, origin, receipt: Some(receipt) });
         };
-        tokio::spawn(engine.clone().pump_outbox(jixia::Platform::Discord, hand, held_rx, pump_stop))
+        tokio::spawn(engine.clone().pump_outbox(jixia::Platform::Discord, hand, Some(held_rx), pump_stop))
     };
     tracing::info!(first = shards.first, last = shards.last, total = shards.total, "discord: connecting");
     // serenity 0.12 reads the end of this range as inclusive (it starts

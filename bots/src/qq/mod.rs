@@ -42,7 +42,6 @@ use std::time::Duration;
 
 use jixia::config::{QqConfig, QqMode};
 use jixia::intake::Intake;
-use jixia::scheduler::outbox::Receipt;
 use jixia::store::inbox::InboxState;
 use jixia::supervise::catch_panic;
 use jixia::{Engine, Incoming, Outgoing, Platform};
@@ -225,7 +224,7 @@ impl Qq {
         let pump = {
             let outbox = handler.outbox.clone();
             let hand = move |out, receipt| outbox.send_receipted(out, receipt);
-            tokio::spawn(engine.clone().pump_outbox(Platform::Qq, hand, stop.clone()))
+            tokio::spawn(engine.clone().pump_outbox(Platform::Qq, hand, None, stop.clone()))
         };
         let (intake, writer) = Intake::spawn(engine.clone(), format!("qq:{self_id}"));
         let mut workers = JoinSet::new();
@@ -487,25 +486,11 @@ impl Handler {
         }
     }
 
-    /// Queues `answers`; the inbox row is done once the sender has sent (or
-    /// given up on) every one of them.
+    /// Queues `answers` ([`Intake::send_replies`]: the update is done once
+    /// each was delivered or kept in the outbox).
     fn send_answers(&self, intake: &Intake, id: i64, origin: Option<Arc<Origin>>, answers: Vec<Outgoing>) {
-        if answers.is_empty() {
-            intake.done(id);
-            return;
-        }
-        let (receipt, outcome) = Receipt::new();
-        for out in answers {
-            self.outbox.send_job(Job { out, origin: origin.clone(), receipt: Some(receipt.clone()) });
-        }
-        drop(receipt);
-        let intake = intake.clone();
-        tokio::spawn(async move {
-            match outcome.await {
-                // The sender stopped first: the replies go at the next start.
-                Ok(Err(e)) if e.reason.contains("has stopped") => {}
-                _ => intake.done(id),
-            }
+        intake.send_replies(id, answers, |out, receipt| {
+            self.outbox.send_job(Job { out, origin: origin.clone(), receipt: Some(receipt) });
         });
     }
 

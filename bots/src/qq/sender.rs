@@ -149,6 +149,9 @@ struct Part {
     origin: Option<Arc<Origin>>,
     receipt: Option<Receipt>,
     track: Option<String>,
+    /// Its place among the message's parts, and how many there are.
+    index: usize,
+    parts: usize,
     transient_failures: u32,
     rate_limited: u32,
     not_before: Option<Instant>,
@@ -371,10 +374,28 @@ impl SenderTask {
         }
     }
 
+    /// The message of `part` will not be delivered whole: its later parts
+    /// are not sent either, so a retry from the outbox resumes at the part
+    /// that failed.
+    fn drop_rest(&mut self, part: &Part) {
+        let Some(receipt) = &part.receipt else { return };
+        if let Some(queue) = self.queues.get_mut(&part.target) {
+            queue.retain(|p| !p.receipt.as_ref().is_some_and(|r| r.same(receipt)));
+        }
+    }
+
     fn settle(&mut self, mut part: Part, result: Result<Value, ActionError>) {
         let target = part.target;
         self.busy.remove(&target);
-        let Err(e) = result else { return };
+        let e = match result {
+            Ok(_) => {
+                if let Some(r) = &part.receipt {
+                    r.part_sent(part.index, part.parts);
+                }
+                return;
+            }
+            Err(e) => e,
+        };
         let now = Instant::now();
         let error = e.to_string();
         match classify(&e) {
@@ -383,6 +404,7 @@ impl SenderTask {
                 if part.rate_limited > MAX_RATE_LIMITED {
                     tracing::error!(?target, error, "QQ kept refusing a message as too fast; given up");
                     part.give_up(&error);
+                    self.drop_rest(&part);
                     return;
                 }
                 let pause = (self.pacer.pace().account_gap * 3).max(Duration::from_secs(1)) * part.rate_limited;
@@ -396,6 +418,7 @@ impl SenderTask {
                 if part.transient_failures > MAX_TRANSIENT {
                     tracing::error!(?target, error, "could not send a QQ message after retries; given up");
                     part.give_up(&error);
+                    self.drop_rest(&part);
                     return;
                 }
                 tracing::warn!(?target, error, attempt = part.transient_failures, "QQ send failed; retrying");
@@ -494,15 +517,21 @@ fn parts_of(job: &Job) -> Result<Vec<Part>, &'static str> {
         tracing::debug!(?files, "files are not sent on QQ");
     }
     let pieces = render::split(&render::plain(&out.body, &out.buttons), MAX_MESSAGE_CHARS);
+    // Parts an earlier attempt delivered are not sent again.
+    let (parts, resume_at) = (pieces.len(), job.receipt.as_ref().map_or(0, Receipt::resume_at));
     Ok(pieces
         .into_iter()
-        .map(|text| Part {
+        .enumerate()
+        .skip(resume_at)
+        .map(|(index, text)| Part {
             target,
             text,
             reply_to: reply_to.take(),
             origin: job.origin.clone(),
             receipt: job.receipt.clone(),
             track: out.track.clone(),
+            index,
+            parts,
             transient_failures: 0,
             rate_limited: 0,
             not_before: None,

@@ -43,7 +43,6 @@ use std::time::Duration;
 use jixia::config::{TelegramConfig, TelegramMode};
 use jixia::i18n::Locale;
 use jixia::intake::Intake;
-use jixia::scheduler::outbox::Receipt;
 use jixia::store::inbox::InboxState;
 use jixia::supervise::catch_panic;
 use jixia::{Chat, ChatKind, Engine, Incoming, Outgoing, Platform};
@@ -238,9 +237,8 @@ impl Telegram {
         let pump = {
             let outbox = handler.outbox.clone();
             let hand = move |out, receipt| outbox.send_receipted(out, receipt);
-            // Replies are kept in the inbox until sent, not held in the outbox.
-            let (_, held) = tokio::sync::mpsc::unbounded_channel();
-            tokio::spawn(handler.engine.clone().pump_outbox(Platform::Telegram, hand, held, stop.clone()))
+            // Replies wait in the inbox until sent, not held in the outbox.
+            tokio::spawn(handler.engine.clone().pump_outbox(Platform::Telegram, hand, None, stop.clone()))
         };
         let (intake, writer) = Intake::spawn(handler.engine.clone(), format!("telegram:{}", handler.me.id));
         let mut workers = JoinSet::new();
@@ -512,42 +510,11 @@ impl Handler {
         self.send_answers(intake, id, origin, answers);
     }
 
-    /// Queues `answers`, each with a receipt of its own; the inbox row is
-    /// done once the sender has delivered every one of them, or they are
-    /// kept in the outbox: an answer the sender gave up on (after its
-    /// retries, or part-way through a long one) is retried from there, from
-    /// the part it got to, and shows in `jixia jobs outbox`.
+    /// Queues `answers` ([`Intake::send_replies`]: the update is done once
+    /// each was delivered or kept in the outbox).
     fn send_answers(&self, intake: &Intake, id: i64, origin: Option<Arc<Origin>>, answers: Vec<Outgoing>) {
-        if answers.is_empty() {
-            intake.done(id);
-            return;
-        }
-        let mut outcomes = Vec::with_capacity(answers.len());
-        for out in answers {
-            let (receipt, outcome) = Receipt::new();
-            outcomes.push((out.clone(), outcome));
+        intake.send_replies(id, answers, |out, receipt| {
             self.outbox.send_job(Job { out, origin: origin.clone(), receipt: Some(receipt) });
-        }
-        let (intake, engine) = (intake.clone(), self.engine.clone());
-        let key = format!("reply:{}:{id}", intake.source());
-        tokio::spawn(async move {
-            for (n, (out, outcome)) in outcomes.into_iter().enumerate() {
-                match outcome.await {
-                    Ok(Ok(())) => {}
-                    // The sender stopped first: the replies go at the next start.
-                    Ok(Err(e)) if e.reason.contains("has stopped") => return,
-                    Ok(Err(e)) => {
-                        let key = format!("{key}.{n}");
-                        if let Err(store) = engine.outbox_keep(&key, &out, e).await {
-                            // The inbox row stays open: sent again at the next start.
-                            tracing::error!(update = id, error = %store, "could not keep an undelivered reply");
-                            return;
-                        }
-                    }
-                    Err(_) => return,
-                }
-            }
-            intake.done(id);
         });
     }
 
