@@ -59,6 +59,8 @@ struct FakeState {
     /// Posts to a channel that fail with 500: (channel, posts let through
     /// first, failures after them).
     fail_posts: Vec<(String, u32, u32)>,
+    /// How many upcoming DM openings to refuse with a route 429 (3 s).
+    refuse_dm_open: u32,
     /// Nonces posted, and the message each became.
     nonces: std::collections::HashMap<String, u64>,
     gateway_url: String,
@@ -102,6 +104,13 @@ async fn api(
             axum::Json(json!({ "message": "You are being rate limited.", "retry_after": 0.4, "global": false })),
         )
             .into_response();
+    }
+    if method == Method::POST && path == "/users/@me/channels" && state.refuse_dm_open > 0 {
+        state.refuse_dm_open -= 1;
+        state.calls.push(Call { body: json!({ "refused": true }), ..call });
+        let body = json!({ "message": "You are being rate limited.", "retry_after": 3.0, "global": false });
+        let headers = [("x-ratelimit-bucket", "dm-open"), ("x-ratelimit-scope", "user")];
+        return (StatusCode::TOO_MANY_REQUESTS, headers, axum::Json(body)).into_response();
     }
     let channel = path.trim_start_matches("/channels/").trim_end_matches("/messages").to_owned();
     if let Some(f) = state.fail_posts.iter_mut().find(|f| is_post && f.0 == channel && f.2 > 0) {
@@ -474,6 +483,27 @@ async fn a_429_delays_and_loses_nothing_and_a_long_digest_is_split() -> TestResu
     assert_eq!(joined.lines().count(), 150);
     assert!(joined.contains("• 第 150 条：如何用 pg\\_basebackup 搭建流复制备库"));
     assert!(!t.calls().iter().any(|c| c.raw.contains(TOKEN)), "the token travels only in the header");
+    t.stop().await
+}
+
+/// A 429 on a route of no channel (opening a member's DM channel) holds
+/// that route only: a `!ping` in the channel is answered at once, not after
+/// the DM's three seconds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_route_429_on_opening_a_dm_leaves_the_channel_unaffected() -> TestResult {
+    let t = TestDiscord::start_with(|c| c.default_community_mut().admins.push("discord:7".into())).await?;
+    t.fake.state.lock().map_err(|_| "poisoned")?.refuse_dm_open = 1;
+    // The community's admin asks for a registration code: it goes by DM.
+    t.push(message_event("1301", "!community code", "alice"))?;
+    let refused = t.wait_for(|c| c.path == "/users/@me/channels" && c.body.get("refused").is_some()).await?;
+    let mut ping = message_event("1302", "!ping", "bob");
+    ping["d"]["author"] = user("8", "bob");
+    t.push(ping)?;
+    let pong = t.wait_for(|c| c.body["message_reference"]["message_id"] == "1302").await?;
+    let opened = t.wait_for(|c| c.path == "/users/@me/channels" && c.body.get("refused").is_none()).await?;
+    assert!(pong.at - refused.at < Duration::from_millis(1500), "the channel waited {:?}", pong.at - refused.at);
+    assert!(opened.at - refused.at >= Duration::from_millis(2900), "the DM route waited out its retry_after");
+    assert!(pong.at < opened.at, "the ping did not wait for the DM route");
     t.stop().await
 }
 
