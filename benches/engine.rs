@@ -1,10 +1,11 @@
 //! `cargo bench`: the engine throughput harness on a scratch SQLite file and,
 //! when `JIXIA_TEST_PG_URL` is set, on a scratch PostgreSQL database.
-//! Environment: `JIXIA_BENCH_MESSAGES` (default 20000).
+//! Environment: `JIXIA_BENCH_MESSAGES` (default 20000),
+//! `JIXIA_BENCH_SCENARIO` (mix, ping, checkin or chat; default mix).
 
 #![expect(clippy::print_stdout, reason = "a bench prints its figures")]
 
-use jixia::bench::{BenchOptions, run};
+use jixia::bench::{BenchOptions, Scenario, run};
 use jixia::store::{self, scratch};
 
 fn main() {
@@ -13,7 +14,13 @@ fn main() {
 
 async fn bench() -> Result<(), Box<dyn std::error::Error>> {
     let messages = std::env::var("JIXIA_BENCH_MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
-    let opts = BenchOptions { messages, ..Default::default() };
+    let scenario = std::env::var("JIXIA_BENCH_SCENARIO").ok();
+    let scenario = match scenario.as_deref().map(Scenario::parse) {
+        None => Scenario::Mix,
+        Some(Some(s)) => s,
+        Some(None) => return Err("JIXIA_BENCH_SCENARIO: mix, ping, checkin or chat".into()),
+    };
+    let opts = BenchOptions { scenario, messages, ..Default::default() };
     let file = scratch::ScratchFile::new()?;
     let store = store::open(file.url(), &Default::default()).await?;
     let report = run(store.clone(), opts).await?;

@@ -10,15 +10,53 @@ use std::time::{Duration, Instant};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::clock::SystemClock;
+use crate::clock::{Clock, ManualClock, SystemClock};
 use crate::config::Config;
 use crate::engine::{Engine, EngineError};
 use crate::message::{Chat, Incoming, Platform, Sender};
 use crate::store::{Store, StoreError};
 
+/// What the measured stream is made of. Each scenario is the same work a
+/// peer framework's bench can do, so figures can be put side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scenario {
+    /// A community's day: 90 % chat, 5 % questions, 5 % commands.
+    #[default]
+    Mix,
+    /// `/ping`, answered with `pong`.
+    Ping,
+    /// Every message a distinct member's first check-in of the day; every
+    /// other one continues a streak from yesterday.
+    Checkin,
+    /// Plain chat that earns activity points and gets no reply.
+    Chat,
+}
+
+impl Scenario {
+    /// Every scenario, in the order `--scenario` lists them.
+    pub const ALL: [Scenario; 4] = [Scenario::Mix, Scenario::Ping, Scenario::Checkin, Scenario::Chat];
+
+    /// The name `--scenario` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::Mix => "mix",
+            Scenario::Ping => "ping",
+            Scenario::Checkin => "checkin",
+            Scenario::Chat => "chat",
+        }
+    }
+
+    /// The scenario called `name`.
+    pub fn parse(name: &str) -> Option<Scenario> {
+        Scenario::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
 /// What to push.
 #[derive(Debug, Clone, Copy)]
 pub struct BenchOptions {
+    /// What the stream is made of.
+    pub scenario: Scenario,
     /// Messages in total.
     pub messages: usize,
     /// Distinct members sending them.
@@ -33,7 +71,14 @@ pub struct BenchOptions {
 
 impl Default for BenchOptions {
     fn default() -> BenchOptions {
-        BenchOptions { messages: 20_000, members: 10_000, chats: 100, concurrency: 8, raw_rows: 2_000 }
+        BenchOptions {
+            scenario: Scenario::Mix,
+            messages: 20_000,
+            members: 10_000,
+            chats: 100,
+            concurrency: 8,
+            raw_rows: 2_000,
+        }
     }
 }
 
@@ -42,8 +87,14 @@ impl Default for BenchOptions {
 pub struct BenchReport {
     /// `sqlite` or `postgres`.
     pub backend: &'static str,
+    /// The scenario's name.
+    pub scenario: &'static str,
+    /// Messages handled at once.
+    pub concurrency: usize,
     /// Messages handled.
     pub messages: usize,
+    /// Replies the engine gave to them.
+    pub replies: usize,
     /// Of which commands.
     pub commands: usize,
     /// Wall time for all messages.
@@ -62,6 +113,8 @@ pub struct BenchReport {
     pub ledger_clean: bool,
     /// Latency by kind of message: chat, question, each command.
     pub kinds: Vec<KindFigures>,
+    /// The process's peak resident memory after the run, in bytes (Linux).
+    pub peak_rss: Option<u64>,
 }
 
 /// Handling latency of one kind of message.
@@ -90,10 +143,13 @@ impl BenchReport {
     /// Human-readable summary, one figure per line.
     pub fn summary(&self) -> String {
         format!(
-            "backend            {}\nmessages           {} ({} commands)\nthroughput         {:.0} messages/s\nlatency p50        {:.3} ms\nlatency p99        {:.3} ms\nlatency max        {:.3} ms\nraw insert rate    {:.0} rows/s (one row per commit)\nengine / raw       {:.2}\nmovements written  {}\nledger after run   {}",
+            "backend            {}\nscenario           {} ({} in flight)\nmessages           {} ({} commands, {} replies)\nthroughput         {:.0} messages/s\nlatency p50        {:.3} ms\nlatency p99        {:.3} ms\nlatency max        {:.3} ms\nraw insert rate    {:.0} rows/s (one row per commit)\nengine / raw       {:.2}\nmovements written  {}\nledger after run   {}\npeak RSS           {}",
             self.backend,
+            self.scenario,
+            self.concurrency,
             self.messages,
             self.commands,
+            self.replies,
             self.messages_per_sec(),
             self.p50.as_secs_f64() * 1e3,
             self.p99.as_secs_f64() * 1e3,
@@ -102,13 +158,14 @@ impl BenchReport {
             self.messages_per_sec() / self.raw_inserts_per_sec.max(1e-9),
             self.movements,
             if self.ledger_clean { "clean" } else { "INVARIANTS BROKEN" },
+            self.peak_rss.map_or_else(|| "unknown".to_owned(), |b| format!("{:.0} MB", b as f64 / 1e6)),
         ) + &self.kinds_summary()
     }
 
     /// The per-kind lines of the summary (after the overall figures).
     fn kinds_summary(&self) -> String {
         let mut out = String::from("\nby kind            count     p50 ms    p99 ms    max ms   total s");
-        for k in &self.kinds {
+        for k in self.kinds.iter().filter(|k| k.count > 0) {
             out.push_str(&format!(
                 "\n  {:<16} {:>6} {:>10.3} {:>9.3} {:>9.3} {:>9.3}",
                 k.kind,
@@ -166,20 +223,34 @@ fn quantile(sorted: &[Duration], q: f64) -> Duration {
     sorted.get(((sorted.len() as f64 * q) as usize).min(sorted.len().saturating_sub(1))).copied().unwrap_or_default()
 }
 
-/// Builds the synthetic stream: 90% chat, 5% questions, 5% commands, from
-/// `members` members across `chats` chats, with a fixed seed.
+/// Members the run needs: a check-in stream has a member per message.
+fn members_for(opts: &BenchOptions) -> usize {
+    match opts.scenario {
+        Scenario::Checkin => opts.members.max(opts.messages),
+        _ => opts.members,
+    }
+}
+
+/// Builds the synthetic stream of `opts.scenario` (mix: 90% chat, 5%
+/// questions, 5% commands) from its members across `chats` chats, with a
+/// fixed seed.
 pub fn synthetic_stream(opts: &BenchOptions) -> Vec<Incoming> {
     let mut rng = StdRng::seed_from_u64(0x6a_6978_6961);
     let start = chrono::Utc::now();
+    let members = members_for(opts).max(1);
     (0..opts.messages)
         .map(|i| {
-            let roll: u32 = rng.random_range(0..100);
-            let text = match roll {
-                0..90 => CHAT[rng.random_range(0..CHAT.len())],
-                90..95 => QUESTIONS[rng.random_range(0..QUESTIONS.len())],
-                _ => COMMANDS[rng.random_range(0..COMMANDS.len())],
+            let text = match opts.scenario {
+                Scenario::Mix => match rng.random_range(0..100u32) {
+                    0..90 => CHAT[rng.random_range(0..CHAT.len())],
+                    90..95 => QUESTIONS[rng.random_range(0..QUESTIONS.len())],
+                    _ => COMMANDS[rng.random_range(0..COMMANDS.len())],
+                },
+                Scenario::Ping => "/ping",
+                Scenario::Checkin => "/checkin",
+                Scenario::Chat => CHAT[rng.random_range(0..CHAT.len())],
             };
-            let member = rng.random_range(0..opts.members.max(1));
+            let member = if opts.scenario == Scenario::Checkin { i } else { rng.random_range(0..members) };
             let chat = rng.random_range(0..opts.chats.max(1));
             Incoming::text(
                 Chat::group(Platform::Telegram, format!("-100{chat}")),
@@ -201,19 +272,34 @@ pub async fn run(store: Arc<Store>, opts: BenchOptions) -> Result<BenchReport, B
     // The bench's group chats are the community's, listed as an operator would.
     let mut config = Config::default();
     config.default_community_mut().chats = (0..opts.chats.max(1)).map(|c| format!("telegram:-100{c}")).collect();
-    let engine = Arc::new(Engine::new(&config, store.clone(), Arc::new(SystemClock))?);
-    let warmup: Vec<Incoming> = (0..opts.members)
-        .map(|m| {
-            Incoming::text(
-                Chat::group(Platform::Telegram, format!("-100{}", m % opts.chats.max(1))),
-                Sender::member(format!("{m}"), format!("member{m}")),
-                format!("w{m}"),
-                "hi",
-                chrono::Utc::now(),
-            )
-        })
-        .collect();
+    let members = members_for(&opts);
+    let now = chrono::Utc::now();
+    // A check-in run starts yesterday, when every other member of the
+    // stream checks in (their check-ins today continue a streak).
+    let yesterday = (opts.scenario == Scenario::Checkin).then(|| ManualClock::running(now - chrono::Duration::days(1)));
+    let clock: Arc<dyn Clock> = match &yesterday {
+        Some(clock) => Arc::new(clock.clone()),
+        None => Arc::new(SystemClock),
+    };
+    let engine = Arc::new(Engine::new(&config, store.clone(), clock.clone())?);
+    let say = |m: usize, id: String, text: &'static str| {
+        Incoming::text(
+            Chat::group(Platform::Telegram, format!("-100{}", m % opts.chats.max(1))),
+            Sender::member(format!("{m}"), format!("member{m}")),
+            id,
+            text,
+            clock.now(),
+        )
+    };
+    let mut warmup: Vec<Incoming> = (0..members).map(|m| say(m, format!("w{m}"), "hi")).collect();
+    if yesterday.is_some() {
+        warmup.extend((0..opts.messages).step_by(2).map(|m| say(m, format!("y{m}"), "/checkin")));
+    }
     drive(&engine, warmup, opts.concurrency).await;
+    if let Some(clock) = &yesterday {
+        engine.due().await;
+        clock.set(chrono::Utc::now());
+    }
     let stream = synthetic_stream(&opts);
     let commands = stream.iter().filter(|m| m.text.starts_with('/')).count();
     let stop = Arc::new(tokio::sync::Notify::new());
@@ -234,6 +320,7 @@ pub async fn run(store: Arc<Store>, opts: BenchOptions) -> Result<BenchReport, B
     stop.notify_one();
     let _ = flusher.await;
     engine.due().await;
+    let replies = timed.iter().map(|t| t.2).sum();
     let mut latencies: Vec<Duration> = timed.iter().map(|t| t.1).collect();
     latencies.sort_unstable();
     let mut kinds = Vec::new();
@@ -253,6 +340,10 @@ pub async fn run(store: Arc<Store>, opts: BenchOptions) -> Result<BenchReport, B
     let raw = store.diag().raw_insert_rate(opts.raw_rows).await?;
     Ok(BenchReport {
         backend: store.backend_name(),
+        scenario: opts.scenario.name(),
+        concurrency: opts.concurrency.max(1),
+        replies,
+        peak_rss: peak_rss(),
         messages: latencies.len(),
         commands,
         elapsed,
@@ -266,9 +357,18 @@ pub async fn run(store: Arc<Store>, opts: BenchOptions) -> Result<BenchReport, B
     })
 }
 
+/// The process's peak resident set (`VmHWM`), on Linux.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
 /// Handles `stream` with `workers` concurrent lanes (one member's messages
-/// stay in order) and returns each message's kind and handling time.
-async fn drive(engine: &Arc<Engine>, stream: Vec<Incoming>, workers: usize) -> Vec<(&'static str, Duration)> {
+/// stay in order) and returns each message's kind, handling time and number
+/// of replies.
+async fn drive(engine: &Arc<Engine>, stream: Vec<Incoming>, workers: usize) -> Vec<(&'static str, Duration, usize)> {
     let workers = workers.max(1);
     let mut lanes: Vec<Vec<Incoming>> = vec![Vec::new(); workers];
     for msg in stream {
@@ -282,8 +382,8 @@ async fn drive(engine: &Arc<Engine>, stream: Vec<Incoming>, workers: usize) -> V
             let mut latencies = Vec::with_capacity(lane.len());
             for msg in &lane {
                 let t = Instant::now();
-                let _replies = engine.handle(msg).await;
-                latencies.push((kind_of(&msg.text), t.elapsed()));
+                let replies = engine.handle(msg).await;
+                latencies.push((kind_of(&msg.text), t.elapsed(), replies.len()));
             }
             latencies
         }));

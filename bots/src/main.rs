@@ -146,6 +146,11 @@ struct ConsoleArgs {
 
 #[derive(Debug, Args)]
 struct BenchArgs {
+    /// What the stream is made of: mix (90% chat, 5% questions, 5% commands), ping (`/ping`, answered
+    /// `pong`), checkin (each message a distinct member's first check-in of the day, every other one
+    /// continuing a streak), chat (plain messages that earn activity points, no reply).
+    #[arg(long, default_value = "mix", value_parser = clap::builder::PossibleValuesParser::new(["mix", "ping", "checkin", "chat"]))]
+    scenario: String,
     /// Messages to push.
     #[arg(long, default_value_t = 20_000)]
     messages: usize,
@@ -155,9 +160,9 @@ struct BenchArgs {
     /// Distinct group chats.
     #[arg(long, default_value_t = 100)]
     chats: usize,
-    /// Messages handled concurrently.
-    #[arg(long, default_value_t = 8)]
-    concurrency: usize,
+    /// Messages handled concurrently (1: one at a time, each waiting for the one before).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    concurrency: u16,
     /// Also bench PostgreSQL: a server URL; a scratch database is created on it and dropped afterwards.
     #[arg(long, value_name = "URL")]
     pg: Option<String>,
@@ -552,10 +557,11 @@ fn print_config_summary(config: &Config, out: &mut impl Write) -> std::io::Resul
 
 async fn bench(args: BenchArgs) -> Result<ExitCode> {
     let opts = jixia::bench::BenchOptions {
+        scenario: jixia::bench::Scenario::parse(&args.scenario).unwrap_or_default(),
         messages: args.messages,
         members: args.members,
         chats: args.chats,
-        concurrency: args.concurrency,
+        concurrency: usize::from(args.concurrency),
         ..Default::default()
     };
     let file = store::scratch::ScratchFile::new()?;

@@ -1447,3 +1447,37 @@ fn console_bounty_expiry_pays_the_voted_answer() -> TestResult {
     assert_eq!(doctor.lines()[1], "escrow OK: every community's escrow account equals its open bounties");
     Ok(())
 }
+
+/// `jixia bench --scenario`: each scenario prints what it pushed, in the
+/// numbers a side-by-side comparison needs; a scenario or concurrency it
+/// does not know is refused with the choices.
+#[test]
+fn bench_scenarios_print_their_work_and_refuse_unknown_ones() -> TestResult {
+    let sb = Sandbox::new("bench")?;
+    let small = ["--messages", "40", "--members", "10", "--chats", "2"];
+    let ping = sb.jixia(&[&["bench", "--scenario", "ping", "--concurrency", "1"][..], &small].concat(), "")?;
+    ping.assert_lines_in_order(&[
+        "backend            sqlite",
+        "scenario           ping (1 in flight)",
+        "messages           40 (40 commands, 40 replies)",
+        "ledger after run   clean",
+    ]);
+    assert!(ping.stdout.lines().any(|l| l.starts_with("peak RSS           ") && l.ends_with(" MB")), "{}", ping.stdout);
+    let checkin = sb.jixia(&[&["bench", "--scenario", "checkin"][..], &small].concat(), "")?;
+    checkin.assert_lines_in_order(&[
+        "scenario           checkin (8 in flight)",
+        "messages           40 (40 commands, 40 replies)",
+    ]);
+
+    let unknown = sb.jixia(&["bench", "--scenario", "pings"], "")?;
+    assert_eq!(unknown.code, Some(2));
+    assert!(
+        unknown.stderr.contains("invalid value 'pings'") && unknown.stderr.contains("mix, ping, checkin, chat"),
+        "{}",
+        unknown.stderr
+    );
+    let none = sb.jixia(&["bench", "--concurrency", "0"], "")?;
+    assert_eq!(none.code, Some(2));
+    assert!(none.stderr.contains("--concurrency"), "{}", none.stderr);
+    Ok(())
+}
