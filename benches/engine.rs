@@ -1,7 +1,9 @@
 //! `cargo bench`: the engine throughput harness on a scratch SQLite file and,
 //! when `JIXIA_TEST_PG_URL` is set, on a scratch PostgreSQL database.
 //! Environment: `JIXIA_BENCH_MESSAGES` (default 20000),
-//! `JIXIA_BENCH_SCENARIO` (mix, ping, checkin or chat; default mix).
+//! `JIXIA_BENCH_SCENARIO` (mix, ping, checkin or chat; default mix),
+//! `JIXIA_BENCH_MEMBERS` (default 10000), `JIXIA_BENCH_CONCURRENCY`
+//! (default 8).
 
 #![expect(clippy::print_stdout, reason = "a bench prints its figures")]
 
@@ -20,7 +22,15 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
         Some(Some(s)) => s,
         Some(None) => return Err("JIXIA_BENCH_SCENARIO: mix, ping, checkin or chat".into()),
     };
-    let opts = BenchOptions { scenario, messages, ..Default::default() };
+    let number = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<usize>().ok());
+    let defaults = BenchOptions::default();
+    let opts = BenchOptions {
+        scenario,
+        messages,
+        members: number("JIXIA_BENCH_MEMBERS").unwrap_or(defaults.members),
+        concurrency: number("JIXIA_BENCH_CONCURRENCY").unwrap_or(defaults.concurrency).max(1),
+        ..defaults
+    };
     let file = scratch::ScratchFile::new()?;
     let store = store::open(file.url(), &Default::default()).await?;
     let report = run(store.clone(), opts).await?;
