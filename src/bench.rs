@@ -223,6 +223,9 @@ fn quantile(sorted: &[Duration], q: f64) -> Duration {
     sorted.get(((sorted.len() as f64 * q) as usize).min(sorted.len().saturating_sub(1))).copied().unwrap_or_default()
 }
 
+/// Warm-up messages built and handled at a time.
+const WARMUP_SLICE: usize = 10_000;
+
 /// Members the run needs: a check-in stream has a member per message.
 fn members_for(opts: &BenchOptions) -> usize {
     match opts.scenario {
@@ -291,11 +294,19 @@ pub async fn run(store: Arc<Store>, opts: BenchOptions) -> Result<BenchReport, B
             clock.now(),
         )
     };
-    let mut warmup: Vec<Incoming> = (0..members).map(|m| say(m, format!("w{m}"), "hi")).collect();
-    if yesterday.is_some() {
-        warmup.extend((0..opts.messages).step_by(2).map(|m| say(m, format!("y{m}"), "/checkin")));
+    // In slices, so that the harness's own messages do not count in the
+    // peak memory the report gives.
+    for first in (0..members).step_by(WARMUP_SLICE) {
+        let slice = (first..(first + WARMUP_SLICE).min(members)).map(|m| say(m, format!("w{m}"), "hi")).collect();
+        drive(&engine, slice, opts.concurrency).await;
     }
-    drive(&engine, warmup, opts.concurrency).await;
+    if yesterday.is_some() {
+        for first in (0..opts.messages).step_by(WARMUP_SLICE) {
+            let last = (first + WARMUP_SLICE).min(opts.messages);
+            let slice = (first..last).step_by(2).map(|m| say(m, format!("y{m}"), "/checkin")).collect();
+            drive(&engine, slice, opts.concurrency).await;
+        }
+    }
     if let Some(clock) = &yesterday {
         engine.due().await;
         clock.set(chrono::Utc::now());
