@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use jixia::features::faq::eval::{EvalFailed, eval_files};
+use jixia::features::faq::eval::{EvalFailed, eval_sets};
 use jixia::features::faq::import::{FaqFormat, ImportFailed, export, import_into, read_limited};
 use jixia::store;
 
@@ -57,8 +57,9 @@ pub struct EvalArgs {
     #[arg(long, value_name = "FILE")]
     faq: PathBuf,
     /// Labelled queries, JSON Lines: {"text","faq_id" (or null),"lang"}.
-    #[arg(long, value_name = "FILE")]
-    queries: PathBuf,
+    /// Repeat it to score several sets, each and together.
+    #[arg(long, value_name = "FILE", required = true)]
+    queries: Vec<PathBuf>,
     #[command(flatten)]
     config: ConfigArgs,
 }
@@ -106,15 +107,34 @@ pub fn run(command: FaqCommand, rt: &tokio::runtime::Runtime) -> Result<ExitCode
         FaqCommand::Eval(args) => {
             let config = load_config(&args.config)?;
             let faq = read_file(&args.faq)?;
-            let queries = read_file(&args.queries)?;
-            let queries = String::from_utf8_lossy(&queries);
-            let report = match rt.block_on(eval_files(&faq, &queries, &config.features.faq)) {
+            let mut texts = Vec::with_capacity(args.queries.len());
+            for path in &args.queries {
+                texts.push(String::from_utf8_lossy(&read_file(path)?).into_owned());
+            }
+            let sets: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let (each, all) = match rt.block_on(eval_sets(&faq, &sets, &config.features.faq)) {
                 Ok(r) => r,
                 Err(EvalFailed::Faq(e)) => anyhow::bail!("{}: {e}", args.faq.display()),
-                Err(EvalFailed::Queries(e)) => anyhow::bail!("{}: {e}", args.queries.display()),
+                Err(EvalFailed::QueriesIn(i, e)) => anyhow::bail!("{}: {e}", args.queries[i].display()),
                 Err(e) => return Err(e.into()),
             };
-            writeln!(std::io::stdout(), "{}", serde_json::to_string(&report)?)?;
+            // One set: its report. Several: each (named by its file) and all.
+            let json = if each.len() == 1 {
+                serde_json::to_value(all)?
+            } else {
+                let sets: Vec<serde_json::Value> = args
+                    .queries
+                    .iter()
+                    .zip(&each)
+                    .map(|(path, report)| {
+                        let mut v = serde_json::to_value(report)?;
+                        v["file"] = path.display().to_string().into();
+                        Ok(v)
+                    })
+                    .collect::<Result<_, serde_json::Error>>()?;
+                serde_json::json!({ "sets": sets, "all": all })
+            };
+            writeln!(std::io::stdout(), "{json}")?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -209,6 +209,17 @@ fn eval_prints_one_json_object() -> TestResult {
     }
     assert_eq!(v["overall"]["queries"], 3);
     assert_eq!(v["zh"]["false_redirect_rate"], 0.0);
+    // Two sets (say heading-style and casual): each, named, and both together.
+    let casual =
+        sb.write("casual.jsonl", "{\"text\":\"pg 版本咋看\",\"faq_id\":\"version\",\"lang\":\"zh\"}\n".as_bytes())?;
+    let (code, out, err) =
+        sb.jixia(&["faq", "eval", "--faq", &faq, "--queries", &queries, "--queries", &casual], "")?;
+    assert_eq!(code, Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out)?;
+    assert_eq!(v["sets"][0]["overall"]["queries"], 3, "{out}");
+    assert_eq!(v["sets"][1]["overall"]["queries"], 1, "{out}");
+    assert!(v["sets"][1]["file"].as_str().is_some_and(|f| f.ends_with("casual.jsonl")), "{out}");
+    assert_eq!(v["all"]["overall"]["queries"], 4, "{out}");
     let (code, _, err) = sb.jixia(&["faq", "eval", "--faq", &faq, "--queries", &faq], "")?;
     assert_eq!(code, Some(1));
     assert!(err.contains("line 1"), "{err}");
