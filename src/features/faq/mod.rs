@@ -24,6 +24,7 @@ mod proposals;
 mod redirect;
 pub mod state;
 pub mod store;
+pub mod vocab;
 
 use std::sync::Arc;
 

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::matcher::{MatchEntry, Matcher};
 use super::normalize;
 use super::store::{FaqEntry, FaqFingerprint, Miss};
+use super::vocab::Vocabulary;
 use crate::store::{Store, StoreError};
 
 /// How long a community's matcher is used before the store is asked whether
@@ -117,5 +118,5 @@ pub fn build_matcher(entries: &[FaqEntry]) -> Matcher {
             negatives: e.negatives.clone(),
         })
         .collect();
-    Matcher::build(&entries)
+    Matcher::build_with(&entries, Vocabulary::postgres_default())
 }
