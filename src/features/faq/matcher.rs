@@ -401,11 +401,20 @@ impl Matcher {
     /// The entries of `lang` (or, without one, of the language the text is
     /// written in) that best answer `text`, best first, with confidences.
     pub fn rank(&self, text: &str, lang: Option<Locale>) -> Vec<Match> {
-        let tokens = tokenize_with(text, &self.vocab);
+        self.rank_tokens(&self.tokenize(text), lang)
+    }
+
+    /// A text's tokens as this matcher sees them (its vocabulary applied).
+    pub fn tokenize(&self, text: &str) -> Tokens {
+        tokenize_with(text, &self.vocab)
+    }
+
+    /// [`Matcher::rank`] for tokens from [`Matcher::tokenize`].
+    pub fn rank_tokens(&self, tokens: &Tokens, lang: Option<Locale>) -> Vec<Match> {
         let lang = lang.unwrap_or(if tokens.is_chinese() { Locale::Zh } else { Locale::En });
         match lang {
-            Locale::Zh => self.zh.rank(&tokens, &self.vocab),
-            Locale::En => self.en.rank(&tokens, &self.vocab),
+            Locale::Zh => self.zh.rank(tokens, &self.vocab),
+            Locale::En => self.en.rank(tokens, &self.vocab),
         }
     }
 

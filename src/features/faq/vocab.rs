@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
 use super::normalize::{add_domain_word, fold, is_cjk, tokenize};
+use super::store::TermCounts;
 
 /// The default vocabulary of a PostgreSQL community.
 pub const POSTGRES_DEFAULT: &str = include_str!("vocabulary.txt");
@@ -20,6 +21,12 @@ pub const POSTGRES_DEFAULT: &str = include_str!("vocabulary.txt");
 /// How much a common word counts, against an ordinary word of the same
 /// rarity in the FAQ.
 pub const COMMON_WEIGHT: f32 = 0.2;
+
+/// Words used by more of the community's questions than this share count
+/// for less.
+pub const CHAT_COMMON_SHARE: f64 = 0.05;
+/// Questions counted before the chat says anything about words.
+pub const MIN_CHAT_QUESTIONS: i64 = 200;
 
 /// Most terms in one group, and most groups a community may add.
 pub const MAX_TERMS: usize = 20;
@@ -68,6 +75,9 @@ fn key_of(term: &str) -> Result<Key, VocabError> {
     }
     if cjk > 0 {
         let word: String = folded.chars().filter(|&c| is_cjk(c)).collect();
+        if tokenize(&word).words.is_empty() {
+            return Err(VocabError::Empty(term.trim().to_owned()));
+        }
         // Kept whole by the segmenter, so it is one token in a message too.
         add_domain_word(&word);
         return Ok(Key::One(word));
@@ -142,6 +152,25 @@ impl Vocabulary {
         }
         v.finish();
         (v, errors)
+    }
+
+    /// Adds what the community's questions say about its words: a word
+    /// used by more than [`CHAT_COMMON_SHARE`] of them counts for less, down
+    /// to [`COMMON_WEIGHT`] (when most use it). Counts of fewer than
+    /// [`MIN_CHAT_QUESTIONS`] questions say nothing yet.
+    pub fn learn_from_chat(&mut self, counts: &TermCounts) {
+        if counts.questions < MIN_CHAT_QUESTIONS {
+            return;
+        }
+        let all = counts.questions as f32;
+        for (term, df) in &counts.df {
+            let share = (*df as f32 / all).clamp(1e-6, 1.0);
+            let weight = ((1.0 / share).ln() / (1.0 / CHAT_COMMON_SHARE as f32).ln()).clamp(COMMON_WEIGHT, 1.0);
+            if weight < 1.0 {
+                let slot = self.common.entry(term.clone()).or_insert(1.0);
+                *slot = slot.min(weight);
+            }
+        }
     }
 
     /// Whether it has nothing to apply.
@@ -317,6 +346,25 @@ mod tests {
         let c = tokenize_with("自增列怎么创建？", &v).words;
         let d = tokenize_with("How do I create a serial/auto-incrementing field?", &v).words;
         assert!(c.iter().any(|w| d.contains(w) && w.starts_with('~')), "{c:?} / {d:?}");
+    }
+
+    #[test]
+    fn words_most_questions_use_count_for_less() {
+        let mut v = Vocabulary::default();
+        let counts = |questions| TermCounts {
+            questions,
+            df: vec![
+                ("~pg".into(), questions * 6 / 10),
+                ("vacuum".into(), questions / 50),
+                ("锁".into(), questions / 5),
+            ],
+        };
+        v.learn_from_chat(&counts(100));
+        assert_eq!(v.weight("~pg"), 1.0, "too few questions to say");
+        v.learn_from_chat(&counts(1000));
+        assert_eq!(v.weight("~pg"), COMMON_WEIGHT);
+        assert_eq!(v.weight("vacuum"), 1.0);
+        assert!((0.3..0.8).contains(&v.weight("锁")), "{}", v.weight("锁"));
     }
 
     #[test]
