@@ -1,5 +1,6 @@
-//! `jixia faq import | export | eval`: the FAQ from and to files, and the
-//! matcher measured on labelled queries. The parsing, import and scoring
+//! `jixia faq import | export | eval | import-synonyms | export-synonyms`:
+//! the FAQ and its vocabulary from and to files, and the matcher measured
+//! on labelled queries. The parsing, import and scoring
 //! live in the engine (`jixia::features::faq`); this only wires them.
 
 use std::io::Write;
@@ -10,6 +11,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use jixia::features::faq::eval::{EvalFailed, eval_sets};
 use jixia::features::faq::import::{FaqFormat, ImportFailed, export, import_into, read_limited};
+use jixia::features::faq::vocab::{SynonymImportFailed, export_synonyms, import_synonyms};
 use jixia::store;
 
 use super::{ConfigArgs, DataArgs, db_url, load_config};
@@ -23,6 +25,30 @@ pub enum FaqCommand {
     Export(ExportArgs),
     /// Score the matcher on labelled queries; prints one JSON object.
     Eval(EvalArgs),
+    /// Add groups of synonyms (one per line: TERM = TERM…) to a community's vocabulary.
+    ImportSynonyms(ImportSynonymsArgs),
+    /// Print a community's own synonyms, one group per line.
+    ExportSynonyms(ExportSynonymsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportSynonymsArgs {
+    /// The file: one group per line, `TERM = TERM…`; `#` starts a comment.
+    file: PathBuf,
+    /// The community (default: the config's default community).
+    #[arg(long, value_name = "ID")]
+    community: Option<String>,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportSynonymsArgs {
+    /// The community (default: the config's default community).
+    #[arg(long, value_name = "ID")]
+    community: Option<String>,
+    #[command(flatten)]
+    data: DataArgs,
 }
 
 #[derive(Debug, Args)]
@@ -90,6 +116,20 @@ fn format_of(name: &str) -> Result<FaqFormat> {
 pub fn run(command: FaqCommand, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
     match command {
         FaqCommand::Import(args) => import(args, rt),
+        FaqCommand::ImportSynonyms(args) => import_synonyms_file(args, rt),
+        FaqCommand::ExportSynonyms(args) => {
+            let config = load_config(&args.data.config)?;
+            let community = args.community.unwrap_or_else(|| config.default_community_id());
+            let url = db_url(&args.data, &config);
+            let text = rt.block_on(async {
+                let store = store::open(&url, &config.database.existing_store_options()).await?;
+                let text = export_synonyms(&store, &community).await;
+                store.close().await;
+                anyhow::Ok(text?)
+            })?;
+            std::io::stdout().write_all(text.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
         FaqCommand::Export(args) => {
             let config = load_config(&args.data.config)?;
             let format = format_of(&args.format)?;
@@ -137,6 +177,40 @@ pub fn run(command: FaqCommand, rt: &tokio::runtime::Runtime) -> Result<ExitCode
             writeln!(std::io::stdout(), "{json}")?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+fn import_synonyms_file(args: ImportSynonymsArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
+    let config = load_config(&args.data.config)?;
+    let shown = args.file.display().to_string();
+    let bytes = read_file(&args.file)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let community = args.community.unwrap_or_else(|| config.default_community_id());
+    let url = db_url(&args.data, &config);
+    let result = rt.block_on(async {
+        let store = store::open(&url, &config.database.store_options()).await?;
+        let now = jixia::clock::Clock::now(&jixia::clock::SystemClock);
+        let result = import_synonyms(&store, &community, &text, now).await;
+        store.close().await;
+        anyhow::Ok(result)
+    })?;
+    match result {
+        Ok((added, there)) => {
+            writeln!(
+                std::io::stdout(),
+                "imported {shown} into community {community}: added {added}, already there {there}"
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(SynonymImportFailed::Lines(errors)) => {
+            let mut err = std::io::stderr().lock();
+            writeln!(err, "jixia: {shown}: nothing imported; fix these and import again:")?;
+            for (line, e) in &errors {
+                writeln!(err, "  {shown}: line {line}: {e}")?;
+            }
+            Ok(ExitCode::FAILURE)
+        }
+        Err(SynonymImportFailed::Store(e)) => Err(e.into()),
     }
 }
 

@@ -226,6 +226,36 @@ fn eval_prints_one_json_object() -> TestResult {
     Ok(())
 }
 
+/// A community's synonyms go in and out of a file; a file with a wrong line
+/// imports nothing and names the line; the console uses what was imported.
+#[test]
+fn synonyms_import_export_and_are_used() -> TestResult {
+    let sb = Sandbox::new("synonyms")?;
+    let db = sb.db();
+    let faq = sb.write("faq.jsonl", FAQ.as_bytes())?;
+    let (code, _, err) = sb.jixia(&["faq", "import", &faq, "--db", &db], "")?;
+    assert_eq!(code, Some(0), "{err}");
+    let bad = sb.write("bad.txt", "build number = version\n只有一个\n".as_bytes())?;
+    let (code, _, err) = sb.jixia(&["faq", "import-synonyms", &bad, "--db", &db], "")?;
+    assert_eq!(code, Some(1));
+    assert!(err.contains("line 2") && err.contains("nothing imported"), "{err}");
+    let good = sb.write("good.txt", "# ours\nbuild number ＝ version = 版本号\n\n".as_bytes())?;
+    let (code, out, err) = sb.jixia(&["faq", "import-synonyms", &good, "--db", &db], "")?;
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("added 1, already there 0"), "{out}");
+    let (code, out, err) = sb.jixia(&["faq", "export-synonyms", "--db", &db], "")?;
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        out.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>(),
+        vec!["build number = version = 版本号"]
+    );
+    let (code, out, err) =
+        sb.jixia(&["console", "--db", &db, "--as", "alice"], "how do I check the build number?\n")?;
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("The FAQ answers this"), "{out}");
+    Ok(())
+}
+
 #[test]
 fn console_redirects_cools_down_and_learns() -> TestResult {
     let sb = Sandbox::new("console")?;

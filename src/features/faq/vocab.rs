@@ -14,6 +14,8 @@ use std::sync::{Arc, LazyLock};
 
 use super::normalize::{add_domain_word, fold, is_cjk, tokenize};
 use super::store::TermCounts;
+use crate::store::{Store, StoreError};
+use chrono::{DateTime, Utc};
 
 /// The default vocabulary of a PostgreSQL community.
 pub const POSTGRES_DEFAULT: &str = include_str!("vocabulary.txt");
@@ -262,7 +264,8 @@ impl Vocabulary {
         if self.groups.is_empty() || words.is_empty() {
             return;
         }
-        let input = std::mem::take(words);
+        // Words are moved, not copied: this runs on every question.
+        let mut input = std::mem::take(words);
         let mut i = 0;
         'next: while i < input.len() {
             if let Some(candidates) = self.phrases.get(&input[i]) {
@@ -276,7 +279,7 @@ impl Vocabulary {
             }
             match self.single.get(&input[i]) {
                 Some(&g) => words.push(self.canon[g as usize].clone()),
-                None => words.push(input[i].clone()),
+                None => words.push(std::mem::take(&mut input[i])),
             }
             i += 1;
         }
@@ -328,6 +331,64 @@ fn parse_group(line: &str) -> Result<Vec<Key>, VocabError> {
 pub fn check_line(line: &str) -> Result<String, VocabError> {
     parse_group(line)?;
     Ok(line.split(['=', '＝']).map(str::trim).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" = "))
+}
+
+/// Why an import of vocabulary lines did nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum SynonymImportFailed {
+    /// Lines that do not parse, (line number, why); nothing was imported.
+    #[error("{} line(s) do not parse", .0.len())]
+    Lines(Vec<(usize, VocabError)>),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// `jixia faq import-synonyms`: adds a vocabulary file's groups (the
+/// format of `vocabulary.txt`; `common:` lines are the default's only and
+/// are refused) to a community, after checking every line: nothing is
+/// imported if one is wrong. Returns (added, already there).
+pub async fn import_synonyms(
+    store: &Store,
+    community: &str,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<(usize, usize), SynonymImportFailed> {
+    let mut lines = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        if line.starts_with("common:") {
+            errors.push((i + 1, VocabError::TooFew));
+            continue;
+        }
+        match check_line(line) {
+            Ok(l) => lines.push(l),
+            Err(e) => errors.push((i + 1, e)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(SynonymImportFailed::Lines(errors));
+    }
+    let mut added = 0;
+    for line in &lines {
+        added += usize::from(store.faq().faq_add_synonym(community, line, now).await?);
+    }
+    Ok((added, lines.len() - added))
+}
+
+/// `jixia faq export-synonyms`: the community's own lines, as a file
+/// `import-synonyms` reads back.
+pub async fn export_synonyms(store: &Store, community: &str) -> Result<String, StoreError> {
+    let mut out = format!("# FAQ synonyms of community {community} (jixia faq export-synonyms)\n");
+    for line in store.faq().faq_synonyms(community).await? {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
