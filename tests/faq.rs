@@ -8,6 +8,7 @@ mod common;
 
 use chrono::Duration;
 use common::{TestChat, TestDb, Who, is_dm_to, only, t0, texts};
+use jixia::clock::ManualClock;
 use jixia::config::Config;
 use jixia::features::faq::eval::eval_files;
 use jixia::features::faq::import::{FaqFormat, ImportFailed, import_into};
@@ -50,6 +51,7 @@ both_backends!(
     synonym_errors_say_what_to_fix,
     the_redirect_speaks_the_language_of_the_question,
     question_words_are_counted_in_the_group_commit,
+    a_synonym_added_on_one_instance_works_on_the_others,
 );
 
 async fn questions_are_redirected_in_both_languages(db: TestDb) {
@@ -430,4 +432,25 @@ async fn question_words_are_counted_in_the_group_commit(db: TestDb) {
     assert_eq!(df("jsonb"), 2, "{:?}", after.df);
     let common = store.faq().faq_term_counts("default", 0.9).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(common.df, vec![("~postgresql".to_owned(), 3)]);
+}
+
+/// A synonym taught on one instance works on another instance of the same
+/// database within seconds, without a restart (the vocabulary is part of
+/// what each instance compares with the store once per `FRESH_SECS`).
+async fn a_synonym_added_on_one_instance_works_on_the_others(db: TestDb) {
+    let mut chat = with_faq(db, &Config::default()).await;
+    let config = common::with_test_chats(&Config::default());
+    let at = jixia::clock::Clock::now(&chat.clock);
+    let other = jixia::Engine::new(&config, chat.db.store.clone(), std::sync::Arc::new(ManualClock::frozen(at)))
+        .unwrap_or_else(|e| panic!("engine: {e}"));
+    let question = "how do I check the build number of my pg?";
+    let alice = Who::telegram("1001", "Alice");
+    assert!(other.handle(&chat.message(&group(), &alice, question)).await.is_empty(), "not yet");
+    assert!(
+        only(&chat.say(&group(), &moderator(), "/faq synonym build number = version").await).starts_with("已加同义词")
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(jixia::features::faq::state::FRESH_SECS + 1)).await;
+    let out = texts(&other.handle(&chat.message(&group(), &alice, question)).await);
+    assert_eq!(out.len(), 1, "the other instance uses the new synonym: {out:?}");
+    assert!(out[0].contains("How do I check which PostgreSQL version"), "{out:?}");
 }
