@@ -8,6 +8,7 @@ mod common;
 
 use chrono::Duration;
 use common::{TestChat, TestDb, Who, is_dm_to, only, t0, texts};
+use jixia::clock::ManualClock;
 use jixia::config::Config;
 use jixia::features::faq::eval::eval_files;
 use jixia::features::faq::import::{FaqFormat, ImportFailed, import_into};
@@ -46,6 +47,11 @@ both_backends!(
     listing_search_and_entry_card,
     odd_input_is_never_redirected,
     import_is_idempotent_and_all_or_nothing,
+    moderators_add_synonyms_that_work_at_once,
+    synonym_errors_say_what_to_fix,
+    the_redirect_speaks_the_language_of_the_question,
+    question_words_are_counted_in_the_group_commit,
+    a_synonym_added_on_one_instance_works_on_the_others,
 );
 
 async fn questions_are_redirected_in_both_languages(db: TestDb) {
@@ -313,10 +319,138 @@ async fn dev_set_meets_the_targets() {
     }
 }
 
+/// The casual development set (`tests/data/faq-casual`: questions as
+/// members type them, half of them not answered by the FAQ) must meet the
+/// targets of issue 17 at the default thresholds, in both languages.
+#[tokio::test]
+async fn casual_set_meets_the_targets() {
+    use jixia::features::faq::{build_matcher, eval, import};
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let faq = std::fs::read(data.join("faq-eval/faq.jsonl")).unwrap_or_else(|e| panic!("{e}"));
+    let queries = std::fs::read_to_string(data.join("faq-casual/queries.jsonl")).unwrap_or_else(|e| panic!("{e}"));
+    let entries = import::parse(&faq, import::FaqFormat::Jsonl).unwrap_or_else(|e| panic!("{e:?}"));
+    let matcher = build_matcher(&entries);
+    let queries = eval::parse_queries(&queries).unwrap_or_else(|e| panic!("{e}"));
+    let config = FaqConfig::default();
+    let report = eval::evaluate(&matcher, &queries, &config);
+    let mistakes = eval::mistakes(&matcher, &queries, &config).join("\n");
+    for (lang, s) in [("en", report.en), ("zh", report.zh)] {
+        assert!(s.queries >= 80, "{lang}: {s:?}");
+        assert!(s.correct_redirect_rate >= 0.75, "{lang} correct redirects: {s:?}\n{mistakes}");
+        assert!(s.precision >= 0.95, "{lang} precision: {s:?}\n{mistakes}");
+        assert!(s.false_redirect_rate <= 0.05, "{lang} false redirects: {s:?}\n{mistakes}");
+    }
+}
+
 #[test]
 fn similarity_clusters_wordings_not_topics() {
     let a = jixia::features::faq::normalize::tokenize("pg_cron 怎么安装？");
     let b = jixia::features::faq::normalize::tokenize("如何安装 pg_cron");
     let c = jixia::features::faq::normalize::tokenize("pg_cron 的任务怎么删除");
     assert!(matcher::similarity(&a, &b) > matcher::similarity(&a, &c));
+}
+
+/// A moderator teaches the community's words (`/faq synonym`): the very next
+/// question using them is redirected, in the running engine; members list
+/// them with `/faq synonyms`.
+async fn moderators_add_synonyms_that_work_at_once(db: TestDb) {
+    let mut chat = with_faq(db, &Config::default()).await;
+    let alice = Who::telegram("1001", "Alice");
+    let none = only(&chat.say(&group(), &alice, "/faq synonyms").await);
+    assert!(none.starts_with("本社区还没有自己加的同义词"), "{none}");
+    let question = "how do I check the build number of my pg?";
+    assert!(chat.say(&group(), &alice, question).await.is_empty(), "a build number means nothing yet");
+    // "version" is in the default vocabulary already: the groups join.
+    let added = only(&chat.say(&group(), &moderator(), "/faq synonym build number ＝ version=版本号").await);
+    assert_eq!(added, "已加同义词：build number = version = 版本号。以后匹配问题时它们算同一个词。");
+    let out = only(&chat.say(&group(), &alice, question).await);
+    assert!(out.contains("How do I check which PostgreSQL version I am running?"), "{out}");
+    let listed = only(&chat.say(&group(), &alice, "/faq synonyms").await);
+    assert!(
+        listed.starts_with("本社区的同义词（1 组，另有内置") && listed.contains("build number = version = 版本号"),
+        "{listed}"
+    );
+}
+
+async fn synonym_errors_say_what_to_fix(db: TestDb) {
+    let mut chat = with_faq(db, &Config::default()).await;
+    let (g, m) = (group(), moderator());
+    let alice = Who::telegram("1001", "Alice");
+    let denied = only(&chat.say(&g, &alice, "/faq synonym 大象 = elephant").await);
+    assert!(denied.contains("版主"), "{denied}");
+    let missing = only(&chat.say(&g, &m, "/faq synonym").await);
+    assert!(missing.starts_with("缺少参数「词 = 词…」"), "{missing}");
+    assert!(only(&chat.say(&g, &m, "/faq synonym 自增").await).starts_with("至少要两个词"));
+    assert!(
+        only(&chat.say(&g, &m, "/faq synonym pg升级 = upgrade").await).starts_with("「pg升级」里中文和英文混在一起")
+    );
+    assert!(only(&chat.say(&g, &m, "/faq synonym 的 = upgrade").await).starts_with("「的」只有虚词或标点"));
+    assert!(only(&chat.say(&g, &m, "/faq synonym 大象 = elephant").await).starts_with("已加同义词"));
+    assert!(only(&chat.say(&g, &m, "/faq synonym 大象=elephant").await).starts_with("已经有这一组了：大象 = elephant"));
+    let eve = Who::telegram("2001", "Eve").as_admin();
+    chat.say(&g, &eve, "/lang en").await;
+    let en = only(&chat.say(&g, &eve, "/faq synonym gui").await);
+    assert!(en.starts_with("Give at least two terms separated by ="), "{en}");
+}
+
+/// The redirect is in the language of the question, not the community's
+/// (Chinese here) or the member's: an English question gets an English
+/// line, a Chinese question from a member who chose English a Chinese one.
+async fn the_redirect_speaks_the_language_of_the_question(db: TestDb) {
+    let mut chat = with_faq(db, &Config::default()).await;
+    let alice = Who::telegram("1001", "Alice");
+    let en = only(&chat.say(&group(), &alice, "how do i check which pg version im running?").await);
+    assert!(en.starts_with("The FAQ answers this 👉 How do I check which PostgreSQL version"), "{en}");
+    assert!(en.contains("reply \"not helpful\""), "{en}");
+    let eve = Who::telegram("2001", "Eve");
+    chat.say(&group(), &eve, "/lang en").await;
+    let zh = only(&chat.say(&group(), &eve, "vacuum full 会不会锁表？").await);
+    assert!(zh.starts_with("这个问题常见问题里有答案 👉 VACUUM FULL 会锁表吗？") && zh.contains("没用"), "{zh}");
+    // A moderator's redirect by hand answers in the language of the message.
+    let q = chat.message(&group(), &alice, "any way to back up the whole thing?");
+    chat.engine.handle(&q).await;
+    let out = chat.reply(&group(), &moderator(), &q, "/faq backup").await;
+    assert!(out[0].body.to_plain().starts_with("The FAQ answers this 👉 怎么备份数据库？"), "{:?}", texts(&out));
+}
+
+/// The words of members' questions are counted in memory and written with
+/// the group commit (never a write per message); the stored counts add up.
+async fn question_words_are_counted_in_the_group_commit(db: TestDb) {
+    let mut chat = with_faq(db, &Config::default()).await;
+    let alice = Who::telegram("1001", "Alice");
+    for q in ["pg 的 jsonb 怎么建索引？", "PostgreSQL 怎么看锁？", "postgres 里 jsonb 查询慢？"] {
+        chat.say(&group(), &alice, q).await;
+    }
+    let store = chat.engine.store();
+    let before = store.faq().faq_term_counts("default", 0.0).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(before.questions, 0, "nothing written before the group commit");
+    chat.due().await;
+    let after = store.faq().faq_term_counts("default", 0.0).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(after.questions, 3);
+    let df = |t: &str| after.df.iter().find(|(w, _)| w == t).map_or(0, |(_, n)| *n);
+    assert_eq!(df("~postgresql"), 3, "pg, PostgreSQL and postgres are one word: {:?}", after.df);
+    assert_eq!(df("jsonb"), 2, "{:?}", after.df);
+    let common = store.faq().faq_term_counts("default", 0.9).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(common.df, vec![("~postgresql".to_owned(), 3)]);
+}
+
+/// A synonym taught on one instance works on another instance of the same
+/// database within seconds, without a restart (the vocabulary is part of
+/// what each instance compares with the store once per `FRESH_SECS`).
+async fn a_synonym_added_on_one_instance_works_on_the_others(db: TestDb) {
+    let mut chat = with_faq(db, &Config::default()).await;
+    let config = common::with_test_chats(&Config::default());
+    let at = jixia::clock::Clock::now(&chat.clock);
+    let other = jixia::Engine::new(&config, chat.db.store.clone(), std::sync::Arc::new(ManualClock::frozen(at)))
+        .unwrap_or_else(|e| panic!("engine: {e}"));
+    let question = "how do I check the build number of my pg?";
+    let alice = Who::telegram("1001", "Alice");
+    assert!(other.handle(&chat.message(&group(), &alice, question)).await.is_empty(), "not yet");
+    assert!(
+        only(&chat.say(&group(), &moderator(), "/faq synonym build number = version").await).starts_with("已加同义词")
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(jixia::features::faq::state::FRESH_SECS + 1)).await;
+    let out = texts(&other.handle(&chat.message(&group(), &alice, question)).await);
+    assert_eq!(out.len(), 1, "the other instance uses the new synonym: {out:?}");
+    assert!(out[0].contains("How do I check which PostgreSQL version"), "{out:?}");
 }

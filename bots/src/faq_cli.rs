@@ -1,5 +1,6 @@
-//! `jixia faq import | export | eval`: the FAQ from and to files, and the
-//! matcher measured on labelled queries. The parsing, import and scoring
+//! `jixia faq import | export | eval | import-synonyms | export-synonyms`:
+//! the FAQ and its vocabulary from and to files, and the matcher measured
+//! on labelled queries. The parsing, import and scoring
 //! live in the engine (`jixia::features::faq`); this only wires them.
 
 use std::io::Write;
@@ -8,8 +9,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use jixia::features::faq::eval::{EvalFailed, eval_files};
+use jixia::features::faq::eval::{EvalFailed, eval_sets};
 use jixia::features::faq::import::{FaqFormat, ImportFailed, export, import_into, read_limited};
+use jixia::features::faq::vocab::{SynonymImportFailed, export_synonyms, import_synonyms};
 use jixia::store;
 
 use super::{ConfigArgs, DataArgs, db_url, load_config};
@@ -23,6 +25,30 @@ pub enum FaqCommand {
     Export(ExportArgs),
     /// Score the matcher on labelled queries; prints one JSON object.
     Eval(EvalArgs),
+    /// Add groups of synonyms (one per line: TERM = TERM…) to a community's vocabulary.
+    ImportSynonyms(ImportSynonymsArgs),
+    /// Print a community's own synonyms, one group per line.
+    ExportSynonyms(ExportSynonymsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportSynonymsArgs {
+    /// The file: one group per line, `TERM = TERM…`; `#` starts a comment.
+    file: PathBuf,
+    /// The community (default: the config's default community).
+    #[arg(long, value_name = "ID")]
+    community: Option<String>,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportSynonymsArgs {
+    /// The community (default: the config's default community).
+    #[arg(long, value_name = "ID")]
+    community: Option<String>,
+    #[command(flatten)]
+    data: DataArgs,
 }
 
 #[derive(Debug, Args)]
@@ -57,8 +83,9 @@ pub struct EvalArgs {
     #[arg(long, value_name = "FILE")]
     faq: PathBuf,
     /// Labelled queries, JSON Lines: {"text","faq_id" (or null),"lang"}.
-    #[arg(long, value_name = "FILE")]
-    queries: PathBuf,
+    /// Repeat it to score several sets, each and together.
+    #[arg(long, value_name = "FILE", required = true)]
+    queries: Vec<PathBuf>,
     #[command(flatten)]
     config: ConfigArgs,
 }
@@ -89,6 +116,20 @@ fn format_of(name: &str) -> Result<FaqFormat> {
 pub fn run(command: FaqCommand, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
     match command {
         FaqCommand::Import(args) => import(args, rt),
+        FaqCommand::ImportSynonyms(args) => import_synonyms_file(args, rt),
+        FaqCommand::ExportSynonyms(args) => {
+            let config = load_config(&args.data.config)?;
+            let community = args.community.unwrap_or_else(|| config.default_community_id());
+            let url = db_url(&args.data, &config);
+            let text = rt.block_on(async {
+                let store = store::open(&url, &config.database.existing_store_options()).await?;
+                let text = export_synonyms(&store, &community).await;
+                store.close().await;
+                anyhow::Ok(text?)
+            })?;
+            std::io::stdout().write_all(text.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
         FaqCommand::Export(args) => {
             let config = load_config(&args.data.config)?;
             let format = format_of(&args.format)?;
@@ -106,17 +147,70 @@ pub fn run(command: FaqCommand, rt: &tokio::runtime::Runtime) -> Result<ExitCode
         FaqCommand::Eval(args) => {
             let config = load_config(&args.config)?;
             let faq = read_file(&args.faq)?;
-            let queries = read_file(&args.queries)?;
-            let queries = String::from_utf8_lossy(&queries);
-            let report = match rt.block_on(eval_files(&faq, &queries, &config.features.faq)) {
+            let mut texts = Vec::with_capacity(args.queries.len());
+            for path in &args.queries {
+                texts.push(String::from_utf8_lossy(&read_file(path)?).into_owned());
+            }
+            let sets: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let (each, all) = match rt.block_on(eval_sets(&faq, &sets, &config.features.faq)) {
                 Ok(r) => r,
                 Err(EvalFailed::Faq(e)) => anyhow::bail!("{}: {e}", args.faq.display()),
-                Err(EvalFailed::Queries(e)) => anyhow::bail!("{}: {e}", args.queries.display()),
+                Err(EvalFailed::QueriesIn(i, e)) => anyhow::bail!("{}: {e}", args.queries[i].display()),
                 Err(e) => return Err(e.into()),
             };
-            writeln!(std::io::stdout(), "{}", serde_json::to_string(&report)?)?;
+            // One set: its report. Several: each (named by its file) and all.
+            let json = if each.len() == 1 {
+                serde_json::to_value(all)?
+            } else {
+                let sets: Vec<serde_json::Value> = args
+                    .queries
+                    .iter()
+                    .zip(&each)
+                    .map(|(path, report)| {
+                        let mut v = serde_json::to_value(report)?;
+                        v["file"] = path.display().to_string().into();
+                        Ok(v)
+                    })
+                    .collect::<Result<_, serde_json::Error>>()?;
+                serde_json::json!({ "sets": sets, "all": all })
+            };
+            writeln!(std::io::stdout(), "{json}")?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+fn import_synonyms_file(args: ImportSynonymsArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
+    let config = load_config(&args.data.config)?;
+    let shown = args.file.display().to_string();
+    let bytes = read_file(&args.file)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let community = args.community.unwrap_or_else(|| config.default_community_id());
+    let url = db_url(&args.data, &config);
+    let result = rt.block_on(async {
+        let store = store::open(&url, &config.database.store_options()).await?;
+        let now = jixia::clock::Clock::now(&jixia::clock::SystemClock);
+        let result = import_synonyms(&store, &community, &text, now).await;
+        store.close().await;
+        anyhow::Ok(result)
+    })?;
+    match result {
+        Ok((added, there)) => {
+            writeln!(
+                std::io::stdout(),
+                "imported {shown} into community {community}: added {added}, already there {there}"
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(SynonymImportFailed::Lines(errors)) => {
+            let mut err = std::io::stderr().lock();
+            writeln!(err, "jixia: {shown}: nothing imported; fix these and import again:")?;
+            for (line, e) in &errors {
+                writeln!(err, "  {shown}: line {line}: {e}")?;
+            }
+            Ok(ExitCode::FAILURE)
+        }
+        Err(SynonymImportFailed::Store(e)) => Err(e.into()),
     }
 }
 

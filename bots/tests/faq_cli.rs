@@ -209,9 +209,50 @@ fn eval_prints_one_json_object() -> TestResult {
     }
     assert_eq!(v["overall"]["queries"], 3);
     assert_eq!(v["zh"]["false_redirect_rate"], 0.0);
+    // Two sets (say heading-style and casual): each, named, and both together.
+    let casual =
+        sb.write("casual.jsonl", "{\"text\":\"pg 版本咋看\",\"faq_id\":\"version\",\"lang\":\"zh\"}\n".as_bytes())?;
+    let (code, out, err) =
+        sb.jixia(&["faq", "eval", "--faq", &faq, "--queries", &queries, "--queries", &casual], "")?;
+    assert_eq!(code, Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out)?;
+    assert_eq!(v["sets"][0]["overall"]["queries"], 3, "{out}");
+    assert_eq!(v["sets"][1]["overall"]["queries"], 1, "{out}");
+    assert!(v["sets"][1]["file"].as_str().is_some_and(|f| f.ends_with("casual.jsonl")), "{out}");
+    assert_eq!(v["all"]["overall"]["queries"], 4, "{out}");
     let (code, _, err) = sb.jixia(&["faq", "eval", "--faq", &faq, "--queries", &faq], "")?;
     assert_eq!(code, Some(1));
     assert!(err.contains("line 1"), "{err}");
+    Ok(())
+}
+
+/// A community's synonyms go in and out of a file; a file with a wrong line
+/// imports nothing and names the line; the console uses what was imported.
+#[test]
+fn synonyms_import_export_and_are_used() -> TestResult {
+    let sb = Sandbox::new("synonyms")?;
+    let db = sb.db();
+    let faq = sb.write("faq.jsonl", FAQ.as_bytes())?;
+    let (code, _, err) = sb.jixia(&["faq", "import", &faq, "--db", &db], "")?;
+    assert_eq!(code, Some(0), "{err}");
+    let bad = sb.write("bad.txt", "build number = version\n只有一个\n".as_bytes())?;
+    let (code, _, err) = sb.jixia(&["faq", "import-synonyms", &bad, "--db", &db], "")?;
+    assert_eq!(code, Some(1));
+    assert!(err.contains("line 2") && err.contains("nothing imported"), "{err}");
+    let good = sb.write("good.txt", "# ours\nbuild number ＝ version = 版本号\n\n".as_bytes())?;
+    let (code, out, err) = sb.jixia(&["faq", "import-synonyms", &good, "--db", &db], "")?;
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("added 1, already there 0"), "{out}");
+    let (code, out, err) = sb.jixia(&["faq", "export-synonyms", "--db", &db], "")?;
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        out.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>(),
+        vec!["build number = version = 版本号"]
+    );
+    let (code, out, err) =
+        sb.jixia(&["console", "--db", &db, "--as", "alice"], "how do I check the build number?\n")?;
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("The FAQ answers this"), "{out}");
     Ok(())
 }
 

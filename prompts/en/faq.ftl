@@ -5,6 +5,8 @@ cmd-faq-search = Search the FAQ
 cmd-faq-add = Add an entry: after the id, the first line is the question, the lines below the answer (moderators)
 cmd-faq-edit = Change an entry's question and answer, written as for /faq add (moderators)
 cmd-faq-alias = Add another wording of an entry's question (moderators)
+cmd-faq-synonym = Add terms that mean the same (moderators): /faq synonym GUI = graphical = 图形界面, one word when matching questions
+cmd-faq-synonyms = The community's own synonyms
 cmd-faq-remove = Remove an entry (moderators)
 cmd-faq-gaps = Questions asked again and again that the FAQ does not answer (moderators)
 cmd-faq-propose = Propose a bounty question with an accepted answer for the FAQ (the asker, the answerer or a moderator)
@@ -48,6 +50,23 @@ faq-added = Added { $id }: { $question }
 faq-edited = Changed { $id }: { $question }
 faq-alias-exists = { $id } already has that wording.
 faq-alias-added = Added a wording to { $id }: { $wording }
+arg-terms = TERM = TERM…
+faq-synonym-added = Added synonyms: { $terms }. From now on they count as one word when matching questions.
+faq-synonym-exists = That group is there already: { $terms }
+faq-synonym-too-few = Give at least two terms separated by =, like `/faq synonym GUI = graphical`.
+faq-synonym-too-many = At most { $max } terms in a group.
+faq-synonym-mixed = "{ $term }" mixes Chinese and Latin letters: write them as two terms separated by =.
+faq-synonym-empty = "{ $term }" has only function words or punctuation, nothing to match on: use a word that says something.
+faq-synonym-too-long = "{ $term }" is too long: at most { $max } characters a term.
+faq-synonym-full = This community has { $max ->
+        [one] { $max } group
+       *[other] { $max } groups
+    } of synonyms already; there is no room for more.
+faq-synonyms-none = This community has added no synonyms of its own yet ({ $builtin } built in). Moderators add them with `/faq synonym TERM = TERM`.
+faq-synonyms = **This community's synonyms** ({ $count ->
+        [one] { $count } group
+       *[other] { $count } groups
+    }, besides { $builtin } built in):
 faq-removed = Removed { $id }.
 faq-gaps-none = No unanswered question came up more than once in the last { $days ->
         [one] { $days } day

@@ -5,6 +5,8 @@ cmd-faq-search = 在常见问题里搜索
 cmd-faq-add = 新增条目：ID 后第一行是问题，下面几行是答案（版主）
 cmd-faq-edit = 修改条目的问题和答案，格式同 /faq add（版主）
 cmd-faq-alias = 给条目加一种问法（版主）
+cmd-faq-synonym = 加一组同义词（版主）：/faq synonym 自增 = serial = identity，匹配问题时视为同一个词
+cmd-faq-synonyms = 看本社区加的同义词
 cmd-faq-remove = 删除条目（版主）
 cmd-faq-gaps = 反复有人问、常见问题里却没有的问题（版主）
 cmd-faq-propose = 把一个已采纳回答的悬赏问题提议收入常见问题（提问者、回答者或版主）
@@ -39,6 +41,17 @@ faq-added = 已添加 { $id }：{ $question }
 faq-edited = 已修改 { $id }：{ $question }
 faq-alias-exists = { $id } 已经有这种问法了。
 faq-alias-added = 已给 { $id } 加上问法：{ $wording }
+arg-terms = 词 = 词…
+faq-synonym-added = 已加同义词：{ $terms }。以后匹配问题时它们算同一个词。
+faq-synonym-exists = 已经有这一组了：{ $terms }
+faq-synonym-too-few = 至少要两个词，用 = 隔开，比如 `/faq synonym 自增 = serial`。
+faq-synonym-too-many = 一组最多 { $max } 个词。
+faq-synonym-mixed = 「{ $term }」里中文和英文混在一起了，请分开写成两个词（用 = 隔开）。
+faq-synonym-empty = 「{ $term }」只有虚词或标点，匹配不到什么，换个实在的词。
+faq-synonym-too-long = 「{ $term }」太长了，每个词最多 { $max } 个字。
+faq-synonym-full = 本社区的同义词已经有 { $max } 组了，加不下了。
+faq-synonyms-none = 本社区还没有自己加的同义词（内置 { $builtin } 组）。版主可以用 `/faq synonym 词 = 词` 来加。
+faq-synonyms = **本社区的同义词**（{ $count } 组，另有内置 { $builtin } 组）：
 faq-removed = 已删除 { $id }。
 faq-gaps-none = 最近 { $days } 天没有反复出现却没有答案的问题。
 faq-gaps = 最近 { $days } 天反复有人问、常见问题里还没有的（{ $count } 组），可以考虑加成条目：

@@ -14,6 +14,7 @@ use super::proposals;
 use super::redirect::redirect_text;
 use super::state::FaqState;
 use super::store::{FaqCounter, FaqEntry, Redirect};
+use super::vocab::{self, VocabError};
 use crate::BoxFuture;
 use crate::command::{ArgKind, ArgSpec, Permission};
 use crate::features::Command;
@@ -34,6 +35,8 @@ const ID: ArgSpec = ArgSpec::required("ID", ArgKind::Word);
 const TEXT: ArgSpec = ArgSpec::required("TEXT", ArgKind::Rest);
 /// Another way to ask an entry's question.
 const WORDING: ArgSpec = ArgSpec::required("WORDING", ArgKind::Rest);
+/// Terms that mean the same: `TERM = TERM…`.
+const TERMS: ArgSpec = ArgSpec::required("TERMS", ArgKind::Rest);
 
 /// The FAQ commands.
 pub const COMMANDS: &[Command] = &[
@@ -76,6 +79,22 @@ pub const COMMANDS: &[Command] = &[
         permission: Permission::Moderator,
         args: &[ID, WORDING],
         run: Handler(alias),
+    },
+    Command {
+        name: "faq",
+        sub: Some("synonym"),
+        aliases: &["同义词"],
+        permission: Permission::Moderator,
+        args: &[TERMS],
+        run: Handler(synonym),
+    },
+    Command {
+        name: "faq",
+        sub: Some("synonyms"),
+        aliases: &["词表"],
+        permission: Permission::Member,
+        args: &[],
+        run: Handler(synonyms),
     },
     Command {
         name: "faq",
@@ -128,8 +147,20 @@ pub const COMMANDS: &[Command] = &[
 ];
 
 /// Words that are subcommands, so they cannot be entry ids.
-const RESERVED_IDS: &[&str] =
-    &["search", "add", "edit", "alias", "remove", "gaps", "propose", "proposals", "approve", "reject"];
+const RESERVED_IDS: &[&str] = &[
+    "search",
+    "add",
+    "edit",
+    "alias",
+    "remove",
+    "gaps",
+    "propose",
+    "proposals",
+    "approve",
+    "reject",
+    "synonym",
+    "synonyms",
+];
 
 /// Entries per page of `/faq`.
 const PAGE_SIZE: usize = 10;
@@ -198,7 +229,10 @@ fn show<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
 async fn redirect_by_hand(ctx: &Ctx<'_>, entry: &FaqEntry) -> CommandResult {
     let Some(to) = &ctx.msg.reply_to else { return Ok(Vec::new()) };
     let community = &ctx.community.id;
-    let mut answer = Outgoing::reply(ctx.msg, redirect_text(ctx, entry));
+    // In the language the member asked in (the entry's when unclear).
+    let asked = to.text.as_deref().map(tokenize).filter(|t| t.cjk_chars + t.latin_chars > 0);
+    let lang = asked.map_or(entry.lang, |t| if t.is_chinese() { Locale::Zh } else { Locale::En });
+    let mut answer = Outgoing::reply(ctx.msg, redirect_text(ctx, entry, lang));
     answer.reply_to = Some(to.message_id.clone());
     let mut out = vec![answer];
     let asker = match &to.author {
@@ -407,6 +441,57 @@ fn alias<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandR
         }
         ctx.state::<FaqState>()?.invalidate(&ctx.community.id).await;
         Ok(vec![ctx.reply("faq-alias-added", &Args::new().str("id", id).str("wording", wording))])
+    })
+}
+
+/// `/faq synonym TERM = TERM…`: terms that mean the same in this
+/// community, for matching questions to entries (both sides, either
+/// language). A term already in a group joins the groups.
+fn synonym<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
+    Box::pin(async move {
+        let line = vocab::check_line(cmd.required_text(&TERMS)?).map_err(|e| match e {
+            VocabError::TooFew => CommandError::member("faq-synonym-too-few", Args::new()),
+            VocabError::TooMany => {
+                CommandError::member("faq-synonym-too-many", Args::new().num("max", vocab::MAX_TERMS as i64))
+            }
+            VocabError::Mixed(t) => CommandError::member("faq-synonym-mixed", Args::new().str("term", t)),
+            VocabError::Empty(t) => CommandError::member("faq-synonym-empty", Args::new().str("term", t)),
+            VocabError::TooLong(t) => CommandError::member(
+                "faq-synonym-too-long",
+                Args::new().str("term", t).num("max", vocab::MAX_TERM_CHARS as i64),
+            ),
+        })?;
+        let community = &ctx.community.id;
+        if ctx.store().faq().faq_synonyms(community).await?.len() >= MAX_SYNONYM_LINES {
+            return Err(CommandError::member("faq-synonym-full", Args::new().num("max", MAX_SYNONYM_LINES as i64)));
+        }
+        if !ctx.store().faq().faq_add_synonym(community, &line, ctx.now).await? {
+            return Err(CommandError::member("faq-synonym-exists", Args::new().str("terms", line)));
+        }
+        ctx.state::<FaqState>()?.invalidate(community).await;
+        Ok(vec![ctx.reply("faq-synonym-added", &Args::new().str("terms", line))])
+    })
+}
+
+/// Most vocabulary lines a community may add.
+const MAX_SYNONYM_LINES: usize = 500;
+/// Lines `/faq synonyms` shows.
+const SYNONYMS_SHOWN: usize = 30;
+
+/// `/faq synonyms`: the community's own groups of equivalent terms (newest
+/// last), and how many the default vocabulary has.
+fn synonyms<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
+    Box::pin(async move {
+        let lines = ctx.store().faq().faq_synonyms(&ctx.community.id).await?;
+        let builtin = vocab::Vocabulary::postgres_default().lines().len() as i64;
+        if lines.is_empty() {
+            return Ok(vec![ctx.reply("faq-synonyms-none", &Args::new().num("builtin", builtin))]);
+        }
+        let shown: Vec<String> = lines.iter().rev().take(SYNONYMS_SHOWN).rev().cloned().collect();
+        let mut body = ctx.text("faq-synonyms", &Args::new().num("count", lines.len() as i64).num("builtin", builtin));
+        // Moderators' text: plain, never markup.
+        body.append(RichText::list(&shown));
+        Ok(vec![Outgoing::reply(ctx.msg, body)])
     })
 }
 

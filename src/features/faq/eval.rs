@@ -112,6 +112,22 @@ pub fn evaluate(matcher: &Matcher, queries: &[EvalQuery], config: &FaqConfig) ->
     EvalReport { en: en.scores(), zh: zh.scores(), overall: all.scores() }
 }
 
+/// The queries `matcher` gets wrong at `config`'s thresholds, one line
+/// each: what was asked, the entry it should go to, and what it got.
+pub fn mistakes(matcher: &Matcher, queries: &[EvalQuery], config: &FaqConfig) -> Vec<String> {
+    let mut out = Vec::new();
+    for q in queries {
+        let top = matcher.best(&q.text, Some(q.lang));
+        let redirect = top.as_ref().filter(|m| m.score >= config.threshold(q.lang) as f32);
+        let got = redirect.map(|m| m.id.as_str());
+        if got != q.faq_id.as_deref() {
+            let top = top.as_ref().map_or_else(|| "-".to_owned(), |m| format!("{} {:.2}", m.id, m.score));
+            out.push(format!("{:?} want {:?} got {:?} (top {top})", q.text, q.faq_id, got));
+        }
+    }
+    out
+}
+
 /// Parses a queries file (JSON Lines). Errors name the line.
 pub fn parse_queries(text: &str) -> Result<Vec<EvalQuery>, ImportError> {
     #[derive(serde::Deserialize)]
@@ -142,6 +158,9 @@ pub enum EvalFailed {
     /// The queries file has problems.
     #[error("queries file: {0}")]
     Queries(ImportError),
+    /// The queries file of this index (from 0) has problems.
+    #[error("queries file number {0} (from 0): {1}")]
+    QueriesIn(usize, ImportError),
     /// The scratch store could not be opened.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
@@ -151,7 +170,28 @@ pub enum EvalFailed {
 /// store, builds the matcher from it as the bot does, and scores the
 /// queries at `config`'s thresholds, without cooldowns.
 pub async fn eval_files(faq: &[u8], queries: &str, config: &FaqConfig) -> Result<EvalReport, EvalFailed> {
-    let queries = parse_queries(queries).map_err(EvalFailed::Queries)?;
+    let (_, all) = eval_sets(faq, &[queries], config).await?;
+    Ok(all)
+}
+
+/// `jixia faq eval` with several query files (the heading-style set, the
+/// casual set…): a report for each, and one for all of them together.
+pub async fn eval_sets(
+    faq: &[u8],
+    sets: &[&str],
+    config: &FaqConfig,
+) -> Result<(Vec<EvalReport>, EvalReport), EvalFailed> {
+    let mut parsed = Vec::with_capacity(sets.len());
+    for (i, text) in sets.iter().enumerate() {
+        parsed.push(parse_queries(text).map_err(|e| EvalFailed::QueriesIn(i, e))?);
+    }
+    let matcher = matcher_of(faq).await?;
+    let each = parsed.iter().map(|q| evaluate(&matcher, q, config)).collect();
+    Ok((each, evaluate(&matcher, &parsed.concat(), config)))
+}
+
+/// The matcher the bot would build from a FAQ file.
+async fn matcher_of(faq: &[u8]) -> Result<Matcher, EvalFailed> {
     let url = crate::secret::DbUrl::new("sqlite::memory:");
     let store = crate::store::open(&url, &Default::default()).await?;
     let community = "eval";
@@ -165,6 +205,5 @@ pub async fn eval_files(faq: &[u8], queries: &str, config: &FaqConfig) -> Result
         }
     };
     store.close().await;
-    let matcher = super::build_matcher(&entries?);
-    Ok(evaluate(&matcher, &queries, config))
+    Ok(super::build_matcher(&entries?))
 }

@@ -9,8 +9,10 @@
 //! PostgreSQL give the same answers.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use super::normalize::{Tokens, tokenize};
+use super::normalize::{Tokens, tokenize_with};
+use super::vocab::Vocabulary;
 use crate::i18n::Locale;
 
 /// What the matcher needs to know of an entry.
@@ -53,6 +55,9 @@ const KIND_MISMATCH: f32 = 0.85;
 /// Factor on an entry's confidence when the message is at least as close
 /// to a wording members said the entry does not answer.
 const NEGATIVE_VETO: f32 = 0.25;
+/// The least weight a document counts as having, about one distinctive
+/// word's: below it, a document is only common words.
+const MIN_DOC_WEIGHT: f32 = 2.0;
 /// Candidates scored in full per query.
 const CANDIDATES: usize = 12;
 
@@ -107,18 +112,21 @@ impl Terms {
         (ids, terms.len() as f32)
     }
 
-    fn finish(&mut self, entries: usize, total_len: f32, docs: usize) {
+    fn finish(&mut self, entries: usize, total_len: f32, docs: usize, vocab: &Vocabulary) {
         let n = entries as f32;
         self.idf = self.df.iter().map(|&df| idf(n, df as f32)).collect();
+        for (term, &id) in &self.ids {
+            self.idf[id as usize] *= vocab.weight(term);
+        }
         self.avg_len = if docs == 0 { 1.0 } else { (total_len / docs as f32).max(1.0) };
     }
 
     /// IDF of a query term: known terms theirs, unknown ones the highest
     /// (a word no entry has is strong evidence against every entry).
-    fn weight(&self, entries: usize, term: &str) -> (Option<u32>, f32) {
+    fn weight(&self, entries: usize, term: &str, vocab: &Vocabulary) -> (Option<u32>, f32) {
         match self.ids.get(term) {
             Some(&id) => (Some(id), self.idf[id as usize]),
-            None => (None, idf(entries as f32, 0.0)),
+            None => (None, idf(entries as f32, 0.0) * vocab.weight(term)),
         }
     }
 }
@@ -157,7 +165,7 @@ struct Query {
 }
 
 impl LangIndex {
-    fn build(entries: &[&MatchEntry]) -> LangIndex {
+    fn build(entries: &[&MatchEntry], vocab: &Vocabulary) -> LangIndex {
         let mut ix = LangIndex::default();
         let (mut word_total, mut gram_total) = (0.0, 0.0);
         for (e, entry) in entries.iter().enumerate() {
@@ -171,7 +179,7 @@ impl LangIndex {
             let mut seen_words = std::collections::HashSet::new();
             let mut seen_grams = std::collections::HashSet::new();
             for text in texts {
-                let tokens = tokenize(text);
+                let tokens = tokenize_with(text, vocab);
                 if tokens.words.is_empty() && tokens.grams.is_empty() {
                     continue;
                 }
@@ -190,23 +198,24 @@ impl LangIndex {
             for id in seen_grams {
                 ix.grams.df[id as usize] += 1;
             }
-            ix.negatives.push(entry.negatives.iter().map(|n| tokenize(n)).collect());
-            let mut answer: Vec<u32> = tokenize(&entry.answer).words.iter().map(|w| ix.words.id(w)).collect();
+            ix.negatives.push(entry.negatives.iter().map(|n| tokenize_with(n, vocab)).collect());
+            let mut answer: Vec<u32> =
+                tokenize_with(&entry.answer, vocab).words.iter().map(|w| ix.words.id(w)).collect();
             answer.sort_unstable();
             answer.dedup();
             ix.answers.push(answer);
         }
         let (n, d) = (ix.ids.len(), ix.docs.len());
-        ix.words.finish(n, word_total, d);
-        ix.grams.finish(n, gram_total, d);
+        ix.words.finish(n, word_total, d, vocab);
+        ix.grams.finish(n, gram_total, d, vocab);
         ix
     }
 
-    fn query(&self, tokens: &Tokens) -> Query {
+    fn query(&self, tokens: &Tokens, vocab: &Vocabulary) -> Query {
         let n = self.ids.len();
         let distinct = |terms: &[String], space: &Terms| {
             let mut seen = std::collections::HashSet::new();
-            terms.iter().filter(|t| seen.insert(t.as_str())).map(|t| space.weight(n, t)).collect::<Vec<_>>()
+            terms.iter().filter(|t| seen.insert(t.as_str())).map(|t| space.weight(n, t, vocab)).collect::<Vec<_>>()
         };
         let words = distinct(&tokens.words, &self.words);
         let grams = distinct(&tokens.grams, &self.grams);
@@ -262,10 +271,10 @@ impl LangIndex {
         if q.asks != 0 && d.asks != 0 && q.asks & d.asks == 0 { score * KIND_MISMATCH } else { score }
     }
 
-    fn negative_similarity(&self, entry: usize, q: &Query) -> f32 {
+    fn negative_similarity(&self, entry: usize, q: &Query, vocab: &Vocabulary) -> f32 {
         let mut best = 0f32;
         for tokens in &self.negatives[entry] {
-            let nq = self.query(tokens);
+            let nq = self.query(tokens, vocab);
             let ids: Vec<u32> = {
                 let mut v: Vec<u32> = nq.words.iter().filter_map(|w| w.0).collect();
                 v.sort_unstable();
@@ -279,11 +288,11 @@ impl LangIndex {
         best
     }
 
-    fn rank(&self, tokens: &Tokens) -> Vec<Match> {
+    fn rank(&self, tokens: &Tokens, vocab: &Vocabulary) -> Vec<Match> {
         if self.docs.is_empty() {
             return Vec::new();
         }
-        let q = self.query(tokens);
+        let q = self.query(tokens, vocab);
         if q.word_total <= 0.0 && q.gram_total <= 0.0 {
             return Vec::new();
         }
@@ -299,8 +308,11 @@ impl LangIndex {
             .map(|(e, score)| {
                 // A wording members said this entry does not answer, when the
                 // message is closer to it than to the entry, vetoes it.
-                let neg =
-                    if self.negatives[e as usize].is_empty() { 0.0 } else { self.negative_similarity(e as usize, &q) };
+                let neg = if self.negatives[e as usize].is_empty() {
+                    0.0
+                } else {
+                    self.negative_similarity(e as usize, &q, vocab)
+                };
                 let score = if neg >= score.max(0.6) { score * NEGATIVE_VETO } else { score };
                 Match { id: self.ids[e as usize].clone(), score }
             })
@@ -330,7 +342,9 @@ fn overlap(query: &[(Option<u32>, f32)], query_total: f32, doc: &[u32], space: &
             id.filter(|id| doc.binary_search(id).is_err() && answer.binary_search(id).is_ok()).map(|_| *w)
         })
         .sum();
-    let doc_total: f32 = doc.iter().map(|&id| space.idf[id as usize]).sum();
+    // A document of common words only ("What is PostgreSQL?") is not
+    // covered by a message that merely names the community.
+    let doc_total: f32 = doc.iter().map(|&id| space.idf[id as usize]).sum::<f32>().max(MIN_DOC_WEIGHT);
     let q_cov = ((shared + ANSWER_WEIGHT * in_answer) / query_total).min(1.0);
     let d_cov = shared / doc_total.max(1e-6);
     2.0 * q_cov * d_cov / (q_cov + d_cov)
@@ -350,15 +364,28 @@ pub struct Matcher {
     zh: LangIndex,
     en: LangIndex,
     entries: usize,
+    /// The community's equivalents and common words.
+    vocab: Arc<Vocabulary>,
 }
 
 impl Matcher {
     /// Builds the index. Cost grows linearly with the entries (10 000
     /// entries: see `benches/faq.rs`).
     pub fn build(entries: &[MatchEntry]) -> Matcher {
+        Matcher::build_with(entries, Vocabulary::empty())
+    }
+
+    /// Builds the index with a vocabulary of equivalents and common words,
+    /// applied to the entries here and to every text ranked later.
+    pub fn build_with(entries: &[MatchEntry], vocab: Arc<Vocabulary>) -> Matcher {
         let zh: Vec<&MatchEntry> = entries.iter().filter(|e| e.lang == Locale::Zh).collect();
         let en: Vec<&MatchEntry> = entries.iter().filter(|e| e.lang == Locale::En).collect();
-        Matcher { zh: LangIndex::build(&zh), en: LangIndex::build(&en), entries: entries.len() }
+        Matcher { zh: LangIndex::build(&zh, &vocab), en: LangIndex::build(&en, &vocab), entries: entries.len(), vocab }
+    }
+
+    /// The vocabulary it applies.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocab
     }
 
     /// How many entries are indexed.
@@ -374,11 +401,20 @@ impl Matcher {
     /// The entries of `lang` (or, without one, of the language the text is
     /// written in) that best answer `text`, best first, with confidences.
     pub fn rank(&self, text: &str, lang: Option<Locale>) -> Vec<Match> {
-        let tokens = tokenize(text);
+        self.rank_tokens(&self.tokenize(text), lang)
+    }
+
+    /// A text's tokens as this matcher sees them (its vocabulary applied).
+    pub fn tokenize(&self, text: &str) -> Tokens {
+        tokenize_with(text, &self.vocab)
+    }
+
+    /// [`Matcher::rank`] for tokens from [`Matcher::tokenize`].
+    pub fn rank_tokens(&self, tokens: &Tokens, lang: Option<Locale>) -> Vec<Match> {
         let lang = lang.unwrap_or(if tokens.is_chinese() { Locale::Zh } else { Locale::En });
         match lang {
-            Locale::Zh => self.zh.rank(&tokens),
-            Locale::En => self.en.rank(&tokens),
+            Locale::Zh => self.zh.rank(tokens, &self.vocab),
+            Locale::En => self.en.rank(tokens, &self.vocab),
         }
     }
 

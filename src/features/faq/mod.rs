@@ -24,6 +24,7 @@ mod proposals;
 mod redirect;
 pub mod state;
 pub mod store;
+pub mod vocab;
 
 use std::sync::Arc;
 
@@ -36,7 +37,7 @@ use crate::store::MergeHook;
 
 pub use commands::cluster_gaps;
 pub use config::FaqConfig;
-pub use state::{FaqState, build_matcher};
+pub use state::{FaqState, build_matcher, build_matcher_with};
 
 /// The FAQ feature.
 pub static FEATURE: Feature = Feature {

@@ -15,6 +15,8 @@ use std::sync::{LazyLock, PoisonError, RwLock};
 use jieba_rs::Jieba;
 use unicode_normalization::UnicodeNormalization;
 
+use super::vocab::Vocabulary;
+
 /// The segmenter, loaded once (about 0.1 s in release, 0.5 s in debug) and
 /// shared; a lock because the FAQ's own domain words are added to it.
 static JIEBA: LazyLock<RwLock<Jieba>> = LazyLock::new(|| {
@@ -283,19 +285,210 @@ const ZH_STOP: &[&str] = &[
     "如果",
     "当",
     "出现",
+    // How members type: casual question words and fillers.
+    "啥",
+    "咋",
+    "咋办",
+    "咋样",
+    "咋整",
+    "为啥",
+    "有啥",
+    "怎么回事",
+    "怎么办",
+    "怎么搞",
+    "搞",
+    "弄",
+    "拿到",
+    "大佬",
+    "大佬们",
+    "请教",
+    "问下",
+    "问一下",
+    "求问",
+    "哈",
+    "呗",
+    "哦",
+    "嗯",
 ];
 
 const EN_STOP: &[&str] = &[
-    "a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "doing",
-    "i", "me", "my", "mine", "we", "us", "our", "you", "your", "he", "she", "it", "its", "they", "them", "their",
-    "this", "that", "these", "those", "there", "here", "what", "whats", "which", "who", "whom", "whose", "why", "how",
-    "when", "where", "can", "could", "will", "would", "shall", "should", "may", "might", "must", "to", "of", "in",
-    "on", "for", "with", "from", "by", "as", "at", "into", "onto", "about", "and", "or", "but", "if", "then", "so",
-    "not", "no", "any", "some", "all", "each", "other", "another", "s", "t", "d", "ll", "ve", "re", "m", "don",
-    "doesn", "didn", "isn", "aren", "won", "wasn", "can't", "cannot", "get", "got", "getting", "have", "has", "had",
-    "having", "please", "anyone", "someone", "somebody", "anybody", "know", "help", "thanks", "hi", "hello", "just",
-    "also", "only", "very", "really", "way", "ways", "one", "use", "using", "used", "want", "need", "try", "trying",
-    "tried", "like", "up", "out", "over", "than", "too", "why", "else", "make",
+    "a",
+    "an",
+    "the",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "am",
+    "do",
+    "does",
+    "did",
+    "done",
+    "doing",
+    "i",
+    "me",
+    "my",
+    "mine",
+    "we",
+    "us",
+    "our",
+    "you",
+    "your",
+    "he",
+    "she",
+    "it",
+    "its",
+    "they",
+    "them",
+    "their",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "here",
+    "what",
+    "whats",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "how",
+    "when",
+    "where",
+    "can",
+    "could",
+    "will",
+    "would",
+    "shall",
+    "should",
+    "may",
+    "might",
+    "must",
+    "to",
+    "of",
+    "in",
+    "on",
+    "for",
+    "with",
+    "from",
+    "by",
+    "as",
+    "at",
+    "into",
+    "onto",
+    "about",
+    "and",
+    "or",
+    "but",
+    "if",
+    "then",
+    "so",
+    "not",
+    "no",
+    "any",
+    "some",
+    "all",
+    "each",
+    "other",
+    "another",
+    "s",
+    "t",
+    "d",
+    "ll",
+    "ve",
+    "re",
+    "m",
+    "don",
+    "doesn",
+    "didn",
+    "isn",
+    "aren",
+    "won",
+    "wasn",
+    "can't",
+    "cannot",
+    "get",
+    "got",
+    "getting",
+    "have",
+    "has",
+    "had",
+    "having",
+    "please",
+    "anyone",
+    "someone",
+    "somebody",
+    "anybody",
+    "know",
+    "help",
+    "thanks",
+    "hi",
+    "hello",
+    "just",
+    "also",
+    "only",
+    "very",
+    "really",
+    "way",
+    "ways",
+    "one",
+    "use",
+    "using",
+    "used",
+    "want",
+    "need",
+    "try",
+    "trying",
+    "tried",
+    "like",
+    "up",
+    "out",
+    "over",
+    "than",
+    "too",
+    "why",
+    "else",
+    "make",
+    // How members type: chat shorthand and fillers.
+    "u",
+    "ur",
+    "r",
+    "ya",
+    "lol",
+    "pls",
+    "plz",
+    "btw",
+    "guys",
+    "folks",
+    "hey",
+    "im",
+    "ive",
+    "dont",
+    "doesnt",
+    "cant",
+    "wont",
+    "isnt",
+    "hows",
+    "wanna",
+    "gonna",
+    "gotta",
+    "kinda",
+    "ok",
+    "okay",
+    "yeah",
+    "actually",
+    "exactly",
+    "basically",
+    "quick",
+    "question",
+    "anyway",
+    "idk",
+    "tbh",
 ];
 
 fn is_stop(word: &str, list: &[&str]) -> bool {
@@ -385,13 +578,14 @@ pub const ASKS_WHAT: u8 = 4;
 fn question_kinds(folded: &str) -> u8 {
     let mut kinds = 0;
     let words: Vec<&str> = folded.split(|c: char| !c.is_ascii_alphanumeric()).collect();
-    if words.contains(&"why") || folded.contains("为什么") || folded.contains("为何") {
+    if words.contains(&"why") || ["为什么", "为何", "为啥"].iter().any(|w| folded.contains(w)) {
         kinds |= ASKS_WHY;
     }
-    if words.contains(&"how") || ["如何", "怎么", "怎样"].iter().any(|w| folded.contains(w)) {
+    if words.contains(&"how") || ["如何", "怎么", "怎样", "咋"].iter().any(|w| folded.contains(w)) {
         kinds |= ASKS_HOW;
     }
-    if words.contains(&"what") || words.contains(&"whats") || folded.replace("为什么", "").contains("什么") {
+    let no_why = folded.replace("为什么", "").replace("为啥", "");
+    if words.contains(&"what") || words.contains(&"whats") || no_why.contains("什么") || no_why.contains("啥") {
         kinds |= ASKS_WHAT;
     }
     kinds
@@ -408,6 +602,13 @@ impl Tokens {
 /// Normalizes and tokenizes a text. Bounded: only the first
 /// [`MAX_TOKENIZED_CHARS`] characters are read.
 pub fn tokenize(text: &str) -> Tokens {
+    tokenize_with(text, &Vocabulary::default())
+}
+
+/// [`tokenize`], then the vocabulary's terms folded to their groups' tokens
+/// (a Chinese term the segmenter keeps whole stands alone: its pieces are
+/// not offered besides).
+pub fn tokenize_with(text: &str, vocab: &Vocabulary) -> Tokens {
     let bounded: String = text.chars().take(MAX_TOKENIZED_CHARS).collect();
     let folded = fold_keeping_case(&bounded);
     let mut t = Tokens::default();
@@ -434,11 +635,12 @@ pub fn tokenize(text: &str) -> Tokens {
             cjk.push(c);
             t.cjk_chars += 1;
         } else {
-            flush_cjk(&mut cjk, &mut t);
+            flush_cjk(&mut cjk, &mut t, vocab);
         }
     }
     flush_ascii(&mut run, &mut t.words);
-    flush_cjk(&mut cjk, &mut t);
+    flush_cjk(&mut cjk, &mut t, vocab);
+    vocab.apply(&mut t.words);
     t.asks = question_kinds(&folded.to_lowercase());
     t
 }
@@ -479,7 +681,7 @@ fn flush_ascii(run: &mut String, words: &mut Vec<String>) {
     }
 }
 
-fn flush_cjk(run: &mut String, t: &mut Tokens) {
+fn flush_cjk(run: &mut String, t: &mut Tokens, vocab: &Vocabulary) {
     if run.is_empty() {
         return;
     }
@@ -492,7 +694,20 @@ fn flush_cjk(run: &mut String, t: &mut Tokens) {
         t.grams.push(pair.iter().collect());
     }
     let jieba = JIEBA.read().unwrap_or_else(PoisonError::into_inner);
-    for token in jieba.cut_for_search(&text, true) {
+    let tokens = jieba.cut_for_search(&text, true);
+    // Spans of whole vocabulary terms: the pieces inside them are dropped.
+    let terms: Vec<(usize, usize)> = tokens
+        .iter()
+        .filter(|k| k.end - k.start >= 2 && vocab.is_whole_term(k.word))
+        .map(|k| (k.byte_start, k.byte_end))
+        .collect();
+    for token in &tokens {
+        let inside = |&(s, e): &(usize, usize)| {
+            s <= token.byte_start && token.byte_end <= e && (s, e) != (token.byte_start, token.byte_end)
+        };
+        if terms.iter().any(inside) {
+            continue;
+        }
         let w = token.word;
         let weak = w.chars().count() == 1 && is_weak_char(w);
         if !is_stop(w, ZH_STOP) && !weak {

@@ -7,7 +7,7 @@
 
 use chrono::Duration;
 
-use super::normalize::{fold, looks_like_question, tokenize};
+use super::normalize::{fold, looks_like_question};
 use super::state::FaqState;
 use super::store::{FaqCounter, FaqEntry, Miss, Redirect};
 use crate::BoxFuture;
@@ -34,10 +34,12 @@ pub(super) fn preview(answer: &str, chars: usize) -> String {
 }
 
 /// The redirect message: question, the start of the answer, the link, and
-/// how to say it did not help.
-pub(super) fn redirect_text(ctx: &Ctx<'_>, entry: &FaqEntry) -> RichText {
+/// how to say it did not help, in `lang`: the language the question was
+/// asked in, whatever the community's or the member's default.
+pub(super) fn redirect_text(ctx: &Ctx<'_>, entry: &FaqEntry, lang: Locale) -> RichText {
     let preview_chars = ctx.community.features.faq.preview_chars;
-    let mut body = ctx.text(
+    let text = |key: &str, args: &Args| ctx.engine.prompts().format(lang, key, args);
+    let mut body = text(
         "faq-redirect",
         &Args::new()
             .str("id", entry.id.clone())
@@ -45,9 +47,9 @@ pub(super) fn redirect_text(ctx: &Ctx<'_>, entry: &FaqEntry) -> RichText {
             .str("answer", preview(&entry.answer, preview_chars)),
     );
     if let Some(link) = &entry.link {
-        body.append(ctx.text("faq-link", &Args::new().str("link", link.clone())));
+        body.append(text("faq-link", &Args::new().str("link", link.clone())));
     }
-    body.append(ctx.text("faq-redirect-hint", &Args::new().str("id", entry.id.clone())));
+    body.append(text("faq-redirect-hint", &Args::new().str("id", entry.id.clone())));
     body
 }
 
@@ -109,13 +111,16 @@ async fn redirect_or_feedback(ctx: &Ctx<'_>, state: &FaqState) -> Result<Vec<Out
     }
     let config = &ctx.community.features.faq;
     let community = &ctx.community.id;
-    let tokens = tokenize(text);
+    let matcher = state.matcher(ctx.store(), community).await?;
+    let tokens = matcher.tokenize(text);
     if tokens.words.is_empty() && tokens.grams.len() < 2 {
         return Ok(Vec::new());
     }
+    // What the community's questions say about its words (written with the
+    // group commit; the weights follow when the matcher is next rebuilt).
+    state.count_terms(community, &tokens.words);
     let lang = if tokens.is_chinese() { Locale::Zh } else { Locale::En };
-    let matcher = state.matcher(ctx.store(), community).await?;
-    let best = matcher.best(text, Some(lang));
+    let best = matcher.rank_tokens(&tokens, Some(lang)).into_iter().next();
     let score = best.as_ref().map_or(0.0, |m| m.score);
     let Some(best) = best.filter(|m| m.score >= config.threshold(lang) as f32) else {
         if score < GAP_SCORE && tokens.words.len() >= 2 {
@@ -148,7 +153,7 @@ async fn redirect_or_feedback(ctx: &Ctx<'_>, state: &FaqState) -> Result<Vec<Out
     };
     let id = ctx.store().faq().faq_record_redirect(community, &redirect).await?;
     ctx.store().faq().faq_count(community, &entry.id, FaqCounter::Hit).await?;
-    let mut out = Outgoing::reply(ctx.msg, redirect_text(ctx, &entry));
+    let mut out = Outgoing::reply(ctx.msg, redirect_text(ctx, &entry, lang));
     out.track = Some(track(id));
     Ok(vec![out])
 }

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use super::{db, queue};
 use crate::features::bounty::ids::QuestionNo;
 use crate::features::faq::store::{
-    Decided, Decision, FaqCounter, FaqEntry, FaqFingerprint, FaqStore, ImportSummary, Miss, NewProposal, Proposal,
-    ProposalState, Proposed, Redirect,
+    CHAT_REWEIGH_QUESTIONS, Decided, Decision, FaqCounter, FaqEntry, FaqFingerprint, FaqStore, ImportSummary, Miss,
+    NewProposal, Proposal, ProposalState, Proposed, Redirect, TermCounts,
 };
 use crate::i18n::Locale;
 use crate::message::Platform;
@@ -230,9 +230,14 @@ impl FaqStore for db::Pools {
                  (SELECT COUNT(*) FROM faq_aliases WHERE community_id = $1) AS aliases,
                  (SELECT COALESCE(MAX(added_at_ms), 0) FROM faq_aliases WHERE community_id = $1) AS aliases_at,
                  (SELECT COUNT(*) FROM faq_negatives WHERE community_id = $1) AS negatives,
-                 (SELECT COALESCE(MAX(added_at_ms), 0) FROM faq_negatives WHERE community_id = $1) AS negatives_at",
+                 (SELECT COALESCE(MAX(added_at_ms), 0) FROM faq_negatives WHERE community_id = $1) AS negatives_at,
+                 (SELECT COUNT(*) FROM faq_synonyms WHERE community_id = $1) AS synonyms,
+                 (SELECT COALESCE(MAX(added_at_ms), 0) FROM faq_synonyms WHERE community_id = $1) AS synonyms_at,
+                 (SELECT COALESCE(MAX(df), 0) FROM faq_chat_terms WHERE community_id = $1 AND term = '') / $2
+                     AS chat_epoch",
         )
         .bind(community)
+        .bind(CHAT_REWEIGH_QUESTIONS)
         .fetch_one(&self.read)
         .await?)
     }
@@ -590,6 +595,67 @@ impl FaqStore for db::Pools {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn faq_add_term_counts(&self, counts: &[(String, TermCounts)]) -> Result<(), StoreError> {
+        if counts.iter().all(|(_, c)| c.questions == 0) {
+            return Ok(());
+        }
+        let mut tx = self.write.begin_with(db::BEGIN).await?;
+        for (community, c) in counts.iter().filter(|(_, c)| c.questions > 0) {
+            let questions = std::iter::once(("", c.questions));
+            let rows: Vec<(&str, i64)> = questions.chain(c.df.iter().map(|(t, n)| (t.as_str(), *n))).collect();
+            for chunk in rows.chunks(300) {
+                let mut qb = sqlx::QueryBuilder::<db::Db>::new("INSERT INTO faq_chat_terms (community_id, term, df) ");
+                qb.push_values(chunk, |mut b, (term, n)| {
+                    b.push_bind(community.clone()).push_bind(term.to_string()).push_bind(*n);
+                });
+                qb.push(" ON CONFLICT (community_id, term) DO UPDATE SET df = faq_chat_terms.df + excluded.df");
+                qb.build().execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn faq_term_counts(&self, community: &str, min_share: f64) -> Result<TermCounts, StoreError> {
+        let questions: Option<i64> =
+            sqlx::query_scalar("SELECT df FROM faq_chat_terms WHERE community_id = $1 AND term = ''")
+                .bind(community)
+                .fetch_optional(&self.read)
+                .await?;
+        let questions = questions.unwrap_or(0);
+        if questions == 0 {
+            return Ok(TermCounts::default());
+        }
+        let least = ((questions as f64) * min_share).ceil().max(1.0) as i64;
+        let df: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT term, df FROM faq_chat_terms WHERE community_id = $1 AND term <> '' AND df >= $2 ORDER BY term",
+        )
+        .bind(community)
+        .bind(least)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(TermCounts { questions, df })
+    }
+
+    async fn faq_synonyms(&self, community: &str) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT line FROM faq_synonyms WHERE community_id = $1 ORDER BY added_at_ms, line")
+            .bind(community)
+            .fetch_all(&self.read)
+            .await?)
+    }
+
+    async fn faq_add_synonym(&self, community: &str, line: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO faq_synonyms (community_id, line, added_at_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(community)
+        .bind(line)
+        .bind(ms(now))
+        .execute(&self.write)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn faq_misses_since(

@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use super::matcher::{MatchEntry, Matcher};
 use super::normalize;
-use super::store::{FaqEntry, FaqFingerprint, Miss};
+use super::store::{FaqEntry, FaqFingerprint, Miss, TermCounts};
+use super::vocab::{CHAT_COMMON_SHARE, Vocabulary};
 use crate::store::{Store, StoreError};
 
 /// How long a community's matcher is used before the store is asked whether
@@ -31,9 +32,20 @@ pub struct FaqState {
     matchers: tokio::sync::RwLock<HashMap<String, Arc<Cached>>>,
     /// Unanswered questions waiting for their group commit: (community, miss).
     misses: std::sync::Mutex<Vec<(String, Miss)>>,
+    /// Words counted in questions since the last group commit, per
+    /// community: (questions, word → questions using it).
+    terms: std::sync::Mutex<HashMap<String, Counting>>,
     /// One write of misses at a time.
     writing: tokio::sync::Mutex<()>,
 }
+
+/// Words being counted for one community: (questions, word → questions
+/// using it).
+type Counting = (i64, HashMap<String, i64>);
+
+/// Most distinct words waiting per community; past it only words already
+/// waiting are counted (the rest are rare, which is what they would say).
+const MAX_PENDING_TERMS: usize = 20_000;
 
 /// Write misses early when this many are waiting.
 const MISS_BATCH: usize = 256;
@@ -59,7 +71,10 @@ impl FaqState {
             return Ok(c.matcher.clone());
         }
         let entries = store.faq().faq_entries(community).await?;
-        let matcher = Arc::new(build_matcher(&entries));
+        let lines = store.faq().faq_synonyms(community).await?;
+        let mut vocab = Vocabulary::with_lines(&Vocabulary::postgres_default(), lines.iter().map(String::as_str));
+        vocab.learn_from_chat(&store.faq().faq_term_counts(community, CHAT_COMMON_SHARE).await?);
+        let matcher = Arc::new(build_matcher_with(&entries, Arc::new(vocab)));
         let fresh =
             Cached { matcher: matcher.clone(), fingerprint, checked: std::sync::Mutex::new(std::time::Instant::now()) };
         self.matchers.write().await.insert(community.to_owned(), Arc::new(fresh));
@@ -78,10 +93,53 @@ impl FaqState {
         misses.len() >= MISS_BATCH
     }
 
-    /// Writes the waiting misses in one transaction. On a database error
-    /// they stay queued for the next flush.
+    /// Counts the words of a question (as the matcher tokenized it) for the
+    /// community's term weights; written with the next group commit. Each
+    /// word once per question; no allocation for a word already waiting.
+    pub(super) fn count_terms(&self, community: &str, words: &[String]) {
+        let mut terms = self.terms.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !terms.contains_key(community) {
+            terms.insert(community.to_owned(), (0, HashMap::new()));
+        }
+        let Some((questions, df)) = terms.get_mut(community) else { return };
+        *questions += 1;
+        for (i, word) in words.iter().enumerate() {
+            if words[..i].contains(word) {
+                continue;
+            }
+            let room = df.len() < MAX_PENDING_TERMS;
+            match df.get_mut(word) {
+                Some(n) => *n += 1,
+                None if room => {
+                    df.insert(word.clone(), 1);
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// Writes the waiting misses and word counts (each in one transaction).
+    /// On a database error they stay queued for the next flush.
     pub async fn flush_misses(&self, store: &Store) {
         let _one_at_a_time = self.writing.lock().await;
+        let counted = std::mem::take(&mut *self.terms.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        if !counted.is_empty() {
+            let batch: Vec<(String, TermCounts)> = counted
+                .into_iter()
+                .map(|(c, (questions, df))| (c, TermCounts { questions, df: df.into_iter().collect() }))
+                .collect();
+            if let Err(e) = store.faq().faq_add_term_counts(&batch).await {
+                tracing::error!(error = %e, "question word counts not written yet; will retry");
+                let mut terms = self.terms.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                for (c, counts) in batch {
+                    let (questions, df) = terms.entry(c).or_default();
+                    *questions += counts.questions;
+                    for (w, n) in counts.df {
+                        *df.entry(w).or_default() += n;
+                    }
+                }
+            }
+        }
         let batch = std::mem::take(&mut *self.misses.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
         if batch.is_empty() {
             return;
@@ -100,9 +158,15 @@ impl FaqState {
     }
 }
 
-/// Builds the matcher over stored entries (also what `jixia faq eval`
-/// uses), teaching the segmenter the entries' tags first.
+/// Builds the matcher over stored entries with the default vocabulary
+/// (also what `jixia faq eval` uses), teaching the segmenter the entries'
+/// tags first.
 pub fn build_matcher(entries: &[FaqEntry]) -> Matcher {
+    build_matcher_with(entries, Vocabulary::postgres_default())
+}
+
+/// [`build_matcher`] with a community's vocabulary.
+pub fn build_matcher_with(entries: &[FaqEntry], vocab: Arc<Vocabulary>) -> Matcher {
     for tag in entries.iter().flat_map(|e| &e.tags) {
         normalize::add_domain_word(tag);
     }
@@ -117,5 +181,5 @@ pub fn build_matcher(entries: &[FaqEntry]) -> Matcher {
             negatives: e.negatives.clone(),
         })
         .collect();
-    Matcher::build(&entries)
+    Matcher::build_with(&entries, vocab)
 }

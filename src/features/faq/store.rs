@@ -91,6 +91,26 @@ pub struct FaqFingerprint {
     pub negatives: i64,
     /// The last negative example added, ms.
     pub negatives_at: i64,
+    /// The community's own vocabulary lines.
+    pub synonyms: i64,
+    /// The last vocabulary line added, ms.
+    pub synonyms_at: i64,
+    /// The questions counted for term weights, in steps of
+    /// [`CHAT_REWEIGH_QUESTIONS`]: the weights are read again each step.
+    pub chat_epoch: i64,
+}
+
+/// Term weights learned from the chat are read again (the matcher rebuilt)
+/// once this many more questions have been counted.
+pub const CHAT_REWEIGH_QUESTIONS: i64 = 500;
+
+/// Words counted in a community's questions since the last group commit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TermCounts {
+    /// Questions counted.
+    pub questions: i64,
+    /// Per word: questions that used it.
+    pub df: Vec<(String, i64)>,
 }
 
 /// A redirect the bot made (automatic) or a moderator made (by reply).
@@ -356,6 +376,20 @@ pub trait FaqStore: Send + Sync {
     /// Records many unanswered questions, (community, miss), in one
     /// transaction (the group commit of misses).
     async fn faq_record_misses(&self, misses: &[(String, Miss)]) -> Result<(), StoreError>;
+
+    /// Adds words counted in questions, (community, counts), to the stored
+    /// document frequencies in one transaction (with the group commit).
+    async fn faq_add_term_counts(&self, counts: &[(String, TermCounts)]) -> Result<(), StoreError>;
+
+    /// The questions counted, and the words used by at least `min_share`
+    /// of them with their counts.
+    async fn faq_term_counts(&self, community: &str, min_share: f64) -> Result<TermCounts, StoreError>;
+
+    /// The community's own vocabulary lines, oldest first.
+    async fn faq_synonyms(&self, community: &str) -> Result<Vec<String>, StoreError>;
+
+    /// Adds a vocabulary line; `false` if the community has it already.
+    async fn faq_add_synonym(&self, community: &str, line: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
 
     /// Unanswered questions since `since`, newest first, at most `limit`.
     async fn faq_misses_since(
