@@ -126,7 +126,7 @@ async fn redirect_or_feedback(ctx: &Ctx<'_>, state: &FaqState) -> Result<Vec<Out
         if score < GAP_SCORE && tokens.words.len() >= 2 {
             let miss = Miss { chat: ctx.msg.chat.key(), text: text.to_owned(), at: ctx.now };
             if state.queue_miss(community, miss) {
-                state.flush_misses(ctx.store()).await;
+                state.flush_misses_only(ctx.store()).await;
             }
         }
         return Ok(Vec::new());

@@ -122,6 +122,19 @@ impl FaqState {
     /// On a database error they stay queued for the next flush.
     pub async fn flush_misses(&self, store: &Store) {
         let _one_at_a_time = self.writing.lock().await;
+        self.write_terms(store).await;
+        self.write_misses(store).await;
+    }
+
+    /// Writes the waiting misses only: what a question that fills the batch
+    /// waits for. The word counts go with the periodic flush, so that
+    /// question waits for one commit, not two.
+    pub(super) async fn flush_misses_only(&self, store: &Store) {
+        let _one_at_a_time = self.writing.lock().await;
+        self.write_misses(store).await;
+    }
+
+    async fn write_terms(&self, store: &Store) {
         let counted = std::mem::take(&mut *self.terms.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
         if !counted.is_empty() {
             let batch: Vec<(String, TermCounts)> = counted
@@ -140,6 +153,9 @@ impl FaqState {
                 }
             }
         }
+    }
+
+    async fn write_misses(&self, store: &Store) {
         let batch = std::mem::take(&mut *self.misses.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
         if batch.is_empty() {
             return;
