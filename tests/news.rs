@@ -16,7 +16,8 @@ use common::{TestChat, TestDb, due_and_sent, is_dm_to, only, texts};
 use jixia::BoxFuture;
 use jixia::config::{CommunityConfig, Config};
 use jixia::features::news::{
-    FeedFetcher, FeedItem, FetchError, FetchRequest, Fetched, NewsServices, ParsedFeed, SourceConfig,
+    ChatRequest, Completion, FeedFetcher, FeedItem, FetchError, FetchRequest, Fetched, LlmError, LlmProvider,
+    NewsServices, ParsedFeed, SourceConfig,
 };
 use jixia::{Engine, Outgoing};
 
@@ -91,13 +92,55 @@ fn config() -> Config {
     c
 }
 
+/// A fake model: translates by prefixing `译：`, or fails as told; each
+/// call costs 100 tokens.
+#[derive(Debug, Default)]
+struct FakeLlm {
+    fail: Mutex<Option<LlmError>>,
+    calls: Mutex<Vec<ChatRequest>>,
+}
+
+impl FakeLlm {
+    fn calls(&self) -> usize {
+        self.calls.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+}
+
+impl LlmProvider for FakeLlm {
+    fn model(&self) -> &str {
+        "fake-7b"
+    }
+
+    fn complete<'a>(&'a self, req: &'a ChatRequest) -> BoxFuture<'a, Result<Completion, LlmError>> {
+        Box::pin(async move {
+            self.calls.lock().unwrap_or_else(|e| e.into_inner()).push(req.clone());
+            if let Some(e) = self.fail.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+                return Err(e);
+            }
+            let title = req.user.lines().find_map(|l| l.strip_prefix("Title: ")).unwrap_or("?");
+            Ok(Completion { text: format!("译：{title}\n中文摘要"), tokens: 100 })
+        })
+    }
+}
+
+/// A conversation whose engine fetches through `feeds` and translates
+/// through `llm`.
+fn chat_with_llm(db: TestDb, config: &Config, feeds: &Arc<FakeFeeds>, llm: &Arc<FakeLlm>) -> TestChat {
+    let model: Arc<dyn LlmProvider> = llm.clone();
+    built(db, config, feeds, Some(model))
+}
+
 /// A conversation whose engine fetches through `feeds`.
 fn chat_with(db: TestDb, config: &Config, feeds: &Arc<FakeFeeds>) -> TestChat {
+    built(db, config, feeds, None)
+}
+
+fn built(db: TestDb, config: &Config, feeds: &Arc<FakeFeeds>, llm: Option<Arc<dyn LlmProvider>>) -> TestChat {
     let mut chat = TestChat::new(db, config);
     let fetcher: Arc<dyn FeedFetcher> = feeds.clone();
     let mut engine = Engine::new(&common::with_test_chats(config), chat.db.store.clone(), Arc::new(chat.clock.clone()))
         .unwrap_or_else(|e| panic!("{e}"));
-    engine.provide(Arc::new(NewsServices { fetcher: Some(fetcher) }));
+    engine.provide(Arc::new(NewsServices { fetcher: Some(fetcher), llm, ..NewsServices::default() }));
     chat.engine = Arc::new(engine);
     chat
 }
@@ -127,6 +170,8 @@ both_backends!(
     the_digest_has_a_news_section,
     config_sources_are_stored_at_start_and_not_removable_by_command,
     without_a_fetcher_sources_wait,
+    items_carry_a_marked_translation_cached_and_within_the_budget,
+    a_failing_model_leaves_items_untranslated_and_status_says_why,
 );
 
 async fn moderators_manage_sources_and_every_mistake_is_explained(db: TestDb) {
@@ -367,4 +412,86 @@ async fn without_a_fetcher_sources_wait(db: TestDb) {
     deliver(&chat).await;
     let status = ask(&mut chat, &mo(), "/news status").await;
     assert!(status.contains("不会抓取") && status.contains("F1：尚未抓取"), "{status}");
+}
+
+fn llm_config() -> Config {
+    let mut c = config();
+    c.features.news.llm.enabled = true;
+    c.features.news.llm.daily_tokens = 250;
+    c
+}
+
+async fn items_carry_a_marked_translation_cached_and_within_the_budget(db: TestDb) {
+    let feeds = Arc::new(FakeFeeds::default());
+    feeds.set(PLANET, Answer::Feed(planet_items(), None));
+    let llm = Arc::new(FakeLlm::default());
+    let mut chat = chat_with_llm(db, &llm_config(), &feeds, &llm);
+    ask(&mut chat, &mo(), "/news watch released").await;
+    ask(&mut chat, &mo(), &format!("/news add {PLANET}")).await;
+    let posted = deliver(&chat).await;
+    assert_eq!(llm.calls(), 3);
+    let first = llm.calls.lock().unwrap_or_else(|e| e.into_inner())[0].clone();
+    assert!(first.system.contains("Simplified Chinese") && first.user.contains("Title: PostgreSQL 18.1 released"));
+    // The watch post carries the translation, marked.
+    assert!(
+        only(&posted).contains("译：PostgreSQL 18.1 released〔机器翻译，原文：PostgreSQL 18.1 released〕"),
+        "{posted:?}"
+    );
+    assert!(only(&posted).contains("中文摘要"));
+    let listed = ask(&mut chat, &alice(), "/news").await;
+    assert!(listed.contains("译：Conference recap〔机器翻译"), "{listed}");
+    let digest = ask(&mut chat, &mo(), "/digest now").await;
+    assert!(digest.contains("译：Logical replication tips〔机器翻译"), "{digest}");
+    // Listing again reads the cache.
+    ask(&mut chat, &alice(), "/news").await;
+    assert_eq!(llm.calls(), 3);
+    // An English reader reads the originals.
+    ask(&mut chat, &alice(), "/lang en").await;
+    let english = ask(&mut chat, &alice(), "/news").await;
+    assert!(english.contains("PostgreSQL 18.1 released (F1") && !english.contains("译："), "{english}");
+
+    // 300 tokens spent of 250: a new item is not sent to the model today.
+    let mut more = planet_items();
+    more.push(item("p9", "Index advisor", "", 0));
+    feeds.set(PLANET, Answer::Feed(more, None));
+    chat.clock.advance(Duration::minutes(61));
+    deliver(&chat).await;
+    assert_eq!(llm.calls(), 3);
+    let listed = ask(&mut chat, &mo(), "/news").await;
+    assert!(listed.contains("Index advisor（F1") && !listed.contains("译：Index advisor"), "{listed}");
+    let status = ask(&mut chat, &mo(), "/news status").await;
+    assert!(
+        status.contains("模型 fake-7b；今天已用 300/250") && status.contains("daily token budget spent"),
+        "{status}"
+    );
+
+    // A source in the community's language is never sent to the model.
+    feeds.set(WEEKLY, Answer::Feed(vec![item("z1", "中文资讯", "", 0)], None));
+    ask(&mut chat, &mo(), &format!("/news add {WEEKLY} lang=zh")).await;
+    chat.clock.advance(Duration::hours(24));
+    deliver(&chat).await;
+    assert_eq!(llm.calls(), 3);
+}
+
+async fn a_failing_model_leaves_items_untranslated_and_status_says_why(db: TestDb) {
+    let feeds = Arc::new(FakeFeeds::default());
+    feeds.set(PLANET, Answer::Feed(planet_items(), None));
+    let llm = Arc::new(FakeLlm::default());
+    *llm.fail.lock().unwrap_or_else(|e| e.into_inner()) = Some(LlmError::RateLimited);
+    let mut chat = chat_with_llm(db, &llm_config(), &feeds, &llm);
+    ask(&mut chat, &mo(), &format!("/news add {PLANET}")).await;
+    deliver(&chat).await;
+    // The first failure stops the batch.
+    assert_eq!(llm.calls(), 1);
+    let listed = ask(&mut chat, &alice(), "/news").await;
+    assert!(listed.contains("PostgreSQL 18.1 released（F1") && !listed.contains("机器翻译"), "{listed}");
+    let status = ask(&mut chat, &mo(), "/news status").await;
+    assert!(status.contains("今天已用 0/250") && status.contains("HTTP 429"), "{status}");
+
+    // The model switched off in the config: no calls, and status says so.
+    let mut off = llm_config();
+    off.features.news.llm.enabled = false;
+    let db = chat.db;
+    let mut chat = chat_with_llm(db, &off, &feeds, &llm);
+    assert!(ask(&mut chat, &mo(), "/news status").await.contains("翻译：未开启"));
 }

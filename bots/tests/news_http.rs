@@ -3,8 +3,12 @@
 //! malformed, an oversized (declared and streamed) and a slow one;
 //! redirects, too many of them and a loop; 304 answers to conditional
 //! requests; the User-Agent and per-host pacing; errors that never carry
-//! the URL's query. Then `jixia console`: `/news add` on a local feed URL,
-//! `:advance`, and the items are in `/news` and in the digest.
+//! the URL's query. A fake OpenAI-compatible server for the language
+//! model: translations, a 429, a 500, a timeout, an unreadable answer, the
+//! concurrency cap, and the API key never in an error or a Debug. Then
+//! `jixia console`: `/news add` on a local feed URL, `:advance`, and the
+//! items are in `/news` and in the digest, translated by the fake model and
+//! marked, each translated once.
 
 #[path = "support/operator.rs"]
 mod operator;
@@ -20,8 +24,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use jixia::features::news::{FeedFetcher, FetchError, FetchRequest, Fetched, ParsedFeed};
-use jixia_bots::news::{FetchOptions, HttpFeedFetcher, USER_AGENT};
+use jixia::features::news::{
+    ChatRequest, FeedFetcher, FetchError, FetchRequest, Fetched, LlmConfig, LlmError, LlmProvider, ParsedFeed,
+};
+use jixia::secret::Secret;
+use jixia_bots::news::{FetchOptions, HttpFeedFetcher, OpenAiClient, USER_AGENT};
 
 const RSS2: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0">
@@ -284,18 +291,157 @@ async fn errors_never_carry_the_url_or_its_query() {
     }
 }
 
-/// `jixia console`: a moderator adds a local feed, time moves on, and the
-/// items are listed and in the digest; a broken feed beside it does not
-/// disturb it.
+/// What the fake model server saw.
+#[derive(Debug, Default)]
+struct ModelSeen {
+    authorizations: Vec<String>,
+    bodies: Vec<serde_json::Value>,
+    in_flight: usize,
+    most_in_flight: usize,
+}
+
+type ModelShared = Arc<Mutex<ModelSeen>>;
+
+const KEY: &str = "sk-test-0123456789secret";
+
+/// `/{mode}/v1/chat/completions`: `ok` translates (`译：` + the title),
+/// `busy` says 429, `broken` 500, `slow` answers after 3 s, `garbage` is
+/// not JSON, `bare` has no usage.
+async fn completions(
+    State(seen): State<ModelShared>,
+    Path(mode): Path<String>,
+    headers: HeaderMap,
+    axum::Json(body): axum::Json<serde_json::Value>,
+) -> Response {
+    {
+        let mut s = seen.lock().unwrap_or_else(|e| e.into_inner());
+        s.authorizations
+            .push(headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned());
+        s.bodies.push(body.clone());
+        s.in_flight += 1;
+        s.most_in_flight = s.most_in_flight.max(s.in_flight);
+    }
+    tokio::time::sleep(Duration::from_millis(if mode == "slow" { 3000 } else { 150 })).await;
+    seen.lock().unwrap_or_else(|e| e.into_inner()).in_flight -= 1;
+    let user = body["messages"][1]["content"].as_str().unwrap_or("");
+    let title = user.lines().find_map(|l| l.strip_prefix("Title: ")).unwrap_or("?");
+    let answer = serde_json::json!({
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "choices": [{ "index": 0, "message": { "role": "assistant", "content": format!("译：{title}\n中文摘要") }, "finish_reason": "stop" }],
+        "usage": { "prompt_tokens": 40, "completion_tokens": 20, "total_tokens": 60 }
+    });
+    match mode.as_str() {
+        "busy" => (StatusCode::TOO_MANY_REQUESTS, "slow down").into_response(),
+        "broken" => (StatusCode::INTERNAL_SERVER_ERROR, "oops").into_response(),
+        "garbage" => (StatusCode::OK, "not json").into_response(),
+        "bare" => {
+            let mut a = answer;
+            a.as_object_mut().map(|o| o.remove("usage"));
+            axum::Json(a).into_response()
+        }
+        _ => axum::Json(answer).into_response(),
+    }
+}
+
+async fn model_server(seen: ModelShared) -> String {
+    let app = Router::new().route("/{mode}/v1/chat/completions", axum::routing::post(completions)).with_state(seen);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
+    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+fn client(base: &str, mode: &str, concurrency: i64) -> OpenAiClient {
+    let config = LlmConfig {
+        enabled: true,
+        base_url: format!("{base}/{mode}/v1/"),
+        model: "fake-7b".into(),
+        timeout_secs: 1,
+        max_concurrency: concurrency,
+        ..LlmConfig::default()
+    };
+    OpenAiClient::new(&config, Some(Secret::new(KEY))).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn chat(title: &str) -> ChatRequest {
+    ChatRequest { system: "Translate.".into(), user: format!("Title: {title}\nSummary: x"), max_tokens: 100 }
+}
+
+#[tokio::test]
+async fn the_model_client_translates_and_fails_cleanly() {
+    let seen = ModelShared::default();
+    let base = model_server(seen.clone()).await;
+    let ok = client(&base, "ok", 2);
+    let c = ok.complete(&chat("Vacuum")).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.text, "译：Vacuum\n中文摘要");
+    assert_eq!(c.tokens, 60);
+    {
+        let s = seen.lock().unwrap_or_else(|e| e.into_inner());
+        assert_eq!(s.authorizations, [format!("Bearer {KEY}")]);
+        assert_eq!(s.bodies[0]["model"], "fake-7b");
+        assert_eq!(s.bodies[0]["messages"][0]["role"], "system");
+        assert_eq!(s.bodies[0]["max_tokens"], 100);
+    }
+    // No usage reported: an estimate is charged.
+    assert!(client(&base, "bare", 1).complete(&chat("x")).await.is_ok_and(|c| c.tokens > 0));
+
+    let failures = [
+        ("busy", LlmError::RateLimited),
+        ("broken", LlmError::Status(500)),
+        ("slow", LlmError::Timeout(1)),
+        ("nowhere/deeper", LlmError::Status(404)),
+    ];
+    for (mode, want) in failures {
+        let c = client(&base, mode, 1);
+        let got = c.complete(&chat("x")).await;
+        assert_eq!(got.as_ref().err(), Some(&want), "{mode}: {got:?}");
+        let shown = format!("{} {:?} {c:?}", want, got);
+        assert!(!shown.contains(KEY) && !shown.contains("0123456789secret"), "{shown}");
+    }
+    let garbage = client(&base, "garbage", 1).complete(&chat("x")).await;
+    assert!(matches!(garbage, Err(LlmError::Malformed(_))), "{garbage:?}");
+}
+
+#[tokio::test]
+async fn the_model_client_keeps_to_its_concurrency_cap() {
+    let seen = ModelShared::default();
+    let base = model_server(seen.clone()).await;
+    let one = Arc::new(client(&base, "ok", 1));
+    let calls: Vec<_> = (0..3)
+        .map(|n| {
+            let c = one.clone();
+            tokio::spawn(async move { c.complete(&chat(&format!("t{n}"))).await })
+        })
+        .collect();
+    for call in calls {
+        assert!(call.await.unwrap_or_else(|e| panic!("{e}")).is_ok());
+    }
+    assert_eq!(seen.lock().unwrap_or_else(|e| e.into_inner()).most_in_flight, 1);
+}
+
+/// `jixia console`: a moderator adds a local feed and a broken one, time
+/// moves on, and the items are listed and in the digest, translated by the
+/// fake model (each once) and marked; the broken feed does not disturb them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn console_add_advance_list_and_digest() {
     let base = feed_server(Shared::default()).await;
+    let seen = ModelShared::default();
+    let model = model_server(seen.clone()).await;
     let dir = std::env::temp_dir().join(format!("jixia-news-console-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let script = format!(
-        "/news add {base}/rss2 planet\n/news add {base}/malformed\n:advance 2m\n/news\n/news planet\n/news sources\n/digest now\n"
+    let config = format!(
+        "[features.news.llm]\nenabled = true\nbase_url = \"{model}/ok/v1\"\nmodel = \"fake-7b\"\napi_key_env = \"NEWS_TEST_KEY\"\n"
     );
-    let mut cmd = operator::jixia(&dir, &["console", "--db", "news.db", "--as", "mo", "--moderator", "mo"]);
+    std::fs::write(dir.join("jixia.toml"), config).unwrap_or_else(|e| panic!("{e}"));
+    let script = format!(
+        "/news add {base}/rss2 planet\n/news add {base}/malformed\n:advance 2m\n/news\n/news planet\n/news sources\n/digest now\n/news status\n"
+    );
+    let mut cmd = operator::jixia(
+        &dir,
+        &["console", "--config", "jixia.toml", "--db", "news.db", "--as", "mo", "--moderator", "mo"],
+    );
+    cmd.env("NEWS_TEST_KEY", KEY).env("RUST_LOG", "debug");
     let output = tokio::task::spawn_blocking(move || {
         let mut child = cmd
             .stdin(Stdio::piped())
@@ -317,7 +463,17 @@ async fn console_add_advance_list_and_digest() {
     assert!(out.contains("已添加 F1") && out.contains("已添加 F2"), "{out}");
     assert!(out.contains("资讯：共 2 条"), "{out}");
     assert!(out.contains("标签 planet 的资讯：共 2 条"), "{out}");
-    assert!(out.contains("PostgreSQL 18.1 released（F1，2026-11-30）https://planet.example.org/p1"), "{out}");
+    assert!(
+        out.contains("译：PostgreSQL 18.1 released〔机器翻译，原文：PostgreSQL 18.1 released〕（F1，2026-11-30）https://planet.example.org/p1"),
+        "{out}"
+    );
     assert!(out.contains("F2") && out.contains("连续失败 1 次"), "{out}");
-    assert!(out.contains("📰 资讯：新增 2 条"), "{out}");
+    assert!(out.contains("📰 资讯：新增 2 条") && out.contains("译：Logical replication tips〔机器翻译"), "{out}");
+    assert!(out.contains("模型 fake-7b；今天已用 120/200000"), "{out}");
+    // Each item translated once, however often it was shown; the key went
+    // only into the Authorization header, never into output or logs.
+    let s = seen.lock().unwrap_or_else(|e| e.into_inner());
+    assert_eq!(s.bodies.len(), 2);
+    assert!(s.authorizations.iter().all(|a| a == &format!("Bearer {KEY}")));
+    assert!(!out.contains(KEY) && !err.contains(KEY), "the key leaked:\n{err}");
 }

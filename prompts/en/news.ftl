@@ -95,3 +95,10 @@ news-status-nofetch = News: { $count ->
        *[other] { $count } feeds
     }; this bot has no feed fetcher running, so nothing is fetched.
 news-status-line = { $id }: { $state }; last fetch { $last }, next { $next }; last error: { $error }
+news-status-llm-off = Translation: off (no language model configured).
+news-status-llm = Translation: on, model { $model }; { $spent } of { $budget } tokens spent today.
+news-status-llm-problem = Latest translation problem ({ $at }): { $why }. Items stay untranslated meanwhile.
+
+## Machine translation
+
+news-machine-translated = { $title } [machine-translated from: { $original }]

@@ -68,3 +68,10 @@ news-unwatch-none = 本群本来就没有即时推送资讯。
 news-status = 资讯：{ $count } 个订阅源，抓取已开启。
 news-status-nofetch = 资讯：{ $count } 个订阅源；本机器人没有运行抓取器，不会抓取。
 news-status-line = { $id }：{ $state }；上次抓取 { $last }，下次 { $next }；最近错误：{ $error }
+news-status-llm-off = 翻译：未开启（没有配置语言模型）。
+news-status-llm = 翻译：已开启，模型 { $model }；今天已用 { $spent }/{ $budget } 个 token。
+news-status-llm-problem = 最近一次翻译的问题（{ $at }）：{ $why }。在此期间资讯保持原文。
+
+## 机器翻译
+
+news-machine-translated = { $title }〔机器翻译，原文：{ $original }〕

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{ConfigError, check_range, parse_platform_ref};
 use crate::features::FeatureConfig;
+use crate::features::news::llm::LlmConfig;
 use crate::features::news::text::{check_feed_url, parse_language};
 
 /// `[features.news]`
@@ -33,6 +34,8 @@ pub struct NewsConfig {
     pub max_sources: i64,
     /// Items a watching chat (`/news watch`) gets per hour at most. 1–60.
     pub posts_per_hour: i64,
+    /// `[features.news.llm]`: the optional language model.
+    pub llm: LlmConfig,
 }
 
 impl Default for NewsConfig {
@@ -48,6 +51,7 @@ impl Default for NewsConfig {
             page_size: 5,
             max_sources: 50,
             posts_per_hour: 3,
+            llm: LlmConfig::default(),
         }
     }
 }
@@ -94,6 +98,7 @@ impl FeatureConfig for NewsConfig {
         check_range(prefix, "page_size", self.page_size, 1..=20)?;
         check_range(prefix, "max_sources", self.max_sources, 1..=500)?;
         check_range(prefix, "posts_per_hour", self.posts_per_hour, 1..=60)?;
+        self.llm.validate(prefix)?;
         let err = |key: String, message: String| ConfigError::Key { key: format!("{prefix}.{key}"), message };
         for (i, s) in self.sources.iter().enumerate() {
             if let Err(why) = check_feed_url(&s.url) {

@@ -189,6 +189,8 @@ fn run_fetch<'a>(engine: &'a Engine, job: &'a Job) -> BoxFuture<'a, JobResult> {
         if record.report_dead {
             out.extend(dead_reports(engine, &community, &source, record.error.as_deref().unwrap_or_default()));
         }
+        crate::features::news::llm::translate_items(engine, &community, &stored).await?;
+        let stored = crate::features::news::llm::with_translations(engine, stored, community.locale).await?;
         out.extend(watch_posts(engine, &community, &stored, now).await?);
         Ok(out)
     })
@@ -272,7 +274,7 @@ async fn watch_posts(
             .await?;
         for item in items.iter().filter(|i| claimed.contains(&i.id)) {
             let v = render::View { prompts: engine.prompts(), locale: community.locale, tz: community.tz };
-            let mut body = v.text("news-watch-post", &Args::new().str("title", item.title.clone()));
+            let mut body = v.text("news-watch-post", &Args::new().str("title", v.title(item)));
             body.append(v.item_body(item));
             out.push(Outgoing::post(Chat::group(w.platform, w.chat_id.clone()), body));
         }

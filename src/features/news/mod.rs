@@ -20,6 +20,7 @@ pub mod config;
 mod digest;
 pub mod fetch;
 pub mod jobs;
+pub mod llm;
 pub mod render;
 pub mod store;
 pub mod text;
@@ -31,6 +32,7 @@ use crate::features::{Feature, FeatureId, PromptFile};
 pub use config::{NewsConfig, SourceConfig};
 pub use fetch::{FeedFetcher, FeedItem, FetchError, FetchRequest, Fetched, NewsServices, ParsedFeed};
 pub use jobs::FETCH;
+pub use llm::{ChatRequest, Completion, LlmConfig, LlmError, LlmProvider};
 
 /// The news feature.
 pub static FEATURE: Feature = Feature {

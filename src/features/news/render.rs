@@ -38,10 +38,22 @@ impl View<'_> {
         item.published.unwrap_or(item.fetched_at).with_timezone(&self.tz).format("%Y-%m-%d").to_string()
     }
 
+    /// The title to show: the translation, marked as machine-made, when
+    /// there is one.
+    pub fn title(&self, item: &Item) -> String {
+        match &item.translated {
+            Some((title, _)) => self.plain(
+                "news-machine-translated",
+                &Args::new().str("title", title.clone()).str("original", item.title.clone()),
+            ),
+            None => item.title.clone(),
+        }
+    }
+
     /// One line: title, source, date and link.
     pub fn line(&self, item: &Item) -> String {
         let args = Args::new()
-            .str("title", item.title.clone())
+            .str("title", self.title(item))
             .str("source", item.source.to_string())
             .str("date", self.date(item))
             .str("link", item.link.clone().unwrap_or_default());
@@ -51,7 +63,7 @@ impl View<'_> {
     /// The summary and link under a posted item's title.
     pub fn item_body(&self, item: &Item) -> RichText {
         let args = Args::new()
-            .str("summary", cut(&item.summary, POST_SUMMARY_CHARS))
+            .str("summary", cut(item.translated.as_ref().map_or(&item.summary, |(_, s)| s), POST_SUMMARY_CHARS))
             .str("source", item.source.to_string())
             .str("date", self.date(item))
             .str("link", item.link.clone().unwrap_or_default());

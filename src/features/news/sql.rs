@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::{db, queue};
 use crate::features::news::store::{
-    Added, FetchRecord, FirstJob, Item, NewItem, NewSource, NewsStore, Recorded, Source, SourceNo, Watch, join_list,
-    split_list,
+    Added, FetchRecord, FirstJob, Item, NewItem, NewSource, NewsStore, Recorded, Source, SourceNo, Translation, Watch,
+    join_list, split_list,
 };
 use crate::message::Platform;
 use crate::store::{StoreError, from_ms, ms};
@@ -110,6 +110,7 @@ fn item(r: ItemRow) -> Item {
         published: r.published_ms.map(from_ms),
         fetched_at: from_ms(r.fetched_at_ms),
         language: r.language,
+        translated: None,
     }
 }
 
@@ -483,4 +484,87 @@ impl NewsStore for db::Pools {
         tx.commit().await?;
         Ok(claimed)
     }
+
+    async fn news_translations(&self, items: &[i64], language: &str) -> Result<Vec<Translation>, StoreError> {
+        let mut out = Vec::new();
+        for id in items {
+            let row: Option<TranslationRow> = sqlx::query_as(
+                "SELECT item_id, language, title, summary FROM news_translations WHERE item_id = $1 AND language = $2",
+            )
+            .bind(id)
+            .bind(language)
+            .fetch_optional(&self.read)
+            .await?;
+            out.extend(row.map(|r| Translation {
+                item: r.item_id,
+                language: r.language,
+                title: r.title,
+                summary: r.summary,
+            }));
+        }
+        Ok(out)
+    }
+
+    async fn news_put_translation(
+        &self,
+        community: &str,
+        t: &Translation,
+        day: &str,
+        tokens: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write.begin_with(db::BEGIN).await?;
+        sqlx::query(
+            "INSERT INTO news_translations (item_id, language, title, summary, created_at_ms) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (item_id, language) DO NOTHING",
+        )
+        .bind(t.item)
+        .bind(&t.language)
+        .bind(&t.title)
+        .bind(&t.summary)
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await?;
+        spend(&mut tx, community, day, tokens).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn news_spend_tokens(&self, community: &str, day: &str, tokens: i64) -> Result<(), StoreError> {
+        let mut tx = self.write.begin_with(db::BEGIN).await?;
+        spend(&mut tx, community, day, tokens).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn news_tokens_on(&self, community: &str, day: &str) -> Result<i64, StoreError> {
+        let n: Option<i64> =
+            sqlx::query_scalar("SELECT tokens FROM news_llm_usage WHERE community_id = $1 AND day = $2")
+                .bind(community)
+                .bind(day)
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(n.unwrap_or(0))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TranslationRow {
+    item_id: i64,
+    language: String,
+    title: String,
+    summary: String,
+}
+
+async fn spend(conn: &mut db::Conn, community: &str, day: &str, tokens: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO news_llm_usage (community_id, day, tokens) VALUES ($1, $2, $3)
+         ON CONFLICT (community_id, day) DO UPDATE SET tokens = news_llm_usage.tokens + excluded.tokens",
+    )
+    .bind(community)
+    .bind(day)
+    .bind(tokens)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

