@@ -403,6 +403,20 @@ async fn config_sources_are_stored_at_start_and_not_removable_by_command(db: Tes
     assert!(listed.contains("共 1 条") && listed.contains("PostgreSQL 18.1 released"), "{listed}");
     let refused = ask(&mut chat, &mo(), "/news remove F1").await;
     assert!(refused.contains("写在配置文件里"), "{refused}");
+
+    // The operator edits the source's tags, then takes it out of the config.
+    let mut edited = c.clone();
+    edited.features.news.sources[0].tags = vec!["pg".into()];
+    let lines =
+        jixia::features::load(&edited, Some(&chat.db.store), common::t0()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(lines.iter().any(|l| l.contains("takes the config's settings")), "{lines:?}");
+    assert!(ask(&mut chat, &mo(), "/news sources").await.contains("标签：pg"));
+    let mut gone = c.clone();
+    gone.features.news.sources.clear();
+    let lines =
+        jixia::features::load(&gone, Some(&chat.db.store), common::t0()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(lines.iter().any(|l| l.contains("F1") && l.contains("no longer in the config")), "{lines:?}");
+    assert!(ask(&mut chat, &mo(), "/news sources").await.contains("还没有订阅源"));
 }
 
 async fn without_a_fetcher_sources_wait(db: TestDb) {

@@ -72,8 +72,14 @@ news-state-failing = failing ({ $failures ->
         [one] once
        *[other] { $failures } times in a row
     })
-news-state-dead = dead ({ $failures } failures in a row)
-news-dead-feed = ⚠️ Feed { $id } ({ $url }) has failed { $failures } times in a row. Last error: { $error }. It is still tried, less often; remove it with /news remove { $id }. You are told once.
+news-state-dead = dead ({ $failures ->
+        [one] one failure
+       *[other] { $failures } failures in a row
+    })
+news-dead-feed = ⚠️ Feed { $id } ({ $url }) has failed { $failures ->
+        [one] once
+       *[other] { $failures } times in a row
+    }. Last error: { $error }. It is still tried, less often; remove it with /news remove { $id }. You are told once.
 
 ## Watching
 

@@ -78,7 +78,8 @@ pub fn next_delay(every_minutes: i64, failures: i64) -> Duration {
 }
 
 /// The start-up step ([`crate::features::Feature::load`]): stores each
-/// community's config sources (a URL it has already is left as it is) and
+/// community's config sources (a URL it has already takes the config's
+/// settings; a config source no longer in the config is removed) and
 /// enqueues every source's current fetch job (a key already queued or done
 /// is not queued again), so a chain broken by downtime or a feature
 /// switched off goes on.
@@ -95,6 +96,7 @@ pub fn load<'a>(
             if !community.features.is_on(FeatureId::News) {
                 continue;
             }
+            let mut in_config = Vec::new();
             for s in &news.sources {
                 let new = NewSource {
                     community: community.id.clone(),
@@ -107,15 +109,40 @@ pub fn load<'a>(
                     from_config: true,
                     added_by: None,
                 };
+                in_config.push(new.url.clone());
                 let first = |src: &Source| fetch_job(&src.community, src.id, src.fetch_gen, now);
-                if let Added::Stored(src) = store.news().news_add_source(&new, i64::MAX, &first, now).await? {
-                    lines.push(format!(
+                match store.news().news_add_source(&new, i64::MAX, &first, now).await? {
+                    Added::Stored(src) => lines.push(format!(
                         "news: source {} of {} added from the config: {}",
                         src.number, community.id, src.url
-                    ));
+                    )),
+                    Added::Duplicate(src) => {
+                        let same = src.from_config
+                            && src.language == new.language
+                            && src.tags == new.tags
+                            && src.include == new.include
+                            && src.exclude == new.exclude
+                            && src.chats == new.chats;
+                        if !same {
+                            store.news().news_update_settings(src.id, &new).await?;
+                            lines.push(format!(
+                                "news: source {} of {} takes the config's settings",
+                                src.number, community.id
+                            ));
+                        }
+                    }
+                    Added::Full => {}
                 }
             }
             for src in store.news().news_sources(&community.id).await? {
+                if src.from_config && !in_config.contains(&src.url) {
+                    store.news().news_remove_source(&community.id, src.number).await?;
+                    lines.push(format!(
+                        "news: source {} of {} removed: no longer in the config",
+                        src.number, community.id
+                    ));
+                    continue;
+                }
                 let due = src.next_fetch.max(now);
                 store.jobs().enqueue(&fetch_job(&src.community, src.id, src.fetch_gen, due), now).await?;
             }

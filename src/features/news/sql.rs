@@ -193,6 +193,23 @@ impl NewsStore for db::Pools {
         Ok(Added::Stored(stored))
     }
 
+    async fn news_update_settings(&self, id: i64, new: &NewSource) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE news_sources SET language = $2, tags = $3, include_words = $4, exclude_words = $5, chats = $6,
+                 from_config = 1
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(&new.language)
+        .bind(join_list(&new.tags))
+        .bind(join_list(&new.include))
+        .bind(join_list(&new.exclude))
+        .bind(join_list(&new.chats))
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
     async fn news_remove_source(&self, community: &str, number: SourceNo) -> Result<bool, StoreError> {
         let mut tx = self.write.begin_with(db::BEGIN).await?;
         let id: Option<i64> = sqlx::query_scalar("SELECT id FROM news_sources WHERE community_id = $1 AND number = $2")

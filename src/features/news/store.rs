@@ -232,6 +232,10 @@ pub trait NewsStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Added, StoreError>;
 
+    /// Gives a source the settings of `new` (its language, tags, words and
+    /// chats) and marks it as set in the config.
+    async fn news_update_settings(&self, id: i64, new: &NewSource) -> Result<(), StoreError>;
+
     /// Removes a source and its items; `false` if there was none.
     async fn news_remove_source(&self, community: &str, number: SourceNo) -> Result<bool, StoreError>;
 
