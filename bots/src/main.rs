@@ -347,7 +347,9 @@ fn console(args: ConsoleArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> 
         rt.block_on(store.close());
         return Err(e.into());
     }
-    let engine = Arc::new(Engine::new(&config, store.clone(), Arc::new(clock.clone()))?);
+    let mut engine = Engine::new(&config, store.clone(), Arc::new(clock.clone()))?;
+    jixia_bots::news::install(&mut engine, &config)?;
+    let engine = Arc::new(engine);
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     let mut console = Console::new(engine, clock, &args.as_name, &args.chat, !interactive);
@@ -420,7 +422,9 @@ fn run(config: &Config, args: &DataArgs, rt: &tokio::runtime::Runtime) -> Result
         for line in jixia::features::load(config, Some(&store), SystemClock.now()).await? {
             tracing::info!("{line}");
         }
-        let engine = Arc::new(Engine::new(config, store.clone(), Arc::new(SystemClock))?);
+        let mut engine = Engine::new(config, store.clone(), Arc::new(SystemClock))?;
+        jixia_bots::news::install(&mut engine, config)?;
+        let engine = Arc::new(engine);
         let result = run_adapters(engine, config, shutdown_signal()).await;
         store.close().await;
         result

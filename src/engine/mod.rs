@@ -138,6 +138,16 @@ impl Engine {
         })
     }
 
+    /// Puts `value` in place of the feature state of its type (or adds
+    /// it): how an embedding program gives a feature what the engine must
+    /// not build itself, such as the news feature's HTTP fetcher
+    /// ([`crate::features::news::NewsServices`]).
+    pub fn provide<T: Any + Send + Sync>(&mut self, value: Arc<T>) {
+        let id = TypeId::of::<T>();
+        self.states.retain(|(t, _)| *t != id);
+        self.states.push((id, value));
+    }
+
     /// Adds a kind of job (an embedding program's own scheduled work).
     pub fn register_job_kind(&mut self, kind: crate::scheduler::JobKind) -> Result<(), EngineError> {
         if self.job_kind(kind.name).is_some() {

@@ -15,6 +15,7 @@ pub mod events;
 pub mod faq;
 pub mod hiring;
 pub mod link;
+pub mod news;
 pub mod points;
 pub mod quiz;
 pub mod shop;
@@ -127,6 +128,7 @@ features! {
     Faq => faq: faq::FaqConfig,
     Hiring => hiring: hiring::HiringConfig,
     Events => events: events::EventsConfig,
+    News => news: news::NewsConfig,
     Digest => digest: digest::DigestConfig,
 }
 
