@@ -9,3 +9,4 @@ pub mod logging;
 pub mod news;
 pub mod qq;
 pub mod telegram;
+pub mod unreachable;

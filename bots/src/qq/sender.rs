@@ -20,7 +20,7 @@
 //! text says what the file is about).
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use jixia::i18n::{Args, Locale};
@@ -33,12 +33,12 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+pub use crate::unreachable::{UNREACHABLE_FOR, Unreachable};
+
 use super::link::{ActionError, Link};
 use super::pacer::{Pace, Pacer, Target};
 use super::render::{self, MAX_MESSAGE_CHARS};
 
-/// How long a member whose direct messages fail is not tried again.
-pub const UNREACHABLE_FOR: Duration = Duration::from_secs(24 * 3600);
 /// Transient failures of one message before it is given up.
 const MAX_TRANSIENT: u32 = 6;
 /// Rate-limit answers for one message before it is given up.
@@ -106,37 +106,6 @@ impl Outbox {
                 r.failed("the QQ sender has stopped");
             }
         }
-    }
-}
-
-/// Members whose direct messages fail, by QQ number.
-#[derive(Debug, Default)]
-pub struct Unreachable {
-    since: Mutex<HashMap<String, Instant>>,
-}
-
-impl Unreachable {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Instant>> {
-        self.since.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// A direct message to `user` was refused.
-    pub fn record(&self, user: &str, now: Instant) {
-        let mut since = self.lock();
-        if since.len() > 10_000 {
-            since.retain(|_, at| now.saturating_duration_since(*at) < UNREACHABLE_FOR);
-        }
-        since.insert(user.to_owned(), now);
-    }
-
-    /// Whether `user` was refused recently.
-    pub fn contains(&self, user: &str, now: Instant) -> bool {
-        self.lock().get(user).is_some_and(|at| now.saturating_duration_since(*at) < UNREACHABLE_FOR)
-    }
-
-    /// `user` wrote to the bot privately: they can be reached again.
-    pub fn clear(&self, user: &str) {
-        self.lock().remove(user);
     }
 }
 

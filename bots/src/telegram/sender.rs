@@ -19,7 +19,7 @@
 //! that is given up marks it failed, so the outbox keeps it for a retry.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use jixia::i18n::{Args, Locale};
@@ -37,14 +37,13 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+pub use crate::unreachable::{UNREACHABLE_FOR, Unreachable};
+
 use super::buttons::Buttons;
 use super::pacer::{Limits, Pacer};
 use super::redact::Redactor;
 use super::render::{self, Chunk, MAX_MESSAGE_UTF16};
 
-/// How long a member who cannot be messaged privately is not tried again
-/// (unless they message the bot first).
-pub const UNREACHABLE_FOR: Duration = Duration::from_secs(24 * 3600);
 /// Transient failures of one message before it is given up.
 const MAX_TRANSIENT: u32 = 8;
 /// 429 answers for one message before it is given up (each is waited out).
@@ -117,37 +116,6 @@ impl Outbox {
                 r.failed("the Telegram sender has stopped");
             }
         }
-    }
-}
-
-/// Members who cannot be messaged privately, by Telegram user id.
-#[derive(Debug, Default)]
-pub struct Unreachable {
-    since: Mutex<HashMap<String, Instant>>,
-}
-
-impl Unreachable {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Instant>> {
-        self.since.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Telegram refused a direct message to `user`.
-    pub fn record(&self, user: &str, now: Instant) {
-        let mut since = self.lock();
-        if since.len() > 10_000 {
-            since.retain(|_, at| now.saturating_duration_since(*at) < UNREACHABLE_FOR);
-        }
-        since.insert(user.to_owned(), now);
-    }
-
-    /// Whether `user` was refused recently.
-    pub fn contains(&self, user: &str, now: Instant) -> bool {
-        self.lock().get(user).is_some_and(|at| now.saturating_duration_since(*at) < UNREACHABLE_FOR)
-    }
-
-    /// `user` messaged the bot privately: they can be reached again.
-    pub fn clear(&self, user: &str) {
-        self.lock().remove(user);
     }
 }
 
