@@ -14,6 +14,7 @@ use jixia::features::events::store::{EventNo, Signup};
 use jixia::store;
 
 use super::{DataArgs, db_url, load_config};
+use crate::csv::field;
 
 /// `jixia event …`
 #[derive(Debug, Subcommand)]
@@ -87,11 +88,6 @@ pub fn run(command: EventCommand, rt: &tokio::runtime::Runtime) -> Result<ExitCo
     })?;
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// A CSV field, quoted when it holds a comma, a quote or a line break.
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
 }
 
 /// `arrival,member,name,state,present,platform,user_id`, in arrival order.

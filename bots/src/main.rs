@@ -15,11 +15,13 @@ use jixia::{Engine, store};
 use jixia_bots::console::{Console, Flow};
 use jixia_bots::logging;
 
+mod csv;
 mod event_cli;
 mod faq_cli;
 mod jobs_cli;
 mod quiz_check;
 mod quiz_cli;
+mod stats_cli;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -41,6 +43,8 @@ Examples:
   jixia jobs resend 7                        send refused outbox message 7 again
   jixia event export E12 > e12.ics           an event's calendar file
   jixia event attendees E12 --format csv     who signed up, in arrival order
+  jixia stats --since 2026-11-01             the community's figures since a day, against the period before
+  jixia stats --format csv > stats.csv       the same, a row per day and figure
   jixia bench --messages 20000 --pg postgres://postgres@127.0.0.1/test
 
 Environment:
@@ -89,6 +93,8 @@ enum Command {
         #[command(subcommand)]
         command: event_cli::EventCommand,
     },
+    /// The community's figures: members, actives, messages, questions, check-ins, FAQ, points, shop.
+    Stats(stats_cli::StatsArgs),
     /// Configuration tools.
     Config {
         #[command(subcommand)]
@@ -270,6 +276,10 @@ fn dispatch(cli: Cli, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
         Command::Event { command } => {
             logging::init(jixia::config::LogFormat::Human, "warn");
             event_cli::run(command, rt)
+        }
+        Command::Stats(args) => {
+            logging::init(jixia::config::LogFormat::Human, "warn");
+            stats_cli::run(args, rt)
         }
         Command::Config { command: ConfigCommand::Check(args) } => {
             let config = load_config(&args)?;

@@ -596,6 +596,7 @@ fn commands_that_only_read_do_not_create_a_database() -> TestResult {
         &["faq", "export", "--db", &typo],
         &["jobs", "counts", "--db", &typo],
         &["quiz", "list", "--db", &typo],
+        &["stats", "--db", &typo],
     ] {
         sb.jixia(args, "")?.assert_fails_with(&format!(
             "cannot open database {typo}: no such database file (this command only reads, so it does not create one; check the path)"
@@ -607,6 +608,56 @@ fn commands_that_only_read_do_not_create_a_database() -> TestResult {
     let run = sb.jixia(&["doctor", "--db", &typo], "")?;
     run.assert_clean();
     assert!(run.stdout.starts_with("ledger OK"), "{}", run.stdout);
+    Ok(())
+}
+
+/// A console session, then the operator's figures: as a table against the
+/// week before, as CSV and as JSON rows per day; wrong arguments are named.
+#[test]
+fn stats_after_a_console_session() -> TestResult {
+    let sb = Sandbox::new("stats")?;
+    let db = sb.db();
+    console(&sb, &[], "早上好\n今天有人去沙龙吗？\n/checkin\n")?.assert_clean();
+    let table = sb.jixia(&["stats", "--db", &db, "--lang", "en"], "")?;
+    table.assert_clean();
+    table.assert_lines_in_order(&[
+        "Members: 1 (+1)",
+        "Messages: 3 (+3)",
+        "Messages on console: 3 (+3)",
+        "Messages in console:general: 3 (+3)",
+        "Questions asked: 1 (+1)",
+        "Check-ins: 1 (+1)",
+    ]);
+    assert!(table.stdout.starts_with("default "), "{}", table.stdout);
+
+    let csv = sb.jixia(&["stats", "--db", &db, "--format", "csv"], "")?;
+    csv.assert_clean();
+    let lines = csv.lines();
+    assert_eq!(lines[0], "day,figure,detail,value");
+    let today: Vec<&str> = lines.iter().copied().filter(|l| l.ends_with(",messages,,3")).collect();
+    assert_eq!(today.len(), 1, "{}", csv.stdout);
+    let day = today[0].split(',').next().unwrap_or_default().to_owned();
+    assert!(
+        lines.contains(&format!("{day},messages.chat.console:general,console:general,3").as_str()),
+        "{}",
+        csv.stdout
+    );
+    assert_eq!(lines.iter().filter(|l| l.contains(",members.total,,")).count(), 7, "a row per day");
+
+    let json = sb.jixia(&["stats", "--db", &db, "--format", "json", "--since", &day], "")?;
+    json.assert_clean();
+    let days: serde_json::Value = serde_json::from_str(&json.stdout)?;
+    let figures = &days[0]["figures"];
+    assert_eq!(days[0]["day"], day.as_str());
+    let messages = figures.as_array().and_then(|a| a.iter().find(|f| f["name"] == "messages")).ok_or("no messages")?;
+    assert_eq!(messages["value"], serde_json::json!({"kind": "count", "n": 3}));
+
+    sb.jixia(&["stats", "--db", &db, "--since", "2026-13-01"], "")?
+        .assert_fails_with("--since 2026-13-01 is not a date as YYYY-MM-DD");
+    sb.jixia(&["stats", "--db", &db, "--since", "2999-01-01"], "")?
+        .assert_fails_with(&format!("--since 2999-01-01 is after today ({day})"));
+    sb.jixia(&["stats", "--db", &db, "--community", "nope"], "")?.assert_fails_with("no community nope in the config");
+    sb.jixia(&["stats", "--db", &db, "--lang", "fr"], "")?.assert_fails_with("--lang fr: use zh or en");
     Ok(())
 }
 

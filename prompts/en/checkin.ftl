@@ -47,3 +47,7 @@ digest-streak-line = { $name } — { $days ->
         [one] { $days } day
        *[other] { $days } days
     } in a row
+
+# Check-ins' lines in /stats.
+checkin-figure-checkins = Check-ins
+checkin-figure-habit = Members who checked in on 3+ of the last 7 days (of those who checked in)

@@ -123,3 +123,8 @@ digest-faq-top-line = { $id }: { $question } ({ $times ->
         [one] { $times } time
        *[other] { $times } times
     })
+
+# The FAQ's lines in /stats.
+faq-figure-redirects = FAQ redirects
+faq-figure-unhelpful = FAQ redirects marked unhelpful (👎 or "not helpful")
+faq-figure-deflection = Questions the FAQ answered (redirected, not marked unhelpful)

@@ -59,3 +59,7 @@ digest-top-line = #{ $rank } { $name } — { $points ->
         [one] { $points } point
        *[other] { $points } points
     }
+
+# The ledger's lines in /stats.
+points-figure-minted = Points minted (rewards)
+points-figure-spent = Points spent (shop, make-up cards, bounties)

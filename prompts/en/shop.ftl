@@ -39,3 +39,7 @@ shop-state-refunded = refunded
 # Names in points histories:
 points-kind-redeem = redeemed
 points-kind-refund = refund
+
+# The shop's lines in /stats.
+shop-figure-orders = Shop orders
+shop-figure-redeemed = Points redeemed in the shop

@@ -23,3 +23,7 @@ points-kind-makeup = 补签卡
 # 摘要里的一节：
 digest-streaks = 连续签到榜：
 digest-streak-line = { $name } — 连续 { $days } 天
+
+# /stats 中签到的几行。
+checkin-figure-checkins = 签到次数
+checkin-figure-habit = 最近 7 天签到 3 天以上的成员（占签到成员）

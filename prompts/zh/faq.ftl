@@ -93,3 +93,8 @@ digest-faq-new = 新增 FAQ（{ $count } 条）：
 digest-faq-line = { $id }：{ $question }
 digest-faq-top = 最常被引用的 FAQ：
 digest-faq-top-line = { $id }：{ $question }（{ $times } 次）
+
+# /stats 中 FAQ 的几行。
+faq-figure-redirects = FAQ 自动引导
+faq-figure-unhelpful = 被标记为没用的引导（👎 或“没用”）
+faq-figure-deflection = FAQ 解答的提问（引导后未被标记没用）

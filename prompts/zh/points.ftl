@@ -41,3 +41,7 @@ points-top-you-none = 你在这个榜上还没有贡献值，发言、签到、�
 # 摘要里的一节：
 digest-top = 最近 { $hours } 小时贡献榜：
 digest-top-line = #{ $rank } { $name } — { $points } 分
+
+# /stats 中积分的几行。
+points-figure-minted = 发放的积分（奖励）
+points-figure-spent = 花费的积分（商店、补签卡、悬赏）

@@ -30,3 +30,7 @@ shop-state-refunded = 已退款
 # 积分记录里的名称：
 points-kind-redeem = 兑换
 points-kind-refund = 退款
+
+# /stats 中商店的几行。
+shop-figure-orders = 商店订单
+shop-figure-redeemed = 商店兑换的积分

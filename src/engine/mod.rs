@@ -245,6 +245,13 @@ impl Engine {
         if msg.reaction.is_some() {
             return self.react(&ctx).await;
         }
+        for feature in ALL {
+            if let Some(seen) = feature.seen
+                && community.features.is_on(feature.id)
+            {
+                seen(&ctx);
+            }
+        }
         if msg.text.chars().nth(MAX_TEXT_CHARS).is_some() {
             return if looks_like_command(&msg.text) {
                 vec![ctx.reply("error-too-long", &Args::new().num("max", MAX_TEXT_CHARS as i64))]

@@ -19,6 +19,7 @@ pub mod news;
 pub mod points;
 pub mod quiz;
 pub mod shop;
+pub mod stats;
 
 use std::any::Any;
 use std::sync::{Arc, LazyLock};
@@ -120,6 +121,7 @@ features! {
     Core => core,
     Link => link,
     Community => community,
+    Stats => stats: stats::StatsConfig,
     Points => points: points::PointsConfig,
     Checkin => checkin: checkin::CheckinConfig,
     Shop => shop: shop::ShopConfig,
@@ -177,6 +179,10 @@ impl Observed {
         Observed { out, handled: true }
     }
 }
+
+/// A hook that sees every message of a community, command or not, before
+/// it is handled (counting chat): memory only, no await, nothing to send.
+pub type SeenHook = fn(&Ctx<'_>);
 
 /// Periodic work (a group commit's flush): called by [`Engine::due`];
 /// returns announcements, which go to the outbox.
@@ -236,6 +242,8 @@ pub struct Feature {
     pub prompts: PromptFile,
     /// Its passive hook on chat messages.
     pub observe: Option<Observer>,
+    /// Its hook on every message, commands included (counting).
+    pub seen: Option<SeenHook>,
     /// Its hook on reactions (an emoji added to or taken from a message):
     /// like `observe`, it must cost nothing when it has nothing to do.
     pub react: Option<Observer>,
@@ -247,6 +255,8 @@ pub struct Feature {
     pub jobs: &'static [JobKind],
     /// Its section of the digest.
     pub digest: Option<digest::DigestSection>,
+    /// Its lines in the community's figures (`/stats`, `jixia stats`).
+    pub figures: Option<stats::FiguresHook>,
     /// The ways it moves points (each has a `points-kind-NAME` label).
     pub movements: &'static [MovementKind],
     /// What it re-points when `/link` merges two members.
@@ -269,11 +279,13 @@ impl Feature {
             commands: &[],
             prompts,
             observe: None,
+            seen: None,
             react: None,
             due: None,
             state: None,
             jobs: &[],
             digest: None,
+            figures: None,
             movements: &[],
             merge: None,
             unbound: None,

@@ -10,6 +10,7 @@ mod commands;
 mod committer;
 pub mod config;
 mod digest;
+mod figures;
 pub mod store;
 
 use std::sync::Arc;
@@ -35,6 +36,7 @@ pub static FEATURE: Feature = Feature {
     commands: commands::COMMANDS,
     state: Some(|_| Arc::new(Committer::default())),
     digest: Some(digest::streaks),
+    figures: Some(figures::figures),
     movements: &[CHECKIN, MILESTONE, MAKEUP],
     merge: Some(MergeHook { sqlite: on_sqlite::sql::merge, postgres: on_postgres::sql::merge }),
     ..Feature::new(

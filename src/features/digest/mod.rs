@@ -89,6 +89,8 @@ pub struct DigestCtx<'a> {
     pub since: DateTime<Utc>,
     /// Lines per section.
     pub top: i64,
+    /// The chat it goes to (`None`: a preview sent privately).
+    pub chat: Option<&'a Chat>,
 }
 
 impl DigestCtx<'_> {
@@ -165,6 +167,18 @@ pub async fn render(
     locale: Locale,
     now: DateTime<Utc>,
 ) -> Result<Option<RichText>, StoreError> {
+    render_for(engine, community, None, locale, now).await
+}
+
+/// [`render`] for the digest of one chat (sections for some chats only,
+/// such as the moderators' figures, see it).
+pub async fn render_for(
+    engine: &Engine,
+    community: &Community,
+    chat: Option<&Chat>,
+    locale: Locale,
+    now: DateTime<Utc>,
+) -> Result<Option<RichText>, StoreError> {
     engine.flush_pending_writes().await;
     let config = &community.features.digest;
     let ctx = DigestCtx {
@@ -174,6 +188,7 @@ pub async fn render(
         now,
         since: now - Duration::hours(config.period_hours.max(1)),
         top: config.top.clamp(1, 30),
+        chat,
     };
     let mut sections = Vec::new();
     for feature in ALL.iter().filter(|f| community.features.is_on(f.id)) {
@@ -215,8 +230,9 @@ fn run_fire<'a>(engine: &'a Engine, job: &'a Job) -> BoxFuture<'a, JobResult> {
             return Ok(Vec::new());
         }
         let now = engine.now();
-        match render(engine, &community, community.locale, now).await? {
-            Some(body) => Ok(vec![Outgoing::post(Chat::group(platform, fire.chat_id), body)]),
+        let chat = Chat::group(platform, fire.chat_id);
+        match render_for(engine, &community, Some(&chat), community.locale, now).await? {
+            Some(body) => Ok(vec![Outgoing::post(chat, body)]),
             None => {
                 tracing::info!(schedule = fire.schedule, "digest had nothing to say; not sent");
                 Ok(Vec::new())
@@ -289,7 +305,7 @@ fn status<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, Comman
 
 fn preview<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
-        let body = match render(ctx.engine, ctx.community, ctx.locale, ctx.now).await? {
+        let body = match render_for(ctx.engine, ctx.community, Some(&ctx.msg.chat), ctx.locale, ctx.now).await? {
             Some(body) => body,
             None => ctx.text("digest-empty", &Args::new()),
         };
@@ -305,7 +321,7 @@ fn preview<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, Comma
 fn now<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
         group_only(ctx)?;
-        match render(ctx.engine, ctx.community, ctx.community.locale, ctx.now).await? {
+        match render_for(ctx.engine, ctx.community, Some(&ctx.msg.chat), ctx.community.locale, ctx.now).await? {
             Some(body) => Ok(vec![Outgoing::post(ctx.msg.chat.clone(), body)]),
             None => Ok(vec![ctx.reply("digest-empty", &Args::new())]),
         }

@@ -17,6 +17,7 @@ mod commands;
 pub mod config;
 pub mod digest;
 pub mod eval;
+mod figures;
 pub mod import;
 pub mod matcher;
 pub mod normalize;
@@ -54,6 +55,7 @@ pub static FEATURE: Feature = Feature {
         Arc::new(FaqState::default())
     }),
     digest: Some(digest::render),
+    figures: Some(figures::figures),
     merge: Some(MergeHook { sqlite: on_sqlite::sql::merge, postgres: on_postgres::sql::merge }),
     ..Feature::new(
         FeatureId::Faq,

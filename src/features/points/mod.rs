@@ -17,6 +17,7 @@ pub mod board;
 mod commands;
 pub mod config;
 mod digest;
+mod figures;
 pub mod levels;
 pub mod store;
 
@@ -55,6 +56,7 @@ pub static FEATURE: Feature = Feature {
     due: Some(flush),
     state: Some(|_| Arc::new(PointsState::default())),
     digest: Some(digest::top),
+    figures: Some(figures::figures),
     movements: &[ACTIVITY, THANKS, GRANT, DEDUCT],
     merge: Some(MergeHook { sqlite: on_sqlite::sql::merge, postgres: on_postgres::sql::merge }),
     ..Feature::new(

@@ -8,6 +8,7 @@
 
 mod commands;
 pub mod config;
+mod figures;
 pub mod store;
 
 use crate::features::{Feature, FeatureId, PromptFile};
@@ -26,6 +27,7 @@ pub static FEATURE: Feature = Feature {
     requires: &[FeatureId::Points],
     commands: commands::COMMANDS,
     movements: &[REDEEM, REFUND],
+    figures: Some(figures::figures),
     merge: Some(MergeHook { sqlite: on_sqlite::sql::merge, postgres: on_postgres::sql::merge }),
     ..Feature::new(
         FeatureId::Shop,
