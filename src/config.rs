@@ -44,6 +44,9 @@ pub struct Config {
     /// `[qq]`: the QQ adapter (OneBot v11).
     #[serde(default)]
     pub qq: QqConfig,
+    /// `[http]`: the operators' endpoints (health, readiness, metrics).
+    #[serde(default)]
+    pub http: HttpConfig,
     /// `[features.NAME]`: one section per feature, named like its module.
     #[serde(default)]
     pub features: FeaturesConfig,
@@ -159,6 +162,49 @@ pub enum LogFormat {
     Human,
     /// One JSON object per line.
     Json,
+}
+
+/// `[http]`: where `jixia run` answers operators: `/healthz`, `/readyz`,
+/// `/metrics`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// The address to listen on (`127.0.0.1:9464`); empty: no endpoints.
+    /// The Telegram webhook's address shares its listener.
+    pub listen: String,
+    /// Who may read `/metrics`.
+    pub metrics: MetricsAccess,
+}
+
+impl Default for HttpConfig {
+    fn default() -> HttpConfig {
+        HttpConfig { listen: String::new(), metrics: MetricsAccess::Local }
+    }
+}
+
+/// Who may read `/metrics`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MetricsAccess {
+    /// Nobody: `/metrics` is not served.
+    Off,
+    /// Only connections from this machine (loopback addresses).
+    Local,
+    /// Anyone who reaches the listener (a proxy or firewall decides).
+    Public,
+}
+
+impl HttpConfig {
+    /// The checks serde cannot do.
+    fn validate(&self) -> Result<(), ConfigError> {
+        if !self.listen.is_empty() && self.listen.parse::<std::net::SocketAddr>().is_err() {
+            return Err(ConfigError::Key {
+                key: "http.listen".into(),
+                message: format!("`{}` is not an address and port such as 127.0.0.1:9464", self.listen),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// `[log]`
@@ -659,6 +705,7 @@ impl Config {
             return Err(key_err("bot.name".into(), "must not be empty".into()));
         }
         self.database.validate()?;
+        self.http.validate()?;
         self.validate_features()?;
         let known: Vec<&str> = self.communities.keys().map(String::as_str).collect();
         match &self.bot.default_community {

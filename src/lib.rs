@@ -39,6 +39,7 @@ pub mod i18n;
 pub mod intake;
 pub mod ledger;
 pub mod message;
+pub mod metrics;
 pub mod rich;
 pub mod roles;
 pub mod scheduler;

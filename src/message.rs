@@ -323,6 +323,16 @@ pub enum Destination {
     },
 }
 
+impl Destination {
+    /// The platform it is on.
+    pub fn platform(&self) -> Platform {
+        match self {
+            Destination::Chat(chat) => chat.platform,
+            Destination::Direct { platform, .. } => *platform,
+        }
+    }
+}
+
 /// A button under a message. Pressing it sends `data` back to the engine as if
 /// the member had typed it (`/command args`), so every button is also a command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

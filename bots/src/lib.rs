@@ -1,12 +1,13 @@
 //! jixia's adapters: each turns one platform's events into the engine's
 //! `Incoming` messages and sends the `Outgoing` ones back: the console,
-//! Telegram, Discord, and QQ through OneBot v11; and the HTTP
-//! side of the news feature ([`news`]).
+//! Telegram, Discord, and QQ through OneBot v11; the HTTP side of the
+//! news feature ([`news`]); the operators' endpoints ([`ops`]).
 
 pub mod console;
 pub mod discord;
 pub mod logging;
 pub mod news;
+pub mod ops;
 pub mod qq;
 pub mod telegram;
 pub mod unreachable;

@@ -461,11 +461,34 @@ async fn run_adapters(
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|s| *s).await;
     };
+    // The operators' endpoints: on the Telegram webhook's listener when it
+    // is the same address, else on their own.
+    for (on, adapter) in
+        [(config.telegram.enabled, "telegram"), (config.discord.enabled, "discord"), (config.qq.enabled, "qq")]
+    {
+        if on {
+            jixia_bots::ops::expect(adapter);
+        }
+    }
+    let ops = (!config.http.listen.is_empty()).then(|| jixia_bots::ops::router(engine.clone(), &config.http));
+    let same_address = config.http.listen.parse::<std::net::SocketAddr>().ok()
+        == config.telegram.webhook_listen.parse::<std::net::SocketAddr>().ok();
+    let ops_on_webhook =
+        config.telegram.enabled && config.telegram.mode == jixia::config::TelegramMode::Webhook && same_address;
+    let http = async {
+        let Some(router) = ops.clone().filter(|_| !ops_on_webhook) else { return Ok(()) };
+        let r = jixia_bots::ops::serve(&config.http.listen, router, stopped(stop_rx.clone())).await;
+        if r.is_err() {
+            let _ = stop_tx.send(true);
+        }
+        r.map_err(anyhow::Error::from)
+    };
     let telegram = async {
         if !config.telegram.enabled {
             return Ok(());
         }
-        let r = jixia_bots::telegram::run(engine.clone(), &config.telegram, stopped(stop_rx.clone())).await;
+        let routes = ops.clone().filter(|_| ops_on_webhook);
+        let r = jixia_bots::telegram::run(engine.clone(), &config.telegram, routes, stopped(stop_rx.clone())).await;
         if r.is_err() {
             let _ = stop_tx.send(true);
         }
@@ -513,10 +536,10 @@ async fn run_adapters(
             }
         })
     };
-    let (t, d, q) = tokio::join!(telegram, discord, qq);
+    let (t, d, q, h) = tokio::join!(telegram, discord, qq, http);
     let _ = stop_tx.send(true);
     let _ = ticker.await;
-    t.and(d).and(q)
+    t.and(d).and(q).and(h)
 }
 
 /// Completes on Ctrl-C, or on SIGTERM (what `docker stop` and systemd send).

@@ -572,13 +572,7 @@ async fn jixia_run_with_the_readme_setup_answers_and_refuses_a_wrong_token() {
     assert!(sent[2].text().contains("pg-zh-4.4"), "redirected to the sample entry: {}", sent[2].text());
     assert_eq!(sent[2].reply_to().as_deref(), Some("3"));
 
-    let pid = child.id().unwrap_or_else(|| panic!("no pid"));
-    let stopped = std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
-    assert!(stopped.is_ok_and(|s| s.success()));
-    let out = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output())
-        .await
-        .unwrap_or_else(|_| panic!("jixia run did not stop"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = operator::stop(child, "TERM").await;
     let _ = std::fs::remove_dir_all(&dir);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "exit {:?}; stderr:\n{stderr}", out.status);

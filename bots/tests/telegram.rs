@@ -629,13 +629,7 @@ async fn jixia_run_answers_a_conversation_and_stops_on_ctrl_c() {
         ]
     );
 
-    let pid = child.id().unwrap_or_else(|| panic!("no pid"));
-    let killed = std::process::Command::new("kill").arg("-INT").arg(pid.to_string()).status();
-    assert!(killed.is_ok_and(|s| s.success()));
-    let out = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output())
-        .await
-        .unwrap_or_else(|_| panic!("jixia run did not stop on SIGINT"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = operator::stop(child, "INT").await;
     let _ = std::fs::remove_dir_all(&dir);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "exit {:?}; stderr:\n{stderr}", out.status);
@@ -835,13 +829,7 @@ async fn the_readme_setup_gives_a_working_group_with_the_sample_faq() {
     let sent = fake.wait_until("sendmessage", Duration::from_secs(30), |calls| calls.len() >= 4).await;
     assert!(sent[3].text().contains("👎 1"), "the reaction counted: {}", sent[3].text());
 
-    let pid = child.id().unwrap_or_else(|| panic!("no pid"));
-    let stopped = std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
-    assert!(stopped.is_ok_and(|s| s.success()));
-    let out = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output())
-        .await
-        .unwrap_or_else(|_| panic!("jixia run did not stop"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = operator::stop(child, "TERM").await;
     let _ = std::fs::remove_dir_all(&dir);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");

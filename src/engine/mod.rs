@@ -157,6 +157,11 @@ impl Engine {
         Ok(())
     }
 
+    /// Every job kind this engine runs.
+    pub fn job_kinds(&self) -> &[crate::scheduler::JobKind] {
+        &self.job_kinds
+    }
+
     /// The job kind named `name`.
     pub fn job_kind(&self, name: &str) -> Option<&crate::scheduler::JobKind> {
         self.job_kinds.iter().find(|k| k.name == name)
@@ -242,7 +247,9 @@ impl Engine {
         let locale = member.locale.unwrap_or(community.locale);
         let role = community.role_of(msg);
         let ctx = Ctx { engine: self, msg, community: &community, member, locale, role, now };
+        let counted = crate::metrics::metrics();
         if msg.reaction.is_some() {
+            counted.message(msg.chat.platform, crate::metrics::MessageKind::Reaction);
             return self.react(&ctx).await;
         }
         for feature in ALL {
@@ -259,10 +266,23 @@ impl Engine {
                 Vec::new()
             };
         }
+        let platform = msg.chat.platform;
         match registry().parse(msg, &self.bot_name) {
-            Ok(cmd) => self.run(&ctx, &cmd).await,
-            Err(ParseError::NotACommand) => self.observe(&ctx).await,
-            Err(e) => vec![Outgoing::reply(msg, crate::features::core::parse_error_text(&ctx, &e))],
+            Ok(cmd) => {
+                counted.message(platform, crate::metrics::MessageKind::Command);
+                let started = std::time::Instant::now();
+                let out = self.run(&ctx, &cmd).await;
+                counted.command(cmd.spec, started.elapsed());
+                out
+            }
+            Err(ParseError::NotACommand) => {
+                counted.message(platform, crate::metrics::MessageKind::Chat);
+                self.observe(&ctx).await
+            }
+            Err(e) => {
+                counted.message(platform, crate::metrics::MessageKind::Command);
+                vec![Outgoing::reply(msg, crate::features::core::parse_error_text(&ctx, &e))]
+            }
         }
     }
 

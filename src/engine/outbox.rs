@@ -83,6 +83,7 @@ impl Engine {
                 }
             }
             Err(error) => {
+                crate::metrics::metrics().send_error(delivery.message.to.platform());
                 let Undelivered { reason: error, permanent, parts_sent } = error;
                 let retry_at = (!permanent).then(|| now + retry_delay(delivery.attempt));
                 let parts_sent = i64::try_from(parts_sent).unwrap_or(i64::MAX).max(delivery.parts_sent);

@@ -223,6 +223,7 @@ pub async fn apply(conn: &mut db::Conn, t: &Transfer) -> Result<TransferOutcome,
     .bind(to_c)
     .execute(&mut *conn)
     .await?;
+    crate::metrics::metrics().movement(t.kind.as_str());
     Ok(TransferOutcome::Applied(if to.member().is_some() {
         Balance { balance: to_row.balance, contribution: to_row.contribution }
     } else {
@@ -373,6 +374,7 @@ async fn apply_mint_batch(conn: &mut db::Conn, ts: &[Transfer]) -> Result<Vec<Tr
             to.balance += t.amount;
             to.contribution += earned;
             out[base + i] = TransferOutcome::Applied(Balance { balance: to.balance, contribution: to.contribution });
+            crate::metrics::metrics().movement(t.kind.as_str());
             entries.push((movement, mint, -t.amount, 0, ms(t.at)));
             entries.push((movement, to.id, t.amount, earned, ms(t.at)));
             let d = deltas.entry(to.id).or_default();

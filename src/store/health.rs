@@ -77,7 +77,7 @@ impl Store {
     }
 
     /// One trivial query; `true` if it answered.
-    async fn ping(&self) -> bool {
+    pub async fn ping(&self) -> bool {
         match self.backend() {
             Backend::Sqlite(p) => sqlx::query("SELECT 1").execute(&p.write).await.is_ok(),
             Backend::Postgres(p) => sqlx::query("SELECT 1").execute(&p.write).await.is_ok(),

@@ -380,6 +380,17 @@ impl Store {
         }
     }
 
+    /// Each pool's connections: (pool, open, idle), for `/metrics`.
+    pub fn pool_connections(&self) -> [(&'static str, u32, usize); 2] {
+        fn of<DB: sqlx::Database>(p: &Pools<DB>) -> [(&'static str, u32, usize); 2] {
+            [("write", p.write.size(), p.write.num_idle()), ("read", p.read.size(), p.read.num_idle())]
+        }
+        match &self.backend {
+            Backend::Sqlite(p) => of(p),
+            Backend::Postgres(p) => of(p),
+        }
+    }
+
     /// `sqlite` or `postgres`.
     pub fn backend_name(&self) -> &'static str {
         match &self.backend {

@@ -338,6 +338,7 @@ impl EventHandler for Handler {
         let _ = self.me.set(me);
         let _ = self.application_id.set(ready.application.id.get());
         tracing::info!(bot = %ready.user.name, shard = ?ready.shard.map(|s| s.id.0), "discord: ready");
+        crate::ops::connected("discord", true);
         if !self.registered.swap(true, Ordering::SeqCst) {
             self.register_commands(ready.application.id.get()).await;
         }

@@ -195,6 +195,7 @@ impl Rest {
                 return Ok(json);
             }
             if status == 429 {
+                jixia::metrics::metrics().rate_limited(jixia::Platform::Discord);
                 limited += 1;
                 let secs = json["retry_after"].as_f64().or(header_wait).unwrap_or(1.0).max(0.0);
                 let wait = Duration::from_secs_f64(secs).min(MAX_RETRY_AFTER);

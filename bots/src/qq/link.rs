@@ -200,6 +200,7 @@ impl Link {
         let id = self.0.next.fetch_add(1, Ordering::Relaxed);
         *lock(&self.0.current) = Some(Conn { id, tx });
         self.0.connected.send_modify(|n| *n += 1);
+        crate::ops::connected("qq", true);
         id
     }
 
@@ -208,6 +209,7 @@ impl Link {
         let mut current = lock(&self.0.current);
         if current.as_ref().is_some_and(|c| c.id == id) {
             *current = None;
+            crate::ops::connected("qq", false);
         }
         drop(current);
         lock(&self.0.pending).retain(|_, p| p.conn != id);

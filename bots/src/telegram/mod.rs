@@ -137,6 +137,8 @@ pub struct Telegram {
     handler: Arc<Handler>,
     config: TelegramConfig,
     sender: tokio::task::JoinHandle<()>,
+    /// More routes for the webhook's listener (the operators' endpoints).
+    routes: Option<axum::Router>,
 }
 
 /// Connects and runs until `shutdown` completes, then finishes the messages
@@ -144,9 +146,10 @@ pub struct Telegram {
 pub async fn run(
     engine: Arc<Engine>,
     config: &TelegramConfig,
+    routes: Option<axum::Router>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), TelegramError> {
-    Telegram::connect(engine, config).await?.run(shutdown).await
+    Telegram::connect(engine, config).await?.with_routes(routes).run(shutdown).await
 }
 
 fn default_locale(engine: &Engine) -> Locale {
@@ -208,7 +211,14 @@ impl Telegram {
             unreachable,
             usernames: Usernames::default(),
         };
-        Ok(Telegram { handler: Arc::new(handler), config: config.clone(), sender })
+        Ok(Telegram { handler: Arc::new(handler), config: config.clone(), sender, routes: None })
+    }
+
+    /// Serves `routes` too on the webhook's listener (in webhook mode):
+    /// the operators' endpoints when `[http] listen` is the same address.
+    pub fn with_routes(mut self, routes: Option<axum::Router>) -> Telegram {
+        self.routes = routes;
+        self
     }
 
     /// The bot's Telegram username (without `@`).
@@ -226,7 +236,7 @@ impl Telegram {
     /// `shutdown` completes; then lets the workers finish what they hold and
     /// the outbox send what is queued (for up to ten seconds).
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), TelegramError> {
-        let Telegram { handler, config, sender } = self;
+        let Telegram { handler, config, sender, routes } = self;
         let (stop_tx, stop) = watch::channel(false);
         tokio::spawn(async move {
             shutdown.await;
@@ -256,12 +266,14 @@ impl Telegram {
         }
         let router = Shards(shards);
         resume(&intake, &router).await;
+        crate::ops::connected("telegram", true);
         let result = match config.mode {
             TelegramMode::Polling => poll(&handler.bot, &handler.redactor, &intake, &router, stop).await,
             TelegramMode::Webhook => {
-                serve_webhook(&handler.bot, &config, &handler.redactor, &intake, &router, stop).await
+                serve_webhook(&handler.bot, &config, &handler.redactor, &intake, &router, routes, stop).await
             }
         };
+        crate::ops::connected("telegram", false);
         tracing::info!("telegram: stopping; finishing the messages in hand");
         drop(router);
         let finish = async move {
@@ -420,7 +432,10 @@ async fn poll(
                 }
             }
             Err(RequestError::Api(ApiError::InvalidToken)) => return Err(TelegramError::TokenRejected),
-            Err(RequestError::RetryAfter(s)) => pause(s.duration(), &mut stop).await,
+            Err(RequestError::RetryAfter(s)) => {
+                jixia::metrics::metrics().rate_limited(jixia::Platform::Telegram);
+                pause(s.duration(), &mut stop).await
+            }
             Err(e) => {
                 failures = failures.saturating_add(1);
                 let wait = Duration::from_secs(1 << failures.min(5)).min(Duration::from_secs(30));
@@ -453,6 +468,7 @@ async fn serve_webhook(
     redactor: &Redactor,
     intake: &Intake,
     shards: &Shards,
+    routes: Option<axum::Router>,
     mut stop: watch::Receiver<bool>,
 ) -> Result<(), TelegramError> {
     let raw_url = config.webhook_url.clone().unwrap_or_default();
@@ -467,12 +483,17 @@ async fn serve_webhook(
         .map_err(|e| TelegramError::Webhook(format!("cannot listen on {}: {e}", config.webhook_listen)))?;
     let (tx, mut rx) = mpsc::channel::<Update>(256);
     let app = webhook::router(url.path(), secret.clone(), intake.clone(), tx);
+    let app = match routes {
+        Some(routes) => app.merge(routes),
+        None => app,
+    };
     bot.set_webhook(url.clone())
         .secret_token(secret.expose().to_owned())
         .allowed_updates(ALLOWED_UPDATES)
         .await
         .map_err(|e| TelegramError::Webhook(format!("setWebhook failed: {}", redactor.error(&e))))?;
     tracing::info!(listen = %config.webhook_listen, path = url.path(), "telegram webhook serving");
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         let _ = stop.wait_for(|s| *s).await;
     });

@@ -361,6 +361,7 @@ impl SenderTask {
         let error = self.parts.redactor.error(&e);
         match classify(&e) {
             Failure::RetryAfter(wait) => {
+                jixia::metrics::metrics().rate_limited(jixia::Platform::Telegram);
                 part.rate_limited += 1;
                 if part.rate_limited > MAX_RATE_LIMITED {
                     tracing::error!(chat, error, "Telegram kept refusing a message as too fast; dropped");

@@ -153,6 +153,7 @@ async fn redirect_or_feedback(ctx: &Ctx<'_>, state: &FaqState) -> Result<Vec<Out
     };
     let id = ctx.store().faq().faq_record_redirect(community, &redirect).await?;
     ctx.store().faq().faq_count(community, &entry.id, FaqCounter::Hit).await?;
+    crate::metrics::metrics().redirect();
     let mut out = Outgoing::reply(ctx.msg, redirect_text(ctx, &entry, lang));
     out.track = Some(track(id));
     Ok(vec![out])
