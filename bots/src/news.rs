@@ -2,10 +2,7 @@
 //! reqwest (conditional GET, a whole-request timeout, a size cap read as
 //! the body streams in, at most 5 redirects with loops refused, a
 //! User-Agent naming jixia, pacing per host) and parses RSS 2.0, RSS 1.0
-//! and Atom with feed-rs. [`OpenAiClient`] is the optional language model:
-//! the OpenAI-compatible chat-completions API (a hosted service, Ollama,
-//! vLLM, llama.cpp's server) with a timeout and a concurrency cap, its key
-//! kept as a [`Secret`]. [`install`] gives both to an engine.
+//! and Atom with feed-rs. [`install`] gives it to an engine.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,11 +11,7 @@ use std::time::{Duration, Instant};
 use jixia::BoxFuture;
 use jixia::Engine;
 use jixia::config::Config;
-use jixia::features::news::{
-    ChatRequest, Completion, FeedFetcher, FeedItem, FetchError, FetchRequest, Fetched, LlmConfig, LlmError,
-    LlmProvider, NewsServices, ParsedFeed,
-};
-use jixia::secret::Secret;
+use jixia::features::news::{FeedFetcher, FeedItem, FetchError, FetchRequest, Fetched, NewsServices, ParsedFeed};
 use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 
 /// Redirects followed at most.
@@ -152,7 +145,7 @@ impl HttpFeedFetcher {
 }
 
 /// An error with its causes, without any URL.
-fn error_chain(e: &reqwest::Error) -> String {
+pub(crate) fn error_chain(e: &reqwest::Error) -> String {
     let mut parts = Vec::new();
     let mut cause: Option<&dyn std::error::Error> = std::error::Error::source(e);
     while let Some(c) = cause {
@@ -198,109 +191,10 @@ pub fn parse(body: &[u8]) -> Result<ParsedFeed, FetchError> {
     })
 }
 
-/// The OpenAI-compatible chat-completions client.
-#[derive(Debug)]
-pub struct OpenAiClient {
-    client: reqwest::Client,
-    /// `BASE/chat/completions`.
-    url: String,
-    model: String,
-    key: Option<Secret>,
-    timeout: Duration,
-    permits: tokio::sync::Semaphore,
-}
-
-impl OpenAiClient {
-    /// A client for `config`'s endpoint and model, with `key` (if any).
-    pub fn new(config: &LlmConfig, key: Option<Secret>) -> Result<OpenAiClient, reqwest::Error> {
-        let timeout = Duration::from_secs(u64::try_from(config.timeout_secs).unwrap_or(60));
-        let client = reqwest::Client::builder().user_agent(USER_AGENT).timeout(timeout).build()?;
-        Ok(OpenAiClient {
-            client,
-            url: format!("{}/chat/completions", config.base_url.trim_end_matches('/')),
-            model: config.model.clone(),
-            key: key.filter(|k| !k.expose().is_empty()),
-            timeout,
-            permits: tokio::sync::Semaphore::new(usize::try_from(config.max_concurrency).unwrap_or(1).max(1)),
-        })
-    }
-
-    fn error(&self, e: &reqwest::Error) -> LlmError {
-        if e.is_timeout() { LlmError::Timeout(self.timeout.as_secs()) } else { LlmError::Network(error_chain(e)) }
-    }
-
-    async fn call(&self, req: &ChatRequest) -> Result<Completion, LlmError> {
-        let _permit = self.permits.acquire().await.map_err(|_| LlmError::Network("client closed".into()))?;
-        let body = serde_json::json!({
-            "model": self.model,
-            "messages": [
-                { "role": "system", "content": req.system },
-                { "role": "user", "content": req.user },
-            ],
-            "max_tokens": req.max_tokens,
-            "temperature": 0.2,
-            "stream": false,
-        });
-        let mut post = self.client.post(&self.url).json(&body);
-        if let Some(key) = &self.key {
-            post = post.bearer_auth(key.expose());
-        }
-        let resp = post.send().await.map_err(|e| self.error(&e))?;
-        let status = resp.status();
-        if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
-            return Err(LlmError::RateLimited);
-        }
-        if !status.is_success() {
-            return Err(LlmError::Status(status.as_u16()));
-        }
-        let answer: serde_json::Value = resp.json().await.map_err(|e| {
-            if e.is_timeout() {
-                LlmError::Timeout(self.timeout.as_secs())
-            } else {
-                LlmError::Malformed(error_chain(&e))
-            }
-        })?;
-        let text = answer["choices"][0]["message"]["content"]
-            .as_str()
-            .ok_or_else(|| LlmError::Malformed("no choices[0].message.content".into()))?
-            .to_owned();
-        // Servers that report no usage are charged an estimate: a token
-        // for every three characters sent and received.
-        let estimate = || i64::try_from((req.system.len() + req.user.len() + text.len()) / 3).unwrap_or(i64::MAX);
-        let tokens = answer["usage"]["total_tokens"].as_i64().unwrap_or_else(estimate);
-        Ok(Completion { text, tokens })
-    }
-}
-
-impl LlmProvider for OpenAiClient {
-    fn model(&self) -> &str {
-        &self.model
-    }
-
-    fn complete<'a>(&'a self, req: &'a ChatRequest) -> BoxFuture<'a, Result<Completion, LlmError>> {
-        Box::pin(async move {
-            // The client's timeout covers one call; this one covers the
-            // wait for a permit too.
-            tokio::time::timeout(self.timeout * 4, self.call(req))
-                .await
-                .unwrap_or(Err(LlmError::Timeout(self.timeout.as_secs())))
-        })
-    }
-}
-
-/// Gives `engine` an HTTP feed fetcher built from the config, and the
-/// language-model client of `[features.news.llm]` (each community's own
-/// section says whether it is used there), its key read from the
-/// environment variable the section names.
+/// Gives `engine` an HTTP feed fetcher built from the config (the
+/// language model is [`crate::llm::install`]'s).
 pub fn install(engine: &mut Engine, config: &Config) -> Result<(), reqwest::Error> {
     let fetcher = HttpFeedFetcher::new(FetchOptions::from_config(config))?;
-    let llm_config = &config.features.news.llm;
-    let key = std::env::var(&llm_config.api_key_env).ok().map(Secret::new);
-    let llm: Arc<dyn LlmProvider> = Arc::new(OpenAiClient::new(llm_config, key)?);
-    engine.provide(Arc::new(NewsServices {
-        fetcher: Some(Arc::new(fetcher)),
-        llm: Some(llm),
-        ..NewsServices::default()
-    }));
+    engine.provide(Arc::new(NewsServices { fetcher: Some(Arc::new(fetcher)) }));
     Ok(())
 }

@@ -24,11 +24,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use jixia::features::news::{
-    ChatRequest, FeedFetcher, FetchError, FetchRequest, Fetched, LlmConfig, LlmError, LlmProvider, ParsedFeed,
-};
+use jixia::features::news::{FeedFetcher, FetchError, FetchRequest, Fetched, ParsedFeed};
+use jixia::llm::{ChatRequest, LlmConfig, LlmError, LlmProvider};
 use jixia::secret::Secret;
-use jixia_bots::news::{FetchOptions, HttpFeedFetcher, OpenAiClient, USER_AGENT};
+use jixia_bots::llm::OpenAiClient;
+use jixia_bots::news::{FetchOptions, HttpFeedFetcher, USER_AGENT};
 
 const RSS2: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0">
@@ -431,7 +431,7 @@ async fn console_add_advance_list_and_digest() {
     let dir = std::env::temp_dir().join(format!("jixia-news-console-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let config = format!(
-        "[features.news.llm]\nenabled = true\nbase_url = \"{model}/ok/v1\"\nmodel = \"fake-7b\"\napi_key_env = \"NEWS_TEST_KEY\"\n"
+        "[llm]\nenabled = true\nbase_url = \"{model}/ok/v1\"\nmodel = \"fake-7b\"\napi_key_env = \"NEWS_TEST_KEY\"\n"
     );
     std::fs::write(dir.join("jixia.toml"), config).unwrap_or_else(|e| panic!("{e}"));
     let script = format!(

@@ -19,6 +19,7 @@ pub mod news;
 pub mod points;
 pub mod quiz;
 pub mod shop;
+pub mod summary;
 
 use std::any::Any;
 use std::sync::{Arc, LazyLock};
@@ -129,6 +130,7 @@ features! {
     Hiring => hiring: hiring::HiringConfig,
     Events => events: events::EventsConfig,
     News => news: news::NewsConfig,
+    Summary => summary: summary::SummaryConfig,
     Digest => digest: digest::DigestConfig,
 }
 

@@ -10,7 +10,6 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::BoxFuture;
-use crate::features::news::llm::{LlmNote, LlmProvider};
 
 /// One conditional request for a feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,8 +99,4 @@ pub trait FeedFetcher: Send + Sync + fmt::Debug {
 pub struct NewsServices {
     /// The fetcher (`None`: sources are never fetched).
     pub fetcher: Option<Arc<dyn FeedFetcher>>,
-    /// The language model (`None`: nothing is translated).
-    pub llm: Option<Arc<dyn LlmProvider>>,
-    /// Why the latest translation did not happen.
-    pub llm_note: Arc<LlmNote>,
 }
