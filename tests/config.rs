@@ -845,3 +845,13 @@ fn the_language_model_is_shared_and_each_community_may_have_its_own_budget() {
         assert_eq!(key_error(Some(toml), &[]).0, key, "{toml}");
     }
 }
+
+#[test]
+fn a_feed_on_a_private_address_needs_allow_private() {
+    let private = "[features.news]\nsources = [{ url = \"http://192.168.1.5/feed\" }]\n";
+    let (key, message) = key_error(Some(private), &[]);
+    assert_eq!(key, "features.news.sources[0].url");
+    assert!(message.contains("allow_private = true"), "{message}");
+    let allowed = "[features.news]\nallow_private = true\nsources = [{ url = \"http://192.168.1.5/feed\" }]\n";
+    assert!(loads(Some(allowed), &[]).features.news.allow_private);
+}

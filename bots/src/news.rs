@@ -1,7 +1,8 @@
 //! The news feature's HTTP side: [`HttpFeedFetcher`] fetches feeds with
 //! reqwest (conditional GET, a whole-request timeout, a size cap read as
 //! the body streams in, at most 5 redirects with loops refused, a
-//! User-Agent naming jixia, pacing per host) and parses RSS 2.0, RSS 1.0
+//! User-Agent naming jixia, pacing per host, and unless allowed no
+//! loopback or private addresses, literal or resolved) and parses RSS 2.0, RSS 1.0
 //! and Atom with feed-rs. [`install`] gives it to an engine.
 
 use std::collections::HashMap;
@@ -11,6 +12,7 @@ use std::time::{Duration, Instant};
 use jixia::BoxFuture;
 use jixia::Engine;
 use jixia::config::Config;
+use jixia::features::news::text::{is_local_name, is_private};
 use jixia::features::news::{FeedFetcher, FeedItem, FetchError, FetchRequest, Fetched, NewsServices, ParsedFeed};
 use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 
@@ -29,6 +31,9 @@ pub struct FetchOptions {
     pub max_bytes: u64,
     /// Least time between two requests to one host.
     pub host_interval: Duration,
+    /// Fetch from loopback, private, link-local and other non-public
+    /// addresses too (`[features.news] allow_private`).
+    pub allow_private: bool,
 }
 
 impl FetchOptions {
@@ -40,6 +45,7 @@ impl FetchOptions {
             timeout: Duration::from_secs(u64::try_from(n.timeout_secs).unwrap_or(20)),
             max_bytes: u64::try_from(n.max_bytes).unwrap_or(5 * 1024 * 1024),
             host_interval: Duration::from_secs(u64::try_from(n.host_interval_secs).unwrap_or(5)),
+            allow_private: n.allow_private,
         }
     }
 }
@@ -56,21 +62,27 @@ pub struct HttpFeedFetcher {
 impl HttpFeedFetcher {
     /// A fetcher with its own HTTP client.
     pub fn new(options: FetchOptions) -> Result<HttpFeedFetcher, reqwest::Error> {
-        let policy = reqwest::redirect::Policy::custom(|attempt| {
+        let allow_private = options.allow_private;
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() > MAX_REDIRECTS {
                 attempt.error("more than 5 redirects")
             } else if attempt.previous().iter().any(|u| u == attempt.url()) {
                 attempt.error("redirect loop")
+            } else if !allow_private && private_literal(attempt.url()) {
+                attempt.error(PrivateAddress)
             } else {
                 attempt.follow()
             }
         });
-        let client = reqwest::Client::builder()
+        let mut client = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .redirect(policy)
             .timeout(options.timeout)
-            .connect_timeout(options.timeout)
-            .build()?;
+            .connect_timeout(options.timeout);
+        if !allow_private {
+            client = client.dns_resolver(Arc::new(PublicOnly));
+        }
+        let client = client.build()?;
         Ok(HttpFeedFetcher { client, options, hosts: Default::default() })
     }
 
@@ -93,6 +105,13 @@ impl HttpFeedFetcher {
     }
 
     fn error(&self, e: &reqwest::Error) -> FetchError {
+        let mut cause: Option<&dyn std::error::Error> = Some(e);
+        while let Some(c) = cause {
+            if c.is::<PrivateAddress>() {
+                return FetchError::PrivateAddress;
+            }
+            cause = c.source();
+        }
         if e.is_timeout() {
             FetchError::Timeout(self.options.timeout.as_secs())
         } else if e.is_redirect() {
@@ -105,6 +124,11 @@ impl HttpFeedFetcher {
 
     async fn get(&self, req: &FetchRequest) -> Result<Fetched, FetchError> {
         let url = reqwest::Url::parse(&req.url).map_err(|e| FetchError::Network(format!("bad URL: {e}")))?;
+        // An address written in the URL is never looked up, so the
+        // resolver cannot refuse it: it is checked here.
+        if !self.options.allow_private && private_literal(&url) {
+            return Err(FetchError::PrivateAddress);
+        }
         self.pace(&url).await;
         let mut get = self.client.get(url);
         if let Some(etag) = &req.etag {
@@ -141,6 +165,45 @@ impl HttpFeedFetcher {
         feed.etag = etag;
         feed.last_modified = last_modified;
         Ok(Fetched::Feed(feed))
+    }
+}
+
+/// Why a connection was refused: the host is a loopback, private,
+/// link-local or other non-public address (or resolves only to such).
+#[derive(Debug, thiserror::Error)]
+#[error("the host is not a public address")]
+struct PrivateAddress;
+
+/// Whether `url`'s host is an address (not a name) that is not public, or
+/// `localhost`.
+fn private_literal(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else { return false };
+    match host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>() {
+        Ok(ip) => is_private(ip),
+        Err(_) => is_local_name(host),
+    }
+}
+
+/// A resolver that keeps public addresses only: a name that resolves to
+/// nothing else (`localhost`, an intranet name, a name pointed at
+/// 127.0.0.1) is refused before any connection is made.
+#[derive(Debug)]
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        Box::pin(async move {
+            let host = name.as_str().to_owned();
+            if is_local_name(&host) {
+                return Err(Box::new(PrivateAddress) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            let found: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<std::net::SocketAddr> = found.into_iter().filter(|a| !is_private(a.ip())).collect();
+            if public.is_empty() {
+                return Err(Box::new(PrivateAddress) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
+        })
     }
 }
 

@@ -207,6 +207,21 @@ pub enum Use {
 pub struct Llm {
     provider: Arc<dyn LlmProvider>,
     notes: Mutex<HashMap<(String, Use), Problem>>,
+    running: Mutex<std::collections::HashSet<(String, Use)>>,
+}
+
+/// A use of the model running in a community on this engine, until dropped
+/// (see [`Llm::exclusive`]).
+#[derive(Debug)]
+pub struct Running<'a> {
+    llm: &'a Llm,
+    key: (String, Use),
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.llm.running.lock().unwrap_or_else(PoisonError::into_inner).remove(&self.key);
+    }
 }
 
 /// A problem noted: when, and what.
@@ -215,12 +230,21 @@ pub type Problem = (DateTime<Utc>, String);
 impl Llm {
     /// The model behind `provider`.
     pub fn new(provider: Arc<dyn LlmProvider>) -> Llm {
-        Llm { provider, notes: Mutex::default() }
+        Llm { provider, notes: Mutex::default(), running: Mutex::default() }
     }
 
     /// The model's name.
     pub fn model(&self) -> &str {
         self.provider.model()
+    }
+
+    /// Marks a use as running in a community on this engine; `None` when
+    /// it already is (two translation passes after two fetches at once
+    /// would send the same items twice).
+    pub fn exclusive(&self, community: &str, used_for: Use) -> Option<Running<'_>> {
+        let key = (community.to_owned(), used_for);
+        let fresh = self.running.lock().unwrap_or_else(PoisonError::into_inner).insert(key.clone());
+        fresh.then_some(Running { llm: self, key })
     }
 
     /// Notes why a use did not happen in a community.

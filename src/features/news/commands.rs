@@ -10,7 +10,7 @@ use crate::features::news::fetch::NewsServices;
 use crate::features::news::jobs::fetch_job;
 use crate::features::news::render::View;
 use crate::features::news::store::{Added, NewSource, Source, SourceNo, Watch};
-use crate::features::news::text::{AddError, check_feed_url, parse_add_options, parse_tag};
+use crate::features::news::text::{AddError, check_feed_url, names_private_host, parse_add_options, parse_tag};
 use crate::handler::{CommandError, CommandResult, Ctx, Handler, ParsedCommand};
 use crate::i18n::Args;
 use crate::message::ChatKind;
@@ -159,6 +159,9 @@ fn add<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRes
         if let Err(why) = check_feed_url(url) {
             tracing::info!(why, "refused a feed URL");
             return Err(CommandError::member("news-bad-url", Args::new().str("got", url)));
+        }
+        if !config.allow_private && names_private_host(url) {
+            return Err(CommandError::member("news-private-url", Args::new().str("got", url)));
         }
         let options = parse_add_options(cmd.text(&TAGS)?.unwrap_or("")).map_err(|e| match e {
             AddError::BadLanguage(got) => CommandError::member("news-bad-lang", Args::new().str("got", got)),

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{ConfigError, check_range, parse_platform_ref};
 use crate::features::FeatureConfig;
-use crate::features::news::text::{check_feed_url, parse_language};
+use crate::features::news::text::{check_feed_url, names_private_host, parse_language};
 
 /// `[features.news]`
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -33,6 +33,9 @@ pub struct NewsConfig {
     pub max_sources: i64,
     /// Items a watching chat (`/news watch`) gets per hour at most. 1–60.
     pub posts_per_hour: i64,
+    /// Feeds may be on loopback, private and link-local addresses (off: such
+    /// a URL is refused, and the fetcher refuses names that resolve there).
+    pub allow_private: bool,
     /// Translate items whose language is not the community's through the
     /// shared language model (`[llm]`; nothing happens while it is off).
     pub translate: bool,
@@ -55,6 +58,7 @@ impl Default for NewsConfig {
             page_size: 5,
             max_sources: 50,
             posts_per_hour: 3,
+            allow_private: false,
             translate: true,
             llm: None,
         }
@@ -117,6 +121,12 @@ impl FeatureConfig for NewsConfig {
         for (i, s) in self.sources.iter().enumerate() {
             if let Err(why) = check_feed_url(&s.url) {
                 return Err(err(format!("sources[{i}].url"), format!("`{}` {why}", s.url)));
+            }
+            if !self.allow_private && names_private_host(&s.url) {
+                return Err(err(
+                    format!("sources[{i}].url"),
+                    format!("`{}` is a loopback or private address; set allow_private = true to fetch it", s.url),
+                ));
             }
             if parse_language(&s.language).is_none() {
                 return Err(err(

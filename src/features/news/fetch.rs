@@ -83,6 +83,10 @@ pub enum FetchError {
     /// The connection failed.
     #[error("network error: {0}")]
     Network(String),
+    /// The host is a loopback or private address, or resolves only to such
+    /// (`allow_private` is off).
+    #[error("refused: the host is a loopback or private address")]
+    PrivateAddress,
 }
 
 /// Fetches and parses feeds: conditional GET, a timeout, a size cap, at

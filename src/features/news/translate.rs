@@ -79,9 +79,9 @@ pub fn translating(engine: &Engine, community: &Community) -> bool {
 /// for `/news status`); an answer without a title line is noted, counted
 /// against its item and the pass goes on.
 pub async fn translate_pending(engine: &Engine, community: &Community) -> Result<(), StoreError> {
-    if !translating(engine, community) {
-        return Ok(());
-    }
+    let Some(model) = llm::model_of(engine).filter(|_| community.features.news.translate) else { return Ok(()) };
+    // Another fetch's pass is at it; what it does not reach, the next one does.
+    let Some(_running) = model.exclusive(&community.id, Use::Translate) else { return Ok(()) };
     let locale = community.locale;
     let store = engine.store().news();
     let since = engine.now() - Duration::days(RETRY_DAYS);
@@ -96,14 +96,12 @@ pub async fn translate_pending(engine: &Engine, community: &Community) -> Result
                 }
                 None => {
                     store.news_translation_failed(item.id).await?;
-                    if let Some(m) = llm::model_of(engine) {
-                        m.note(
-                            &community.id,
-                            Use::Translate,
-                            engine.now(),
-                            "the model's answer had no title line".into(),
-                        );
-                    }
+                    model.note(
+                        &community.id,
+                        Use::Translate,
+                        engine.now(),
+                        "the model's answer had no title line".into(),
+                    );
                 }
             },
             Err(CallError::Store(e)) => return Err(e),
