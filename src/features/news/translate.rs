@@ -67,12 +67,6 @@ pub fn same_language(language: &str, locale: Locale) -> bool {
     primary_language(language) == locale.code()
 }
 
-/// Whether items are translated in `community`: `[features.news]
-/// translate` there, and a model configured and provided.
-pub fn translating(engine: &Engine, community: &Community) -> bool {
-    community.features.news.translate && llm::model_of(engine).is_some()
-}
-
 /// Translates the community's recent items that are not in its language
 /// and have no translation yet, each once (cached), while today's budget
 /// lasts. Stops at the first failure of the model or the budget (noted
