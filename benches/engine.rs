@@ -3,7 +3,8 @@
 //! Environment: `JIXIA_BENCH_MESSAGES` (default 20000),
 //! `JIXIA_BENCH_SCENARIO` (mix, ping, checkin or chat; default mix),
 //! `JIXIA_BENCH_MEMBERS` (default 10000), `JIXIA_BENCH_CONCURRENCY`
-//! (default 8).
+//! (default 8), `JIXIA_BENCH_LLM=1` (`[llm] enabled` with no model and no
+//! chat opted in to summaries).
 
 #![expect(clippy::print_stdout, reason = "a bench prints its figures")]
 
@@ -29,6 +30,7 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
         messages,
         members: number("JIXIA_BENCH_MEMBERS").unwrap_or(defaults.members),
         concurrency: number("JIXIA_BENCH_CONCURRENCY").unwrap_or(defaults.concurrency).max(1),
+        llm: std::env::var("JIXIA_BENCH_LLM").is_ok_and(|v| v == "1"),
         ..defaults
     };
     let file = scratch::ScratchFile::new()?;

@@ -67,6 +67,10 @@ pub struct BenchOptions {
     pub concurrency: usize,
     /// Rows for the raw insert probe.
     pub raw_rows: u32,
+    /// `[llm] enabled`, with no model given and no chat opted in to
+    /// summaries: what the language model's passive path costs a chat
+    /// message that is not summarized.
+    pub llm: bool,
 }
 
 impl Default for BenchOptions {
@@ -78,6 +82,7 @@ impl Default for BenchOptions {
             chats: 100,
             concurrency: 8,
             raw_rows: 2_000,
+            llm: false,
         }
     }
 }
@@ -275,6 +280,7 @@ pub async fn run(store: Arc<Store>, opts: BenchOptions) -> Result<BenchReport, B
     // The bench's group chats are the community's, listed as an operator would.
     let mut config = Config::default();
     config.default_community_mut().chats = (0..opts.chats.max(1)).map(|c| format!("telegram:-100{c}")).collect();
+    config.llm.enabled = opts.llm;
     let members = members_for(&opts);
     let now = chrono::Utc::now();
     // A check-in run starts yesterday, when every other member of the

@@ -42,6 +42,9 @@ pub struct Community {
     /// Feature settings in force here (the community's own, else the
     /// top-level ones).
     pub features: Arc<FeaturesConfig>,
+    /// Tokens of the language model it may spend per day (its own
+    /// `[communities.ID.llm] daily_tokens`, else `[llm] daily_tokens`).
+    pub llm_daily_tokens: i64,
     moderators: HashSet<String>,
     admins: HashSet<String>,
     /// Named roles, by name (`[communities.ID.roles]`).
@@ -49,7 +52,8 @@ pub struct Community {
 }
 
 impl Community {
-    fn from_config(id: &str, c: &CommunityConfig, global: &FeaturesConfig) -> Community {
+    fn from_config(id: &str, c: &CommunityConfig, config: &Config) -> Community {
+        let global = &config.features;
         Community {
             id: id.to_owned(),
             name: if c.name.is_empty() { id.to_owned() } else { c.name.clone() },
@@ -57,6 +61,7 @@ impl Community {
             // Validated at load; the fallback only guards a config built in code.
             tz: c.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai),
             features: Arc::new(c.features.clone().unwrap_or_else(|| global.clone())),
+            llm_daily_tokens: c.llm.daily_tokens.unwrap_or(config.llm.daily_tokens),
             moderators: c.moderators.iter().cloned().collect(),
             admins: c.admins.iter().cloned().collect(),
             // Entries were validated at load; one that is not readable (a
@@ -131,7 +136,7 @@ pub struct Communities {
     default: Arc<Community>,
     unknown: UnknownChats,
     /// For `unknown_chats = "own"`: the settings each chat's community gets.
-    global: Arc<FeaturesConfig>,
+    global: Arc<Config>,
     /// The chat communities made so far.
     own: Mutex<HashMap<String, Arc<Community>>>,
 }
@@ -144,21 +149,27 @@ impl Communities {
         let mut by_id = BTreeMap::new();
         let mut by_chat = HashMap::new();
         for (id, c) in &config.communities {
-            let community = Arc::new(Community::from_config(id, c, &config.features));
+            let community = Arc::new(Community::from_config(id, c, config));
             for chat in &c.chats {
                 by_chat.insert(chat.clone(), community.clone());
             }
             by_id.insert(id.clone(), community);
         }
-        let default = by_id.get(default_id).cloned().unwrap_or_else(|| {
-            Arc::new(Community::from_config(default_id, &CommunityConfig::default(), &config.features))
-        });
+        let default = by_id
+            .get(default_id)
+            .cloned()
+            .unwrap_or_else(|| Arc::new(Community::from_config(default_id, &CommunityConfig::default(), config)));
         Communities {
             by_id,
             by_chat,
             default,
             unknown: config.bot.unknown_chats,
-            global: Arc::new(config.features.clone()),
+            global: Arc::new(Config {
+                communities: BTreeMap::new(),
+                features: config.features.clone(),
+                llm: config.llm.clone(),
+                ..Config::default()
+            }),
             own: Mutex::new(HashMap::new()),
         }
     }

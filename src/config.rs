@@ -50,6 +50,10 @@ pub struct Config {
     /// `[features.NAME]`: one section per feature, named like its module.
     #[serde(default)]
     pub features: FeaturesConfig,
+    /// `[llm]`: the optional language model every feature that uses one
+    /// shares (see [`crate::llm`]).
+    #[serde(default)]
+    pub llm: crate::llm::LlmConfig,
 }
 
 pub use crate::features::FeaturesConfig;
@@ -250,6 +254,8 @@ pub struct CommunityConfig {
     /// `[communities.ID.features]`: this community's own feature settings,
     /// replacing the top-level `[features]` for it when present.
     pub features: Option<FeaturesConfig>,
+    /// `[communities.ID.llm]`: this community's own language-model budget.
+    pub llm: crate::llm::CommunityLlmConfig,
 }
 
 impl Default for CommunityConfig {
@@ -263,6 +269,7 @@ impl Default for CommunityConfig {
             admins: Vec::new(),
             roles: BTreeMap::new(),
             features: None,
+            llm: Default::default(),
         }
     }
 }
@@ -706,6 +713,7 @@ impl Config {
         }
         self.database.validate()?;
         self.http.validate()?;
+        self.llm.validate()?;
         self.validate_features()?;
         let known: Vec<&str> = self.communities.keys().map(String::as_str).collect();
         match &self.bot.default_community {
@@ -754,6 +762,7 @@ impl Config {
                 }
             }
             validate_roles(id, &c.roles)?;
+            c.llm.validate(id)?;
             for chat in &c.chats {
                 if let Some(other) = seen_chats.insert(chat.as_str(), id.as_str()) {
                     let message = if other == id {

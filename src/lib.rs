@@ -19,6 +19,8 @@
 //! - [`i18n`]: Fluent prompts in Chinese and English.
 //! - [`scheduler`]: cron schedules, the durable job queue and its tick
 //!   (run from [`Engine::due`]).
+//! - [`llm`]: the optional language model the features share, within a
+//!   daily token budget per community.
 //! - [`clock`]: injected time. [`secret`]: values that never reach logs.
 //! - [`bench`]: the throughput harness behind `jixia bench` and `cargo bench`.
 
@@ -38,6 +40,7 @@ pub mod handler;
 pub mod i18n;
 pub mod intake;
 pub mod ledger;
+pub mod llm;
 pub mod message;
 pub mod metrics;
 pub mod rich;

@@ -11,7 +11,7 @@ use jixia::Platform;
 use jixia::bench::{BenchOptions, Scenario, run};
 
 fn small(scenario: Scenario, concurrency: usize) -> BenchOptions {
-    BenchOptions { scenario, messages: 60, members: 20, chats: 3, concurrency, raw_rows: 10 }
+    BenchOptions { scenario, messages: 60, members: 20, chats: 3, concurrency, raw_rows: 10, llm: false }
 }
 
 async fn ping_answers_every_message_one_at_a_time(db: TestDb) {

@@ -811,3 +811,47 @@ async fn an_engine_refuses_out_of_range_features() {
     assert!(jixia::Engine::new(&Config::default(), store.clone(), clock).is_ok());
     store.close().await;
 }
+
+#[test]
+fn the_old_news_llm_section_says_where_its_settings_went() {
+    let old = "[features.news.llm]\nenabled = true\nmodel = \"qwen2.5:7b\"\n";
+    let (key, message) = key_error(Some(old), &[]);
+    assert_eq!(key, "features.news.llm");
+    assert!(message.contains("top-level [llm] section") && message.contains("[features.news]"), "{message}");
+    let own = "[communities.pgcn.features.news.llm]\nenabled = true\n";
+    assert_eq!(key_error(Some(own), &[]).0, "communities.pgcn.features.news.llm");
+}
+
+#[test]
+fn the_language_model_is_shared_and_each_community_may_have_its_own_budget() {
+    let config = loads(
+        Some(
+            "[llm]\nenabled = true\nmodel = \"m\"\ndaily_tokens = 1000\n\
+             [communities.pgcn.llm]\ndaily_tokens = 50\n[communities.other]\n\
+             [bot]\ndefault_community = \"pgcn\"\n",
+        ),
+        &[("JIXIA__LLM__MAX_TOKENS", "64")],
+    );
+    assert!(config.llm.enabled && config.llm.max_tokens == 64);
+    let communities = jixia::community::Communities::from_config(&config);
+    let budget = |id: &str| communities.get(id).map(|c| c.llm_daily_tokens);
+    assert_eq!((budget("pgcn"), budget("other")), (Some(50), Some(1000)));
+    for (toml, key) in [
+        ("[llm]\nmax_tokens = 9\n", "llm.max_tokens"),
+        ("[llm]\nbase_url = \"localhost:11434\"\n", "llm.base_url"),
+        ("[llm]\nkey = \"sk-1\"\n", "llm.key"),
+        ("[communities.pgcn.llm]\ndaily_tokens = -1\n", "communities.pgcn.llm.daily_tokens"),
+    ] {
+        assert_eq!(key_error(Some(toml), &[]).0, key, "{toml}");
+    }
+}
+
+#[test]
+fn a_feed_on_a_private_address_needs_allow_private() {
+    let private = "[features.news]\nsources = [{ url = \"http://192.168.1.5/feed\" }]\n";
+    let (key, message) = key_error(Some(private), &[]);
+    assert_eq!(key, "features.news.sources[0].url");
+    assert!(message.contains("allow_private = true"), "{message}");
+    let allowed = "[features.news]\nallow_private = true\nsources = [{ url = \"http://192.168.1.5/feed\" }]\n";
+    assert!(loads(Some(allowed), &[]).features.news.allow_private);
+}

@@ -51,7 +51,8 @@ fn full_config() -> Config {
     c.qq.access_token = Some(Secret::new("t"));
     c.qq.self_id = Some("1".into());
     let roles = [("r".to_owned(), vec!["telegram:1".to_owned()])].into();
-    c.communities.insert("x".into(), CommunityConfig { roles, ..CommunityConfig::default() });
+    let llm = jixia::llm::CommunityLlmConfig { daily_tokens: Some(1) };
+    c.communities.insert("x".into(), CommunityConfig { roles, llm, ..CommunityConfig::default() });
     c
 }
 

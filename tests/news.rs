@@ -12,13 +12,14 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 use common::cast::{alice, group, mo};
+use common::model::FakeModel;
 use common::{TestChat, TestDb, due_and_sent, is_dm_to, only, texts};
 use jixia::BoxFuture;
 use jixia::config::{CommunityConfig, Config};
 use jixia::features::news::{
-    ChatRequest, Completion, FeedFetcher, FeedItem, FetchError, FetchRequest, Fetched, LlmError, LlmProvider,
-    NewsServices, ParsedFeed, SourceConfig,
+    FeedFetcher, FeedItem, FetchError, FetchRequest, Fetched, NewsServices, ParsedFeed, SourceConfig,
 };
+use jixia::llm::{Llm, LlmError, LlmProvider};
 use jixia::{Engine, Outgoing};
 
 const PLANET: &str = "https://planet.example.org/rss20.xml";
@@ -92,40 +93,17 @@ fn config() -> Config {
     c
 }
 
-/// A fake model: translates by prefixing `译：`, or fails as told; each
-/// call costs 100 tokens.
-#[derive(Debug, Default)]
-struct FakeLlm {
-    fail: Mutex<Option<LlmError>>,
-    calls: Mutex<Vec<ChatRequest>>,
-}
-
-impl FakeLlm {
-    fn calls(&self) -> usize {
-        self.calls.lock().unwrap_or_else(|e| e.into_inner()).len()
-    }
-}
-
-impl LlmProvider for FakeLlm {
-    fn model(&self) -> &str {
-        "fake-7b"
-    }
-
-    fn complete<'a>(&'a self, req: &'a ChatRequest) -> BoxFuture<'a, Result<Completion, LlmError>> {
-        Box::pin(async move {
-            self.calls.lock().unwrap_or_else(|e| e.into_inner()).push(req.clone());
-            if let Some(e) = self.fail.lock().unwrap_or_else(|e| e.into_inner()).clone() {
-                return Err(e);
-            }
-            let title = req.user.lines().find_map(|l| l.strip_prefix("Title: ")).unwrap_or("?");
-            Ok(Completion { text: format!("译：{title}\n中文摘要"), tokens: 100 })
-        })
-    }
+/// The fake model translates by prefixing `译：` to the title.
+fn translator() -> Arc<FakeModel> {
+    FakeModel::answering(|req| {
+        let title = req.user.lines().find_map(|l| l.strip_prefix("Title: ")).unwrap_or("?");
+        format!("译：{title}\n中文摘要")
+    })
 }
 
 /// A conversation whose engine fetches through `feeds` and translates
 /// through `llm`.
-fn chat_with_llm(db: TestDb, config: &Config, feeds: &Arc<FakeFeeds>, llm: &Arc<FakeLlm>) -> TestChat {
+fn chat_with_llm(db: TestDb, config: &Config, feeds: &Arc<FakeFeeds>, llm: &Arc<FakeModel>) -> TestChat {
     let model: Arc<dyn LlmProvider> = llm.clone();
     built(db, config, feeds, Some(model))
 }
@@ -140,7 +118,10 @@ fn built(db: TestDb, config: &Config, feeds: &Arc<FakeFeeds>, llm: Option<Arc<dy
     let fetcher: Arc<dyn FeedFetcher> = feeds.clone();
     let mut engine = Engine::new(&common::with_test_chats(config), chat.db.store.clone(), Arc::new(chat.clock.clone()))
         .unwrap_or_else(|e| panic!("{e}"));
-    engine.provide(Arc::new(NewsServices { fetcher: Some(fetcher), llm, ..NewsServices::default() }));
+    engine.provide(Arc::new(NewsServices { fetcher: Some(fetcher) }));
+    if let Some(model) = llm {
+        engine.provide(Arc::new(Llm::new(model)));
+    }
     chat.engine = Arc::new(engine);
     chat
 }
@@ -172,6 +153,7 @@ both_backends!(
     without_a_fetcher_sources_wait,
     items_carry_a_marked_translation_cached_and_within_the_budget,
     a_failing_model_leaves_items_untranslated_and_status_says_why,
+    an_item_whose_answers_cannot_be_read_is_given_up_after_three,
 );
 
 async fn moderators_manage_sources_and_every_mistake_is_explained(db: TestDb) {
@@ -195,6 +177,9 @@ async fn moderators_manage_sources_and_every_mistake_is_explained(db: TestDb) {
         ("/news add https://user:pw@x.org/feed", "不是订阅源网址"),
         ("/news add https://x.org/feed lang=klingon!", "不是语言代码"),
         ("/news add https://x.org/feed a/b", "不是有效标签"),
+        ("/news add http://127.0.0.1:8080/feed", "指向本机或内网地址"),
+        ("/news add http://localhost/rss", "指向本机或内网地址"),
+        ("/news add http://169.254.169.254/latest/meta-data", "指向本机或内网地址"),
         ("/news remove F9", "没有订阅源 F9"),
         ("/news remove nine", "不是订阅源编号"),
         ("/news nosuchtag", "没有标签为 nosuchtag 的资讯"),
@@ -428,24 +413,29 @@ async fn without_a_fetcher_sources_wait(db: TestDb) {
     assert!(status.contains("不会抓取") && status.contains("F1：尚未抓取"), "{status}");
 }
 
+/// The model on, with answers of up to 1000 tokens: a translation is
+/// reserved at about 1230 tokens (its prompt and the whole answer) and
+/// costs 100, so a budget of 1480 lets three through and stops the fourth.
 fn llm_config() -> Config {
     let mut c = config();
-    c.features.news.llm.enabled = true;
-    c.features.news.llm.daily_tokens = 250;
+    c.llm.enabled = true;
+    c.llm.max_tokens = 1000;
+    c.llm.daily_tokens = 1480;
     c
 }
 
 async fn items_carry_a_marked_translation_cached_and_within_the_budget(db: TestDb) {
     let feeds = Arc::new(FakeFeeds::default());
     feeds.set(PLANET, Answer::Feed(planet_items(), None));
-    let llm = Arc::new(FakeLlm::default());
+    let llm = translator();
     let mut chat = chat_with_llm(db, &llm_config(), &feeds, &llm);
     ask(&mut chat, &mo(), "/news watch released").await;
     ask(&mut chat, &mo(), &format!("/news add {PLANET}")).await;
     let posted = deliver(&chat).await;
-    assert_eq!(llm.calls(), 3);
-    let first = llm.calls.lock().unwrap_or_else(|e| e.into_inner())[0].clone();
-    assert!(first.system.contains("Simplified Chinese") && first.user.contains("Title: PostgreSQL 18.1 released"));
+    assert_eq!(llm.calls().len(), 3);
+    let first = llm.calls()[0].clone();
+    assert!(first.system.contains("Simplified Chinese") && first.user.contains("Title: "));
+    assert_eq!(first.max_tokens, 1000);
     // The watch post carries the translation, marked.
     assert!(
         only(&posted).contains("译：PostgreSQL 18.1 released〔机器翻译，原文：PostgreSQL 18.1 released〕"),
@@ -458,54 +448,92 @@ async fn items_carry_a_marked_translation_cached_and_within_the_budget(db: TestD
     assert!(digest.contains("译：Logical replication tips〔机器翻译"), "{digest}");
     // Listing again reads the cache.
     ask(&mut chat, &alice(), "/news").await;
-    assert_eq!(llm.calls(), 3);
+    assert_eq!(llm.calls().len(), 3);
     // An English reader reads the originals.
     ask(&mut chat, &alice(), "/lang en").await;
     let english = ask(&mut chat, &alice(), "/news").await;
     assert!(english.contains("PostgreSQL 18.1 released (F1") && !english.contains("译："), "{english}");
 
-    // 300 tokens spent of 250: a new item is not sent to the model today.
+    // 300 tokens spent of 1480: the next call may cost up to about 1230,
+    // more than is left, so it is not made; the budget is never passed.
     let mut more = planet_items();
     more.push(item("p9", "Index advisor", "", 0));
     feeds.set(PLANET, Answer::Feed(more, None));
     chat.clock.advance(Duration::minutes(61));
     deliver(&chat).await;
-    assert_eq!(llm.calls(), 3);
+    assert_eq!(llm.calls().len(), 3);
     let listed = ask(&mut chat, &mo(), "/news").await;
     assert!(listed.contains("Index advisor（F1") && !listed.contains("译：Index advisor"), "{listed}");
     let status = ask(&mut chat, &mo(), "/news status").await;
     assert!(
-        status.contains("模型 fake-7b；今天已用 300/250") && status.contains("daily token budget spent"),
+        status.contains("模型 fake-7b；今天已用 300/1480") && status.contains("daily token budget spent (300 of 1480"),
         "{status}"
     );
 
-    // A source in the community's language is never sent to the model.
+    // The next day the item left untranslated is translated after all; a
+    // source in the community's language is never sent to the model.
     feeds.set(WEEKLY, Answer::Feed(vec![item("z1", "中文资讯", "", 0)], None));
     ask(&mut chat, &mo(), &format!("/news add {WEEKLY} lang=zh")).await;
     chat.clock.advance(Duration::hours(24));
     deliver(&chat).await;
-    assert_eq!(llm.calls(), 3);
+    assert_eq!(llm.calls().len(), 4);
+    assert!(llm.calls()[3].user.contains("Title: Index advisor"));
+    let listed = ask(&mut chat, &mo(), "/news").await;
+    assert!(listed.contains("译：Index advisor〔机器翻译") && listed.contains("中文资讯（F2"), "{listed}");
+    assert!(ask(&mut chat, &mo(), "/news status").await.contains("今天已用 100/1480"));
 }
 
 async fn a_failing_model_leaves_items_untranslated_and_status_says_why(db: TestDb) {
     let feeds = Arc::new(FakeFeeds::default());
     feeds.set(PLANET, Answer::Feed(planet_items(), None));
-    let llm = Arc::new(FakeLlm::default());
-    *llm.fail.lock().unwrap_or_else(|e| e.into_inner()) = Some(LlmError::RateLimited);
+    let llm = translator();
+    llm.fail(Some(LlmError::RateLimited));
     let mut chat = chat_with_llm(db, &llm_config(), &feeds, &llm);
     ask(&mut chat, &mo(), &format!("/news add {PLANET}")).await;
     deliver(&chat).await;
-    // The first failure stops the batch.
-    assert_eq!(llm.calls(), 1);
+    // The first failure stops the pass; a failed call costs nothing.
+    assert_eq!(llm.calls().len(), 1);
     let listed = ask(&mut chat, &alice(), "/news").await;
     assert!(listed.contains("PostgreSQL 18.1 released（F1") && !listed.contains("机器翻译"), "{listed}");
     let status = ask(&mut chat, &mo(), "/news status").await;
-    assert!(status.contains("今天已用 0/250") && status.contains("HTTP 429"), "{status}");
+    assert!(status.contains("今天已用 0/1480") && status.contains("HTTP 429"), "{status}");
+
+    // The model recovers: the next fetch's pass translates what was left.
+    llm.fail(None);
+    chat.clock.advance(Duration::minutes(61));
+    deliver(&chat).await;
+    assert_eq!(llm.calls().len(), 4);
+    let listed = ask(&mut chat, &alice(), "/news").await;
+    assert_eq!(listed.matches("〔机器翻译").count(), 3, "{listed}");
 
     // The model switched off in the config: no calls, and status says so.
     let mut off = llm_config();
-    off.features.news.llm.enabled = false;
+    off.features.news.translate = false;
     let db = chat.db;
     let mut chat = chat_with_llm(db, &off, &feeds, &llm);
     assert!(ask(&mut chat, &mo(), "/news status").await.contains("翻译：未开启"));
+    chat.clock.advance(Duration::minutes(122));
+    feeds.set(PLANET, Answer::Feed(vec![item("p8", "Another", "", 0)], None));
+    deliver(&chat).await;
+    assert_eq!(llm.calls().len(), 4);
+}
+
+/// An answer the model gives that is not a translation is counted against
+/// its item; after three such answers the item is not sent again.
+async fn an_item_whose_answers_cannot_be_read_is_given_up_after_three(db: TestDb) {
+    let feeds = Arc::new(FakeFeeds::default());
+    feeds.set(PLANET, Answer::Feed(vec![item("p1", "Only one", "x", 1)], None));
+    let llm = translator();
+    llm.answer(|_| "\n\n".into());
+    let mut c = llm_config();
+    c.llm.daily_tokens = 100_000;
+    let mut chat = chat_with_llm(db, &c, &feeds, &llm);
+    ask(&mut chat, &mo(), &format!("/news add {PLANET}")).await;
+    for _ in 0..5 {
+        deliver(&chat).await;
+        chat.clock.advance(Duration::minutes(61));
+    }
+    assert_eq!(llm.calls().len(), 3);
+    let status = ask(&mut chat, &mo(), "/news status").await;
+    assert!(status.contains("no title line") && status.contains("今天已用 300/100000"), "{status}");
 }

@@ -1,10 +1,12 @@
 //! jixia's adapters: each turns one platform's events into the engine's
 //! `Incoming` messages and sends the `Outgoing` ones back: the console,
 //! Telegram, Discord, and QQ through OneBot v11; the HTTP side of the
-//! news feature ([`news`]); the operators' endpoints ([`ops`]).
+//! news feature ([`news`]) and of the shared language model ([`llm`]); the
+//! operators' endpoints ([`ops`]).
 
 pub mod console;
 pub mod discord;
+pub mod llm;
 pub mod logging;
 pub mod news;
 pub mod ops;

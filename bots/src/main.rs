@@ -359,6 +359,7 @@ fn console(args: ConsoleArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> 
     }
     let mut engine = Engine::new(&config, store.clone(), Arc::new(clock.clone()))?;
     jixia_bots::news::install(&mut engine, &config)?;
+    jixia_bots::llm::install(&mut engine, &config)?;
     let engine = Arc::new(engine);
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
@@ -434,6 +435,7 @@ fn run(config: &Config, args: &DataArgs, rt: &tokio::runtime::Runtime) -> Result
         }
         let mut engine = Engine::new(config, store.clone(), Arc::new(SystemClock))?;
         jixia_bots::news::install(&mut engine, config)?;
+        jixia_bots::llm::install(&mut engine, config)?;
         let engine = Arc::new(engine);
         let result = run_adapters(engine, config, shutdown_signal()).await;
         store.close().await;

@@ -1,11 +1,9 @@
 //! The news feature's HTTP side: [`HttpFeedFetcher`] fetches feeds with
 //! reqwest (conditional GET, a whole-request timeout, a size cap read as
 //! the body streams in, at most 5 redirects with loops refused, a
-//! User-Agent naming jixia, pacing per host) and parses RSS 2.0, RSS 1.0
-//! and Atom with feed-rs. [`OpenAiClient`] is the optional language model:
-//! the OpenAI-compatible chat-completions API (a hosted service, Ollama,
-//! vLLM, llama.cpp's server) with a timeout and a concurrency cap, its key
-//! kept as a [`Secret`]. [`install`] gives both to an engine.
+//! User-Agent naming jixia, pacing per host, and unless allowed no
+//! loopback or private addresses, literal or resolved) and parses RSS 2.0, RSS 1.0
+//! and Atom with feed-rs. [`install`] gives it to an engine.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,11 +12,8 @@ use std::time::{Duration, Instant};
 use jixia::BoxFuture;
 use jixia::Engine;
 use jixia::config::Config;
-use jixia::features::news::{
-    ChatRequest, Completion, FeedFetcher, FeedItem, FetchError, FetchRequest, Fetched, LlmConfig, LlmError,
-    LlmProvider, NewsServices, ParsedFeed,
-};
-use jixia::secret::Secret;
+use jixia::features::news::text::{is_local_name, is_private};
+use jixia::features::news::{FeedFetcher, FeedItem, FetchError, FetchRequest, Fetched, NewsServices, ParsedFeed};
 use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 
 /// Redirects followed at most.
@@ -36,6 +31,9 @@ pub struct FetchOptions {
     pub max_bytes: u64,
     /// Least time between two requests to one host.
     pub host_interval: Duration,
+    /// Fetch from loopback, private, link-local and other non-public
+    /// addresses too (`[features.news] allow_private`).
+    pub allow_private: bool,
 }
 
 impl FetchOptions {
@@ -47,6 +45,7 @@ impl FetchOptions {
             timeout: Duration::from_secs(u64::try_from(n.timeout_secs).unwrap_or(20)),
             max_bytes: u64::try_from(n.max_bytes).unwrap_or(5 * 1024 * 1024),
             host_interval: Duration::from_secs(u64::try_from(n.host_interval_secs).unwrap_or(5)),
+            allow_private: n.allow_private,
         }
     }
 }
@@ -63,21 +62,27 @@ pub struct HttpFeedFetcher {
 impl HttpFeedFetcher {
     /// A fetcher with its own HTTP client.
     pub fn new(options: FetchOptions) -> Result<HttpFeedFetcher, reqwest::Error> {
-        let policy = reqwest::redirect::Policy::custom(|attempt| {
+        let allow_private = options.allow_private;
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() > MAX_REDIRECTS {
                 attempt.error("more than 5 redirects")
             } else if attempt.previous().iter().any(|u| u == attempt.url()) {
                 attempt.error("redirect loop")
+            } else if !allow_private && private_literal(attempt.url()) {
+                attempt.error(PrivateAddress)
             } else {
                 attempt.follow()
             }
         });
-        let client = reqwest::Client::builder()
+        let mut client = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .redirect(policy)
             .timeout(options.timeout)
-            .connect_timeout(options.timeout)
-            .build()?;
+            .connect_timeout(options.timeout);
+        if !allow_private {
+            client = client.dns_resolver(Arc::new(PublicOnly));
+        }
+        let client = client.build()?;
         Ok(HttpFeedFetcher { client, options, hosts: Default::default() })
     }
 
@@ -100,6 +105,13 @@ impl HttpFeedFetcher {
     }
 
     fn error(&self, e: &reqwest::Error) -> FetchError {
+        let mut cause: Option<&dyn std::error::Error> = Some(e);
+        while let Some(c) = cause {
+            if c.is::<PrivateAddress>() {
+                return FetchError::PrivateAddress;
+            }
+            cause = c.source();
+        }
         if e.is_timeout() {
             FetchError::Timeout(self.options.timeout.as_secs())
         } else if e.is_redirect() {
@@ -112,6 +124,11 @@ impl HttpFeedFetcher {
 
     async fn get(&self, req: &FetchRequest) -> Result<Fetched, FetchError> {
         let url = reqwest::Url::parse(&req.url).map_err(|e| FetchError::Network(format!("bad URL: {e}")))?;
+        // An address written in the URL is never looked up, so the
+        // resolver cannot refuse it: it is checked here.
+        if !self.options.allow_private && private_literal(&url) {
+            return Err(FetchError::PrivateAddress);
+        }
         self.pace(&url).await;
         let mut get = self.client.get(url);
         if let Some(etag) = &req.etag {
@@ -151,8 +168,47 @@ impl HttpFeedFetcher {
     }
 }
 
+/// Why a connection was refused: the host is a loopback, private,
+/// link-local or other non-public address (or resolves only to such).
+#[derive(Debug, thiserror::Error)]
+#[error("the host is not a public address")]
+struct PrivateAddress;
+
+/// Whether `url`'s host is an address (not a name) that is not public, or
+/// `localhost`.
+fn private_literal(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else { return false };
+    match host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>() {
+        Ok(ip) => is_private(ip),
+        Err(_) => is_local_name(host),
+    }
+}
+
+/// A resolver that keeps public addresses only: a name that resolves to
+/// nothing else (`localhost`, an intranet name, a name pointed at
+/// 127.0.0.1) is refused before any connection is made.
+#[derive(Debug)]
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        Box::pin(async move {
+            let host = name.as_str().to_owned();
+            if is_local_name(&host) {
+                return Err(Box::new(PrivateAddress) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            let found: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<std::net::SocketAddr> = found.into_iter().filter(|a| !is_private(a.ip())).collect();
+            if public.is_empty() {
+                return Err(Box::new(PrivateAddress) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
 /// An error with its causes, without any URL.
-fn error_chain(e: &reqwest::Error) -> String {
+pub(crate) fn error_chain(e: &reqwest::Error) -> String {
     let mut parts = Vec::new();
     let mut cause: Option<&dyn std::error::Error> = std::error::Error::source(e);
     while let Some(c) = cause {
@@ -198,109 +254,10 @@ pub fn parse(body: &[u8]) -> Result<ParsedFeed, FetchError> {
     })
 }
 
-/// The OpenAI-compatible chat-completions client.
-#[derive(Debug)]
-pub struct OpenAiClient {
-    client: reqwest::Client,
-    /// `BASE/chat/completions`.
-    url: String,
-    model: String,
-    key: Option<Secret>,
-    timeout: Duration,
-    permits: tokio::sync::Semaphore,
-}
-
-impl OpenAiClient {
-    /// A client for `config`'s endpoint and model, with `key` (if any).
-    pub fn new(config: &LlmConfig, key: Option<Secret>) -> Result<OpenAiClient, reqwest::Error> {
-        let timeout = Duration::from_secs(u64::try_from(config.timeout_secs).unwrap_or(60));
-        let client = reqwest::Client::builder().user_agent(USER_AGENT).timeout(timeout).build()?;
-        Ok(OpenAiClient {
-            client,
-            url: format!("{}/chat/completions", config.base_url.trim_end_matches('/')),
-            model: config.model.clone(),
-            key: key.filter(|k| !k.expose().is_empty()),
-            timeout,
-            permits: tokio::sync::Semaphore::new(usize::try_from(config.max_concurrency).unwrap_or(1).max(1)),
-        })
-    }
-
-    fn error(&self, e: &reqwest::Error) -> LlmError {
-        if e.is_timeout() { LlmError::Timeout(self.timeout.as_secs()) } else { LlmError::Network(error_chain(e)) }
-    }
-
-    async fn call(&self, req: &ChatRequest) -> Result<Completion, LlmError> {
-        let _permit = self.permits.acquire().await.map_err(|_| LlmError::Network("client closed".into()))?;
-        let body = serde_json::json!({
-            "model": self.model,
-            "messages": [
-                { "role": "system", "content": req.system },
-                { "role": "user", "content": req.user },
-            ],
-            "max_tokens": req.max_tokens,
-            "temperature": 0.2,
-            "stream": false,
-        });
-        let mut post = self.client.post(&self.url).json(&body);
-        if let Some(key) = &self.key {
-            post = post.bearer_auth(key.expose());
-        }
-        let resp = post.send().await.map_err(|e| self.error(&e))?;
-        let status = resp.status();
-        if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
-            return Err(LlmError::RateLimited);
-        }
-        if !status.is_success() {
-            return Err(LlmError::Status(status.as_u16()));
-        }
-        let answer: serde_json::Value = resp.json().await.map_err(|e| {
-            if e.is_timeout() {
-                LlmError::Timeout(self.timeout.as_secs())
-            } else {
-                LlmError::Malformed(error_chain(&e))
-            }
-        })?;
-        let text = answer["choices"][0]["message"]["content"]
-            .as_str()
-            .ok_or_else(|| LlmError::Malformed("no choices[0].message.content".into()))?
-            .to_owned();
-        // Servers that report no usage are charged an estimate: a token
-        // for every three characters sent and received.
-        let estimate = || i64::try_from((req.system.len() + req.user.len() + text.len()) / 3).unwrap_or(i64::MAX);
-        let tokens = answer["usage"]["total_tokens"].as_i64().unwrap_or_else(estimate);
-        Ok(Completion { text, tokens })
-    }
-}
-
-impl LlmProvider for OpenAiClient {
-    fn model(&self) -> &str {
-        &self.model
-    }
-
-    fn complete<'a>(&'a self, req: &'a ChatRequest) -> BoxFuture<'a, Result<Completion, LlmError>> {
-        Box::pin(async move {
-            // The client's timeout covers one call; this one covers the
-            // wait for a permit too.
-            tokio::time::timeout(self.timeout * 4, self.call(req))
-                .await
-                .unwrap_or(Err(LlmError::Timeout(self.timeout.as_secs())))
-        })
-    }
-}
-
-/// Gives `engine` an HTTP feed fetcher built from the config, and the
-/// language-model client of `[features.news.llm]` (each community's own
-/// section says whether it is used there), its key read from the
-/// environment variable the section names.
+/// Gives `engine` an HTTP feed fetcher built from the config (the
+/// language model is [`crate::llm::install`]'s).
 pub fn install(engine: &mut Engine, config: &Config) -> Result<(), reqwest::Error> {
     let fetcher = HttpFeedFetcher::new(FetchOptions::from_config(config))?;
-    let llm_config = &config.features.news.llm;
-    let key = std::env::var(&llm_config.api_key_env).ok().map(Secret::new);
-    let llm: Arc<dyn LlmProvider> = Arc::new(OpenAiClient::new(llm_config, key)?);
-    engine.provide(Arc::new(NewsServices {
-        fetcher: Some(Arc::new(fetcher)),
-        llm: Some(llm),
-        ..NewsServices::default()
-    }));
+    engine.provide(Arc::new(NewsServices { fetcher: Some(Arc::new(fetcher)) }));
     Ok(())
 }

@@ -8,7 +8,8 @@
 //! concurrency cap, and the API key never in an error or a Debug. Then
 //! `jixia console`: `/news add` on a local feed URL, `:advance`, and the
 //! items are in `/news` and in the digest, translated by the fake model and
-//! marked, each translated once.
+//! marked, each translated once; a chat's summary in the digest and an FAQ
+//! draft, both through the same client and marked.
 
 #[path = "support/operator.rs"]
 mod operator;
@@ -24,11 +25,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use jixia::features::news::{
-    ChatRequest, FeedFetcher, FetchError, FetchRequest, Fetched, LlmConfig, LlmError, LlmProvider, ParsedFeed,
-};
+use jixia::features::news::{FeedFetcher, FetchError, FetchRequest, Fetched, ParsedFeed};
+use jixia::llm::{ChatRequest, LlmConfig, LlmError, LlmProvider};
 use jixia::secret::Secret;
-use jixia_bots::news::{FetchOptions, HttpFeedFetcher, OpenAiClient, USER_AGENT};
+use jixia_bots::llm::OpenAiClient;
+use jixia_bots::news::{FetchOptions, HttpFeedFetcher, USER_AGENT};
 
 const RSS2: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0">
@@ -158,9 +159,43 @@ async fn feed_server(seen: Shared) -> String {
     format!("http://{addr}")
 }
 
+/// A fetcher for the local feed server (on 127.0.0.1, so private
+/// addresses are allowed).
 fn fetcher(host_interval: Duration) -> HttpFeedFetcher {
-    let options = FetchOptions { timeout: Duration::from_secs(1), max_bytes: 16 * 1024, host_interval };
+    let options =
+        FetchOptions { timeout: Duration::from_secs(1), max_bytes: 16 * 1024, host_interval, allow_private: true };
     HttpFeedFetcher::new(options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Unless the operator allows it, no feed is fetched from a loopback or
+/// private address: written in the URL, behind a name, or reached by a
+/// redirect; nothing reaches the server.
+#[tokio::test]
+async fn private_addresses_are_refused_unless_allowed() {
+    let seen = Shared::default();
+    let base = feed_server(seen.clone()).await;
+    let port = base.rsplit(':').next().unwrap_or_default().to_owned();
+    let options = FetchOptions {
+        timeout: Duration::from_secs(1),
+        max_bytes: 16 * 1024,
+        host_interval: Duration::ZERO,
+        allow_private: false,
+    };
+    let public_only = HttpFeedFetcher::new(options).unwrap_or_else(|e| panic!("{e}"));
+    for url in [
+        format!("{base}/rss2"),
+        format!("http://localhost:{port}/rss2"),
+        format!("http://[::1]:{port}/rss2"),
+        "http://10.1.2.3/feed".to_owned(),
+        "http://192.168.1.1/feed".to_owned(),
+        "http://169.254.169.254/latest/meta-data".to_owned(),
+    ] {
+        let got = public_only.fetch(&req(url.clone())).await;
+        assert_eq!(got, Err(FetchError::PrivateAddress), "{url}");
+    }
+    assert!(seen.lock().unwrap_or_else(|e| e.into_inner()).times.is_empty());
+    // Allowed: the same feed is read.
+    assert!(matches!(fetcher(Duration::ZERO).fetch(&req(format!("{base}/rss2"))).await, Ok(Fetched::Feed(_))));
 }
 
 fn req(url: String) -> FetchRequest {
@@ -325,10 +360,18 @@ async fn completions(
     seen.lock().unwrap_or_else(|e| e.into_inner()).in_flight -= 1;
     let user = body["messages"][1]["content"].as_str().unwrap_or("");
     let title = user.lines().find_map(|l| l.strip_prefix("Title: ")).unwrap_or("?");
+    // A translation, a chat's summary or an FAQ draft, by what was asked.
+    let content = if user.contains("FAQ entry") {
+        "Q: 怎么安装 pg_cron？\nA: 安装 postgresql-16-cron 包。".to_owned()
+    } else if user.contains("Summarize") {
+        format!("- 聊了 {} 条", user.lines().filter(|l| l.starts_with('[')).count())
+    } else {
+        format!("译：{title}\n中文摘要")
+    };
     let answer = serde_json::json!({
         "id": "chatcmpl-1",
         "object": "chat.completion",
-        "choices": [{ "index": 0, "message": { "role": "assistant", "content": format!("译：{title}\n中文摘要") }, "finish_reason": "stop" }],
+        "choices": [{ "index": 0, "message": { "role": "assistant", "content": content }, "finish_reason": "stop" }],
         "usage": { "prompt_tokens": 40, "completion_tokens": 20, "total_tokens": 60 }
     });
     match mode.as_str() {
@@ -431,11 +474,13 @@ async fn console_add_advance_list_and_digest() {
     let dir = std::env::temp_dir().join(format!("jixia-news-console-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let config = format!(
-        "[features.news.llm]\nenabled = true\nbase_url = \"{model}/ok/v1\"\nmodel = \"fake-7b\"\napi_key_env = \"NEWS_TEST_KEY\"\n"
+        "[features.news]\nallow_private = true\n[llm]\nenabled = true\nbase_url = \"{model}/ok/v1\"\nmodel = \"fake-7b\"\napi_key_env = \"NEWS_TEST_KEY\"\n"
     );
     std::fs::write(dir.join("jixia.toml"), config).unwrap_or_else(|e| panic!("{e}"));
     let script = format!(
-        "/news add {base}/rss2 planet\n/news add {base}/malformed\n:advance 2m\n/news\n/news planet\n/news sources\n/digest now\n/news status\n"
+        "/news add {base}/rss2 planet\n/news add {base}/malformed\n:advance 2m\n/news\n/news planet\n/news sources\n/digest now\n/news status\n\
+         /summary on 主群\n:as ann\npg_cron 怎么安装？\n:as ben\npg_cron 怎么安装？\n:as cid\npg_cron 怎么安装？\n\
+         :as dan\n大家好\n:as eve\n今天讨论 VACUUM\n:as mo\n/digest now\n/faq gaps\n/faq draft G1\n/faq proposals\n/summary status\n"
     );
     let mut cmd = operator::jixia(
         &dir,
@@ -470,10 +515,21 @@ async fn console_add_advance_list_and_digest() {
     assert!(out.contains("F2") && out.contains("连续失败 1 次"), "{out}");
     assert!(out.contains("📰 资讯：新增 2 条") && out.contains("译：Logical replication tips〔机器翻译"), "{out}");
     assert!(out.contains("模型 fake-7b；今天已用 120/200000"), "{out}");
+    // The chat's summary and an FAQ draft through the same client, marked.
+    assert!(out.contains("📣 公告：mo 开启了本群（主群）的群聊摘要"), "{out}");
+    assert!(
+        out.contains("🗒 群聊摘要〔机器摘要 · fake-7b〕")
+            && out.contains("主群（5 条消息）：")
+            && out.contains("- 聊了 5 条"),
+        "{out}"
+    );
+    assert!(out.contains("🤖 D1 〔机器起草 · fake-7b〕来自 G1") && out.contains("问：怎么安装 pg_cron？"), "{out}");
+    assert!(out.contains("D1 〔机器起草 · fake-7b〕mo 请求"), "{out}");
+    assert!(out.contains("今天已用 240/200000"), "{out}");
     // Each item translated once, however often it was shown; the key went
     // only into the Authorization header, never into output or logs.
     let s = seen.lock().unwrap_or_else(|e| e.into_inner());
-    assert_eq!(s.bodies.len(), 2);
+    assert_eq!(s.bodies.len(), 4);
     assert!(s.authorizations.iter().all(|a| a == &format!("Bearer {KEY}")));
     assert!(!out.contains(KEY) && !err.contains(KEY), "the key leaked:\n{err}");
 }

@@ -10,6 +10,7 @@ cmd-faq-synonyms = The community's own synonyms
 cmd-faq-remove = Remove an entry (moderators)
 cmd-faq-gaps = Questions asked again and again that the FAQ does not answer (moderators)
 cmd-faq-propose = Propose a bounty question with an accepted answer for the FAQ (the asker, the answerer or a moderator)
+cmd-faq-draft = Have the language model draft an entry from a repeated question (G3) or an accepted answer (Q17), into the review queue (moderators)
 cmd-faq-proposals = Proposals waiting for review (moderators)
 cmd-faq-approve = Approve a proposal: the question and its accepted answer become an FAQ entry, with the id you give (moderators)
 cmd-faq-reject = Reject a proposal, with a reason if you like (moderators)
@@ -128,3 +129,23 @@ digest-faq-top-line = { $id }: { $question } ({ $times ->
 faq-figure-redirects = FAQ redirects
 faq-figure-unhelpful = FAQ redirects marked unhelpful (👎 or "not helpful")
 faq-figure-deflection = Questions the FAQ answered (redirected, not marked unhelpful)
+
+## Machine drafts
+
+arg-from = FROM
+faq-gaps-draft = Send `/faq draft G1` to have the language model draft an entry for that group, to review before it goes in.
+faq-proposals-line-drafted = { $id } (machine draft · { $model }) asked by { $name }, from { $answer_id } — { $question }: { $answer }
+faq-drafted =
+    🤖 { $id } (machine draft · { $model }) from { $from } is in the review queue; nothing goes into the FAQ until a moderator approves it:
+    Q: { $question }
+    A: { $answer }
+    Check it, then send `/faq approve { $id }` to add it or `/faq reject { $id } REASON` to turn it down.
+faq-draft-bad = "{ $got }" is not something to draft from: use G1, G2… from `/faq gaps`, or a bounty question with an accepted answer, such as Q17.
+faq-draft-no-gap = There is no { $id }: { $count ->
+        [one] only one group
+       *[other] only { $count } groups
+    } of repeated questions came up lately; send `/faq gaps` to see them.
+faq-draft-no-model = No language model is configured ([llm]): nothing can be drafted.
+faq-draft-budget = This community's tokens for today are spent ({ $spent }/{ $budget }); draft again tomorrow.
+faq-draft-failed = The language model wrote no draft ({ $why }); try again later.
+faq-draft-unreadable = The language model's answer was not in the Q/A form, so nothing was stored. You may try again.

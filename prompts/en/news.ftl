@@ -51,6 +51,7 @@ news-added-nofetch = ✅ Added { $id }: { $url } (language { $lang }, tags: { $t
 news-duplicate = { $url } is already source { $id }.
 news-full = This community has { $max } feeds already; remove one with /news remove ID first.
 news-bad-url = "{ $got }" is not a feed URL. Give an http:// or https:// address without a user name, like https://planet.postgresql.org/rss20.xml
+news-private-url = The address "{ $got }" is on this machine or a private network, so it cannot be a feed (the operator can set allow_private = true in the config).
 news-bad-lang = "{ $got }" is not a language code; write lang=en, lang=zh…
 news-bad-tag = "{ $got }" is not a tag: letters, digits, - and _ only, up to 30 characters.
 news-bad-id = "{ $got }" is not a feed id; they look like F3 (see /news sources).

@@ -10,6 +10,7 @@ cmd-faq-synonyms = 看本社区加的同义词
 cmd-faq-remove = 删除条目（版主）
 cmd-faq-gaps = 反复有人问、常见问题里却没有的问题（版主）
 cmd-faq-propose = 把一个已采纳回答的悬赏问题提议收入常见问题（提问者、回答者或版主）
+cmd-faq-draft = 请语言模型根据反复出现的问题（G3）或已采纳的回答（Q17）起草条目，进入待审队列（版主）
 cmd-faq-proposals = 等待审核的常见问题提议（版主）
 cmd-faq-approve = 通过提议：问题和已采纳的回答成为常见问题条目，可指定条目 ID（版主）
 cmd-faq-reject = 驳回提议，可写原因（版主）
@@ -98,3 +99,20 @@ digest-faq-top-line = { $id }：{ $question }（{ $times } 次）
 faq-figure-redirects = FAQ 自动引导
 faq-figure-unhelpful = 被标记为没用的引导（👎 或“没用”）
 faq-figure-deflection = FAQ 解答的提问（引导后未被标记没用）
+
+## 机器起草
+
+arg-from = 来源
+faq-gaps-draft = 发送 `/faq draft G1` 可请语言模型起草这一组的条目，审核后再收入。
+faq-proposals-line-drafted = { $id } 〔机器起草 · { $model }〕{ $name } 请求，来自 { $answer_id } — { $question }：{ $answer }
+faq-drafted =
+    🤖 { $id } 〔机器起草 · { $model }〕来自 { $from }，已放进待审队列，未经审核不会收入：
+    问：{ $question }
+    答：{ $answer }
+    请核对后发送 `/faq approve { $id }` 收入，或 `/faq reject { $id } 原因` 驳回。
+faq-draft-bad = “{ $got }”不是可以起草的来源：用 `/faq gaps` 里的 G1、G2…，或已采纳回答的悬赏问题 Q17。
+faq-draft-no-gap = 没有 { $id }：最近只有 { $count } 组反复出现的问题，发送 `/faq gaps` 查看。
+faq-draft-no-model = 没有配置语言模型（[llm]），无法起草。
+faq-draft-budget = 本社区今天的 token 预算已用完（{ $spent }/{ $budget }），明天再起草吧。
+faq-draft-failed = 语言模型没有写出草稿（{ $why }），稍后再试。
+faq-draft-unreadable = 语言模型的回答不是“问/答”的格式，没有存下。可以再试一次。

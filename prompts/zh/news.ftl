@@ -39,6 +39,7 @@ news-added-nofetch = ✅ 已添加 { $id }：{ $url }（语言 { $lang }，标�
 news-duplicate = { $url } 已是订阅源 { $id }。
 news-full = 本社区已有 { $max } 个订阅源，请先用 /news remove 编号 删除一个。
 news-bad-url = “{ $got }”不是订阅源网址。请给出 http:// 或 https:// 开头、不含用户名的地址，例如 https://planet.postgresql.org/rss20.xml
+news-private-url = “{ $got }”指向本机或内网地址，不能作为订阅源（运营者可在配置里设 allow_private = true）。
 news-bad-lang = “{ $got }”不是语言代码，请写 lang=en、lang=zh 等。
 news-bad-tag = “{ $got }”不是有效标签：只能用字母、数字、- 和 _，最多 30 个字符。
 news-bad-id = “{ $got }”不是订阅源编号，编号形如 F3（见 /news sources）。

@@ -20,6 +20,7 @@ pub mod points;
 pub mod quiz;
 pub mod shop;
 pub mod stats;
+pub mod summary;
 
 use std::any::Any;
 use std::sync::{Arc, LazyLock};
@@ -131,6 +132,7 @@ features! {
     Hiring => hiring: hiring::HiringConfig,
     Events => events: events::EventsConfig,
     News => news: news::NewsConfig,
+    Summary => summary: summary::SummaryConfig,
     Digest => digest: digest::DigestConfig,
 }
 

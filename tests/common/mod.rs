@@ -5,6 +5,7 @@
 #![allow(dead_code, reason = "each test binary uses a different part of the harness")]
 
 pub mod cast;
+pub mod model;
 
 use std::io::Write;
 use std::sync::{Arc, Once};

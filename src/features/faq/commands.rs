@@ -7,6 +7,7 @@
 
 use chrono::Duration;
 
+use super::drafts;
 use super::import;
 use super::matcher;
 use super::normalize::{self, fold, tokenize};
@@ -122,6 +123,14 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "faq",
+        sub: Some("draft"),
+        aliases: &["起草"],
+        permission: Permission::Moderator,
+        args: &[drafts::FROM],
+        run: Handler(drafts::draft),
+    },
+    Command {
+        name: "faq",
         sub: Some("proposals"),
         aliases: &["入库提议"],
         permission: Permission::Moderator,
@@ -155,6 +164,7 @@ const RESERVED_IDS: &[&str] = &[
     "remove",
     "gaps",
     "propose",
+    "draft",
     "proposals",
     "approve",
     "reject",
@@ -510,35 +520,50 @@ fn remove<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, Command
 /// Groups unanswered questions by similarity: (count, an example), most
 /// asked first, only those asked more than once.
 pub fn cluster_gaps(misses: &[String]) -> Vec<(usize, String)> {
-    let mut clusters: Vec<(normalize::Tokens, usize, String)> = Vec::new();
+    gap_clusters(misses).into_iter().map(|c| (c.len(), c[0].clone())).collect()
+}
+
+/// The same groups with every wording in each (the first is the example):
+/// what `/faq gaps` numbers `G1`, `G2`… and `/faq draft G2` reads.
+pub(super) fn gap_clusters(misses: &[String]) -> Vec<Vec<String>> {
+    let mut clusters: Vec<(normalize::Tokens, Vec<String>)> = Vec::new();
     for text in misses {
         let tokens = tokenize(text);
-        match clusters.iter_mut().find(|(rep, _, _)| matcher::similarity(rep, &tokens) >= GAP_SIMILARITY) {
-            Some(c) => c.1 += 1,
-            None => clusters.push((tokens, 1, text.clone())),
+        match clusters.iter_mut().find(|(rep, _)| matcher::similarity(rep, &tokens) >= GAP_SIMILARITY) {
+            Some(c) => c.1.push(text.clone()),
+            None => clusters.push((tokens, vec![text.clone()])),
         }
     }
-    let mut out: Vec<(usize, String)> =
-        clusters.into_iter().filter(|c| c.1 >= 2).map(|(_, n, example)| (n, example)).collect();
-    out.sort_by_key(|c| std::cmp::Reverse(c.0));
+    let mut out: Vec<Vec<String>> = clusters.into_iter().map(|c| c.1).filter(|c| c.len() >= 2).collect();
+    out.sort_by_key(|c| std::cmp::Reverse(c.len()));
     out
 }
 
-/// `/faq gaps`: questions asked repeatedly that nothing answered.
+/// The gaps of the community's `gaps_days`, the misses waiting written first.
+pub(super) async fn current_gaps(ctx: &Ctx<'_>) -> Result<Vec<Vec<String>>, CommandError> {
+    let since = ctx.now - Duration::days(ctx.community.features.faq.gaps_days);
+    ctx.state::<FaqState>()?.flush_misses(ctx.store()).await;
+    let misses = ctx.store().faq().faq_misses_since(&ctx.community.id, since, 1000).await?;
+    let texts: Vec<String> = misses.into_iter().map(|m| m.text).collect();
+    Ok(gap_clusters(&texts))
+}
+
+/// `/faq gaps`: questions asked repeatedly that nothing answered, numbered
+/// for `/faq draft G1`.
 fn gaps<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
         let days = ctx.community.features.faq.gaps_days;
-        let since = ctx.now - Duration::days(days);
-        ctx.state::<FaqState>()?.flush_misses(ctx.store()).await;
-        let misses = ctx.store().faq().faq_misses_since(&ctx.community.id, since, 1000).await?;
-        let texts: Vec<String> = misses.into_iter().map(|m| m.text).collect();
-        let clusters = cluster_gaps(&texts);
+        let clusters = current_gaps(ctx).await?;
         if clusters.is_empty() {
             return Ok(vec![ctx.reply("faq-gaps-none", &Args::new().num("days", days))]);
         }
-        let lines: Vec<String> = clusters.iter().take(10).map(|(n, q)| format!("×{n} {q}")).collect();
+        let lines: Vec<String> =
+            clusters.iter().take(10).enumerate().map(|(i, c)| format!("G{} ×{} {}", i + 1, c.len(), c[0])).collect();
         let mut body = ctx.text("faq-gaps", &Args::new().num("days", days).num("count", clusters.len() as i64));
         body.append(RichText::list(&lines));
+        if crate::llm::model_of(ctx.engine).is_some() {
+            body.append(ctx.text("faq-gaps-draft", &Args::new()));
+        }
         Ok(vec![Outgoing::reply(ctx.msg, body)])
     })
 }

@@ -11,11 +11,14 @@
 //! `/faq alias ID WORDING…` · `/faq remove ID` · `/faq gaps` · a reply
 //! `/faq ID` (or `/redirect ID`) to a member's message · `/faq propose Q17`
 //! (the asker, the answerer or a moderator) · (moderators) `/faq proposals`
-//! · `/faq approve Q17 [ENTRY]` · `/faq reject Q17 [REASON…]`.
+//! · `/faq draft G3|Q17` (a language model drafts an entry from a gap or
+//! an accepted answer, into the same queue, marked as machine-drafted) ·
+//! `/faq approve Q17|D3 [ENTRY]` · `/faq reject Q17|D3 [REASON…]`.
 
 mod commands;
 pub mod config;
 pub mod digest;
+mod drafts;
 pub mod eval;
 mod figures;
 pub mod import;

@@ -16,7 +16,7 @@ use super::import;
 use super::normalize::fold;
 use super::redirect::preview;
 use super::state::FaqState;
-use super::store::{Decided, Decision, NewProposal, Proposal, ProposalState, Proposed};
+use super::store::{Decided, Decision, NewProposal, Proposal, ProposalNo, ProposalState, Proposed};
 use crate::BoxFuture;
 use crate::command::{ArgKind, ArgSpec, Permission};
 use crate::features::FeatureId;
@@ -47,13 +47,13 @@ fn member(key: &'static str, args: Args) -> CommandError {
 
 /// The question number typed, or the member is told there is no such
 /// question (`key` says which kind of thing was not found).
-fn number(typed: &str, key: &'static str) -> Result<QuestionNo, CommandError> {
+pub(super) fn number(typed: &str, key: &'static str) -> Result<QuestionNo, CommandError> {
     QuestionNo::parse(typed).ok_or_else(|| member(key, Args::new().str("id", typed)))
 }
 
 /// Why a question cannot be proposed (again): it waits, it is in the FAQ,
 /// or it was rejected.
-fn proposed_before(p: &Proposal) -> CommandError {
+pub(super) fn proposed_before(p: &Proposal) -> CommandError {
     let id = p.number.to_string();
     match p.state {
         ProposalState::Pending => member("faq-propose-pending", Args::new().str("id", id)),
@@ -71,39 +71,16 @@ fn proposed_before(p: &Proposal) -> CommandError {
 pub(super) fn propose<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
         let community = &ctx.community.id;
-        if !ctx.community.features.is_on(FeatureId::Bounty) {
-            return Err(member("faq-propose-no-bounty", Args::new()));
-        }
         let typed = cmd.required_text(&QID)?;
-        let n = number(typed, "faq-propose-unknown")?;
-        // The question of this community: another community's Q17 is not found.
-        let Some(q) = ctx.store().bounty().bounty_question(community, n).await? else {
-            return Err(member("faq-propose-unknown", Args::new().str("id", typed)));
-        };
+        let (q, answer) = accepted_answer(ctx, typed).await?;
         let id = q.number.to_string();
-        let answers = ctx.store().bounty().bounty_answers(q.id).await?;
-        let accepted =
-            answers.iter().find(|a| q.state == QuestionState::Accepted && q.accepted == Some(a.reference.answer));
-        let Some(answer) = accepted else {
-            return Err(member("faq-propose-not-accepted", Args::new().str("id", id)));
-        };
         let may = ctx.member.id == q.asker || ctx.member.id == answer.answerer || ctx.role >= Permission::Moderator;
         if !may {
             return Err(member("faq-propose-not-yours", Args::new().str("id", id)));
         }
-        if let Some(p) = ctx.store().faq().faq_proposal(community, n).await? {
-            return Err(proposed_before(&p));
-        }
-        // An entry that already asks this (by hand, or imported).
-        let asked = fold(&q.text);
-        let entries = ctx.store().faq().faq_entries(community).await?;
-        if let Some(e) =
-            entries.iter().find(|e| fold(&e.question) == asked || e.aliases.iter().any(|a| fold(a) == asked))
-        {
-            return Err(member("faq-propose-in-faq", Args::new().str("id", id).str("entry", e.id.clone())));
-        }
+        not_in_faq_yet(ctx, &q.text, &id).await?;
         // What the entry will be, checked as an imported row is.
-        if import::checked_entry(&default_entry_id(n), &q.text, &answer.text).is_err() {
+        if import::checked_entry(&default_entry_id(ProposalNo::question(q.number)), &q.text, &answer.text).is_err() {
             return Err(member(
                 "faq-propose-too-long",
                 Args::new()
@@ -112,9 +89,10 @@ pub(super) fn propose<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture
                     .num("answer", import::MAX_ANSWER_CHARS as i64),
             ));
         }
+        let n = q.number;
         let new = NewProposal {
             community: community.clone(),
-            number: n,
+            number: ProposalNo::question(n),
             answer_ref: answer.reference.to_string(),
             answerer_name: answer.answerer_name.clone(),
             question: q.text.clone(),
@@ -123,6 +101,7 @@ pub(super) fn propose<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture
             platform: ctx.msg.chat.platform,
             user_id: ctx.msg.sender.id.clone(),
             at: ctx.now,
+            drafted_by: None,
         };
         match ctx.store().faq().faq_propose(&new).await? {
             Proposed::Stored(p) => Ok(vec![
@@ -140,9 +119,47 @@ pub(super) fn propose<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture
     })
 }
 
-/// The entry id an approval makes unless the moderator names one.
-fn default_entry_id(n: QuestionNo) -> String {
-    format!("q{}", n.0)
+/// The entry id an approval makes unless the moderator names one: `q17`,
+/// `d3`.
+fn default_entry_id(n: ProposalNo) -> String {
+    n.to_string().to_lowercase()
+}
+
+/// A bounty question of this community (`typed`, `Q17`) whose answer was
+/// accepted, not proposed before: what `/faq propose` and `/faq draft`
+/// start from. Another community's Q17 is not found.
+pub(super) async fn accepted_answer(
+    ctx: &Ctx<'_>,
+    typed: &str,
+) -> Result<(crate::features::bounty::store::Question, crate::features::bounty::store::Answer), CommandError> {
+    let community = &ctx.community.id;
+    if !ctx.community.features.is_on(FeatureId::Bounty) {
+        return Err(member("faq-propose-no-bounty", Args::new()));
+    }
+    let n = number(typed, "faq-propose-unknown")?;
+    let Some(q) = ctx.store().bounty().bounty_question(community, n).await? else {
+        return Err(member("faq-propose-unknown", Args::new().str("id", typed)));
+    };
+    let answers = ctx.store().bounty().bounty_answers(q.id).await?;
+    let accepted =
+        answers.into_iter().find(|a| q.state == QuestionState::Accepted && q.accepted == Some(a.reference.answer));
+    let Some(answer) = accepted else {
+        return Err(member("faq-propose-not-accepted", Args::new().str("id", q.number.to_string())));
+    };
+    if let Some(p) = ctx.store().faq().faq_proposal(community, ProposalNo::question(n)).await? {
+        return Err(proposed_before(&p));
+    }
+    Ok((q, answer))
+}
+
+/// Refuses a question an entry already asks (by hand, or imported).
+pub(super) async fn not_in_faq_yet(ctx: &Ctx<'_>, question: &str, id: &str) -> Result<(), CommandError> {
+    let asked = fold(question);
+    let entries = ctx.store().faq().faq_entries(&ctx.community.id).await?;
+    match entries.iter().find(|e| fold(&e.question) == asked || e.aliases.iter().any(|a| fold(a) == asked)) {
+        Some(e) => Err(member("faq-propose-in-faq", Args::new().str("id", id).str("entry", e.id.clone()))),
+        None => Ok(()),
+    }
 }
 
 /// `/faq proposals`: the queue, oldest first.
@@ -162,8 +179,10 @@ pub(super) fn list<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'
                     .str("question", preview(&p.question, EXCERPT))
                     .str("answer_id", p.answer_ref.clone())
                     .str("answerer", p.answerer_name.clone())
-                    .str("answer", preview(&p.answer, EXCERPT));
-                ctx.text("faq-proposals-line", &args).to_plain()
+                    .str("answer", preview(&p.answer, EXCERPT))
+                    .str("model", p.drafted_by.clone().unwrap_or_default());
+                let key = if p.drafted_by.is_some() { "faq-proposals-line-drafted" } else { "faq-proposals-line" };
+                ctx.text(key, &args).to_plain()
             })
             .collect();
         body.append(RichText::list(&lines));
@@ -177,7 +196,7 @@ pub(super) fn list<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'
 
 /// The pending proposal `typed` names, or why there is none to decide.
 async fn pending(ctx: &Ctx<'_>, typed: &str) -> Result<Proposal, CommandError> {
-    let n = number(typed, "faq-proposal-unknown")?;
+    let n = ProposalNo::parse(typed).ok_or_else(|| member("faq-proposal-unknown", Args::new().str("id", typed)))?;
     let Some(p) = ctx.store().faq().faq_proposal(&ctx.community.id, n).await? else {
         return Err(member("faq-proposal-unknown", Args::new().str("id", typed)));
     };

@@ -7,10 +7,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{db, queue};
-use crate::features::bounty::ids::QuestionNo;
 use crate::features::faq::store::{
     CHAT_REWEIGH_QUESTIONS, Decided, Decision, FaqCounter, FaqEntry, FaqFingerprint, FaqStore, ImportSummary, Miss,
-    NewProposal, Proposal, ProposalState, Proposed, Redirect, TermCounts,
+    NewProposal, Proposal, ProposalNo, ProposalState, Proposed, Redirect, TermCounts,
 };
 use crate::i18n::Locale;
 use crate::message::Platform;
@@ -127,20 +126,21 @@ struct ProposalRow {
     entry_id: Option<String>,
     reason: Option<String>,
     created_at_ms: i64,
+    drafted_by: Option<String>,
 }
 
 const PROPOSAL_SELECT: &str = "SELECT p.community_id, p.question_number, p.answer_ref, p.answerer_name,
         p.question, p.answer, p.proposer_id, m.display_name, m.locale, p.proposer_platform, p.proposer_user_id,
-        p.state, p.entry_id, p.reason, p.created_at_ms
+        p.state, p.entry_id, p.reason, p.created_at_ms, p.drafted_by
      FROM faq_proposals p JOIN members m ON m.id = p.proposer_id";
 
 fn proposal(r: ProposalRow) -> Result<Proposal, StoreError> {
-    let corrupt = |what: &str| StoreError::Corrupt(format!("faq proposal Q{}: {what}", r.question_number));
+    let corrupt = |what: &str| StoreError::Corrupt(format!("faq proposal {}: {what}", ProposalNo(r.question_number)));
     Ok(Proposal {
         state: ProposalState::parse(&r.state).ok_or_else(|| corrupt("state"))?,
         proposer_platform: Platform::parse(&r.proposer_platform).ok_or_else(|| corrupt("platform"))?,
         community: r.community_id,
-        number: QuestionNo(r.question_number),
+        number: ProposalNo(r.question_number),
         answer_ref: r.answer_ref,
         answerer_name: r.answerer_name,
         question: r.question,
@@ -152,10 +152,11 @@ fn proposal(r: ProposalRow) -> Result<Proposal, StoreError> {
         entry_id: r.entry_id,
         reason: r.reason,
         created_at: from_ms(r.created_at_ms),
+        drafted_by: r.drafted_by,
     })
 }
 
-async fn proposal_of<'c, E>(conn: E, community: &str, number: QuestionNo) -> Result<Option<Proposal>, StoreError>
+async fn proposal_of<'c, E>(conn: E, community: &str, number: ProposalNo) -> Result<Option<Proposal>, StoreError>
 where
     E: sqlx::Executor<'c, Database = db::Db>,
 {
@@ -167,6 +168,33 @@ where
     .fetch_optional(conn)
     .await?;
     row.map(proposal).transpose()
+}
+
+/// Stores a pending proposal numbered `number` unless the community has
+/// one by that number; whether it did.
+async fn insert_proposal<'c, E>(conn: E, p: &NewProposal, number: ProposalNo) -> Result<bool, StoreError>
+where
+    E: sqlx::Executor<'c, Database = db::Db>,
+{
+    let done = sqlx::query(
+        "INSERT INTO faq_proposals (community_id, question_number, answer_ref, answerer_name, question, answer,
+             proposer_id, proposer_platform, proposer_user_id, state, created_at_ms, drafted_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11) ON CONFLICT DO NOTHING",
+    )
+    .bind(&p.community)
+    .bind(number.0)
+    .bind(&p.answer_ref)
+    .bind(&p.answerer_name)
+    .bind(&p.question)
+    .bind(&p.answer)
+    .bind(p.proposer.0)
+    .bind(p.platform.as_str())
+    .bind(&p.user_id)
+    .bind(ms(p.at))
+    .bind(&p.drafted_by)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 fn tags_text(tags: &[String]) -> String {
@@ -677,25 +705,7 @@ impl FaqStore for db::Pools {
     }
 
     async fn faq_propose(&self, p: &NewProposal) -> Result<Proposed, StoreError> {
-        let stored = sqlx::query(
-            "INSERT INTO faq_proposals (community_id, question_number, answer_ref, answerer_name, question, answer,
-                 proposer_id, proposer_platform, proposer_user_id, state, created_at_ms)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10) ON CONFLICT DO NOTHING",
-        )
-        .bind(&p.community)
-        .bind(p.number.0)
-        .bind(&p.answer_ref)
-        .bind(&p.answerer_name)
-        .bind(&p.question)
-        .bind(&p.answer)
-        .bind(p.proposer.0)
-        .bind(p.platform.as_str())
-        .bind(&p.user_id)
-        .bind(ms(p.at))
-        .execute(&self.write)
-        .await?
-        .rows_affected()
-            == 1;
+        let stored = insert_proposal(&self.write, p, p.number).await?;
         // Read on the writer: the row just written, or the one that was there.
         let found = proposal_of(&self.write, &p.community, p.number)
             .await?
@@ -703,8 +713,29 @@ impl FaqStore for db::Pools {
         Ok(if stored { Proposed::Stored(Box::new(found)) } else { Proposed::Exists(Box::new(found)) })
     }
 
-    async fn faq_proposal(&self, community: &str, number: QuestionNo) -> Result<Option<Proposal>, StoreError> {
+    async fn faq_proposal(&self, community: &str, number: ProposalNo) -> Result<Option<Proposal>, StoreError> {
         proposal_of(&self.read, community, number).await
+    }
+
+    async fn faq_propose_gap_draft(&self, p: &NewProposal) -> Result<Proposal, StoreError> {
+        // Drafts are numbered below zero, the next one below the lowest; a
+        // draft stored at the same moment takes the number and this one
+        // tries the next.
+        for _ in 0..8 {
+            let lowest: Option<i64> =
+                sqlx::query_scalar("SELECT MIN(question_number) FROM faq_proposals WHERE community_id = $1")
+                    .bind(&p.community)
+                    .fetch_one(&self.write)
+                    .await?;
+            let number = ProposalNo(lowest.filter(|n| *n < 0).map_or(-1, |n| n - 1));
+            let stored = insert_proposal(&self.write, p, number).await?;
+            if stored {
+                return proposal_of(&self.write, &p.community, number)
+                    .await?
+                    .ok_or_else(|| StoreError::Corrupt(format!("faq proposal {number} vanished")));
+            }
+        }
+        Err(StoreError::Corrupt("no free draft number after 8 tries".into()))
     }
 
     async fn faq_pending_proposals(&self, community: &str, limit: i64) -> Result<(Vec<Proposal>, i64), StoreError> {
@@ -727,7 +758,7 @@ impl FaqStore for db::Pools {
     async fn faq_decide(
         &self,
         community: &str,
-        number: QuestionNo,
+        number: ProposalNo,
         decision: &Decision,
         by: MemberId,
         messages: &[NewOutboxMessage],

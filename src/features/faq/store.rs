@@ -168,15 +168,53 @@ impl ProposalState {
     }
 }
 
-/// A bounty question with its accepted answer, proposed for the FAQ. It is
-/// known by its question's number (`Q17`): a question is proposed once.
+/// A proposal's id: a bounty question's number (`Q17`: a question is
+/// proposed once), or the number of a machine draft made from a `/faq gaps`
+/// cluster (`D3`, stored as -3, so one queue serves both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProposalNo(pub i64);
+
+impl ProposalNo {
+    /// The proposal of a bounty question.
+    pub fn question(q: QuestionNo) -> ProposalNo {
+        ProposalNo(q.0)
+    }
+
+    /// `Q17` (`q17`, `17`) or `D3` (`d3`).
+    pub fn parse(s: &str) -> Option<ProposalNo> {
+        let s = s.trim();
+        match s.strip_prefix(['D', 'd']) {
+            Some(digits) => {
+                let ok = !digits.is_empty() && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit());
+                digits.parse::<i64>().ok().filter(|n| ok && *n > 0).map(|n| ProposalNo(-n))
+            }
+            None => QuestionNo::parse(s).map(ProposalNo::question),
+        }
+    }
+
+    /// Whether it is a draft from a gap (no question behind it).
+    pub fn is_gap_draft(self) -> bool {
+        self.0 < 0
+    }
+}
+
+impl std::fmt::Display for ProposalNo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 < 0 { write!(f, "D{}", -self.0) } else { write!(f, "Q{}", self.0) }
+    }
+}
+
+/// A bounty question with its accepted answer, proposed for the FAQ, or an
+/// entry a language model drafted (from such an answer or from a gap) for
+/// moderators to approve.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Proposal {
     /// The community of the question.
     pub community: String,
-    /// The question's number.
-    pub number: QuestionNo,
-    /// The accepted answer's id (`Q17-A2`).
+    /// Its id.
+    pub number: ProposalNo,
+    /// Where it comes from: the accepted answer's id (`Q17-A2`), or the
+    /// gap it was drafted from (`G2`).
     pub answer_ref: String,
     /// Who gave it.
     pub answerer_name: String,
@@ -202,6 +240,8 @@ pub struct Proposal {
     pub reason: Option<String>,
     /// When it was proposed.
     pub created_at: DateTime<Utc>,
+    /// The model that drafted it (`None`: people wrote it).
+    pub drafted_by: Option<String>,
 }
 
 /// A proposal to store.
@@ -209,9 +249,9 @@ pub struct Proposal {
 pub struct NewProposal {
     /// The community of the question.
     pub community: String,
-    /// The question's number.
-    pub number: QuestionNo,
-    /// The accepted answer's id.
+    /// Its id (a gap draft's is given when it is stored).
+    pub number: ProposalNo,
+    /// The accepted answer's id, or the gap's.
     pub answer_ref: String,
     /// Who gave it.
     pub answerer_name: String,
@@ -227,6 +267,8 @@ pub struct NewProposal {
     pub user_id: String,
     /// Now.
     pub at: DateTime<Utc>,
+    /// The model that drafted it (`None`: people wrote it).
+    pub drafted_by: Option<String>,
 }
 
 /// What proposing did.
@@ -404,7 +446,11 @@ pub trait FaqStore: Send + Sync {
     async fn faq_propose(&self, proposal: &NewProposal) -> Result<Proposed, StoreError>;
 
     /// The proposal of a question.
-    async fn faq_proposal(&self, community: &str, number: QuestionNo) -> Result<Option<Proposal>, StoreError>;
+    async fn faq_proposal(&self, community: &str, number: ProposalNo) -> Result<Option<Proposal>, StoreError>;
+
+    /// Stores a machine draft from a gap with the community's next draft
+    /// number (`D1`, `D2`…), pending.
+    async fn faq_propose_gap_draft(&self, proposal: &NewProposal) -> Result<Proposal, StoreError>;
 
     /// The queue: pending proposals, oldest first, at most `limit`; with
     /// how many are pending in all.
@@ -417,7 +463,7 @@ pub trait FaqStore: Send + Sync {
     async fn faq_decide(
         &self,
         community: &str,
-        number: QuestionNo,
+        number: ProposalNo,
         decision: &Decision,
         by: MemberId,
         messages: &[NewOutboxMessage],

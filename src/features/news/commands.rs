@@ -10,7 +10,7 @@ use crate::features::news::fetch::NewsServices;
 use crate::features::news::jobs::fetch_job;
 use crate::features::news::render::View;
 use crate::features::news::store::{Added, NewSource, Source, SourceNo, Watch};
-use crate::features::news::text::{AddError, check_feed_url, parse_add_options, parse_tag};
+use crate::features::news::text::{AddError, check_feed_url, names_private_host, parse_add_options, parse_tag};
 use crate::handler::{CommandError, CommandResult, Ctx, Handler, ParsedCommand};
 use crate::i18n::Args;
 use crate::message::ChatKind;
@@ -138,7 +138,7 @@ fn list<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRe
             return Err(CommandError::member("news-page-beyond", Args::new().num("pages", pages)));
         }
         let items = store.news_latest(&ctx.community.id, tag.as_deref(), size, (page - 1) * size).await?;
-        let items = crate::features::news::llm::with_translations(ctx.engine, items, ctx.locale).await?;
+        let items = crate::features::news::translate::with_translations(ctx.engine, items, ctx.locale).await?;
         let v = view(ctx);
         let lines: Vec<String> = items.iter().map(|i| v.line(i)).collect();
         let args = Args::new().num("count", count).num("page", page).num("pages", pages);
@@ -159,6 +159,9 @@ fn add<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandRes
         if let Err(why) = check_feed_url(url) {
             tracing::info!(why, "refused a feed URL");
             return Err(CommandError::member("news-bad-url", Args::new().str("got", url)));
+        }
+        if !config.allow_private && names_private_host(url) {
+            return Err(CommandError::member("news-private-url", Args::new().str("got", url)));
         }
         let options = parse_add_options(cmd.text(&TAGS)?.unwrap_or("")).map_err(|e| match e {
             AddError::BadLanguage(got) => CommandError::member("news-bad-lang", Args::new().str("got", got)),
@@ -260,19 +263,15 @@ fn sources<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, Comma
 }
 
 /// The language model's part of `/news status`: off, or on with today's
-/// tokens and the latest problem.
+/// tokens and the latest problem translating.
 async fn llm_status(ctx: &Ctx<'_>) -> Result<RichText, CommandError> {
-    let config = &ctx.community.features.news.llm;
-    let services = ctx.engine.state::<NewsServices>();
-    let llm = services.and_then(|s| s.llm.clone());
-    let Some(llm) = llm.filter(|_| config.enabled) else {
+    let Some(llm) = crate::llm::model_of(ctx.engine).filter(|_| ctx.community.features.news.translate) else {
         return Ok(ctx.text("news-status-llm-off", &Args::new()));
     };
-    let day = ctx.now.format("%Y-%m-%d").to_string();
-    let spent = ctx.store().news().news_tokens_on(&ctx.community.id, &day).await?;
-    let args = Args::new().str("model", llm.model()).num("spent", spent).num("budget", config.daily_tokens);
+    let spent = crate::llm::spent_today(ctx.engine, ctx.community).await?;
+    let args = Args::new().str("model", llm.model()).num("spent", spent).num("budget", ctx.community.llm_daily_tokens);
     let mut text = ctx.text("news-status-llm", &args);
-    if let Some((at, why)) = services.and_then(|s| s.llm_note.get()) {
+    if let Some((at, why)) = llm.last_problem(&ctx.community.id, crate::llm::Use::Translate) {
         let at = at.with_timezone(&ctx.community.tz).format("%Y-%m-%d %H:%M").to_string();
         text.append(ctx.text("news-status-llm-problem", &Args::new().str("at", at).str("why", why)));
     }

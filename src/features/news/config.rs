@@ -6,11 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{ConfigError, check_range, parse_platform_ref};
 use crate::features::FeatureConfig;
-use crate::features::news::llm::LlmConfig;
-use crate::features::news::text::{check_feed_url, parse_language};
+use crate::features::news::text::{check_feed_url, names_private_host, parse_language};
 
 /// `[features.news]`
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct NewsConfig {
     /// News feeds are on in this community.
@@ -34,8 +33,16 @@ pub struct NewsConfig {
     pub max_sources: i64,
     /// Items a watching chat (`/news watch`) gets per hour at most. 1–60.
     pub posts_per_hour: i64,
-    /// `[features.news.llm]`: the optional language model.
-    pub llm: LlmConfig,
+    /// Feeds may be on loopback, private and link-local addresses (off: such
+    /// a URL is refused, and the fetcher refuses names that resolve there).
+    pub allow_private: bool,
+    /// Translate items whose language is not the community's through the
+    /// shared language model (`[llm]`; nothing happens while it is off).
+    pub translate: bool,
+    /// The section the language model's settings had before they moved to
+    /// the top-level `[llm]`: read only to say so.
+    #[serde(skip_serializing)]
+    pub llm: Option<toml::Value>,
 }
 
 impl Default for NewsConfig {
@@ -51,7 +58,9 @@ impl Default for NewsConfig {
             page_size: 5,
             max_sources: 50,
             posts_per_hour: 3,
-            llm: LlmConfig::default(),
+            allow_private: false,
+            translate: true,
+            llm: None,
         }
     }
 }
@@ -98,11 +107,26 @@ impl FeatureConfig for NewsConfig {
         check_range(prefix, "page_size", self.page_size, 1..=20)?;
         check_range(prefix, "max_sources", self.max_sources, 1..=500)?;
         check_range(prefix, "posts_per_hour", self.posts_per_hour, 1..=60)?;
-        self.llm.validate(prefix)?;
+        if self.llm.is_some() {
+            return Err(ConfigError::Key {
+                key: format!("{prefix}.llm"),
+                message: "the language model's settings moved: base_url, model, api_key_env, timeout_secs, \
+                          max_concurrency, max_tokens, daily_tokens and enabled go in the top-level [llm] section \
+                          (a community's own budget in [communities.ID.llm] daily_tokens), and translation is \
+                          switched by `translate` in [features.news]"
+                    .into(),
+            });
+        }
         let err = |key: String, message: String| ConfigError::Key { key: format!("{prefix}.{key}"), message };
         for (i, s) in self.sources.iter().enumerate() {
             if let Err(why) = check_feed_url(&s.url) {
                 return Err(err(format!("sources[{i}].url"), format!("`{}` {why}", s.url)));
+            }
+            if !self.allow_private && names_private_host(&s.url) {
+                return Err(err(
+                    format!("sources[{i}].url"),
+                    format!("`{}` is a loopback or private address; set allow_private = true to fetch it", s.url),
+                ));
             }
             if parse_language(&s.language).is_none() {
                 return Err(err(

@@ -14,7 +14,7 @@ pub fn new_items<'a>(d: &'a DigestCtx<'a>) -> BoxFuture<'a, SectionResult> {
         if items.is_empty() {
             return Ok(None);
         }
-        let items = crate::features::news::llm::with_translations(d.engine, items, d.locale).await?;
+        let items = crate::features::news::translate::with_translations(d.engine, items, d.locale).await?;
         let v = View { prompts: d.engine.prompts(), locale: d.locale, tz: d.community.tz };
         let lines: Vec<String> = items.iter().map(|i| v.line(i)).collect();
         let mut body = d.text("news-digest", &Args::new().num("count", count));

@@ -10,7 +10,6 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::BoxFuture;
-use crate::features::news::llm::{LlmNote, LlmProvider};
 
 /// One conditional request for a feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +83,10 @@ pub enum FetchError {
     /// The connection failed.
     #[error("network error: {0}")]
     Network(String),
+    /// The host is a loopback or private address, or resolves only to such
+    /// (`allow_private` is off).
+    #[error("refused: the host is a loopback or private address")]
+    PrivateAddress,
 }
 
 /// Fetches and parses feeds: conditional GET, a timeout, a size cap, at
@@ -100,8 +103,4 @@ pub trait FeedFetcher: Send + Sync + fmt::Debug {
 pub struct NewsServices {
     /// The fetcher (`None`: sources are never fetched).
     pub fetcher: Option<Arc<dyn FeedFetcher>>,
-    /// The language model (`None`: nothing is translated).
-    pub llm: Option<Arc<dyn LlmProvider>>,
-    /// Why the latest translation did not happen.
-    pub llm_note: Arc<LlmNote>,
 }

@@ -216,8 +216,8 @@ fn run_fetch<'a>(engine: &'a Engine, job: &'a Job) -> BoxFuture<'a, JobResult> {
         if record.report_dead {
             out.extend(dead_reports(engine, &community, &source, record.error.as_deref().unwrap_or_default()));
         }
-        crate::features::news::llm::translate_items(engine, &community, &stored).await?;
-        let stored = crate::features::news::llm::with_translations(engine, stored, community.locale).await?;
+        crate::features::news::translate::translate_pending(engine, &community).await?;
+        let stored = crate::features::news::translate::with_translations(engine, stored, community.locale).await?;
         out.extend(watch_posts(engine, &community, &stored, now).await?);
         Ok(out)
     })

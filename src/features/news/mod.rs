@@ -5,7 +5,8 @@
 //! [`fetch::FeedFetcher`] (the engine has no HTTP client); new items are
 //! stored once per community, listed with `/news`, form a digest section,
 //! and are posted at once to chats watching for their words, within an
-//! hourly cap.
+//! hourly cap. Items in another language are translated through the
+//! shared language model when it is on ([`translate`]).
 //!
 //! Grammar: `/news [TAG] [PAGE]` · `/news add URL [TAG…] [lang=xx]
 //! [include=a,b] [exclude=c]` · `/news remove ID` · `/news sources` ·
@@ -20,10 +21,10 @@ pub mod config;
 mod digest;
 pub mod fetch;
 pub mod jobs;
-pub mod llm;
 pub mod render;
 pub mod store;
 pub mod text;
+pub mod translate;
 
 use std::sync::Arc;
 
@@ -32,7 +33,6 @@ use crate::features::{Feature, FeatureId, PromptFile};
 pub use config::{NewsConfig, SourceConfig};
 pub use fetch::{FeedFetcher, FeedItem, FetchError, FetchRequest, Fetched, NewsServices, ParsedFeed};
 pub use jobs::FETCH;
-pub use llm::{ChatRequest, Completion, LlmConfig, LlmError, LlmProvider};
 
 /// The news feature.
 pub static FEATURE: Feature = Feature {

@@ -522,15 +522,7 @@ impl NewsStore for db::Pools {
         Ok(out)
     }
 
-    async fn news_put_translation(
-        &self,
-        community: &str,
-        t: &Translation,
-        day: &str,
-        tokens: i64,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.write.begin_with(db::BEGIN).await?;
+    async fn news_put_translation(&self, t: &Translation, now: DateTime<Utc>) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO news_translations (item_id, language, title, summary, created_at_ms) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (item_id, language) DO NOTHING",
@@ -540,28 +532,41 @@ impl NewsStore for db::Pools {
         .bind(&t.title)
         .bind(&t.summary)
         .bind(ms(now))
-        .execute(&mut *tx)
+        .execute(&self.write)
         .await?;
-        spend(&mut tx, community, day, tokens).await?;
-        tx.commit().await?;
         Ok(())
     }
 
-    async fn news_spend_tokens(&self, community: &str, day: &str, tokens: i64) -> Result<(), StoreError> {
-        let mut tx = self.write.begin_with(db::BEGIN).await?;
-        spend(&mut tx, community, day, tokens).await?;
-        tx.commit().await?;
+    async fn news_translation_failed(&self, item: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE news_items SET translate_failures = translate_failures + 1 WHERE id = $1")
+            .bind(item)
+            .execute(&self.write)
+            .await?;
         Ok(())
     }
 
-    async fn news_tokens_on(&self, community: &str, day: &str) -> Result<i64, StoreError> {
-        let n: Option<i64> =
-            sqlx::query_scalar("SELECT tokens FROM news_llm_usage WHERE community_id = $1 AND day = $2")
-                .bind(community)
-                .bind(day)
-                .fetch_optional(&self.read)
-                .await?;
-        Ok(n.unwrap_or(0))
+    async fn news_untranslated(
+        &self,
+        community: &str,
+        language: &str,
+        since: DateTime<Utc>,
+        max_failures: i64,
+        limit: i64,
+    ) -> Result<Vec<Item>, StoreError> {
+        let rows: Vec<ItemRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ITEM_FIELDS} WHERE i.community_id = $1 AND i.fetched_at_ms > $3
+                 AND i.language <> $2 AND i.language NOT LIKE $2 || '-%' AND i.translate_failures < $4
+                 AND NOT EXISTS (SELECT 1 FROM news_translations t WHERE t.item_id = i.id AND t.language = $2)
+             ORDER BY i.fetched_at_ms DESC, i.id DESC LIMIT $5"
+        )))
+        .bind(community)
+        .bind(language)
+        .bind(ms(since))
+        .bind(max_failures)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(item).collect())
     }
 }
 
@@ -571,17 +576,4 @@ struct TranslationRow {
     language: String,
     title: String,
     summary: String,
-}
-
-async fn spend(conn: &mut db::Conn, community: &str, day: &str, tokens: i64) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO news_llm_usage (community_id, day, tokens) VALUES ($1, $2, $3)
-         ON CONFLICT (community_id, day) DO UPDATE SET tokens = news_llm_usage.tokens + excluded.tokens",
-    )
-    .bind(community)
-    .bind(day)
-    .bind(tokens)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }

@@ -307,22 +307,24 @@ pub trait NewsStore: Send + Sync {
     async fn news_translations(&self, items: &[i64], language: &str) -> Result<Vec<Translation>, StoreError>;
 
     /// Stores a translation (a second one for the same item and language
-    /// is ignored) and adds the `tokens` it cost to the community's `day`,
-    /// in one transaction.
-    async fn news_put_translation(
+    /// is ignored).
+    async fn news_put_translation(&self, t: &Translation, now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Counts an answer that could not be read as a translation of `item`.
+    async fn news_translation_failed(&self, item: i64) -> Result<(), StoreError>;
+
+    /// Items of the community stored after `since` whose language is not
+    /// `language` (nor a variant of it), with no translation into it and
+    /// fewer than `max_failures` unreadable answers: newest first, at most
+    /// `limit`.
+    async fn news_untranslated(
         &self,
         community: &str,
-        t: &Translation,
-        day: &str,
-        tokens: i64,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
-
-    /// Adds tokens spent on `day` (a call whose answer was not usable).
-    async fn news_spend_tokens(&self, community: &str, day: &str, tokens: i64) -> Result<(), StoreError>;
-
-    /// Tokens the community spent on `day`.
-    async fn news_tokens_on(&self, community: &str, day: &str) -> Result<i64, StoreError>;
+        language: &str,
+        since: DateTime<Utc>,
+        max_failures: i64,
+        limit: i64,
+    ) -> Result<Vec<Item>, StoreError>;
 }
 
 impl Store {

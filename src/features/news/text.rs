@@ -38,6 +38,60 @@ pub fn check_feed_url(url: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// Whether an address is not on the public internet: loopback, private
+/// (RFC 1918, unique local), link-local (cloud metadata services live
+/// there), carrier-grade NAT, unspecified, multicast, broadcast or
+/// documentation. A feed there is refused unless `allow_private`.
+pub fn is_private(ip: std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+        }
+        std::net::IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_private(std::net::IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+        }
+    }
+}
+
+/// Whether a host name is the machine itself (`localhost`, `x.localhost`).
+pub fn is_local_name(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "localhost" || host.ends_with(".localhost")
+}
+
+/// Whether a feed URL names a non-public host outright: an address that
+/// [`is_private`], or `localhost`. (A name that resolves to such an
+/// address is refused by the fetcher when it looks it up.)
+pub fn names_private_host(url: &str) -> bool {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or(url);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.split(':').next().unwrap_or(""),
+    };
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => is_private(ip),
+        Err(_) => is_local_name(host),
+    }
+}
+
 /// A language code as stored (`en`, `zh`, `pt-br`), or `None` when it
 /// does not look like one.
 pub fn parse_language(s: &str) -> Option<String> {
@@ -254,6 +308,30 @@ pub fn parse_add_options(words: &str) -> Result<AddOptions, AddError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn private_hosts_are_known_by_address_and_name() {
+        for url in [
+            "http://127.0.0.1:8080/feed",
+            "http://localhost/feed",
+            "https://api.localhost./x",
+            "http://10.0.0.1/",
+            "http://172.16.5.4/",
+            "http://192.168.0.10/rss",
+            "http://169.254.169.254/latest",
+            "http://100.64.1.1/",
+            "http://0.0.0.0/",
+            "http://[::1]:80/",
+            "http://[fd00::1]/",
+            "http://[fe80::1]/",
+            "http://[::ffff:127.0.0.1]/",
+        ] {
+            assert!(names_private_host(url), "{url}");
+        }
+        for url in ["https://planet.postgresql.org/rss20.xml", "http://8.8.8.8/", "http://[2001:4860::8888]/"] {
+            assert!(!names_private_host(url), "{url}");
+        }
+    }
 
     #[test]
     fn feed_urls() {
