@@ -1,10 +1,12 @@
 //! jixia's adapters: each turns one platform's events into the engine's
 //! `Incoming` messages and sends the `Outgoing` ones back: the console,
 //! Telegram, Discord, and QQ through OneBot v11; and the HTTP
-//! side of the news feature ([`news`]).
+//! side of the news feature ([`news`]) and of the FAQ's semantic matching
+//! ([`embeddings`]).
 
 pub mod console;
 pub mod discord;
+pub mod embeddings;
 pub mod logging;
 pub mod news;
 pub mod qq;

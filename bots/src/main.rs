@@ -349,6 +349,7 @@ fn console(args: ConsoleArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> 
     }
     let mut engine = Engine::new(&config, store.clone(), Arc::new(clock.clone()))?;
     jixia_bots::news::install(&mut engine, &config)?;
+    jixia_bots::embeddings::install(&mut engine, &config)?;
     let engine = Arc::new(engine);
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
@@ -424,6 +425,7 @@ fn run(config: &Config, args: &DataArgs, rt: &tokio::runtime::Runtime) -> Result
         }
         let mut engine = Engine::new(config, store.clone(), Arc::new(SystemClock))?;
         jixia_bots::news::install(&mut engine, config)?;
+        jixia_bots::embeddings::install(&mut engine, config)?;
         let engine = Arc::new(engine);
         let result = run_adapters(engine, config, shutdown_signal()).await;
         store.close().await;

@@ -151,8 +151,9 @@ impl HttpFeedFetcher {
     }
 }
 
-/// An error with its causes, without any URL.
-fn error_chain(e: &reqwest::Error) -> String {
+/// An error with its causes, without any URL (a URL's query may carry a
+/// token).
+pub(crate) fn error_chain(e: &reqwest::Error) -> String {
     let mut parts = Vec::new();
     let mut cause: Option<&dyn std::error::Error> = std::error::Error::source(e);
     while let Some(c) = cause {

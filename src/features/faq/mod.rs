@@ -22,6 +22,7 @@ pub mod matcher;
 pub mod normalize;
 mod proposals;
 mod redirect;
+pub mod semantic;
 pub mod state;
 pub mod store;
 pub mod vocab;
@@ -37,6 +38,7 @@ use crate::store::MergeHook;
 
 pub use commands::cluster_gaps;
 pub use config::FaqConfig;
+pub use semantic::{EmbedError, Embedder, FaqServices, SemanticConfig};
 pub use state::{FaqState, build_matcher, build_matcher_with};
 
 /// The FAQ feature.
