@@ -347,9 +347,16 @@ fn overlap(query: &[(Option<u32>, f32)], query_total: f32, doc: &[u32], space: &
         .sum();
     // A document of common words only ("What is PostgreSQL?") is not
     // covered by a message that merely names the community.
-    let doc_total: f32 = doc.iter().map(|&id| space.idf[id as usize]).sum::<f32>().max(MIN_DOC_WEIGHT);
+    let doc_weight: f32 = doc.iter().map(|&id| space.idf[id as usize]).sum();
     let q_cov = ((shared + ANSWER_WEIGHT * in_answer) / query_total).min(1.0);
-    let d_cov = shared / doc_total.max(1e-6);
+    let d_cov = if doc_weight < MIN_DOC_WEIGHT {
+        // Such a question says little ("Where can I get PostgreSQL?"): its
+        // answer says what it is about, and the answer's words the message
+        // shares fill what the question lacks, at the answer's weight.
+        ((shared + ANSWER_WEIGHT * in_answer) / MIN_DOC_WEIGHT).min(1.0)
+    } else {
+        shared / doc_weight
+    };
     2.0 * q_cov * d_cov / (q_cov + d_cov)
 }
 
