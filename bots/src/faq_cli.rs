@@ -199,7 +199,7 @@ pub fn run(command: FaqCommand, rt: &tokio::runtime::Runtime) -> Result<ExitCode
                     if let Some(model) = &args.model {
                         semantic.model = model.clone();
                     }
-                    semantic.validate("--embeddings/--model: features.faq")?;
+                    semantic.validate("features.faq").map_err(|e| anyhow::anyhow!("--embeddings/--model: {e}"))?;
                     let key = std::env::var(&semantic.api_key_env).ok().map(jixia::secret::Secret::new);
                     let inner = jixia_bots::embeddings::OpenAiEmbedder::new(semantic, key)?;
                     let r = std::sync::Arc::new(Recording { inner, lines: Default::default() });

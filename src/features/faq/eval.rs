@@ -209,7 +209,7 @@ pub enum EvalFailed {
     Store(#[from] crate::store::StoreError),
     /// The embeddings could not be made.
     #[error("embeddings: {0}")]
-    Embed(#[from] EmbedError),
+    Embed(EmbedError),
 }
 
 /// `jixia faq eval`: loads the FAQ (JSON Lines) into a fresh in-memory
@@ -249,7 +249,8 @@ pub async fn eval_sets_with(
         let each = parsed.iter().map(|q| evaluate(&matcher, q, config)).collect();
         return Ok((each, evaluate(&matcher, &all, config)));
     };
-    let embedded = embed_queries(embedder, &all, semantic::dims(&vectors), &config.semantic).await?;
+    let embedded =
+        embed_queries(embedder, &all, semantic::dims(&vectors), &config.semantic).await.map_err(EvalFailed::Embed)?;
     let pick = |q: &EvalQuery| {
         let query = embedded.get(q.text.as_str()).map(Vec::as_slice);
         semantic_pick(&matcher, &vectors, query, q, config)
@@ -305,7 +306,7 @@ async fn build_in(
     let Some(embedder) = embedder else { return Ok((matcher, None)) };
     let semantic = Semantic::default();
     if let Some(e) = semantic.refresh(store, embedder, community, Arc::downgrade(&matcher), config, now).await? {
-        return Err(e.into());
+        return Err(EvalFailed::Embed(e));
     }
     Ok((matcher, semantic.vectors(community)))
 }
