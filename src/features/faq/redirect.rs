@@ -195,7 +195,7 @@ async fn by_meaning(
     let lexical = || ranked.first().filter(|m| m.score >= asked.threshold).cloned();
     let semantic = &state.semantic;
     let vectors = semantic.vectors_for(ctx.store(), embedder, &ctx.community.id, matcher, config, ctx.now);
-    let Some(vectors) = vectors.filter(|v| !v.is_empty()) else { return lexical() };
+    let Some(vectors) = vectors.filter(|v| v.covers(asked.lang)) else { return lexical() };
     let dims = semantic::dims(&vectors);
     let Some(query) = semantic.embed_question(embedder.as_ref(), asked.text, dims, config, ctx.now).await else {
         return lexical();

@@ -214,6 +214,12 @@ impl EntryVectors {
         self.by_entry.is_empty()
     }
 
+    /// Whether some entry of `lang` has a vector (else a question in it is
+    /// not worth embedding).
+    pub fn covers(&self, lang: Locale) -> bool {
+        !self.lang(lang).ids.is_empty()
+    }
+
     /// Cosine similarity of `query` (unit length) with every entry of
     /// `lang`: (entry id, cosine).
     fn cosines<'a>(&'a self, query: &'a [f32], lang: Locale) -> impl Iterator<Item = (&'a str, f32)> + 'a {
