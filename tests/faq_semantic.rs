@@ -236,6 +236,12 @@ async fn entry_vectors_are_made_once_and_again_only_when_edited(db: TestDb) {
     let left = chat.db.store.faq().faq_embeddings("default", "fake-embed", None).await;
     let left: Vec<String> = left.unwrap_or_else(|e| panic!("{e}")).into_iter().map(|v| v.entry_id).collect();
     assert_eq!(left, vec!["backup", "latest", "version"]);
+    // Stopping (before the store closes): no entry is embedded any more.
+    jixia::features::faq::stop(&chat.engine).await;
+    only(&chat.say(&group(), &mo(), "/faq edit version Which version am I on?\nSELECT version();").await);
+    chat.say(&group(), &alice(), "怎么备份？").await;
+    settled(&chat).await;
+    assert!(!fake.asked().contains(&"Which version am I on?".to_owned()));
 }
 
 async fn a_failing_endpoint_leaves_matching_lexical_with_one_warning(db: TestDb) {

@@ -81,6 +81,14 @@ mod on_postgres {
     pub(super) mod sql;
 }
 
+/// Before the store closes: background work of the semantic matching
+/// stops after its current call (`jixia run` and `jixia console` call it).
+pub async fn stop(engine: &Engine) {
+    if let Some(state) = engine.state::<FaqState>() {
+        state.semantic.stop().await;
+    }
+}
+
 /// The group commit of unanswered questions.
 fn flush_misses(engine: &Engine) -> BoxFuture<'_, Vec<Outgoing>> {
     Box::pin(async move {

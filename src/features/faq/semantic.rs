@@ -249,6 +249,9 @@ pub struct Semantic {
     /// Waits for refreshes: held by each while it runs.
     running: tokio::sync::RwLock<()>,
     health: Mutex<Health>,
+    /// The engine stops: no new refresh, and running ones stop after their
+    /// current call.
+    stopping: std::sync::atomic::AtomicBool,
 }
 
 /// How many times the endpoint was warned about and said to work again
@@ -325,7 +328,7 @@ impl Semantic {
                 || v.model != embedder.model()
                 || (!v.complete && retry)
         });
-        if stale && self.may_ask(now) {
+        if stale && self.may_ask(now) && !self.stopping.load(std::sync::atomic::Ordering::Relaxed) {
             let fresh = self.refreshing.lock().unwrap_or_else(PoisonError::into_inner).insert(community.to_owned());
             if fresh {
                 let (this, store, embedder) = (self.clone(), store.clone(), embedder.clone());
@@ -341,6 +344,13 @@ impl Semantic {
             }
         }
         current
+    }
+
+    /// Before the store closes: no new refresh, and the running ones stop
+    /// after their current call (what they made is stored).
+    pub async fn stop(&self) {
+        self.stopping.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.settled().await;
     }
 
     /// Waits until no refresh runs (tests, the console).
@@ -399,6 +409,9 @@ impl Semantic {
         let (mut failed_at, mut failure) = (None, None);
         let batch = usize::try_from(config.batch).unwrap_or(32).max(1);
         for chunk in todo.chunks(batch) {
+            if self.stopping.load(std::sync::atomic::Ordering::Relaxed) {
+                break;
+            }
             let texts: Vec<String> = chunk.iter().map(|(e, _)| entry_text(e).to_owned()).collect();
             let made = embed_texts(embedder, &texts, dims).await;
             let vectors = match made {
