@@ -1,7 +1,8 @@
 //! `jixia faq import | export | eval | import-synonyms | export-synonyms`:
 //! the FAQ and its vocabulary from and to files, and the matcher measured
 //! on labelled queries. The parsing, import and scoring
-//! live in the engine (`jixia::features::faq`); this only wires them.
+//! live in the engine (`jixia::features::faq`); this only wires them, and
+//! gives the evaluation an embeddings endpoint or recorded vectors.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -9,9 +10,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use jixia::features::faq::eval::{EvalFailed, eval_sets};
+use jixia::features::faq::eval::{EvalFailed, RecordedVectors, eval_sets_with};
 use jixia::features::faq::import::{FaqFormat, ImportFailed, export, import_into, read_limited};
 use jixia::features::faq::vocab::{SynonymImportFailed, export_synonyms, import_synonyms};
+use jixia::features::faq::{EmbedError, Embedder};
 use jixia::store;
 
 use super::{ConfigArgs, DataArgs, db_url, load_config};
@@ -86,8 +88,45 @@ pub struct EvalArgs {
     /// Repeat it to score several sets, each and together.
     #[arg(long, value_name = "FILE", required = true)]
     queries: Vec<PathBuf>,
+    /// Measure semantic matching as well, through this OpenAI-compatible
+    /// embeddings endpoint (its base URL, …/v1), with the threshold and
+    /// weight of [features.faq.semantic].
+    #[arg(long, value_name = "URL", conflicts_with = "vectors")]
+    embeddings: Option<String>,
+    /// The embedding model (default: [features.faq.semantic] model).
+    #[arg(long, value_name = "MODEL", requires = "embeddings")]
+    model: Option<String>,
+    /// With --embeddings: write every text embedded and its vector to FILE
+    /// (JSON Lines), to repeat the measure without the endpoint (--vectors).
+    #[arg(long, value_name = "FILE", requires = "embeddings")]
+    record: Option<PathBuf>,
+    /// Measure semantic matching with vectors recorded before (--record).
+    #[arg(long, value_name = "FILE")]
+    vectors: Option<PathBuf>,
     #[command(flatten)]
     config: ConfigArgs,
+}
+
+/// An embedder that keeps what it was asked and answered (`--record`).
+#[derive(Debug)]
+struct Recording {
+    inner: jixia_bots::embeddings::OpenAiEmbedder,
+    lines: std::sync::Mutex<Vec<String>>,
+}
+
+impl Embedder for Recording {
+    fn model(&self) -> &str {
+        self.inner.model()
+    }
+
+    fn embed<'a>(&'a self, texts: &'a [String]) -> jixia::BoxFuture<'a, Result<Vec<Vec<f32>>, EmbedError>> {
+        Box::pin(async move {
+            let vectors = self.inner.embed(texts).await?;
+            let mut lines = self.lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            lines.extend(texts.iter().zip(&vectors).map(|(t, v)| RecordedVectors::line(t, v)));
+            Ok(vectors)
+        })
+    }
 }
 
 /// Ids listed after a count; a large import shows these and how many more.
@@ -145,19 +184,50 @@ pub fn run(command: FaqCommand, rt: &tokio::runtime::Runtime) -> Result<ExitCode
             Ok(ExitCode::SUCCESS)
         }
         FaqCommand::Eval(args) => {
-            let config = load_config(&args.config)?;
+            let mut config = load_config(&args.config)?;
             let faq = read_file(&args.faq)?;
             let mut texts = Vec::with_capacity(args.queries.len());
             for path in &args.queries {
                 texts.push(String::from_utf8_lossy(&read_file(path)?).into_owned());
             }
             let sets: Vec<&str> = texts.iter().map(String::as_str).collect();
-            let (each, all) = match rt.block_on(eval_sets(&faq, &sets, &config.features.faq)) {
+            let mut recording: Option<std::sync::Arc<Recording>> = None;
+            let embedder: Option<std::sync::Arc<dyn Embedder>> = match (&args.embeddings, &args.vectors) {
+                (Some(url), _) => {
+                    let semantic = &mut config.features.faq.semantic;
+                    semantic.base_url = url.clone();
+                    if let Some(model) = &args.model {
+                        semantic.model = model.clone();
+                    }
+                    semantic.validate("features.faq").map_err(|e| anyhow::anyhow!("--embeddings/--model: {e}"))?;
+                    let key = std::env::var(&semantic.api_key_env).ok().map(jixia::secret::Secret::new);
+                    let inner = jixia_bots::embeddings::OpenAiEmbedder::new(semantic, key)?;
+                    let r = std::sync::Arc::new(Recording { inner, lines: Default::default() });
+                    recording = Some(r.clone());
+                    Some(r)
+                }
+                (None, Some(path)) => {
+                    let text =
+                        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+                    let recorded =
+                        RecordedVectors::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                    Some(std::sync::Arc::new(recorded))
+                }
+                (None, None) => None,
+            };
+            let run = eval_sets_with(&faq, &sets, &config.features.faq, embedder.as_deref());
+            let (each, all) = match rt.block_on(run) {
                 Ok(r) => r,
                 Err(EvalFailed::Faq(e)) => anyhow::bail!("{}: {e}", args.faq.display()),
                 Err(EvalFailed::QueriesIn(i, e)) => anyhow::bail!("{}: {e}", args.queries[i].display()),
                 Err(e) => return Err(e.into()),
             };
+            if let Some(path) = &args.record {
+                let lines =
+                    recording.map(|r| r.lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner).join("\n"));
+                std::fs::write(path, lines.unwrap_or_default() + "\n")
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
             // One set: its report. Several: each (named by its file) and all.
             let json = if each.len() == 1 {
                 serde_json::to_value(all)?

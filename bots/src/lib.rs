@@ -1,11 +1,13 @@
 //! jixia's adapters: each turns one platform's events into the engine's
 //! `Incoming` messages and sends the `Outgoing` ones back: the console,
 //! Telegram, Discord, and QQ through OneBot v11; the HTTP side of the
-//! news feature ([`news`]) and of the shared language model ([`llm`]); the
-//! operators' endpoints ([`ops`]).
+//! news feature ([`news`]), of the shared language model ([`llm`]) and of
+//! the FAQ's semantic matching ([`embeddings`]); the operators' endpoints
+//! ([`ops`]).
 
 pub mod console;
 pub mod discord;
+pub mod embeddings;
 pub mod llm;
 pub mod logging;
 pub mod news;

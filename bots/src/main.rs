@@ -360,16 +360,18 @@ fn console(args: ConsoleArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> 
     let mut engine = Engine::new(&config, store.clone(), Arc::new(clock.clone()))?;
     jixia_bots::news::install(&mut engine, &config)?;
     jixia_bots::llm::install(&mut engine, &config)?;
+    jixia_bots::embeddings::install(&mut engine, &config)?;
     let engine = Arc::new(engine);
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
-    let mut console = Console::new(engine, clock, &args.as_name, &args.chat, !interactive);
+    let mut console = Console::new(engine.clone(), clock, &args.as_name, &args.chat, !interactive);
     let mut out = std::io::stdout();
     let result = if interactive {
         interactive_console(&mut console, &url, rt, &mut out)
     } else {
         rt.block_on(console.run_script(stdin.lock(), &mut out)).map_err(anyhow::Error::from)
     };
+    rt.block_on(jixia::features::faq::stop(&engine));
     // Closing checkpoints SQLite's write-ahead log into the database file,
     // so after exit `jixia.db` alone holds everything (no -wal/-shm left).
     rt.block_on(store.close());
@@ -436,8 +438,10 @@ fn run(config: &Config, args: &DataArgs, rt: &tokio::runtime::Runtime) -> Result
         let mut engine = Engine::new(config, store.clone(), Arc::new(SystemClock))?;
         jixia_bots::news::install(&mut engine, config)?;
         jixia_bots::llm::install(&mut engine, config)?;
+        jixia_bots::embeddings::install(&mut engine, config)?;
         let engine = Arc::new(engine);
-        let result = run_adapters(engine, config, shutdown_signal()).await;
+        let result = run_adapters(engine.clone(), config, shutdown_signal()).await;
+        jixia::features::faq::stop(&engine).await;
         store.close().await;
         result
     })?;

@@ -207,7 +207,8 @@ impl reqwest::dns::Resolve for PublicOnly {
     }
 }
 
-/// An error with its causes, without any URL.
+/// An error with its causes, without any URL (a URL's query may carry a
+/// token).
 pub(crate) fn error_chain(e: &reqwest::Error) -> String {
     let mut parts = Vec::new();
     let mut cause: Option<&dyn std::error::Error> = std::error::Error::source(e);

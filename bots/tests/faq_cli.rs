@@ -226,6 +226,57 @@ fn eval_prints_one_json_object() -> TestResult {
     Ok(())
 }
 
+/// The semantic evaluation with vectors recorded before (`--vectors`): the
+/// figures, and the errors: a text with no vector, an endpoint that is not a
+/// URL, one that does not answer.
+#[test]
+fn eval_with_recorded_vectors_and_its_errors() -> TestResult {
+    let sb = Sandbox::new("eval-vectors")?;
+    let faq = sb.write("faq.jsonl", FAQ.as_bytes())?;
+    // Its words share nothing with the entry: only the vectors can find it.
+    let asked = "which build am i on, lads?";
+    let queries =
+        sb.write("q.jsonl", format!("{{\"text\":\"{asked}\",\"faq_id\":\"version\",\"lang\":\"en\"}}\n").as_bytes())?;
+    let (code, out, err) = sb.jixia(&["faq", "eval", "--faq", &faq, "--queries", &queries], "")?;
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&out)?["en"]["correct_redirect_rate"], 0.0, "{out}");
+    // Every entry's question on its own axis; the question near "version"'s.
+    let mut lines = Vec::new();
+    let mut version_axis = 0;
+    for (i, line) in FAQ.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        let entry: serde_json::Value = serde_json::from_str(line)?;
+        let mut v = vec![0.0f32; 16];
+        v[i] = 1.0;
+        if entry["id"] == "version" {
+            version_axis = i;
+        }
+        lines.push(
+            serde_json::json!({ "text": entry["question"].as_str().unwrap_or("").trim(), "embedding": v }).to_string(),
+        );
+    }
+    let partial = sb.write("partial.jsonl", lines.join("\n").as_bytes())?;
+    let (code, _, err) = sb.jixia(&["faq", "eval", "--faq", &faq, "--queries", &queries, "--vectors", &partial], "")?;
+    assert_eq!(code, Some(1));
+    assert!(err.contains("no vector recorded for") && err.contains(asked), "{err}");
+    let mut near = vec![0.0f32; 16];
+    near[version_axis] = 1.0;
+    lines.push(serde_json::json!({ "text": asked, "embedding": near }).to_string());
+    let full = sb.write("full.jsonl", lines.join("\n").as_bytes())?;
+    let (code, out, err) = sb.jixia(&["faq", "eval", "--faq", &faq, "--queries", &queries, "--vectors", &full], "")?;
+    assert_eq!(code, Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out)?;
+    assert_eq!(v["en"]["correct_redirect_rate"], 1.0, "{out}");
+    let (code, _, err) =
+        sb.jixia(&["faq", "eval", "--faq", &faq, "--queries", &queries, "--embeddings", "localhost:1"], "")?;
+    assert_eq!(code, Some(1));
+    assert!(err.contains("--embeddings/--model") && err.contains("semantic.base_url"), "{err}");
+    let (code, _, err) =
+        sb.jixia(&["faq", "eval", "--faq", &faq, "--queries", &queries, "--embeddings", "http://127.0.0.1:1/v1"], "")?;
+    assert_eq!(code, Some(1));
+    assert!(err.contains("jixia: embeddings: network error"), "{err}");
+    Ok(())
+}
+
 /// A community's synonyms go in and out of a file; a file with a wrong line
 /// imports nothing and names the line; the console uses what was imported.
 #[test]

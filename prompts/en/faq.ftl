@@ -6,7 +6,8 @@ cmd-faq-add = Add an entry: after the id, the first line is the question, the li
 cmd-faq-edit = Change an entry's question and answer, written as for /faq add (moderators)
 cmd-faq-alias = Add another wording of an entry's question (moderators)
 cmd-faq-synonym = Add terms that mean the same (moderators): /faq synonym GUI = graphical = 图形界面, one word when matching questions
-cmd-faq-synonyms = The community's own synonyms
+cmd-faq-unsynonym = Remove synonyms the community added (moderators): /faq unsynonym TERM removes the groups with it, or write the whole group
+cmd-faq-synonyms = The community's own synonyms (a page at a time: /faq synonyms 2)
 cmd-faq-remove = Remove an entry (moderators)
 cmd-faq-gaps = Questions asked again and again that the FAQ does not answer (moderators)
 cmd-faq-propose = Propose a bounty question with an accepted answer for the FAQ (the asker, the answerer or a moderator)
@@ -68,6 +69,13 @@ faq-synonyms = **This community's synonyms** ({ $count ->
         [one] { $count } group
        *[other] { $count } groups
     }, besides { $builtin } built in):
+faq-synonyms-footer = Page { $page }/{ $pages }. Send `/faq synonyms PAGE` for more.
+faq-unsynonym-removed = Removed { $count ->
+        [one] { $count } group
+       *[other] { $count } groups
+    } of synonyms with "{ $term }"; in effect now:
+faq-unsynonym-none = This community added no synonyms with "{ $term }". Send `/faq synonyms` to see them.
+faq-unsynonym-builtin = "{ $term }" is in the built-in vocabulary, not one this community added, so it cannot be removed here. If it makes matches go wrong, tell the maintainers.
 faq-removed = Removed { $id }.
 faq-gaps-none = No unanswered question came up more than once in the last { $days ->
         [one] { $days } day

@@ -6,7 +6,8 @@ cmd-faq-add = 新增条目：ID 后第一行是问题，下面几行是答案（
 cmd-faq-edit = 修改条目的问题和答案，格式同 /faq add（版主）
 cmd-faq-alias = 给条目加一种问法（版主）
 cmd-faq-synonym = 加一组同义词（版主）：/faq synonym 自增 = serial = identity，匹配问题时视为同一个词
-cmd-faq-synonyms = 看本社区加的同义词
+cmd-faq-unsynonym = 删掉本社区加的同义词（版主）：/faq unsynonym 瘦身 删掉含这个词的组，或写出整组
+cmd-faq-synonyms = 看本社区加的同义词（可翻页：/faq synonyms 2）
 cmd-faq-remove = 删除条目（版主）
 cmd-faq-gaps = 反复有人问、常见问题里却没有的问题（版主）
 cmd-faq-propose = 把一个已采纳回答的悬赏问题提议收入常见问题（提问者、回答者或版主）
@@ -53,6 +54,10 @@ faq-synonym-too-long = 「{ $term }」太长了，每个词最多 { $max } 个�
 faq-synonym-full = 本社区的同义词已经有 { $max } 组了，加不下了。
 faq-synonyms-none = 本社区还没有自己加的同义词（内置 { $builtin } 组）。版主可以用 `/faq synonym 词 = 词` 来加。
 faq-synonyms = **本社区的同义词**（{ $count } 组，另有内置 { $builtin } 组）：
+faq-synonyms-footer = 第 { $page }/{ $pages } 页。发送 `/faq synonyms 页码` 翻页。
+faq-unsynonym-removed = 已删掉 { $count } 组同义词（「{ $term }」），马上生效：
+faq-unsynonym-none = 本社区加的同义词里没有「{ $term }」。发送 `/faq synonyms` 看有哪些。
+faq-unsynonym-builtin = 「{ $term }」在内置词表里，不是本社区加的，删不掉。如果它让匹配出错，请告诉维护者。
 faq-removed = 已删除 { $id }。
 faq-gaps-none = 最近 { $days } 天没有反复出现却没有答案的问题。
 faq-gaps = 最近 { $days } 天反复有人问、常见问题里还没有的（{ $count } 组），可以考虑加成条目：

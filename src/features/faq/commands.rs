@@ -1,7 +1,9 @@
 //! The FAQ commands: `/faq [ID|TAG] [PAGE]` · `/faq search WORDS…` ·
 //! (moderators) `/faq add ID QUESTION⏎ANSWER…` · `/faq edit ID
 //! QUESTION⏎ANSWER…` · `/faq alias ID WORDING…` · `/faq remove ID` ·
-//! `/faq gaps` · a reply `/faq ID` (or `/redirect ID`) to a member's message.
+//! `/faq gaps` · `/faq synonym TERM = TERM…` · `/faq unsynonym TERM…` ·
+//! `/faq synonyms [PAGE]` · a reply `/faq ID` (or `/redirect ID`) to a
+//! member's message.
 //! The proposal commands (`/faq propose Q17` and the moderators' queue) are
 //! declared here and run in [`super::proposals`].
 
@@ -91,10 +93,18 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "faq",
+        sub: Some("unsynonym"),
+        aliases: &["删同义词"],
+        permission: Permission::Moderator,
+        args: &[TERMS],
+        run: Handler(unsynonym),
+    },
+    Command {
+        name: "faq",
         sub: Some("synonyms"),
         aliases: &["词表"],
         permission: Permission::Member,
-        args: &[],
+        args: &[PAGE],
         run: Handler(synonyms),
     },
     Command {
@@ -170,6 +180,7 @@ const RESERVED_IDS: &[&str] = &[
     "reject",
     "synonym",
     "synonyms",
+    "unsynonym",
 ];
 
 /// Entries per page of `/faq`.
@@ -454,23 +465,28 @@ fn alias<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandR
     })
 }
 
+/// A vocabulary line's problem, as the member reads it.
+fn vocab_error(e: VocabError) -> CommandError {
+    match e {
+        VocabError::TooFew => CommandError::member("faq-synonym-too-few", Args::new()),
+        VocabError::TooMany => {
+            CommandError::member("faq-synonym-too-many", Args::new().num("max", vocab::MAX_TERMS as i64))
+        }
+        VocabError::Mixed(t) => CommandError::member("faq-synonym-mixed", Args::new().str("term", t)),
+        VocabError::Empty(t) => CommandError::member("faq-synonym-empty", Args::new().str("term", t)),
+        VocabError::TooLong(t) => CommandError::member(
+            "faq-synonym-too-long",
+            Args::new().str("term", t).num("max", vocab::MAX_TERM_CHARS as i64),
+        ),
+    }
+}
+
 /// `/faq synonym TERM = TERM…`: terms that mean the same in this
 /// community, for matching questions to entries (both sides, either
 /// language). A term already in a group joins the groups.
 fn synonym<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
-        let line = vocab::check_line(cmd.required_text(&TERMS)?).map_err(|e| match e {
-            VocabError::TooFew => CommandError::member("faq-synonym-too-few", Args::new()),
-            VocabError::TooMany => {
-                CommandError::member("faq-synonym-too-many", Args::new().num("max", vocab::MAX_TERMS as i64))
-            }
-            VocabError::Mixed(t) => CommandError::member("faq-synonym-mixed", Args::new().str("term", t)),
-            VocabError::Empty(t) => CommandError::member("faq-synonym-empty", Args::new().str("term", t)),
-            VocabError::TooLong(t) => CommandError::member(
-                "faq-synonym-too-long",
-                Args::new().str("term", t).num("max", vocab::MAX_TERM_CHARS as i64),
-            ),
-        })?;
+        let line = vocab::check_line(cmd.required_text(&TERMS)?).map_err(vocab_error)?;
         let community = &ctx.community.id;
         if ctx.store().faq().faq_synonyms(community).await?.len() >= MAX_SYNONYM_LINES {
             return Err(CommandError::member("faq-synonym-full", Args::new().num("max", MAX_SYNONYM_LINES as i64)));
@@ -483,24 +499,60 @@ fn synonym<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, Comman
     })
 }
 
+/// `/faq unsynonym TERM` (every group of the community's with the term) or
+/// `/faq unsynonym TERM = TERM…` (that group): removed at once, here and,
+/// within seconds, on other instances. The default vocabulary stays.
+fn unsynonym<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
+    Box::pin(async move {
+        let what = cmd.required_text(&TERMS)?.trim();
+        let community = &ctx.community.id;
+        let lines = ctx.store().faq().faq_synonyms(community).await?;
+        let named = match vocab::lines_named(&lines, what).map_err(vocab_error)? {
+            vocab::Named::Lines(named) => named,
+            vocab::Named::Builtin => {
+                return Err(CommandError::member("faq-unsynonym-builtin", Args::new().str("term", what)));
+            }
+            vocab::Named::Nothing => {
+                return Err(CommandError::member("faq-unsynonym-none", Args::new().str("term", what)));
+            }
+        };
+        ctx.store().faq().faq_remove_synonyms(community, &named).await?;
+        ctx.state::<FaqState>()?.invalidate(community).await;
+        let mut body =
+            ctx.text("faq-unsynonym-removed", &Args::new().num("count", named.len() as i64).str("term", what));
+        // Moderators' text: plain, never markup.
+        body.append(RichText::list(&named));
+        Ok(vec![Outgoing::reply(ctx.msg, body)])
+    })
+}
+
 /// Most vocabulary lines a community may add.
 const MAX_SYNONYM_LINES: usize = 500;
-/// Lines `/faq synonyms` shows.
-const SYNONYMS_SHOWN: usize = 30;
+/// Lines a page of `/faq synonyms` shows.
+const SYNONYMS_PAGE: usize = 20;
 
-/// `/faq synonyms`: the community's own groups of equivalent terms (newest
-/// last), and how many the default vocabulary has.
-fn synonyms<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
+/// `/faq synonyms [PAGE]`: the community's own groups of equivalent terms,
+/// oldest first, a page at a time, and how many the default vocabulary has.
+fn synonyms<'a>(ctx: &'a Ctx<'a>, cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {
     Box::pin(async move {
+        let page = cmd.int(&PAGE)?.unwrap_or(1);
         let lines = ctx.store().faq().faq_synonyms(&ctx.community.id).await?;
         let builtin = vocab::Vocabulary::postgres_default().lines().len() as i64;
         if lines.is_empty() {
             return Ok(vec![ctx.reply("faq-synonyms-none", &Args::new().num("builtin", builtin))]);
         }
-        let shown: Vec<String> = lines.iter().rev().take(SYNONYMS_SHOWN).rev().cloned().collect();
+        let pages = lines.len().div_ceil(SYNONYMS_PAGE) as i64;
+        if page > pages {
+            return Err(CommandError::member("faq-no-such-page", Args::new().num("page", page).num("pages", pages)));
+        }
+        let shown: Vec<String> =
+            lines.iter().skip((page as usize - 1) * SYNONYMS_PAGE).take(SYNONYMS_PAGE).cloned().collect();
         let mut body = ctx.text("faq-synonyms", &Args::new().num("count", lines.len() as i64).num("builtin", builtin));
         // Moderators' text: plain, never markup.
         body.append(RichText::list(&shown));
+        if pages > 1 {
+            body.append(ctx.text("faq-synonyms-footer", &Args::new().num("page", page).num("pages", pages)));
+        }
         Ok(vec![Outgoing::reply(ctx.msg, body)])
     })
 }

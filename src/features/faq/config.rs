@@ -1,8 +1,10 @@
-//! `[features.faq]`: per-language thresholds, cooldowns and the size of a
-//! redirect.
+//! `[features.faq]`: per-language thresholds, cooldowns, the size of a
+//! redirect, and `[features.faq.semantic]` (the optional embeddings
+//! endpoint).
 
 use serde::{Deserialize, Serialize};
 
+use super::semantic::SemanticConfig;
 use crate::config::{ConfigError, check_range};
 use crate::features::FeatureConfig;
 use crate::i18n::Locale;
@@ -26,6 +28,9 @@ pub struct FaqConfig {
     pub preview_chars: usize,
     /// How far back `/faq gaps` looks (days).
     pub gaps_days: i64,
+    /// `[features.faq.semantic]`: optional matching by meaning through an
+    /// embeddings endpoint.
+    pub semantic: SemanticConfig,
 }
 
 impl Default for FaqConfig {
@@ -38,6 +43,7 @@ impl Default for FaqConfig {
             max_redirects_per_hour: 6,
             preview_chars: 120,
             gaps_days: 30,
+            semantic: SemanticConfig::default(),
         }
     }
 }
@@ -63,7 +69,8 @@ impl FeatureConfig for FaqConfig {
         check_range(prefix, "entry_cooldown_minutes", self.entry_cooldown_minutes, 0..=10_080)?;
         check_range(prefix, "max_redirects_per_hour", self.max_redirects_per_hour, 0..=1000)?;
         check_range(prefix, "preview_chars", self.preview_chars, 0..=super::import::MAX_ANSWER_CHARS)?;
-        check_range(prefix, "gaps_days", self.gaps_days, 1..=366)
+        check_range(prefix, "gaps_days", self.gaps_days, 1..=366)?;
+        self.semantic.validate(prefix)
     }
 }
 

@@ -55,6 +55,9 @@ const KIND_MISMATCH: f32 = 0.85;
 /// Factor on an entry's confidence when the message is at least as close
 /// to a wording members said the entry does not answer.
 const NEGATIVE_VETO: f32 = 0.25;
+/// How close (0..1) to a negative example a message must at least be for
+/// the example to veto the entry.
+const NEGATIVE_CLOSE: f32 = 0.6;
 /// The least weight a document counts as having, about one distinctive
 /// word's: below it, a document is only common words.
 const MIN_DOC_WEIGHT: f32 = 2.0;
@@ -313,7 +316,7 @@ impl LangIndex {
                 } else {
                     self.negative_similarity(e as usize, &q, vocab)
                 };
-                let score = if neg >= score.max(0.6) { score * NEGATIVE_VETO } else { score };
+                let score = if neg >= score.max(NEGATIVE_CLOSE) { score * NEGATIVE_VETO } else { score };
                 Match { id: self.ids[e as usize].clone(), score }
             })
             .collect();
@@ -344,9 +347,16 @@ fn overlap(query: &[(Option<u32>, f32)], query_total: f32, doc: &[u32], space: &
         .sum();
     // A document of common words only ("What is PostgreSQL?") is not
     // covered by a message that merely names the community.
-    let doc_total: f32 = doc.iter().map(|&id| space.idf[id as usize]).sum::<f32>().max(MIN_DOC_WEIGHT);
+    let doc_weight: f32 = doc.iter().map(|&id| space.idf[id as usize]).sum();
     let q_cov = ((shared + ANSWER_WEIGHT * in_answer) / query_total).min(1.0);
-    let d_cov = shared / doc_total.max(1e-6);
+    let d_cov = if doc_weight < MIN_DOC_WEIGHT {
+        // Such a question says little ("Where can I get PostgreSQL?"): its
+        // answer says what it is about, and the answer's words the message
+        // shares fill what the question lacks, at the answer's weight.
+        ((shared + ANSWER_WEIGHT * in_answer) / MIN_DOC_WEIGHT).min(1.0)
+    } else {
+        shared / doc_weight
+    };
     2.0 * q_cov * d_cov / (q_cov + d_cov)
 }
 
@@ -416,6 +426,19 @@ impl Matcher {
             Locale::Zh => self.zh.rank(tokens, &self.vocab),
             Locale::En => self.en.rank(tokens, &self.vocab),
         }
+    }
+
+    /// Whether members said entry `id` (of `lang`) does not answer a
+    /// message like this one: its words (known to the index or not) as
+    /// close to one of the entry's negative examples as the lexical veto
+    /// asks, by plain [`similarity`].
+    pub fn said_not_to_answer(&self, id: &str, tokens: &Tokens, lang: Locale) -> bool {
+        let ix = match lang {
+            Locale::Zh => &self.zh,
+            Locale::En => &self.en,
+        };
+        let Some(e) = ix.ids.iter().position(|x| x == id) else { return false };
+        ix.negatives[e].iter().any(|n| similarity(tokens, n) >= NEGATIVE_CLOSE)
     }
 
     /// The best entry for `text`, if any shares anything with it.

@@ -26,6 +26,7 @@ pub mod matcher;
 pub mod normalize;
 mod proposals;
 mod redirect;
+pub mod semantic;
 pub mod state;
 pub mod store;
 pub mod vocab;
@@ -41,6 +42,7 @@ use crate::store::MergeHook;
 
 pub use commands::cluster_gaps;
 pub use config::FaqConfig;
+pub use semantic::{EmbedError, Embedder, FaqServices, SemanticConfig};
 pub use state::{FaqState, build_matcher, build_matcher_with};
 
 /// The FAQ feature.
@@ -82,6 +84,14 @@ mod on_postgres {
     use crate::store::postgres as db;
     #[path = "sql.rs"]
     pub(super) mod sql;
+}
+
+/// Before the store closes: background work of the semantic matching
+/// stops after its current call (`jixia run` and `jixia console` call it).
+pub async fn stop(engine: &Engine) {
+    if let Some(state) = engine.state::<FaqState>() {
+        state.semantic.stop().await;
+    }
 }
 
 /// The group commit of unanswered questions.

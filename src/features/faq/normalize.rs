@@ -585,7 +585,10 @@ fn question_kinds(folded: &str) -> u8 {
         kinds |= ASKS_HOW;
     }
     let no_why = folded.replace("为什么", "").replace("为啥", "");
-    if words.contains(&"what") || words.contains(&"whats") || no_why.contains("什么") || no_why.contains("啥") {
+    // "是多少" asks for a value (a port, a size, a limit), not a procedure.
+    let value = ["多少", "多大", "几个"].iter().any(|w| folded.contains(w));
+    if words.contains(&"what") || words.contains(&"whats") || no_why.contains("什么") || no_why.contains("啥") || value
+    {
         kinds |= ASKS_WHAT;
     }
     kinds

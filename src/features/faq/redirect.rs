@@ -5,9 +5,13 @@
 //! so does a 👎 reaction on the redirect (a 👍 counts for it);
 //! questions nothing answered are queued as FAQ gaps.
 
+use std::sync::Arc;
+
 use chrono::Duration;
 
-use super::normalize::{fold, looks_like_question};
+use super::matcher::{Match, Matcher};
+use super::normalize::{Tokens, fold, looks_like_question};
+use super::semantic::{self, Embedder, FaqServices};
 use super::state::FaqState;
 use super::store::{FaqCounter, FaqEntry, Miss, Redirect};
 use crate::BoxFuture;
@@ -120,9 +124,18 @@ async fn redirect_or_feedback(ctx: &Ctx<'_>, state: &FaqState) -> Result<Vec<Out
     // group commit; the weights follow when the matcher is next rebuilt).
     state.count_terms(community, &tokens.words);
     let lang = if tokens.is_chinese() { Locale::Zh } else { Locale::En };
-    let best = matcher.rank_tokens(&tokens, Some(lang)).into_iter().next();
-    let score = best.as_ref().map_or(0.0, |m| m.score);
-    let Some(best) = best.filter(|m| m.score >= config.threshold(lang) as f32) else {
+    let ranked = matcher.rank_tokens(&tokens, Some(lang));
+    let score = ranked.first().map_or(0.0, |m| m.score);
+    let threshold = config.threshold(lang) as f32;
+    let embedder = ctx.engine.state::<FaqServices>().and_then(|s| s.embedder.as_ref());
+    let best = match embedder {
+        Some(embedder) if config.semantic.enabled => {
+            let asked = Asked { text, tokens: &tokens, lang, threshold };
+            by_meaning(ctx, state, embedder, &matcher, &asked, &ranked).await
+        }
+        _ => ranked.into_iter().next().filter(|m| m.score >= threshold),
+    };
+    let Some(best) = best else {
         if score < GAP_SCORE && tokens.words.len() >= 2 {
             let miss = Miss { chat: ctx.msg.chat.key(), text: text.to_owned(), at: ctx.now };
             if state.queue_miss(community, miss) {
@@ -157,6 +170,40 @@ async fn redirect_or_feedback(ctx: &Ctx<'_>, state: &FaqState) -> Result<Vec<Out
     let mut out = Outgoing::reply(ctx.msg, redirect_text(ctx, &entry, lang));
     out.track = Some(track(id));
     Ok(vec![out])
+}
+
+/// A question as the matcher saw it.
+struct Asked<'a> {
+    text: &'a str,
+    tokens: &'a Tokens,
+    lang: Locale,
+    /// The lexical threshold of its language.
+    threshold: f32,
+}
+
+/// The lexical candidates re-ranked, or one added, by the cosine of the
+/// question with the entries ([`semantic::decide`]); the lexical choice when
+/// there are no entry vectors yet or the endpoint fails.
+async fn by_meaning(
+    ctx: &Ctx<'_>,
+    state: &FaqState,
+    embedder: &Arc<dyn Embedder>,
+    matcher: &Arc<Matcher>,
+    asked: &Asked<'_>,
+    ranked: &[Match],
+) -> Option<Match> {
+    let config = &ctx.community.features.faq.semantic;
+    let lexical = || ranked.first().filter(|m| m.score >= asked.threshold).cloned();
+    let semantic = &state.semantic;
+    let vectors = semantic.vectors_for(ctx.store(), embedder, &ctx.community.id, matcher, config, ctx.now);
+    let Some(vectors) = vectors.filter(|v| v.covers(asked.lang)) else { return lexical() };
+    let dims = semantic::dims(&vectors);
+    let Some(query) = semantic.embed_question(embedder.as_ref(), asked.text, dims, config, ctx.now).await else {
+        return lexical();
+    };
+    let cosines = semantic::cosines(&vectors, &query, asked.lang);
+    let vetoed = semantic::vetoed_by(matcher, asked.tokens, asked.lang);
+    semantic::decide(ranked, &cosines, asked.threshold, config, &vetoed)
 }
 
 /// How a redirect's message is tracked ([`Outgoing::track`]): `faq:ID`.

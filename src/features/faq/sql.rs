@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 
 use super::{db, queue};
 use crate::features::faq::store::{
-    CHAT_REWEIGH_QUESTIONS, Decided, Decision, FaqCounter, FaqEntry, FaqFingerprint, FaqStore, ImportSummary, Miss,
-    NewProposal, Proposal, ProposalNo, ProposalState, Proposed, Redirect, TermCounts,
+    CHAT_REWEIGH_QUESTIONS, Decided, Decision, EntryVector, FaqCounter, FaqEntry, FaqFingerprint, FaqStore,
+    ImportSummary, Miss, NewProposal, Proposal, ProposalNo, ProposalState, Proposed, Redirect, TermCounts,
 };
 use crate::i18n::Locale;
 use crate::message::Platform;
@@ -54,6 +54,26 @@ fn entry_from_row(r: EntryRow) -> Result<FaqEntry, StoreError> {
 struct WordingRow {
     entry_id: String,
     text: String,
+}
+
+/// An entry's vector as stored (little-endian `f32`s).
+#[derive(sqlx::FromRow)]
+struct VectorRow {
+    entry_id: String,
+    text_hash: String,
+    vector: Vec<u8>,
+}
+
+fn vector_of(r: VectorRow) -> Result<EntryVector, StoreError> {
+    if !r.vector.len().is_multiple_of(4) {
+        return Err(StoreError::Corrupt(format!("faq embedding of {}: {} bytes", r.entry_id, r.vector.len())));
+    }
+    let vector = r.vector.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+    Ok(EntryVector { entry_id: r.entry_id, text_hash: r.text_hash, vector })
+}
+
+fn vector_bytes(v: &[f32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
 }
 
 /// A redirect as stored.
@@ -372,6 +392,7 @@ impl FaqStore for db::Pools {
         for sql in [
             "DELETE FROM faq_aliases WHERE community_id = $1 AND entry_id = $2",
             "DELETE FROM faq_negatives WHERE community_id = $1 AND entry_id = $2",
+            "DELETE FROM faq_embeddings WHERE community_id = $1 AND entry_id = $2",
         ] {
             sqlx::query(sql).bind(community).bind(id).execute(&mut *tx).await?;
         }
@@ -684,6 +705,80 @@ impl FaqStore for db::Pools {
         .execute(&self.write)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn faq_embeddings(
+        &self,
+        community: &str,
+        model: &str,
+        only: Option<&[&str]>,
+    ) -> Result<Vec<EntryVector>, StoreError> {
+        let mut qb = sqlx::QueryBuilder::<db::Db>::new(
+            "SELECT entry_id, text_hash, vector FROM faq_embeddings WHERE community_id = ",
+        );
+        qb.push_bind(community.to_owned()).push(" AND model = ").push_bind(model.to_owned());
+        if let Some(ids) = only {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            qb.push(" AND entry_id IN (");
+            let mut list = qb.separated(", ");
+            for id in ids {
+                list.push_bind((*id).to_owned());
+            }
+            qb.push(")");
+        }
+        qb.push(" ORDER BY entry_id");
+        let rows: Vec<VectorRow> = qb.build_query_as().fetch_all(&self.read).await?;
+        rows.into_iter().map(vector_of).collect()
+    }
+
+    async fn faq_put_embeddings(
+        &self,
+        community: &str,
+        model: &str,
+        vectors: &[EntryVector],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if vectors.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.write.begin_with(db::BEGIN).await?;
+        for chunk in vectors.chunks(100) {
+            let mut qb = sqlx::QueryBuilder::<db::Db>::new(
+                "INSERT INTO faq_embeddings (community_id, entry_id, model, text_hash, vector, made_at_ms) ",
+            );
+            qb.push_values(chunk, |mut b, v| {
+                b.push_bind(community.to_owned())
+                    .push_bind(v.entry_id.clone())
+                    .push_bind(model.to_owned())
+                    .push_bind(v.text_hash.clone())
+                    .push_bind(vector_bytes(&v.vector))
+                    .push_bind(ms(now));
+            });
+            qb.push(
+                " ON CONFLICT (community_id, entry_id, model) DO UPDATE SET text_hash = excluded.text_hash,
+                 vector = excluded.vector, made_at_ms = excluded.made_at_ms",
+            );
+            qb.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn faq_remove_synonyms(&self, community: &str, lines: &[String]) -> Result<u64, StoreError> {
+        let mut tx = self.write.begin_with(db::BEGIN).await?;
+        let mut removed = 0;
+        for line in lines {
+            removed += sqlx::query("DELETE FROM faq_synonyms WHERE community_id = $1 AND line = $2")
+                .bind(community)
+                .bind(line)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(removed)
     }
 
     async fn faq_misses_since(

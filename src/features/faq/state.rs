@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::matcher::{MatchEntry, Matcher};
 use super::normalize;
+use super::semantic::Semantic;
 use super::store::{FaqEntry, FaqFingerprint, Miss, TermCounts};
 use super::vocab::{CHAT_COMMON_SHARE, Vocabulary};
 use crate::store::{Store, StoreError};
@@ -37,6 +38,8 @@ pub struct FaqState {
     terms: std::sync::Mutex<HashMap<String, Counting>>,
     /// One write of misses at a time.
     writing: tokio::sync::Mutex<()>,
+    /// The optional semantic matching's entry vectors and health.
+    pub semantic: Arc<Semantic>,
 }
 
 /// Words being counted for one community: (questions, word → questions

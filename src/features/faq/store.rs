@@ -113,6 +113,18 @@ pub struct TermCounts {
     pub df: Vec<(String, i64)>,
 }
 
+/// An entry's vector from an embedding model, with the hash of the text it
+/// was made from ([`super::semantic::text_hash`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryVector {
+    /// The entry.
+    pub entry_id: String,
+    /// The hash of the text embedded.
+    pub text_hash: String,
+    /// The vector.
+    pub vector: Vec<f32>,
+}
+
 /// A redirect the bot made (automatic) or a moderator made (by reply).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redirect {
@@ -432,6 +444,28 @@ pub trait FaqStore: Send + Sync {
 
     /// Adds a vocabulary line; `false` if the community has it already.
     async fn faq_add_synonym(&self, community: &str, line: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    /// Removes vocabulary lines; how many there were.
+    async fn faq_remove_synonyms(&self, community: &str, lines: &[String]) -> Result<u64, StoreError>;
+
+    /// The entries' vectors made by `model` (only those of the entries
+    /// `only` names, when given).
+    async fn faq_embeddings(
+        &self,
+        community: &str,
+        model: &str,
+        only: Option<&[&str]>,
+    ) -> Result<Vec<EntryVector>, StoreError>;
+
+    /// Stores entries' vectors made by `model` (replacing theirs), in one
+    /// transaction.
+    async fn faq_put_embeddings(
+        &self,
+        community: &str,
+        model: &str,
+        vectors: &[EntryVector],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 
     /// Unanswered questions since `since`, newest first, at most `limit`.
     async fn faq_misses_since(

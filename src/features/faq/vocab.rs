@@ -333,6 +333,57 @@ pub fn check_line(line: &str) -> Result<String, VocabError> {
     Ok(line.split(['=', '＝']).map(str::trim).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" = "))
 }
 
+/// What `/faq unsynonym` names, among a community's own `lines`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Named {
+    /// These lines: the group written out (`a = b`), or every group with
+    /// the term.
+    Lines(Vec<String>),
+    /// None of the lines; the term is one of the default vocabulary's.
+    Builtin,
+    /// Nothing.
+    Nothing,
+}
+
+/// The lines of `lines` that `what` names: a whole group (`a = b`, in any
+/// order and spelling that folds the same) or one term (every group with
+/// it).
+pub fn lines_named(lines: &[String], what: &str) -> Result<Named, VocabError> {
+    let keys_of = |line: &str| parse_group(line).unwrap_or_default();
+    let named: Vec<String> = if what.contains(['=', '＝']) {
+        let mut wanted = parse_group(what)?;
+        wanted.sort_by_key(key_text);
+        lines
+            .iter()
+            .filter(|l| {
+                let mut keys = keys_of(l);
+                keys.sort_by_key(key_text);
+                keys == wanted
+            })
+            .cloned()
+            .collect()
+    } else {
+        let key = key_of(what)?;
+        lines.iter().filter(|l| keys_of(l).contains(&key)).cloned().collect()
+    };
+    if !named.is_empty() {
+        return Ok(Named::Lines(named));
+    }
+    let builtin = |key: &Key| DEFAULT.groups.iter().any(|g| g.contains(key));
+    let in_default = match parse_group(what) {
+        Ok(keys) => keys.iter().any(builtin),
+        Err(_) => key_of(what).is_ok_and(|k| builtin(&k)),
+    };
+    Ok(if in_default { Named::Builtin } else { Named::Nothing })
+}
+
+fn key_text(k: &Key) -> String {
+    match k {
+        Key::One(w) => w.clone(),
+        Key::Seq(ws) => ws.join(" "),
+    }
+}
+
 /// Why an import of vocabulary lines did nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum SynonymImportFailed {
