@@ -106,9 +106,20 @@ pub struct Ctx<'a> {
     pub role: Permission,
     /// The time the engine considers "now".
     pub now: DateTime<Utc>,
+    /// Whether the message looks like a question, once asked
+    /// ([`Ctx::asks`]): the FAQ and the figures both want it, and the
+    /// answer costs a Unicode fold.
+    pub asks: std::sync::OnceLock<bool>,
 }
 
 impl Ctx<'_> {
+    /// Whether the message's text (trimmed) looks like a question, as the
+    /// FAQ's detector sees it ([`crate::features::faq::normalize::looks_like_question`]);
+    /// worked out once per message, whichever feature asks first.
+    pub fn asks(&self) -> bool {
+        *self.asks.get_or_init(|| crate::features::faq::normalize::looks_like_question(self.msg.text.trim()))
+    }
+
     /// Formats a prompt in the sender's language.
     pub fn text(&self, key: &str, args: &Args) -> RichText {
         self.engine.prompts().format(self.locale, key, args)

@@ -246,7 +246,7 @@ impl Engine {
         };
         let locale = member.locale.unwrap_or(community.locale);
         let role = community.role_of(msg);
-        let ctx = Ctx { engine: self, msg, community: &community, member, locale, role, now };
+        let ctx = Ctx { engine: self, msg, community: &community, member, locale, role, now, asks: Default::default() };
         let counted = crate::metrics::metrics();
         if msg.reaction.is_some() {
             counted.message(msg.chat.platform, crate::metrics::MessageKind::Reaction);

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use chrono::Duration;
 
 use super::matcher::{Match, Matcher};
-use super::normalize::{Tokens, fold, looks_like_question};
+use super::normalize::{Tokens, fold};
 use super::semantic::{self, Embedder, FaqServices};
 use super::state::FaqState;
 use super::store::{FaqCounter, FaqEntry, Miss, Redirect};
@@ -110,7 +110,7 @@ async fn redirect_or_feedback(ctx: &Ctx<'_>, state: &FaqState) -> Result<Vec<Out
     if let Some(kind) = feedback_of(text) {
         return feedback(ctx, state, kind).await;
     }
-    if text.chars().count() > MAX_QUESTION_CHARS || !(looks_like_question(text) || ctx.msg.mentions_bot) {
+    if text.chars().count() > MAX_QUESTION_CHARS || !(ctx.asks() || ctx.msg.mentions_bot) {
         return Ok(Vec::new());
     }
     let config = &ctx.community.features.faq;

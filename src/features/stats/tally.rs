@@ -50,7 +50,7 @@ impl Tally {
         let asks = group
             && !text.starts_with(['/', '!', '／', '！'])
             && text.chars().nth(MAX_QUESTION_CHARS).is_none()
-            && looks_like_question(text);
+            && ctx.asks();
         // A reply by someone else to a message that may have asked
         // something (Telegram says what the message was; Discord does not,
         // so every reply there is checked against the questions stored).
