@@ -96,6 +96,7 @@ both_backends!(
     concurrent_redemptions_of_the_last_item,
     random_sequences_keep_the_ledger_balanced,
     linking_accounts_merges_points,
+    a_full_batch_of_awards_is_written_before_its_window_ends,
 );
 
 async fn chatting_earns_points_once_a_minute(db: TestDb) {
@@ -130,6 +131,40 @@ async fn chatting_earns_points_once_a_minute(db: TestDb) {
     restarted.engine.due().await;
     assert_eq!(balance(&restarted, &alice).await.0, b3, "a redelivered event changes nothing");
     assert_ledger_clean(&restarted).await;
+}
+
+/// A busy minute: 300 members each earn activity points while the group
+/// commit's window is a minute long. The 256th award fills the batch, which
+/// asks for the commit at once (the loop the adapters run, `until_due` then
+/// `due`, wakes early); no message writes the batch itself.
+async fn a_full_batch_of_awards_is_written_before_its_window_ends(db: TestDb) {
+    let mut config = config();
+    config.features.points.flush_ms = 60_000;
+    let mut chat = TestChat::new(db, &config);
+    let ticker = {
+        let engine = chat.engine.clone();
+        tokio::spawn(async move {
+            loop {
+                engine.until_due().await;
+                engine.due().await;
+            }
+        })
+    };
+    let members: Vec<Who> = (1..=300).map(|i| Who::telegram(&format!("{}", 1000 + i), &format!("M{i}"))).collect();
+    for who in &members {
+        chat.say(&group(), who, "大家好，今天讨论执行计划").await;
+    }
+    let mut first = (0, 0);
+    for _ in 0..100 {
+        first = balance(&chat, &members[0]).await;
+        if first.0 > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    ticker.abort();
+    assert!((15..=25).contains(&first.0), "the first award was written within seconds, not a minute: {first:?}");
+    assert_ledger_clean(&chat).await;
 }
 
 async fn thanks_reward_the_helper_with_a_cap(db: TestDb) {

@@ -528,7 +528,7 @@ async fn run_adapters(
         tokio::spawn(async move {
             loop {
                 tokio::select! {
-                    () = tokio::time::sleep(engine.tick_interval()) => {}
+                    () = engine.until_due() => {}
                     _ = stop.wait_for(|s| *s) => break,
                 }
                 // Supervised: a panic in one tick is logged; the next runs.

@@ -66,6 +66,9 @@ pub struct Engine {
     last_tick: std::sync::Mutex<Option<(std::time::Instant, DateTime<Utc>)>>,
     /// Woken when this instance stores messages in the outbox.
     outbox_ready: tokio::sync::Notify,
+    /// Woken when a group commit's batch is full before its window ends
+    /// ([`Engine::commit_soon`]).
+    commit_wanted: tokio::sync::Notify,
     /// Numbers this instance's announcements in the outbox.
     outbox_seq: std::sync::atomic::AtomicU64,
     /// When each chat was last greeted for a bare mention.
@@ -132,6 +135,7 @@ impl Engine {
             job_kinds,
             last_tick: Default::default(),
             outbox_ready: Default::default(),
+            commit_wanted: Default::default(),
             outbox_seq: Default::default(),
             greeted: Default::default(),
             sent_pruned: Default::default(),
@@ -540,6 +544,24 @@ impl Engine {
     /// commit window of any community.
     pub fn tick_interval(&self) -> std::time::Duration {
         std::time::Duration::from_millis(self.config.features.points.flush_ms.max(10))
+    }
+
+    /// Waits until [`Engine::due`] should run again: one
+    /// [`Engine::tick_interval`], or less when a group commit's batch
+    /// filled up meanwhile. The loops that call `due` wait with it.
+    pub async fn until_due(&self) {
+        tokio::select! {
+            () = tokio::time::sleep(self.tick_interval()) => {}
+            () = self.commit_wanted.notified() => {}
+        }
+    }
+
+    /// Asks for the next [`Engine::due`] now rather than at the end of the
+    /// window: a group commit's batch is full. The message that filled it
+    /// does not write it itself, so no message waits for the disk (or for
+    /// another feature's commit holding the writer).
+    pub(crate) fn commit_soon(&self) {
+        self.commit_wanted.notify_one();
     }
 }
 

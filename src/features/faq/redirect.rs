@@ -139,7 +139,7 @@ async fn redirect_or_feedback(ctx: &Ctx<'_>, state: &FaqState) -> Result<Vec<Out
         if score < GAP_SCORE && tokens.words.len() >= 2 {
             let miss = Miss { chat: ctx.msg.chat.key(), text: text.to_owned(), at: ctx.now };
             if state.queue_miss(community, miss) {
-                state.flush_misses_only(ctx.store()).await;
+                ctx.engine.commit_soon();
             }
         }
         return Ok(Vec::new());

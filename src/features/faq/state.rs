@@ -50,7 +50,7 @@ type Counting = (i64, HashMap<String, i64>);
 /// waiting are counted (the rest are rare, which is what they would say).
 const MAX_PENDING_TERMS: usize = 20_000;
 
-/// Write misses early when this many are waiting.
+/// Ask for the group commit early when this many misses are waiting.
 const MISS_BATCH: usize = 256;
 /// Keep at most this many misses waiting while the database is unreachable.
 const MAX_PENDING_MISSES: usize = 10_000;
@@ -126,14 +126,6 @@ impl FaqState {
     pub async fn flush_misses(&self, store: &Store) {
         let _one_at_a_time = self.writing.lock().await;
         self.write_terms(store).await;
-        self.write_misses(store).await;
-    }
-
-    /// Writes the waiting misses only: what a question that fills the batch
-    /// waits for. The word counts go with the periodic flush, so that
-    /// question waits for one commit, not two.
-    pub(super) async fn flush_misses_only(&self, store: &Store) {
-        let _one_at_a_time = self.writing.lock().await;
         self.write_misses(store).await;
     }
 

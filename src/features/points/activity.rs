@@ -22,7 +22,7 @@ use crate::store::MemberId;
 /// Words that thank someone, in the languages we speak.
 const THANKS_WORDS: [&str; 9] = ["谢谢", "感谢", "多谢", "thanks", "thank you", "thx", "ty", "3q", "谢啦"];
 
-/// Flush early when this many awards are waiting.
+/// Ask for the group commit early when this many awards are waiting.
 const BATCH: usize = 256;
 /// Keep at most this many awards waiting while the database is unreachable.
 const MAX_PENDING: usize = 100_000;
@@ -117,15 +117,11 @@ impl Activity {
             pending.extend(queued);
             pending.len() >= BATCH
         };
-        if !full {
-            return Vec::new();
+        if full {
+            // The group commit runs early; this message does not wait for it.
+            ctx.engine.commit_soon();
         }
-        // A flush already running takes these too, or the next one does:
-        // this message does not queue behind it.
-        match self.flushing.try_lock() {
-            Ok(guard) => self.flush_locked(ctx.engine, guard).await,
-            Err(_) => Vec::new(),
-        }
+        Vec::new()
     }
 
     /// A thanks bonus for the author of the message replied to, if this
@@ -174,12 +170,7 @@ impl Activity {
     /// level-up announcements they caused. On a database error the awards
     /// stay queued for the next flush.
     pub async fn flush(&self, engine: &Engine) -> Vec<Outgoing> {
-        let one_at_a_time = self.flushing.lock().await;
-        self.flush_locked(engine, one_at_a_time).await
-    }
-
-    /// [`Activity::flush`] once it holds the flush lock.
-    async fn flush_locked(&self, engine: &Engine, _one_at_a_time: tokio::sync::MutexGuard<'_, ()>) -> Vec<Outgoing> {
+        let _one_at_a_time = self.flushing.lock().await;
         let batch: Vec<Pending> = std::mem::take(&mut *lock(&self.pending));
         if batch.is_empty() {
             return Vec::new();

@@ -13,6 +13,10 @@ use crate::store::{MemberId, StoreError, ms};
 /// A first reply counts as an answer this long after the question.
 const ANSWER_WITHIN_MS: i64 = 24 * 3600 * 1000;
 
+/// Rows per multi-row insert (at most 6 binds each: 1 200 binds, well
+/// within both backends' limits).
+const ROWS_PER_STATEMENT: usize = 200;
+
 fn query(
     q: Query,
     binds: &Binds,
@@ -29,47 +33,54 @@ fn query(
 impl StatsStore for db::Pools {
     async fn stats_record(&self, batch: &Tallied) -> Result<(), StoreError> {
         let mut tx = self.write.begin_with(db::BEGIN).await?;
-        for c in &batch.chats {
-            sqlx::query(
-                "INSERT INTO stats_chat_days (community_id, day, platform, chat_id, messages) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (community_id, day, platform, chat_id)
-                 DO UPDATE SET messages = stats_chat_days.messages + excluded.messages",
-            )
-            .bind(&c.community)
-            .bind(day_text(c.day))
-            .bind(c.platform.as_str())
-            .bind(&c.chat)
-            .bind(c.messages)
-            .execute(&mut *tx)
-            .await?;
+        // Many rows per statement: one round trip to the database per
+        // chunk, not per row, so the writer is held for milliseconds. Keys
+        // are distinct within a batch (they were counted in maps), as
+        // PostgreSQL's ON CONFLICT DO UPDATE wants.
+        for chunk in batch.chats.chunks(ROWS_PER_STATEMENT) {
+            let mut qb = sqlx::QueryBuilder::<db::Db>::new(
+                "INSERT INTO stats_chat_days (community_id, day, platform, chat_id, messages) ",
+            );
+            qb.push_values(chunk, |mut b, c| {
+                b.push_bind(&c.community)
+                    .push_bind(day_text(c.day))
+                    .push_bind(c.platform.as_str())
+                    .push_bind(&c.chat)
+                    .push_bind(c.messages);
+            });
+            qb.push(
+                " ON CONFLICT (community_id, day, platform, chat_id)
+                  DO UPDATE SET messages = stats_chat_days.messages + excluded.messages",
+            );
+            qb.build().execute(&mut *tx).await?;
         }
-        for m in &batch.members {
-            sqlx::query(
-                "INSERT INTO stats_member_days (community_id, day, member_id, messages) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (community_id, day, member_id)
-                 DO UPDATE SET messages = stats_member_days.messages + excluded.messages",
-            )
-            .bind(&m.community)
-            .bind(day_text(m.day))
-            .bind(m.member.0)
-            .bind(m.messages)
-            .execute(&mut *tx)
-            .await?;
+        for chunk in batch.members.chunks(ROWS_PER_STATEMENT) {
+            let mut qb = sqlx::QueryBuilder::<db::Db>::new(
+                "INSERT INTO stats_member_days (community_id, day, member_id, messages) ",
+            );
+            qb.push_values(chunk, |mut b, m| {
+                b.push_bind(&m.community).push_bind(day_text(m.day)).push_bind(m.member.0).push_bind(m.messages);
+            });
+            qb.push(
+                " ON CONFLICT (community_id, day, member_id)
+                  DO UPDATE SET messages = stats_member_days.messages + excluded.messages",
+            );
+            qb.build().execute(&mut *tx).await?;
         }
-        for q in &batch.questions {
-            sqlx::query(
-                "INSERT INTO stats_questions (community_id, platform, chat_id, message_id, asker_id, asked_at_ms)
-                 VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (community_id, platform, chat_id, message_id) DO NOTHING",
-            )
-            .bind(&q.at.community)
-            .bind(q.at.platform.as_str())
-            .bind(&q.at.chat)
-            .bind(&q.at.message_id)
-            .bind(q.asker.0)
-            .bind(ms(q.at.at))
-            .execute(&mut *tx)
-            .await?;
+        for chunk in batch.questions.chunks(ROWS_PER_STATEMENT) {
+            let mut qb = sqlx::QueryBuilder::<db::Db>::new(
+                "INSERT INTO stats_questions (community_id, platform, chat_id, message_id, asker_id, asked_at_ms) ",
+            );
+            qb.push_values(chunk, |mut b, q| {
+                b.push_bind(&q.at.community)
+                    .push_bind(q.at.platform.as_str())
+                    .push_bind(&q.at.chat)
+                    .push_bind(&q.at.message_id)
+                    .push_bind(q.asker.0)
+                    .push_bind(ms(q.at.at));
+            });
+            qb.push(" ON CONFLICT (community_id, platform, chat_id, message_id) DO NOTHING");
+            qb.build().execute(&mut *tx).await?;
         }
         for r in &batch.replies {
             sqlx::query(
