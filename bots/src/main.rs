@@ -27,7 +27,7 @@ const EXAMPLES: &str = "\
 Examples:
   jixia console                              chat with the bot in this terminal (./jixia.db)
   printf '/help\\n/whoami\\n' | jixia console   scripted: prints a transcript
-  jixia console --as alice --moderator alice  speak as alice, a moderator (with [dashboard] on, it serves the dashboard too)
+  jixia console --as alice --moderator alice  speak as alice, a moderator
   jixia run --config jixia.toml              start the adapters enabled in the config
   jixia migrate --db postgres://jixia@db/jixia
   jixia config check --config jixia.toml

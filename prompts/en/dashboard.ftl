@@ -30,6 +30,8 @@ dashboard-not-found = There is no such page.
 dashboard-too-many = Too many login attempts; try again in a minute.
 dashboard-error = Something went wrong; please try again later. The error was logged.
 dashboard-logged-out = You are logged out.
+dashboard-logged-in = You are logged in; opening the dashboard…
+dashboard-continue = Open the dashboard
 
 # $from, $to: the week's first and last day.
 dashboard-overview-title = The community's figures (last 7 days: { $from } – { $to })

@@ -30,6 +30,8 @@ dashboard-not-found = 没有这个页面。
 dashboard-too-many = 登录尝试太频繁，请一分钟后再试。
 dashboard-error = 出错了，请稍后再试。错误已记录。
 dashboard-logged-out = 已退出登录。
+dashboard-logged-in = 已登录，正在打开后台……
+dashboard-continue = 打开后台
 
 # $from、$to：本周首日和末日。
 dashboard-overview-title = 社区数据（最近 7 天：{ $from } – { $to }）

@@ -75,11 +75,18 @@ pub struct Nav<'a> {
 
 /// A whole page.
 pub fn page(lang: &str, title: &str, nav: Option<&Nav<'_>>, body: &str) -> String {
+    page_then(lang, title, nav, body, None)
+}
+
+/// A whole page that moves on to `next` (a path of ours) once shown.
+pub fn page_then(lang: &str, title: &str, nav: Option<&Nav<'_>>, body: &str, next: Option<&str>) -> String {
     let mut out = String::with_capacity(body.len() + 4096);
+    let refresh =
+        next.map(|n| format!("<meta http-equiv=\"refresh\" content=\"0; url={}\">", esc(n))).unwrap_or_default();
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{refresh}\
          <title>{}</title><style>{STYLE}</style></head><body><header><h1>{}</h1>",
         esc(title),
         esc(title)
@@ -107,6 +114,11 @@ pub fn page(lang: &str, title: &str, nav: Option<&Nav<'_>>, body: &str) -> Strin
 /// A centred message (a refused link, a login needed).
 pub fn message(text: &str) -> String {
     format!("<div class=\"message\"><p>{}</p></div>", esc(text))
+}
+
+/// A centred message with a link onwards.
+pub fn message_with_link(text: &str, href: &str, label: &str) -> String {
+    format!("<div class=\"message\"><p>{}</p><p><a href=\"{}\">{}</a></p></div>", esc(text), esc(href), esc(label))
 }
 
 /// A cell of a table row.

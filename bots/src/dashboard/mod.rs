@@ -184,8 +184,9 @@ fn session_cookie(engine: &Engine, value: Option<&str>) -> String {
     }
 }
 
-/// `GET /dashboard/login?token=…`: redeems a link once and opens a
-/// session, or says why not; rate-limited per peer address.
+/// `GET /dashboard/login?token=…`: redeems a link once, opens a session
+/// and moves on to the overview, or says why not; rate-limited per peer
+/// address.
 async fn login(State(dash): State<Dash>, request: Request) -> Response {
     let engine = &dash.engine;
     let asked = Asked::of(engine, &request);
@@ -195,8 +196,22 @@ async fn login(State(dash): State<Dash>, request: Request) -> Response {
     }
     match dashboard::redeem(engine, &asked.token).await {
         Ok(Ok((cookie, visitor))) => {
-            let lang = asked.lang_query();
-            let mut r = redirect(&format!("/dashboard/{}/{lang}", html::path_segment(&visitor.community.id)));
+            // A page that moves on, not a redirect: the link is opened from
+            // a chat (often another site, web.telegram.org or discord.com),
+            // and a browser withholds a SameSite=Strict cookie for the
+            // whole of a navigation another site started, redirects
+            // included. The page's own move to the overview is ours, so
+            // the cookie goes with it.
+            let next = format!("/dashboard/{}/{}", html::path_segment(&visitor.community.id), asked.lang_query());
+            let locale = asked.lang.or(visitor.member.locale).unwrap_or(visitor.community.locale);
+            let prompts = engine.prompts();
+            let body = html::message_with_link(
+                &prompts.plain(locale, "dashboard-logged-in"),
+                &next,
+                &prompts.plain(locale, "dashboard-continue"),
+            );
+            let title = prompts.plain(locale, "dashboard-title");
+            let mut r = html(StatusCode::OK, html::page_then(locale.code(), &title, None, &body, Some(&next)));
             if let Ok(v) = HeaderValue::from_str(&session_cookie(engine, Some(&cookie))) {
                 r.headers_mut().insert(header::SET_COOKIE, v);
             }
