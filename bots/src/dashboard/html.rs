@@ -78,11 +78,12 @@ pub fn page(lang: &str, title: &str, nav: Option<&Nav<'_>>, body: &str) -> Strin
     page_then(lang, title, nav, body, None)
 }
 
-/// A whole page that moves on to `next` (a path of ours) once shown.
+/// A whole page that moves on to `next` (a path of ours) a second after it
+/// is shown (long enough to read that it does).
 pub fn page_then(lang: &str, title: &str, nav: Option<&Nav<'_>>, body: &str, next: Option<&str>) -> String {
     let mut out = String::with_capacity(body.len() + 4096);
     let refresh =
-        next.map(|n| format!("<meta http-equiv=\"refresh\" content=\"0; url={}\">", esc(n))).unwrap_or_default();
+        next.map(|n| format!("<meta http-equiv=\"refresh\" content=\"1; url={}\">", esc(n))).unwrap_or_default();
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
