@@ -56,6 +56,11 @@ svg.spark circle{fill:#2f6fb5}
 .message{background:#fff;padding:24px;border-radius:6px;max-width:640px;margin:48px auto;box-shadow:0 1px 3px rgba(0,0,0,.1)}
 ";
 
+/// The page's icon, inline (a `/favicon.ico` would be one more request,
+/// answered 404).
+const ICON: &str = "<link rel=\"icon\" href=\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' \
+                    viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%231f3a5f'/%3E%3C/svg%3E\">";
+
 /// What the header shows for a logged-in moderator.
 #[derive(Debug)]
 pub struct Nav<'a> {
@@ -87,7 +92,7 @@ pub fn page_then(lang: &str, title: &str, nav: Option<&Nav<'_>>, body: &str, nex
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{refresh}\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{refresh}{ICON}\
          <title>{}</title><style>{STYLE}</style></head><body><header><h1>{}</h1>",
         esc(title),
         esc(title)
