@@ -47,6 +47,9 @@ pub struct Config {
     /// `[http]`: the operators' endpoints (health, readiness, metrics).
     #[serde(default)]
     pub http: HttpConfig,
+    /// `[dashboard]`: the moderators' web dashboard, served on `[http] listen`.
+    #[serde(default)]
+    pub dashboard: DashboardConfig,
     /// `[features.NAME]`: one section per feature, named like its module.
     #[serde(default)]
     pub features: FeaturesConfig,
@@ -205,6 +208,121 @@ impl HttpConfig {
             return Err(ConfigError::Key {
                 key: "http.listen".into(),
                 message: format!("`{}` is not an address and port such as 127.0.0.1:9464", self.listen),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// `[dashboard]`: the moderators' read-only web dashboard (`/dashboard`
+/// sends a one-time login link), served on the `[http] listen` listener.
+/// One section for the whole process, not one per community: the listener,
+/// its public address and its signing secret are the process's.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DashboardConfig {
+    /// Serve the dashboard (needs `[http] listen`, `base_url` and the
+    /// secret).
+    pub enabled: bool,
+    /// What login links start with: the dashboard's public address as
+    /// members' browsers reach it (`https://bot.example.org`, behind a TLS
+    /// proxy). An `https://` address also marks the session cookie `Secure`.
+    pub base_url: String,
+    /// The environment variable holding the secret login links are signed
+    /// with (HMAC-SHA256): at least [`DASHBOARD_SECRET_MIN`] bytes, the same
+    /// on every instance.
+    pub secret_env: String,
+    /// How long a dashboard session lasts, in hours.
+    pub session_hours: i64,
+    /// Serve a public leaderboard page per community
+    /// (`/dashboard/ID/leaderboard`, no login): names, points and levels only.
+    pub public_leaderboard: bool,
+    /// The secret itself, read from `secret_env` by [`Config::load`]; never
+    /// written out.
+    #[serde(skip)]
+    pub secret: Option<Secret>,
+}
+
+/// The shortest dashboard signing secret accepted, in bytes (256 bits).
+pub const DASHBOARD_SECRET_MIN: usize = 32;
+
+impl Default for DashboardConfig {
+    fn default() -> DashboardConfig {
+        DashboardConfig {
+            enabled: false,
+            base_url: String::new(),
+            secret_env: "JIXIA_DASHBOARD_SECRET".into(),
+            session_hours: 12,
+            public_leaderboard: false,
+            secret: None,
+        }
+    }
+}
+
+impl DashboardConfig {
+    /// The base URL without a trailing `/`.
+    pub fn base(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+
+    /// Whether browsers reach the dashboard over TLS (cookies are `Secure`).
+    pub fn is_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    /// Reads the secret from `secret_env` in `env` when the dashboard is on.
+    /// The value is never shown, in errors either.
+    fn read_secret(&mut self, env: &[(String, String)]) -> Result<(), ConfigError> {
+        if !self.enabled {
+            return Ok(());
+        }
+        let key_err = |message: String| ConfigError::Key { key: "dashboard.secret_env".into(), message };
+        let var = self.secret_env.as_str();
+        match env.iter().find(|(k, _)| k == var).map(|(_, v)| v.trim()) {
+            None | Some("") => Err(key_err(format!(
+                "the dashboard is enabled but the environment variable {var} (its signing secret) is not set; \
+                 set it to at least {DASHBOARD_SECRET_MIN} random bytes, e.g. `openssl rand -hex 32`"
+            ))),
+            Some(v) if v.len() < DASHBOARD_SECRET_MIN => Err(key_err(format!(
+                "the secret in {var} is too short: at least {DASHBOARD_SECRET_MIN} bytes, e.g. `openssl rand -hex 32`"
+            ))),
+            Some(v) if is_placeholder_secret(v) => {
+                Err(key_err(format!("the secret in {var} is a placeholder; use `openssl rand -hex 32`")))
+            }
+            Some(v) => {
+                self.secret = Some(Secret::new(v));
+                Ok(())
+            }
+        }
+    }
+
+    /// The checks serde cannot do.
+    fn validate(&self, http: &HttpConfig) -> Result<(), ConfigError> {
+        let key_err = |key: &str, message: String| ConfigError::Key { key: format!("dashboard.{key}"), message };
+        check_range("dashboard", "session_hours", self.session_hours, 1..=720)?;
+        if self.secret_env.is_empty()
+            || !self.secret_env.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        {
+            return Err(key_err(
+                "secret_env",
+                format!("`{}` is not an environment variable name (A-Z, 0-9 and _)", self.secret_env),
+            ));
+        }
+        if !self.enabled {
+            return Ok(());
+        }
+        let url = self.base_url.as_str();
+        let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+        if !rest.is_some_and(|r| !r.is_empty() && !r.contains(['?', '#', ' ', '"', '<', '>'])) {
+            return Err(key_err(
+                "base_url",
+                format!("`{url}` is not an http:// or https:// address such as https://bot.example.org"),
+            ));
+        }
+        if http.listen.is_empty() {
+            return Err(ConfigError::Key {
+                key: "http.listen".into(),
+                message: "the dashboard is enabled but nothing listens: set [http] listen, e.g. 127.0.0.1:9464".into(),
             });
         }
         Ok(())
@@ -692,16 +810,18 @@ impl Config {
             }
             None => toml::Table::new(),
         };
-        let mut overrides: Vec<(String, String)> = env.into_iter().filter(|(k, _)| k.starts_with(ENV_PREFIX)).collect();
+        let env: Vec<(String, String)> = env.into_iter().collect();
+        let mut overrides: Vec<&(String, String)> = env.iter().filter(|(k, _)| k.starts_with(ENV_PREFIX)).collect();
         overrides.sort();
         for (var, value) in overrides {
-            apply_env(&mut table, &var, &value)?;
+            apply_env(&mut table, var, value)?;
         }
-        let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+        let mut config: Config = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
             let key = e.path().to_string();
             ConfigError::Key { key, message: e.into_inner().message().to_owned() }
         })?;
         config.validate()?;
+        config.dashboard.read_secret(&env)?;
         Ok(config)
     }
 
@@ -713,6 +833,7 @@ impl Config {
         }
         self.database.validate()?;
         self.http.validate()?;
+        self.dashboard.validate(&self.http)?;
         self.llm.validate()?;
         self.validate_features()?;
         let known: Vec<&str> = self.communities.keys().map(String::as_str).collect();

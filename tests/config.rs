@@ -855,3 +855,58 @@ fn a_feed_on_a_private_address_needs_allow_private() {
     let allowed = "[features.news]\nallow_private = true\nsources = [{ url = \"http://192.168.1.5/feed\" }]\n";
     assert!(loads(Some(allowed), &[]).features.news.allow_private);
 }
+
+// ---------------------------------------------------------------------------
+// [dashboard]
+
+const DASHBOARD: &str =
+    "[http]\nlisten = \"127.0.0.1:9464\"\n[dashboard]\nenabled = true\nbase_url = \"https://bot.example.org\"\n";
+const SECRET: &str = "7f3a9c1e5b2d8f4a6c0e9b1d3f5a7c9e";
+
+#[test]
+fn the_dashboard_reads_its_secret_from_the_variable_it_names_and_never_shows_it() {
+    let config = loads(Some(DASHBOARD), &[("JIXIA_DASHBOARD_SECRET", SECRET)]);
+    assert_eq!(config.dashboard.secret.as_ref().map(|s| s.expose()), Some(SECRET));
+    assert!(config.dashboard.is_https());
+    assert!(!format!("{config:?}").contains(SECRET));
+    assert!(!toml::to_string(&config).unwrap_or_default().contains(SECRET));
+
+    let named = format!("{DASHBOARD}secret_env = \"DASH_KEY\"\n");
+    let config = loads(Some(&named), &[("DASH_KEY", SECRET)]);
+    assert_eq!(config.dashboard.secret.as_ref().map(|s| s.expose()), Some(SECRET));
+
+    // Off, no secret is needed or read.
+    let off = loads(None, &[("JIXIA_DASHBOARD_SECRET", SECRET)]);
+    assert_eq!(off.dashboard.secret, None);
+}
+
+#[test]
+fn a_dashboard_without_a_good_secret_is_refused_naming_the_variable() {
+    let (key, message) = key_error(Some(DASHBOARD), &[]);
+    assert_eq!(key, "dashboard.secret_env");
+    assert!(message.contains("JIXIA_DASHBOARD_SECRET") && message.contains("is not set"), "{message}");
+    let (key, message) = key_error(Some(DASHBOARD), &[("JIXIA_DASHBOARD_SECRET", "short-secret-value")]);
+    assert_eq!(key, "dashboard.secret_env");
+    assert!(message.contains("too short: at least 32 bytes"), "{message}");
+    assert!(!message.contains("short-secret-value"), "{message}");
+    let placeholder = "<your-dashboard-secret-goes-here-please>";
+    let (_, message) = key_error(Some(DASHBOARD), &[("JIXIA_DASHBOARD_SECRET", placeholder)]);
+    assert!(message.contains("placeholder") && !message.contains(placeholder), "{message}");
+}
+
+#[test]
+fn bad_dashboard_settings_are_named() {
+    let env = [("JIXIA_DASHBOARD_SECRET", SECRET)];
+    let (key, message) = key_error(Some(&DASHBOARD.replace("https://bot.example.org", "bot.example.org")), &env);
+    assert_eq!(key, "dashboard.base_url");
+    assert!(message.contains("is not an http:// or https:// address"), "{message}");
+    let (key, message) = key_error(Some(&format!("{DASHBOARD}session_hours = 0\n")), &env);
+    assert_eq!((key.as_str(), message.as_str()), ("dashboard.session_hours", "must be between 1 and 720; got 0"));
+    let (key, _) = key_error(Some(&format!("{DASHBOARD}secret_env = \"lower-case\"\n")), &env);
+    assert_eq!(key, "dashboard.secret_env");
+    let (key, message) = key_error(Some(&DASHBOARD.replace("127.0.0.1:9464", "")), &env);
+    assert_eq!(key, "http.listen");
+    assert!(message.contains("the dashboard is enabled but nothing listens"), "{message}");
+    let (key, _) = key_error(Some(&format!("{DASHBOARD}public = true\n")), &env);
+    assert_eq!(key, "dashboard.public");
+}

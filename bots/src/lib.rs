@@ -3,9 +3,10 @@
 //! Telegram, Discord, and QQ through OneBot v11; the HTTP side of the
 //! news feature ([`news`]), of the shared language model ([`llm`]) and of
 //! the FAQ's semantic matching ([`embeddings`]); the operators' endpoints
-//! ([`ops`]).
+//! ([`ops`]) and the moderators' web dashboard beside them ([`dashboard`]).
 
 pub mod console;
+pub mod dashboard;
 pub mod discord;
 pub mod embeddings;
 pub mod llm;

@@ -364,6 +364,34 @@ fn console(args: ConsoleArgs, rt: &tokio::runtime::Runtime) -> Result<ExitCode> 
     let engine = Arc::new(engine);
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
+    // With the dashboard on, the console serves it too, so a moderator can
+    // try `/dashboard` and open the link it sends.
+    let (_stop_http, http_stopped) = tokio::sync::oneshot::channel::<()>();
+    if config.dashboard.enabled {
+        let router = jixia_bots::ops::router(engine.clone(), &config.http);
+        let listen = config.http.listen.clone();
+        let listener = rt.block_on(tokio::net::TcpListener::bind(&listen));
+        match listener {
+            Ok(listener) => {
+                rt.spawn(async move {
+                    let app = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+                    let stopped = async {
+                        let _ = http_stopped.await;
+                    };
+                    if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(stopped).await {
+                        tracing::error!(error = %e, "the dashboard stopped");
+                    }
+                });
+                if interactive {
+                    writeln!(
+                        std::io::stderr(),
+                        "dashboard on http://{listen}/dashboard: send /dashboard and open the link"
+                    )?;
+                }
+            }
+            Err(e) => bail!("cannot listen on {listen} ([http] listen) for the dashboard: {e}"),
+        }
+    }
     let mut console = Console::new(engine.clone(), clock, &args.as_name, &args.chat, !interactive);
     let mut out = std::io::stdout();
     let result = if interactive {

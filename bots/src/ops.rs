@@ -44,12 +44,15 @@ struct Ops {
 
 /// The endpoints, to serve on their own listener ([`serve`]) or beside the
 /// Telegram webhook.
+/// With `[dashboard] enabled`, the moderators' dashboard is served under
+/// `/dashboard` on the same listener ([`crate::dashboard`]).
 pub fn router(engine: Arc<Engine>, config: &HttpConfig) -> Router {
-    Router::new()
+    let ops = Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .with_state(Ops { engine, metrics: config.metrics })
+        .with_state(Ops { engine: engine.clone(), metrics: config.metrics });
+    if engine.config().dashboard.enabled { ops.merge(crate::dashboard::router(engine)) } else { ops }
 }
 
 /// Serves `router` on `listen` until `stop`; peers' addresses are kept
@@ -62,7 +65,7 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {listen} ([http] listen): {e}")))?;
-    tracing::info!(listen, "operators' endpoints serving: /healthz /readyz /metrics");
+    tracing::info!(listen, "operators' endpoints serving: /healthz /readyz /metrics (and /dashboard when enabled)");
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(stop).await
 }
 

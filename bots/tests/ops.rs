@@ -165,7 +165,8 @@ async fn health_readiness_and_metrics_of_a_running_bot() {
 }
 
 /// The Telegram webhook on the same address as `[http] listen`: one
-/// listener serves the webhook and the operators' endpoints.
+/// listener serves the webhook, the operators' endpoints and the
+/// moderators' dashboard.
 #[cfg(unix)]
 #[tokio::test]
 async fn the_webhook_listener_serves_the_endpoints_too() {
@@ -174,11 +175,17 @@ async fn the_webhook_listener_serves_the_endpoints_too() {
     let port = free_port();
     let config = format!(
         "[telegram]\nenabled = true\napi_url = \"{}\"\nmode = \"webhook\"\nwebhook_url = \"http://127.0.0.1:{port}/tg\"\n\
-         webhook_listen = \"127.0.0.1:{port}\"\n\n[http]\nlisten = \"127.0.0.1:{port}\"\n",
+         webhook_listen = \"127.0.0.1:{port}\"\n\n[http]\nlisten = \"127.0.0.1:{port}\"\n\n\
+         [dashboard]\nenabled = true\nbase_url = \"https://bot.example.org\"\n",
         fake.url
     );
     let dir = Dir::with_config("webhook", &config);
-    let child = dir.run(&[("JIXIA__TELEGRAM__TOKEN", TOKEN), ("JIXIA__TELEGRAM__WEBHOOK_SECRET", "hook-secret")]);
+    let dashboard_secret = "dashboard-secret-7f3a9c1e5b2d8f4a6c0e9b1d";
+    let child = dir.run(&[
+        ("JIXIA__TELEGRAM__TOKEN", TOKEN),
+        ("JIXIA__TELEGRAM__WEBHOOK_SECRET", "hook-secret"),
+        ("JIXIA_DASHBOARD_SECRET", dashboard_secret),
+    ]);
     fake.wait_for("setwebhook", 1).await;
     let base = format!("http://127.0.0.1:{port}");
     assert_eq!(get_until(&format!("{base}/healthz"), |s, _| s == 200).await.1, "ok\n");
@@ -195,8 +202,16 @@ async fn the_webhook_listener_serves_the_endpoints_too() {
         .map(|a| a.status().as_u16())
         .unwrap_or_default();
     assert_eq!(refused, 401);
+    // The dashboard answers there too: without a session, how to log in.
+    let dashboard = reqwest::get(format!("{base}/dashboard/default/")).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(dashboard.status().as_u16(), 401);
+    let csp = dashboard.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    let page = dashboard.text().await.unwrap_or_default();
+    assert!(page.contains("/dashboard"), "{page}");
     let stderr = stop(child).await;
     assert!(!stderr.contains("sekrit") && !stderr.contains("hook-secret"), "{stderr}");
+    assert!(!stderr.contains(dashboard_secret), "{stderr}");
 }
 
 /// A listen address that is not one is refused at start, naming the key.

@@ -10,6 +10,7 @@ pub mod bounty;
 pub mod checkin;
 pub mod community;
 pub mod core;
+pub mod dashboard;
 pub mod digest;
 pub mod events;
 pub mod faq;
@@ -123,6 +124,7 @@ features! {
     Link => link,
     Community => community,
     Stats => stats: stats::StatsConfig,
+    Dashboard => dashboard,
     Points => points: points::PointsConfig,
     Checkin => checkin: checkin::CheckinConfig,
     Shop => shop: shop::ShopConfig,

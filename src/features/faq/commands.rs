@@ -600,6 +600,22 @@ pub(super) async fn current_gaps(ctx: &Ctx<'_>) -> Result<Vec<Vec<String>>, Comm
     Ok(gap_clusters(&texts))
 }
 
+/// The gaps of the community's `gaps_days` up to `now`, as the dashboard
+/// shows them: (times asked, an example), most asked first.
+pub async fn gaps_of(
+    engine: &crate::engine::Engine,
+    community: &crate::community::Community,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<(usize, String)>, crate::store::StoreError> {
+    let since = now - Duration::days(community.features.faq.gaps_days);
+    if let Some(state) = engine.state::<FaqState>() {
+        state.flush_misses(engine.store()).await;
+    }
+    let misses = engine.store().faq().faq_misses_since(&community.id, since, 1000).await?;
+    let texts: Vec<String> = misses.into_iter().map(|m| m.text).collect();
+    Ok(cluster_gaps(&texts))
+}
+
 /// `/faq gaps`: questions asked repeatedly that nothing answered, numbered
 /// for `/faq draft G1`.
 fn gaps<'a>(ctx: &'a Ctx<'a>, _cmd: &'a ParsedCommand) -> BoxFuture<'a, CommandResult> {

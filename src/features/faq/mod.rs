@@ -40,7 +40,7 @@ use crate::features::{Feature, FeatureId, PromptFile};
 use crate::message::Outgoing;
 use crate::store::MergeHook;
 
-pub use commands::cluster_gaps;
+pub use commands::{cluster_gaps, gaps_of};
 pub use config::FaqConfig;
 pub use semantic::{EmbedError, Embedder, FaqServices, SemanticConfig};
 pub use state::{FaqState, build_matcher, build_matcher_with};
