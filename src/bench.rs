@@ -326,7 +326,7 @@ pub async fn run(store: Arc<Store>, opts: BenchOptions) -> Result<BenchReport, B
             loop {
                 tokio::select! {
                     () = stop.notified() => break,
-                    () = engine.until_due() => { engine.due().await; }
+                    () = engine.until_due() => { engine.tick().await; }
                 }
             }
         })

@@ -560,7 +560,7 @@ async fn run_adapters(
                     _ = stop.wait_for(|s| *s) => break,
                 }
                 // Supervised: a panic in one tick is logged; the next runs.
-                if let Err(panic) = jixia::supervise::catch_panic(engine.due()).await {
+                if let Err(panic) = jixia::supervise::catch_panic(engine.tick()).await {
                     tracing::error!(panic = %panic, "a scheduler tick panicked");
                 }
             }

@@ -455,13 +455,25 @@ impl Engine {
     /// Moves on whatever became due up to now: announcements waiting from
     /// activity flushes (level-ups) go to the outbox, and the scheduler
     /// ticks (due cron fires enqueued, due jobs claimed and run, their
-    /// messages stored in the outbox). Adapters call it every
-    /// [`Engine::tick_interval`] and after the clock moves, and send the
-    /// outbox with [`Engine::pump_outbox`]. The scheduler ticks at most once
+    /// messages stored in the outbox), every group commit written. The
+    /// console calls it after each line, `jixia run` at its stop; the
+    /// periodic loop calls [`Engine::tick`]. Adapters send the outbox with
+    /// [`Engine::pump_outbox`]. The scheduler ticks at most once
     /// a second of wall time unless the engine's clock moved by a second or
     /// more. Returns the announcements stored.
     pub async fn due(&self) -> usize {
-        let mut out = self.flush_group_commits().await;
+        self.move_on(crate::features::Due::All).await
+    }
+
+    /// What the group-commit loop runs every [`Engine::until_due`]: as
+    /// [`Engine::due`], except that a feature may keep what it holds for a
+    /// longer window of its own (the figures' counts).
+    pub async fn tick(&self) -> usize {
+        self.move_on(crate::features::Due::Tick).await
+    }
+
+    async fn move_on(&self, due: crate::features::Due) -> usize {
+        let mut out = self.flush_group_commits(due).await;
         out.splice(0..0, std::mem::take(&mut *self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner)));
         let stored = self.to_outbox(out).await;
         if self.tick_is_due() && !self.store.is_down() {
@@ -522,10 +534,10 @@ impl Engine {
 
     /// Every feature's periodic work (group commits); returns the
     /// announcements it caused.
-    async fn flush_group_commits(&self) -> Vec<Outgoing> {
+    async fn flush_group_commits(&self, due: crate::features::Due) -> Vec<Outgoing> {
         let mut out = Vec::new();
-        for due in ALL.iter().filter_map(|f| f.due) {
-            out.extend(due(self).await);
+        for hook in ALL.iter().filter_map(|f| f.due) {
+            out.extend(hook(self, due).await);
         }
         out
     }
@@ -534,7 +546,7 @@ impl Engine {
     /// questions) now, before a command reads what they change;
     /// announcements they cause wait for [`Engine::due`].
     pub(crate) async fn flush_pending_writes(&self) {
-        let out = self.flush_group_commits().await;
+        let out = self.flush_group_commits(crate::features::Due::All).await;
         if !out.is_empty() {
             self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(out);
         }
@@ -546,9 +558,9 @@ impl Engine {
         std::time::Duration::from_millis(self.config.features.points.flush_ms.max(10))
     }
 
-    /// Waits until [`Engine::due`] should run again: one
+    /// Waits until [`Engine::tick`] should run again: one
     /// [`Engine::tick_interval`], or less when a group commit's batch
-    /// filled up meanwhile. The loops that call `due` wait with it.
+    /// filled up meanwhile. The loop that calls `tick` waits with it.
     pub async fn until_due(&self) {
         tokio::select! {
             () = tokio::time::sleep(self.tick_interval()) => {}
@@ -556,7 +568,7 @@ impl Engine {
         }
     }
 
-    /// Asks for the next [`Engine::due`] now rather than at the end of the
+    /// Asks for the next [`Engine::tick`] now rather than at the end of the
     /// window: a group commit's batch is full. The message that filled it
     /// does not write it itself, so no message waits for the disk (or for
     /// another feature's commit holding the writer).

@@ -190,7 +190,18 @@ pub type SeenHook = fn(&Ctx<'_>);
 
 /// Periodic work (a group commit's flush): called by [`Engine::due`];
 /// returns announcements, which go to the outbox.
-pub type DueHook = for<'a> fn(&'a Engine) -> BoxFuture<'a, Vec<Outgoing>>;
+pub type DueHook = for<'a> fn(&'a Engine, Due) -> BoxFuture<'a, Vec<Outgoing>>;
+
+/// What a [`Feature::due`] call asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    /// A tick of the group-commit loop ([`Engine::tick`]): a feature may
+    /// keep what it holds for a longer window of its own.
+    Tick,
+    /// Everything held, now ([`Engine::due`]): before a command reads what
+    /// it changes, at shutdown, in tests.
+    All,
+}
 
 /// Sees a message in a group chat that belongs to no community (see
 /// [`crate::community`]); returns what to send.

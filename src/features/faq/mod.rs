@@ -95,7 +95,7 @@ pub async fn stop(engine: &Engine) {
 }
 
 /// The group commit of unanswered questions.
-fn flush_misses(engine: &Engine) -> BoxFuture<'_, Vec<Outgoing>> {
+fn flush_misses(engine: &Engine, _: crate::features::Due) -> BoxFuture<'_, Vec<Outgoing>> {
     Box::pin(async move {
         if let Some(state) = engine.state::<FaqState>() {
             state.flush_misses(engine.store()).await;

@@ -102,7 +102,7 @@ fn observe<'a>(ctx: &'a Ctx<'a>) -> BoxFuture<'a, Observed> {
     })
 }
 
-fn flush(engine: &Engine) -> BoxFuture<'_, Vec<Outgoing>> {
+fn flush(engine: &Engine, _: crate::features::Due) -> BoxFuture<'_, Vec<Outgoing>> {
     Box::pin(async move {
         match engine.state::<PointsState>() {
             Some(state) => state.activity.flush(engine).await,

@@ -170,7 +170,7 @@ impl QuizState {
 
 /// The periodic work: the index follows rounds and assessments started or
 /// ended by other instances.
-pub fn due(engine: &Engine) -> BoxFuture<'_, Vec<Outgoing>> {
+pub fn due(engine: &Engine, _: crate::features::Due) -> BoxFuture<'_, Vec<Outgoing>> {
     Box::pin(async move {
         if let Some(state) = engine.state::<QuizState>()
             && let Err(e) = state.refresh_index(engine.store(), Some(engine.now())).await

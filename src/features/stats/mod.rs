@@ -125,11 +125,12 @@ fn see(ctx: &Ctx<'_>) {
     }
 }
 
-/// The group commit.
-fn flush(engine: &Engine) -> BoxFuture<'_, Vec<Outgoing>> {
+/// The group commit: at most every [`tally::WINDOW`] on ticks, everything
+/// when asked for all.
+fn flush(engine: &Engine, due: crate::features::Due) -> BoxFuture<'_, Vec<Outgoing>> {
     Box::pin(async move {
         if let Some(tally) = engine.state::<Tally>() {
-            tally.flush(engine.store()).await;
+            tally.flush(engine.store(), due).await;
         }
         Vec::new()
     })

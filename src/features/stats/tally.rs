@@ -1,8 +1,10 @@
 //! Counting chat as it passes: every message of a community adds to its
 //! chat's and its sender's count for the day, and a question or a reply to
 //! one is noted, all in memory; [`Tally::flush`] writes what was counted in
-//! one transaction per group-commit window (never a write per message). A
-//! crash loses at most the last window's counts.
+//! one transaction per [`WINDOW`] (never a write per message: the figures
+//! are daily, so their commit takes the writer seldom, and check-ins do
+//! not queue behind it). A crash loses at most the last window's counts;
+//! a stop writes them.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -10,6 +12,7 @@ use std::sync::{Mutex, PoisonError};
 use chrono::NaiveDate;
 
 use super::store::{ChatDay, MemberDay, Question, QuestionRef, Tallied};
+use crate::features::Due;
 use crate::features::faq::normalize::looks_like_question;
 use crate::handler::Ctx;
 use crate::message::{ChatKind, Platform};
@@ -21,6 +24,10 @@ const MAX_PENDING: usize = 100_000;
 
 /// Messages longer than this are pastes, not questions (as the FAQ sees it).
 const MAX_QUESTION_CHARS: usize = 600;
+
+/// How often the counts are written on the group-commit loop's ticks
+/// (commands that read the figures, and a stop, write them at once).
+pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Counts not yet written.
 #[derive(Debug, Default)]
@@ -36,6 +43,8 @@ struct Counts {
 pub struct Tally {
     counts: Mutex<Counts>,
     flushing: tokio::sync::Mutex<()>,
+    /// When the counts were last written (`None`: not yet).
+    written: Mutex<Option<std::time::Instant>>,
 }
 
 impl Tally {
@@ -82,10 +91,18 @@ impl Tally {
         }
     }
 
-    /// Writes what was counted in one transaction. On a database error the
+    /// Writes what was counted in one transaction (on a [`Due::Tick`], only
+    /// once per [`WINDOW`]). On a database error the
     /// counts are put back for the next window.
-    pub async fn flush(&self, store: &Store) {
+    pub async fn flush(&self, store: &Store, due: Due) {
         let _one_at_a_time = self.flushing.lock().await;
+        {
+            let mut written = self.written.lock().unwrap_or_else(PoisonError::into_inner);
+            if due == Due::Tick && written.is_some_and(|at| at.elapsed() < WINDOW) {
+                return;
+            }
+            *written = Some(std::time::Instant::now());
+        }
         let taken = std::mem::take(&mut *self.counts.lock().unwrap_or_else(PoisonError::into_inner));
         let batch = Tallied {
             chats: taken

@@ -138,7 +138,7 @@ fn observe<'a>(ctx: &'a Ctx<'a>) -> BoxFuture<'a, Observed> {
 
 /// The group commit of kept messages, and (hourly) the deletion of those
 /// older than `keep_days` and of old summaries.
-fn flush(engine: &Engine) -> BoxFuture<'_, Vec<Outgoing>> {
+fn flush(engine: &Engine, _: crate::features::Due) -> BoxFuture<'_, Vec<Outgoing>> {
     Box::pin(async move {
         let Some(state) = engine.state::<SummaryState>() else { return Vec::new() };
         let cap = |id: &str| {
